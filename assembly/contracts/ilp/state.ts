@@ -1,0 +1,62 @@
+// ILP storage. Key layout follows cw-storage-plus so raw queries work:
+//   "config"                         Item<Config>
+//   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
+//   accounts: owner                  Map<Account>
+//   claims:   (owner, lienholder)    Map<Claim>
+import { Item, panic, JsonValue, JsonWriter, Map, Uint128, utf8 } from "../../sdk";
+
+export class Config {
+  constructor(public denom: string, public slashRecipient: string | null) {}
+}
+
+function encodeConfig(c: Config, w: JsonWriter): void {
+  w.beginObject().key("denom").string(c.denom).key("slash_recipient").nullableString(c.slashRecipient).endObject();
+}
+
+function decodeConfig(j: JsonValue): Config {
+  const recipient = j.get("slash_recipient")!;
+  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text);
+}
+
+export const CONFIG = new Item<Config>("config", encodeConfig, decodeConfig);
+
+export class Totals {
+  constructor(public bonded: Uint128) {}
+}
+
+export const TOTALS = new Item<Totals>(
+  "totals",
+  (t: Totals, w: JsonWriter): void => { w.beginObject().key("bonded").string(t.bonded.toString()).endObject(); },
+  (j: JsonValue): Totals => new Totals(storedUint128(j, "bonded")),
+);
+
+export class Account {
+  constructor(public bonded: Uint128) {}
+}
+
+export const ACCOUNTS = new Map<Account>(
+  "accounts",
+  (a: Account, w: JsonWriter): void => { w.beginObject().key("bonded").string(a.bonded.toString()).endObject(); },
+  (j: JsonValue): Account => new Account(storedUint128(j, "bonded")),
+);
+
+export class Claim {
+  constructor(public amount: Uint128) {}
+}
+
+export const CLAIMS = new Map<Claim>(
+  "claims",
+  (c: Claim, w: JsonWriter): void => { w.beginObject().key("amount").string(c.amount.toString()).endObject(); },
+  (j: JsonValue): Claim => new Claim(storedUint128(j, "amount")),
+);
+
+function storedUint128(j: JsonValue, key: string): Uint128 {
+  const v = j.get(key);
+  if (v == null) panic("corrupt state: missing " + key);
+  const parsed = Uint128.parse(v!.text);
+  if (parsed == null) panic("corrupt state: bad " + key);
+  return parsed!;
+}
+
+export function accountKey(owner: string): Uint8Array[] { return [utf8(owner)]; }
+export function claimKey(owner: string, lienholder: string): Uint8Array[] { return [utf8(owner), utf8(lienholder)]; }

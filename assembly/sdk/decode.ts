@@ -1,0 +1,252 @@
+// Typed, strict reading of parsed JSON objects, with errors that name the field path ("bond.amount: …").
+// Decoding records only the first error and keeps going with placeholder values, so a handler can read all its
+// fields and check `ok()` once; unknown fields are errors (serde's deny_unknown_fields behaviour).
+import { JsonKind, JsonValue, kindName } from "./json";
+import { Decimal, Uint128, parseU64Strict } from "./math";
+import { clearError, fail, hasError, takeError } from "./error";
+import { base64Decode } from "./base64";
+
+export class Fields {
+  private used: bool[];
+  private firstError: string | null = null;
+
+  constructor(public readonly value: JsonValue, public readonly path: string) {
+    this.used = new Array<bool>(value.keys.length);
+  }
+
+  /** Wraps `value`, which must be an object; returns null (error recorded) otherwise. */
+  static of(value: JsonValue | null, path: string): Fields | null {
+    if (value == null || value.kind != JsonKind.Object) {
+      return fail<Fields>(path + ": expected an object, got " + (value == null ? "nothing" : kindName(value.kind)));
+    }
+    return new Fields(value, path);
+  }
+
+  ok(): bool { return this.firstError == null; }
+
+  error(message: string): void {
+    if (this.firstError == null) this.firstError = message;
+  }
+
+  private fieldPath(key: string): string { return this.path.length > 0 ? this.path + "." + key : key; }
+
+  /** The member `key` (marking it used), or null if absent. JSON null counts as present here. */
+  private take(key: string): JsonValue | null {
+    const keys = this.value.keys;
+    for (let i = 0, n = keys.length; i < n; i++) {
+      if (keys[i] == key) {
+        this.used[i] = true;
+        return this.value.items[i];
+      }
+    }
+    return null;
+  }
+
+  private required(key: string, kind: i32): JsonValue | null {
+    const v = this.take(key);
+    if (v == null) { this.error(this.fieldPath(key) + ": missing field"); return null; }
+    if (v.kind != kind) {
+      this.error(this.fieldPath(key) + ": expected " + kindName(kind) + ", got " + kindName(v.kind));
+      return null;
+    }
+    return v;
+  }
+
+  /** Absent and null both mean "not given" (Go omits empty optionals, Rust writes null). */
+  private optional(key: string, kind: i32): JsonValue | null {
+    const v = this.take(key);
+    if (v == null || v.kind == JsonKind.Null) return null;
+    if (v.kind != kind) {
+      this.error(this.fieldPath(key) + ": expected " + kindName(kind) + " or null, got " + kindName(v.kind));
+      return null;
+    }
+    return v;
+  }
+
+  has(key: string): bool {
+    const v = this.value.get(key);
+    return v != null && !v.isNull();
+  }
+
+  str(key: string): string {
+    const v = this.required(key, JsonKind.String);
+    return v != null ? v.text : "";
+  }
+
+  optStr(key: string): string | null {
+    const v = this.optional(key, JsonKind.String);
+    return v != null ? v.text : null;
+  }
+
+  bool(key: string): bool {
+    const v = this.required(key, JsonKind.Bool);
+    return v != null ? v.flag : false;
+  }
+
+  /** A u64 encoded as a JSON number (heights, ids, sequences). */
+  u64(key: string): u64 {
+    const v = this.required(key, JsonKind.Number);
+    return v != null ? this.numberText(key, v.text) : 0;
+  }
+
+  optU64(key: string, fallback: u64): u64 {
+    const v = this.optional(key, JsonKind.Number);
+    return v != null ? this.numberText(key, v.text) : fallback;
+  }
+
+  /** A u64 encoded as a decimal string (Uint64, Timestamp nanoseconds). */
+  u64String(key: string): u64 {
+    const v = this.required(key, JsonKind.String);
+    return v != null ? this.numberText(key, v.text) : 0;
+  }
+
+  optU64String(key: string, fallback: u64): u64 {
+    const v = this.optional(key, JsonKind.String);
+    return v != null ? this.numberText(key, v.text) : fallback;
+  }
+
+  private numberText(key: string, text: string): u64 {
+    clearError();
+    const value = parseU64Strict(text, this.fieldPath(key));
+    if (hasError()) this.error(takeError());
+    return value;
+  }
+
+  uint128(key: string): Uint128 {
+    const v = this.required(key, JsonKind.String);
+    if (v == null) return Uint128.zero();
+    return this.parsedUint128(key, v.text);
+  }
+
+  optUint128(key: string): Uint128 | null {
+    const v = this.optional(key, JsonKind.String);
+    if (v == null) return null;
+    return this.parsedUint128(key, v.text);
+  }
+
+  private parsedUint128(key: string, text: string): Uint128 {
+    const parsed = Uint128.parse(text, this.fieldPath(key));
+    if (parsed == null) { this.error(takeError()); return Uint128.zero(); }
+    return parsed;
+  }
+
+  decimal(key: string): Decimal {
+    const v = this.required(key, JsonKind.String);
+    if (v == null) return Decimal.zero();
+    const parsed = Decimal.parse(v.text, this.fieldPath(key));
+    if (parsed == null) { this.error(takeError()); return Decimal.zero(); }
+    return parsed;
+  }
+
+  /** Binary: standard padded base64. */
+  binary(key: string): Uint8Array {
+    const v = this.required(key, JsonKind.String);
+    if (v == null) return new Uint8Array(0);
+    const bytes = base64Decode(v.text);
+    if (bytes == null) { this.error(this.fieldPath(key) + ": " + takeError()); return new Uint8Array(0); }
+    return bytes;
+  }
+
+  optBinary(key: string): Uint8Array | null {
+    const v = this.optional(key, JsonKind.String);
+    if (v == null) return null;
+    const bytes = base64Decode(v.text);
+    if (bytes == null) { this.error(this.fieldPath(key) + ": " + takeError()); return null; }
+    return bytes;
+  }
+
+  /** A nested object; on error returns an empty placeholder so reading can continue. */
+  obj(key: string): Fields {
+    const v = this.required(key, JsonKind.Object);
+    const nested = new Fields(v != null ? v : emptyObject(), this.fieldPath(key));
+    return nested;
+  }
+
+  optObj(key: string): Fields | null {
+    const v = this.optional(key, JsonKind.Object);
+    return v != null ? new Fields(v, this.fieldPath(key)) : null;
+  }
+
+  array(key: string): JsonValue[] {
+    const v = this.required(key, JsonKind.Array);
+    return v != null ? v.items : [];
+  }
+
+  optArray(key: string): JsonValue[] | null {
+    const v = this.optional(key, JsonKind.Array);
+    return v != null ? v.items : null;
+  }
+
+  /** Raw access to a member's JSON (marked used), for values decoded elsewhere. */
+  any(key: string): JsonValue | null {
+    const v = this.take(key);
+    if (v == null) this.error(this.fieldPath(key) + ": missing field");
+    return v;
+  }
+
+  /** Fields that are accepted but ignored (e.g. ones newer chains add). */
+  ignore(key: string): void { this.take(key); }
+
+  /** Merges a nested decoder's error into this one. */
+  absorb(nested: Fields): void {
+    if (!nested.ok()) this.error(nested.firstError!);
+  }
+
+  /**
+   * Ends decoding: rejects unknown fields and reports the first error. Returns true when the whole object was
+   * valid; otherwise records the error (see error.ts) and returns false.
+   */
+  finish(): bool {
+    if (this.firstError == null) {
+      for (let i = 0, n = this.used.length; i < n; i++) {
+        if (!this.used[i]) {
+          this.firstError = this.fieldPath(this.value.keys[i]) + ": unknown field";
+          break;
+        }
+      }
+    }
+    if (this.firstError != null) {
+      fail<string>(this.firstError!);
+      return false;
+    }
+    clearError();
+    return true;
+  }
+
+  /** Like finish() but tolerates unknown fields: for inputs from the chain, which adds fields over versions. */
+  finishLenient(): bool {
+    if (this.firstError != null) {
+      fail<string>(this.firstError!);
+      return false;
+    }
+    return true;
+  }
+}
+
+function emptyObject(): JsonValue {
+  const v = new JsonValue();
+  v.kind = JsonKind.Object;
+  return v;
+}
+
+/**
+ * An externally tagged enum value: `{"variant": {...}}` (struct variant) or `"variant"` (unit variant).
+ * Returns the variant name and its payload (an empty object for unit variants), or null on error.
+ */
+export class Variant {
+  constructor(public readonly name: string, public readonly fields: Fields) {}
+
+  static of(value: JsonValue | null, path: string): Variant | null {
+    if (value == null) return fail<Variant>(path + ": missing");
+    if (value.kind == JsonKind.String) return new Variant(value.text, new Fields(emptyObject(), path + "." + value.text));
+    if (value.kind != JsonKind.Object || value.keys.length != 1) {
+      return fail<Variant>(path + ": expected an object with exactly one key naming the variant");
+    }
+    const name = value.keys[0];
+    const payload = value.items[0];
+    if (payload.kind != JsonKind.Object) {
+      return fail<Variant>(path + "." + name + ": expected an object, got " + kindName(payload.kind));
+    }
+    return new Variant(name, new Fields(payload, name));
+  }
+}

@@ -1,0 +1,171 @@
+// Entry-point plumbing: read the Region arguments, parse env/info/msg, call the contract's handler, and wrap the
+// outcome as ContractResult JSON: {"ok": …} or {"error": "…"}. Handlers return null after recording an error.
+import { clearError, takeError } from "./error";
+import { IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg } from "./ibc";
+import { JsonValue, JsonWriter, parseJsonAt, quoteInto } from "./json";
+import { Region, ptr, regionFromString } from "./region";
+import { Response } from "./response";
+import { Env, MessageInfo } from "./types";
+import { base64Encode } from "./base64";
+
+function parseRegion(pointer: u32): JsonValue | null {
+  const region = changetype<Region>(<usize>pointer);
+  return parseJsonAt(<usize>region.offset, <usize>region.length);
+}
+
+function errorResult(message: string): u32 {
+  const parts = new Array<string>();
+  parts.push("{\"error\":");
+  quoteInto(parts, message);
+  parts.push("}");
+  return ptr(regionFromString(parts.join("")));
+}
+
+function okResult(json: string): u32 {
+  return ptr(regionFromString("{\"ok\":" + json + "}"));
+}
+
+function failed(): u32 {
+  return errorResult(takeError());
+}
+
+export type InstantiateHandler = (env: Env, info: MessageInfo, msg: JsonValue) => Response | null;
+export type ExecuteHandler = (env: Env, info: MessageInfo, msg: JsonValue) => Response | null;
+/** Returns the query response JSON. */
+export type QueryHandler = (env: Env, msg: JsonValue) => string | null;
+export type SudoHandler = (env: Env, msg: JsonValue) => Response | null;
+export type ChannelOpenHandler = (env: Env, msg: IbcChannelMsg) => ChannelOpenResult | null;
+export type ChannelHandler = (env: Env, msg: IbcChannelMsg) => Response | null;
+export type PacketReceiveHandler = (env: Env, msg: IbcPacketMsg) => ReceiveResult | null;
+export type PacketAckHandler = (env: Env, msg: IbcPacketAckMsg) => Response | null;
+export type PacketTimeoutHandler = (env: Env, msg: IbcPacketMsg) => Response | null;
+
+function withEnvInfoMsg(envPtr: u32, infoPtr: u32, msgPtr: u32, handler: ExecuteHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const info = MessageInfo.decode(parseRegion(infoPtr));
+  if (info == null) return failed();
+  const msg = parseRegion(msgPtr);
+  if (msg == null) return failed();
+  const response = handler(env, info, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.write(w);
+  return okResult(w.toString());
+}
+
+export function doInstantiate(envPtr: u32, infoPtr: u32, msgPtr: u32, handler: InstantiateHandler): u32 {
+  return withEnvInfoMsg(envPtr, infoPtr, msgPtr, handler);
+}
+
+export function doExecute(envPtr: u32, infoPtr: u32, msgPtr: u32, handler: ExecuteHandler): u32 {
+  return withEnvInfoMsg(envPtr, infoPtr, msgPtr, handler);
+}
+
+export function doQuery(envPtr: u32, msgPtr: u32, handler: QueryHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = parseRegion(msgPtr);
+  if (msg == null) return failed();
+  const json = handler(env, msg);
+  if (json == null) return failed();
+  // ContractResult<Binary>: the response JSON travels base64-encoded.
+  const encoded = base64Encode(Uint8Array.wrap(String.UTF8.encode(json, false)));
+  return okResult("\"" + encoded + "\"");
+}
+
+export function doSudo(envPtr: u32, msgPtr: u32, handler: SudoHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = parseRegion(msgPtr);
+  if (msg == null) return failed();
+  const response = handler(env, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.write(w);
+  return okResult(w.toString());
+}
+
+/** `version` null accepts the proposed version; otherwise it overrides it. */
+export class ChannelOpenResult {
+  constructor(public version: string | null) {}
+}
+
+export function doIbcChannelOpen(envPtr: u32, msgPtr: u32, handler: ChannelOpenHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = IbcChannelMsg.decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const result = handler(env, msg);
+  if (result == null) return failed();
+  const version = result.version;
+  if (version == null) return okResult("null");
+  const w = new JsonWriter();
+  w.beginObject().key("version").string(version).endObject();
+  return okResult(w.toString());
+}
+
+export function doIbcChannel(envPtr: u32, msgPtr: u32, handler: ChannelHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = IbcChannelMsg.decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const response = handler(env, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.writeIbcBasic(w);
+  return okResult(w.toString());
+}
+
+export class ReceiveResult {
+  constructor(public response: Response, public acknowledgement: Uint8Array) {}
+}
+
+export function doIbcPacketReceive(envPtr: u32, msgPtr: u32, handler: PacketReceiveHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = IbcPacketMsg.decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const result = handler(env, msg);
+  if (result == null) return failed();
+  const w = new JsonWriter();
+  result.response.writeIbcReceive(w, result.acknowledgement);
+  return okResult(w.toString());
+}
+
+export function doIbcPacketAck(envPtr: u32, msgPtr: u32, handler: PacketAckHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = IbcPacketAckMsg.decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const response = handler(env, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.writeIbcBasic(w);
+  return okResult(w.toString());
+}
+
+export function doIbcPacketTimeout(envPtr: u32, msgPtr: u32, handler: PacketTimeoutHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = IbcPacketMsg.decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const response = handler(env, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.writeIbcBasic(w);
+  return okResult(w.toString());
+}
+
+/** `reply` gets the raw Reply JSON ({"id","payload","gas_used","result"}); shapes vary by chain version. */
+export function doReply(envPtr: u32, msgPtr: u32, handler: SudoHandler): u32 {
+  return doSudo(envPtr, msgPtr, handler);
+}

@@ -1,0 +1,14 @@
+// The mesh-security AssemblyScript CosmWasm SDK: import everything a contract needs from here.
+export * from "./error";
+export { cwAbort, panic } from "./abort";
+export * from "./json";
+export * from "./decode";
+export * from "./math";
+export * from "./base64";
+export * from "./storage";
+export * from "./types";
+export * from "./response";
+export * from "./querier";
+export * from "./ibc";
+export * from "./entry";
+export { allocate, deallocate, interface_version_8 } from "./region";

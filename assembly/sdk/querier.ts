@@ -1,0 +1,110 @@
+// Chain queries through `query_chain`. The host answers with SystemResult<ContractResult<Binary>>
+// (cosmwasm-abi.md §3.6); both error layers are surfaced as errors with the request kind in the message.
+import { base64Decode, base64Encode } from "./base64";
+import { Fields } from "./decode";
+import { fail, takeError } from "./error";
+import { query_chain } from "./imports";
+import { JsonKind, JsonValue, JsonWriter, parseJson, stringifyJson } from "./json";
+import { Uint128 } from "./math";
+import { bytesFromRegion, ptr, regionFromString } from "./region";
+
+/** Sends a raw QueryRequest JSON; returns the response bytes or null (error recorded). */
+export function queryChainRaw(requestJson: string, what: string): Uint8Array | null {
+  const resultPtr = query_chain(ptr(regionFromString(requestJson)));
+  const result = parseJson(bytesFromRegion(resultPtr));
+  if (result == null) return fail<Uint8Array>("Querier system error: unreadable result for " + what);
+  const system = result.get("error");
+  if (system != null) return fail<Uint8Array>("Querier system error (" + what + "): " + stringifyJson(system));
+  const contract = result.get("ok");
+  if (contract == null) return fail<Uint8Array>("Querier system error: malformed result for " + what);
+  const contractError = contract.get("error");
+  if (contractError != null) {
+    return fail<Uint8Array>("Querier contract error (" + what + "): " + (contractError.kind == JsonKind.String ? contractError.text : stringifyJson(contractError)));
+  }
+  const ok = contract.get("ok");
+  if (ok == null || ok.kind != JsonKind.String) return fail<Uint8Array>("Querier system error: malformed result for " + what);
+  const bytes = base64Decode(ok.text);
+  if (bytes == null) return fail<Uint8Array>("Querier system error: " + takeError());
+  return bytes;
+}
+
+export function queryChainJson(requestJson: string, what: string): JsonValue | null {
+  const bytes = queryChainRaw(requestJson, what);
+  if (bytes == null) return null;
+  return parseJson(bytes);
+}
+
+export function queryBalance(address: string, denom: string): Uint128 | null {
+  const w = new JsonWriter();
+  w.beginObject().key("bank").beginObject().key("balance").beginObject();
+  w.key("address").string(address).key("denom").string(denom).endObject().endObject().endObject();
+  const f = Fields.of(queryChainJson(w.toString(), "bank balance"), "balance");
+  if (f == null) return null;
+  const amount = f.obj("amount");
+  const value = amount.uint128("amount");
+  amount.ignore("denom");
+  f.absorb(amount);
+  return f.finishLenient() ? value : null;
+}
+
+export function queryBondedDenom(): string | null {
+  const f = Fields.of(queryChainJson("{\"staking\":{\"bonded_denom\":{}}}", "staking bonded_denom"), "bonded_denom");
+  if (f == null) return null;
+  const denom = f.str("denom");
+  return f.finishLenient() ? denom : null;
+}
+
+/** Operator addresses of the active (bonded) validator set. */
+export function queryAllValidators(): string[] | null {
+  const f = Fields.of(queryChainJson("{\"staking\":{\"all_validators\":{}}}", "staking all_validators"), "all_validators");
+  if (f == null) return null;
+  const items = f.array("validators");
+  if (!f.finishLenient()) return null;
+  const out = new Array<string>();
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i].get("address");
+    if (v == null || v.kind != JsonKind.String) return fail<string[]>("Querier: malformed validator entry");
+    out.push(v.text);
+  }
+  return out;
+}
+
+/** Whether `validator` is in the active set; false also on query failure (error recorded). */
+export function queryValidatorExists(validator: string): bool {
+  const w = new JsonWriter();
+  w.beginObject().key("staking").beginObject().key("validator").beginObject().key("address").string(validator);
+  w.endObject().endObject().endObject();
+  const json = queryChainJson(w.toString(), "staking validator");
+  if (json == null) return false;
+  const v = json.get("validator");
+  return v != null && !v.isNull();
+}
+
+/** The current token value of `delegator`'s delegation to `validator` (zero when there is none). */
+export function queryDelegationAmount(delegator: string, validator: string): Uint128 | null {
+  const w = new JsonWriter();
+  w.beginObject().key("staking").beginObject().key("delegation").beginObject();
+  w.key("delegator").string(delegator).key("validator").string(validator).endObject().endObject().endObject();
+  const json = queryChainJson(w.toString(), "staking delegation");
+  if (json == null) return null;
+  const d = json.get("delegation");
+  // Go omits the field when there is no delegation; Rust writes null.
+  if (d == null || d.isNull()) return Uint128.zero();
+  const amount = d.get("amount");
+  if (amount == null) return fail<Uint128>("Querier: malformed delegation");
+  const text = amount.get("amount");
+  if (text == null || text.kind != JsonKind.String) return fail<Uint128>("Querier: malformed delegation");
+  return Uint128.parse(text.text, "delegation amount");
+}
+
+/** A smart query to another contract; `msgJson` is the query message. */
+export function querySmart(contract: string, msgJson: string): JsonValue | null {
+  const w = new JsonWriter();
+  w.beginObject().key("wasm").beginObject().key("smart").beginObject().key("contract_addr").string(contract);
+  w.key("msg").string(base64EncodeString(msgJson)).endObject().endObject().endObject();
+  return queryChainJson(w.toString(), "wasm smart " + contract);
+}
+
+function base64EncodeString(text: string): string {
+  return base64Encode(Uint8Array.wrap(String.UTF8.encode(text, false)));
+}

@@ -1,0 +1,122 @@
+// Env, MessageInfo and Coin as the chain sends them, plus fund and address helpers.
+import { Fields } from "./decode";
+import { clearError, fail, failCheck, takeError } from "./error";
+import { addr_validate } from "./imports";
+import { JsonValue, JsonWriter } from "./json";
+import { Uint128 } from "./math";
+import { bytesFromRegion, ptr, regionFromString } from "./region";
+import { fromUtf8 } from "./storage";
+
+export class BlockInfo {
+  constructor(public height: u64, public timeNanos: u64, public chainId: string) {}
+}
+
+export class Env {
+  constructor(public block: BlockInfo, public contractAddress: string, public transactionIndex: i64) {}
+
+  static decode(json: JsonValue | null): Env | null {
+    const f = Fields.of(json, "env");
+    if (f == null) return null;
+    const block = f.obj("block");
+    const height = block.u64("height");
+    const time = block.u64String("time");
+    const chainId = block.str("chain_id");
+    f.absorb(block);
+    const contract = f.obj("contract");
+    const address = contract.str("address");
+    f.absorb(contract);
+    let txIndex: i64 = -1;
+    const tx = f.optObj("transaction");
+    if (tx != null) {
+      txIndex = <i64>tx.u64("index");
+      tx.ignore("hash");
+      f.absorb(tx);
+    }
+    if (!f.finishLenient()) return null;
+    return new Env(new BlockInfo(height, time, chainId), address, txIndex);
+  }
+}
+
+export class Coin {
+  constructor(public denom: string, public amount: Uint128) {}
+
+  static decode(json: JsonValue, path: string): Coin | null {
+    const f = Fields.of(json, path);
+    if (f == null) return null;
+    const denom = f.str("denom");
+    const amount = f.uint128("amount");
+    if (!f.finishLenient()) return null;
+    return new Coin(denom, amount);
+  }
+
+  write(w: JsonWriter): void {
+    w.beginObject().key("denom").string(this.denom).key("amount").string(this.amount.toString()).endObject();
+  }
+}
+
+export function writeCoins(w: JsonWriter, coins: Coin[]): void {
+  w.beginArray();
+  for (let i = 0; i < coins.length; i++) coins[i].write(w);
+  w.endArray();
+}
+
+export class MessageInfo {
+  constructor(public sender: string, public funds: Coin[]) {}
+
+  static decode(json: JsonValue | null): MessageInfo | null {
+    const f = Fields.of(json, "info");
+    if (f == null) return null;
+    const sender = f.str("sender");
+    const items = f.array("funds");
+    if (!f.finishLenient()) return null;
+    const funds = new Array<Coin>();
+    for (let i = 0; i < items.length; i++) {
+      const coin = Coin.decode(items[i], "info.funds");
+      if (coin == null) return null;
+      funds.push(coin);
+    }
+    return new MessageInfo(sender, funds);
+  }
+}
+
+/** Rejects any attached funds (cw_utils::nonpayable). */
+export function nonpayable(info: MessageInfo): bool {
+  for (let i = 0; i < info.funds.length; i++) {
+    if (!info.funds[i].amount.isZero()) return failCheck("This message does not accept funds");
+  }
+  return true;
+}
+
+/** Exactly one coin of `denom` with a non-zero amount (cw_utils::must_pay). */
+export function mustPay(info: MessageInfo, denom: string): Uint128 | null {
+  if (info.funds.length == 0) return fail<Uint128>("No funds sent");
+  if (info.funds.length > 1) return fail<Uint128>("Sent more than one denomination");
+  const coin = info.funds[0];
+  if (coin.denom != denom) return fail<Uint128>("Must send '" + denom + "' to this message, got '" + coin.denom + "'");
+  if (coin.amount.isZero()) return fail<Uint128>("No funds sent");
+  return coin.amount;
+}
+
+const MAX_HUMAN_ADDRESS_BYTES = 256;
+
+/**
+ * Validates a bech32 address through the chain (`addr_validate`), which also rejects non-normalised forms
+ * such as upper case. Lengths the VM would turn into a VM error are rejected here first.
+ */
+export function validateAddress(address: string, what: string): string | null {
+  const length = String.UTF8.byteLength(address, false);
+  if (length == 0) return fail<string>("Invalid " + what + ": empty address");
+  if (length > MAX_HUMAN_ADDRESS_BYTES) return fail<string>("Invalid " + what + ": address too long");
+  const result = addr_validate(ptr(regionFromString(address)));
+  if (result != 0) {
+    return fail<string>("Invalid " + what + " '" + address + "': " + fromUtf8(bytesFromRegion(result)));
+  }
+  return address;
+}
+
+/** Drops any error left by a failed optional step (used where a failure is an expected outcome). */
+export function recover(): string {
+  const message = takeError();
+  clearError();
+  return message;
+}
