@@ -16,6 +16,8 @@ export class Fields {
 
   /** Wraps `value`, which must be an object; returns null (error recorded) otherwise. */
   static of(value: JsonValue | null, path: string): Fields | null {
+    // A null value usually means parsing already failed: keep that (more precise) error.
+    if (value == null && hasError()) return null;
     if (value == null || value.kind != JsonKind.Object) {
       return fail<Fields>(path + ": expected an object, got " + (value == null ? "nothing" : kindName(value.kind)));
     }

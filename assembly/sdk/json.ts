@@ -52,7 +52,9 @@ const MAX_DEPTH = 64;
 class Parser {
   pos: usize = 0;
   error: string | null = null;
-  constructor(public start: usize, public end: usize) {}
+  constructor(public start: usize, public end: usize) {
+    this.pos = start;
+  }
 
   failAt(message: string): JsonValue | null {
     if (this.error == null) this.error = "Invalid JSON: " + message + " at byte " + (this.pos - this.start).toString();

@@ -1,0 +1,237 @@
+// Exposes SDK functions through real contract entry points so jest can unit-test the SDK compiled to wasm, through
+// the same ABI the chain uses. Never shipped (build/test-contracts/).
+import {
+  Decimal, Env, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
+  base64Encode, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
+  u64Key, utf8, validateAddress, writeValue,
+} from "../../../assembly/sdk";
+
+export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
+
+const ENTRIES = new Map<string>(
+  "entries",
+  (v: string, w: JsonWriter): void => { w.string(v); },
+  (j: JsonValue): string => j.text,
+);
+
+function keyParts(items: JsonValue[]): Uint8Array[] {
+  const parts = new Array<Uint8Array>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    // Numbers become big-endian u64 keys, strings UTF-8 keys.
+    parts.push(item.kind == 2 ? u64Key(U64.parseInt(item.text)) : utf8(item.text));
+  }
+  return parts;
+}
+
+function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  return new Response();
+}
+
+function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  const variant = Variant.of(msg, "execute");
+  if (variant == null) return null;
+  const f = variant.fields;
+  if (variant.name == "put") {
+    const key = f.array("key");
+    const value = f.str("value");
+    if (!f.finish()) return null;
+    ENTRIES.save(keyParts(key), value);
+    return new Response();
+  }
+  if (variant.name == "remove") {
+    const key = f.array("key");
+    if (!f.finish()) return null;
+    ENTRIES.remove(keyParts(key));
+    return new Response();
+  }
+  if (variant.name == "put_then_fail") {
+    const key = f.array("key");
+    if (!f.finish()) return null;
+    ENTRIES.save(keyParts(key), "dirty");
+    return fail<Response>("failed after writing");
+  }
+  return fail<Response>("unknown execute " + variant.name);
+}
+
+function uint128Op(f: Fields): string | null {
+  const op = f.str("op");
+  const a = f.str("a");
+  const b = f.optStr("b");
+  const c = f.optStr("c");
+  if (!f.finish()) return null;
+  const x = Uint128.parse(a, "a");
+  if (x == null) return null;
+  if (op == "parse") return x.toString();
+  const y = Uint128.parse(b != null ? b : "", "b");
+  if (y == null) return null;
+  let r: Uint128 | null = null;
+  if (op == "add") r = x.checkedAdd(y);
+  else if (op == "sub") r = x.checkedSub(y);
+  else if (op == "mul") r = x.checkedMul(y);
+  else if (op == "div") r = x.checkedDiv(y);
+  else if (op == "rem") r = x.checkedRem(y);
+  else if (op == "saturating_sub") r = x.saturatingSub(y);
+  else if (op == "mul_div_floor" || op == "mul_div_ceil") {
+    const z = Uint128.parse(c != null ? c : "", "c");
+    if (z == null) return null;
+    r = op == "mul_div_floor" ? x.mulDivFloor(y, z) : x.mulDivCeil(y, z);
+  } else return fail<string>("unknown op " + op);
+  return r != null ? r.toString() : null;
+}
+
+function decimalOp(f: Fields): string | null {
+  const op = f.str("op");
+  const a = f.str("a");
+  const b = f.optStr("b");
+  if (!f.finish()) return null;
+  if (op == "from_ratio") {
+    const n = Uint128.parse(a, "a");
+    const d = Uint128.parse(b != null ? b : "", "b");
+    if (n == null || d == null) return null;
+    const r = Decimal.fromRatio(n, d);
+    return r != null ? r.toString() : null;
+  }
+  const x = Decimal.parse(a, "a");
+  if (x == null) return null;
+  if (op == "parse") return x.toString();
+  if (op == "mul_floor" || op == "mul_ceil") {
+    const amount = Uint128.parse(b != null ? b : "", "b");
+    if (amount == null) return null;
+    const r = op == "mul_floor" ? x.mulFloor(amount) : x.mulCeil(amount);
+    return r != null ? r.toString() : null;
+  }
+  const y = Decimal.parse(b != null ? b : "", "b");
+  if (y == null) return null;
+  let r: Decimal | null = null;
+  if (op == "add") r = x.checkedAdd(y);
+  else if (op == "sub") r = x.checkedSub(y);
+  else if (op == "mul") r = x.checkedMul(y);
+  else if (op == "div") r = x.checkedDiv(y);
+  else return fail<string>("unknown op " + op);
+  return r != null ? r.toString() : null;
+}
+
+/** Decodes {"text","count","amount","when","data","maybe"?,"nested":{"flag"}} with the typed decoder. */
+function decodeSample(input: string): string | null {
+  const json = parseJsonString(input);
+  if (json == null) return null;
+  const f = Fields.of(json, "sample");
+  if (f == null) return null;
+  const text = f.str("text");
+  const count = f.u64("count");
+  const amount = f.uint128("amount");
+  const when = f.u64String("when");
+  const data = f.binary("data");
+  const maybe = f.optStr("maybe");
+  const nested = f.obj("nested");
+  const flag = nested.bool("flag");
+  if (!nested.finish()) return null;
+  f.absorb(nested);
+  if (!f.finish()) return null;
+  const w = new JsonWriter();
+  w.beginObject().key("text").string(text).key("count").u64(count).key("amount").string(amount.toString());
+  w.key("when").u64String(when).key("data_len").u64(<u64>data.length).key("maybe").nullableString(maybe);
+  w.key("flag").bool(flag).endObject();
+  return w.toString();
+}
+
+function queryHandler(env: Env, msg: JsonValue): string | null {
+  const variant = Variant.of(msg, "query");
+  if (variant == null) return null;
+  const f = variant.fields;
+  const name = variant.name;
+  if (name == "json_echo") {
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    const parsed = parseJsonString(input);
+    if (parsed == null) return null;
+    const w = new JsonWriter();
+    w.beginObject().key("output").string(stringifyJson(parsed)).endObject();
+    return w.toString();
+  }
+  if (name == "json_value") {
+    // Returns the parsed value itself, so the response bytes are the SDK writer's output.
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    const parsed = parseJsonString(input);
+    if (parsed == null) return null;
+    const w = new JsonWriter();
+    writeValue(w, parsed);
+    return w.toString();
+  }
+  if (name == "uint128" || name == "decimal") {
+    const result = name == "uint128" ? uint128Op(f) : decimalOp(f);
+    if (result == null) return null;
+    const w = new JsonWriter();
+    w.beginObject().key("result").string(result).endObject();
+    return w.toString();
+  }
+  if (name == "base64") {
+    const op = f.str("op");
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    let out: string;
+    if (op == "encode") out = base64Encode(utf8(input));
+    else {
+      const bytes = base64Decode(input);
+      if (bytes == null) return null;
+      out = fromUtf8(bytes);
+    }
+    const w = new JsonWriter();
+    w.beginObject().key("result").string(out).endObject();
+    return w.toString();
+  }
+  if (name == "decode_sample") {
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    return decodeSample(input);
+  }
+  if (name == "address") {
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    const valid = validateAddress(input, "address");
+    if (valid == null) return null;
+    return "{\"valid\":true}";
+  }
+  if (name == "range") {
+    const prefix = f.array("prefix");
+    const min = f.optStr("min");
+    const minExclusive = f.has("min_exclusive") ? f.bool("min_exclusive") : false;
+    f.ignore("min_exclusive");
+    const max = f.optStr("max");
+    const descending = f.has("descending") ? f.bool("descending") : false;
+    f.ignore("descending");
+    const hasLimit = f.has("limit");
+    const limit = f.optU64("limit", 0);
+    if (!f.finish()) return null;
+    const it = ENTRIES.range(keyParts(prefix), min != null ? utf8(min) : null, minExclusive,
+      max != null ? utf8(max) : null, descending ? Order.Descending : Order.Ascending);
+    const cap = pageLimit(limit, hasLimit);
+    const w = new JsonWriter();
+    w.beginObject().key("entries").beginArray();
+    let n = 0;
+    for (let e = it.next(); e != null && n < cap; e = it.next()) {
+      w.beginArray().string(base64Encode(e.key)).string(e.value).endArray();
+      n++;
+    }
+    w.endArray().endObject();
+    return w.toString();
+  }
+  if (name == "writer") {
+    // Every writer feature once, pinned byte for byte by the tests.
+    const w = new JsonWriter();
+    w.beginObject();
+    w.key("s").string("quote\" backslash\\ nl\n tab\t ctl\u0001 é 🚀");
+    w.key("n").u64(u64.MAX_VALUE).key("ns").u64String(1700000000123456789);
+    w.key("b").bool(true).key("z").null_().key("e").emptyObject();
+    w.key("a").beginArray().u64(1).string("x").beginObject().endObject().endArray();
+    w.endObject();
+    return w.toString();
+  }
+  return fail<string>("unknown query " + name);
+}
+
+export function instantiate(env: u32, info: u32, msg: u32): u32 { return doInstantiate(env, info, msg, instantiateHandler); }
+export function execute(env: u32, info: u32, msg: u32): u32 { return doExecute(env, info, msg, executeHandler); }
+export function query(env: u32, msg: u32): u32 { return doQuery(env, msg, queryHandler); }

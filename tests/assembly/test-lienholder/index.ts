@@ -1,0 +1,110 @@
+// A minimal lienholder for testing the ILP before mesh-provider exists. Built like a real contract but never
+// shipped (build/test-contracts/). It accepts claims from its ILP, forwards release/slash requests to it, and
+// records claim_capped notifications; `fail_cap_notifications` makes it reject those, to test that a failing
+// lienholder cannot block a slash, and a grant for validator "reject-me" is refused, to test grant rollback.
+import {
+  Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
+  doInstantiate, doQuery, fail, utf8, validateAddress,
+} from "../../../assembly/sdk";
+import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
+
+export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
+
+class Config {
+  constructor(public ilp: string, public failCapNotifications: bool) {}
+}
+
+const CONFIG = new Item<Config>(
+  "config",
+  (c: Config, w: JsonWriter): void => { w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).endObject(); },
+  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag),
+);
+
+class Held {
+  constructor(public amount: Uint128, public capped: Uint128, public validator: string) {}
+}
+
+const HELD = new Map<Held>(
+  "held",
+  (h: Held, w: JsonWriter): void => {
+    w.beginObject().key("amount").string(h.amount.toString()).key("capped").string(h.capped.toString());
+    w.key("validator").string(h.validator).endObject();
+  },
+  (j: JsonValue): Held => new Held(Uint128.parse(j.get("amount")!.text)!, Uint128.parse(j.get("capped")!.text)!, j.get("validator")!.text),
+);
+
+function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "instantiate");
+  if (f == null) return null;
+  const ilp = f.str("ilp");
+  const failCaps = f.has("fail_cap_notifications") ? f.bool("fail_cap_notifications") : false;
+  f.ignore("fail_cap_notifications");
+  if (!f.finish()) return null;
+  if (validateAddress(ilp, "ilp") == null) return null;
+  CONFIG.save(new Config(ilp, failCaps));
+  return new Response();
+}
+
+function held(owner: string): Held {
+  const h = HELD.may_load([utf8(owner)]);
+  return h != null ? h : new Held(Uint128.zero(), Uint128.zero(), "");
+}
+
+function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  const variant = Variant.of(msg, "execute");
+  if (variant == null) return null;
+  const f = variant.fields;
+  const config = CONFIG.load();
+  if (variant.name == "receive_claim") {
+    const claim = ReceiveClaimMsg.read(f);
+    if (!f.finish()) return null;
+    if (info.sender != config.ilp) return fail<Response>("Unauthorized: only the ILP grants claims");
+    if (claim.validator == "reject-me") return fail<Response>("lienholder rejects validator reject-me");
+    const h = held(claim.owner);
+    h.amount = h.amount.checkedAdd(claim.amount)!;
+    h.validator = claim.validator;
+    HELD.save([utf8(claim.owner)], h);
+    return new Response().addAttribute("action", "receive_claim");
+  }
+  if (variant.name == "claim_capped") {
+    const note = ClaimCappedMsg.read(f);
+    if (!f.finish()) return null;
+    if (config.failCapNotifications) return fail<Response>("lienholder refuses claim_capped");
+    const h = held(note.owner);
+    h.capped = note.amount;
+    if (h.amount.gt(note.amount)) h.amount = note.amount;
+    HELD.save([utf8(note.owner)], h);
+    return new Response().addAttribute("action", "claim_capped");
+  }
+  if (variant.name == "release" || variant.name == "slash") {
+    const owner = f.str("owner");
+    const amount = f.uint128("amount");
+    if (!f.finish()) return null;
+    const h = held(owner);
+    h.amount = h.amount.saturatingSub(amount);
+    HELD.save([utf8(owner)], h);
+    const forward = variant.name == "release" ? LienAmountMsg.release(owner, amount) : LienAmountMsg.slash(owner, amount);
+    return new Response().addMessage(WasmMsg.execute(config.ilp, forward.toJson(), []));
+  }
+  return fail<Response>("Unknown execute message '" + variant.name + "'");
+}
+
+function queryHandler(env: Env, msg: JsonValue): string | null {
+  const variant = Variant.of(msg, "query");
+  if (variant == null) return null;
+  const f = variant.fields;
+  if (variant.name == "held") {
+    const owner = f.str("owner");
+    if (!f.finish()) return null;
+    const h = held(owner);
+    const w = new JsonWriter();
+    w.beginObject().key("amount").string(h.amount.toString()).key("capped").string(h.capped.toString());
+    w.key("validator").string(h.validator).endObject();
+    return w.toString();
+  }
+  return fail<string>("Unknown query '" + variant.name + "'");
+}
+
+export function instantiate(env: u32, info: u32, msg: u32): u32 { return doInstantiate(env, info, msg, instantiateHandler); }
+export function execute(env: u32, info: u32, msg: u32): u32 { return doExecute(env, info, msg, executeHandler); }
+export function query(env: u32, msg: u32): u32 { return doQuery(env, msg, queryHandler); }

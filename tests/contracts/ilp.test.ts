@@ -1,0 +1,317 @@
+// The ILP contract, compiled, on the in-process host: every message, every error path, and the invariants
+// (max(claims) ≤ bonded per account; the contract's balance = Σ bonded = totals) after every step.
+import { Chain } from "../../src/host";
+import { IlpAccountResponse, IlpAllAccountsResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { artifact, testContract } from "../helpers/artifacts";
+import { checkIlpInvariants, expectErr, expectOk, snapshotState } from "../helpers/ilp";
+
+const DENOM = "ustake";
+
+interface Setup {
+  chain: Chain;
+  ilp: string;
+  lien: string;
+  lien2: string;
+  alice: string;
+  bob: string;
+}
+
+function setup(opts: { slashRecipient?: string; failCapNotifications?: boolean } = {}): Setup {
+  const chain = new Chain({ chainId: "mesh-a", prefix: "wasm", bondDenom: DENOM });
+  const admin = chain.addr("admin");
+  const alice = chain.addr("alice");
+  const bob = chain.addr("bob");
+  for (const who of [alice, bob]) chain.fund(who, [{ denom: DENOM, amount: "1000000" }, { denom: "ucosm", amount: "1000" }]);
+  const ilpCode = chain.storeCode(artifact("ilp"));
+  const lienCode = chain.storeCode(testContract("test-lienholder"));
+  const inst = chain.instantiate(admin, ilpCode, { denom: DENOM, slash_recipient: opts.slashRecipient ?? null }, { label: "ilp" });
+  expectOk(inst);
+  const ilp = inst.address!;
+  const lien = chain.instantiate(admin, lienCode, { ilp, fail_cap_notifications: opts.failCapNotifications ?? false }, { label: "lien" }).address!;
+  const lien2 = chain.instantiate(admin, lienCode, { ilp }, { label: "lien2" }).address!;
+  return { chain, ilp, lien, lien2, alice, bob };
+}
+
+function account(s: Setup, who: string): IlpAccountResponse {
+  return s.chain.query(s.ilp, ilpQuery.account(who));
+}
+
+function bond(s: Setup, who: string, amount: bigint) {
+  return s.chain.execute(who, s.ilp, ilpMsg.bond(), [{ denom: DENOM, amount: amount.toString() }]);
+}
+
+/** Runs `call`, expects it to fail with `message`, and checks that no state changed. */
+function expectRejected(s: Setup, call: () => ReturnType<Chain["execute"]>, message: string | RegExp) {
+  const before = snapshotState(s.chain, s.ilp, [s.alice, s.bob, s.lien, s.lien2], DENOM);
+  expectErr(call(), message);
+  expect(snapshotState(s.chain, s.ilp, [s.alice, s.bob, s.lien, s.lien2], DENOM)).toEqual(before);
+}
+
+
+describe("instantiate", () => {
+  it("stores the config and starts with nothing bonded", () => {
+    const s = setup();
+    expect(s.chain.query(s.ilp, ilpQuery.config())).toEqual({ denom: DENOM, slash_recipient: null });
+    expect(s.chain.query(s.ilp, ilpQuery.totals())).toEqual({ bonded: "0" });
+    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts())).toEqual({ accounts: [] });
+  });
+
+  it.each([
+    [{ denom: "x" }, "Invalid denom 'x'"],
+    [{ denom: "1abc" }, "Invalid denom '1abc'"],
+    [{ denom: "ustake", extra: 1 }, "instantiate.extra: unknown field"],
+    [{}, "instantiate.denom: missing field"],
+    [{ denom: 5 }, "instantiate.denom: expected a string, got a number"],
+    [{ denom: "ustake", slash_recipient: "cosmos1xyz" }, /Invalid slash_recipient 'cosmos1xyz'/],
+  ])("rejects %j", (msg, error) => {
+    const chain = new Chain({ chainId: "mesh-a", prefix: "wasm", bondDenom: DENOM });
+    const code = chain.storeCode(artifact("ilp"));
+    expectErr(chain.instantiate(chain.addr("admin"), code, msg, { label: "ilp" }), error);
+  });
+
+  it("rejects funds", () => {
+    const chain = new Chain({ chainId: "mesh-a", prefix: "wasm", bondDenom: DENOM });
+    const admin = chain.addr("admin");
+    chain.fund(admin, [{ denom: DENOM, amount: "10" }]);
+    const code = chain.storeCode(artifact("ilp"));
+    expectErr(chain.instantiate(admin, code, { denom: DENOM }, { label: "ilp", funds: [{ denom: DENOM, amount: "10" }] }),
+      "This message does not accept funds");
+    expect(chain.balance(admin, DENOM)).toBe(10n);
+  });
+});
+
+describe("bond", () => {
+  it("locks the sent tokens", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 700n));
+    expectOk(bond(s, s.alice, 300n));
+    expect(account(s, s.alice)).toEqual({ address: s.alice, bonded: "1000", free: "1000", max_claim: "0", claims: [] });
+    expect(s.chain.balance(s.alice, DENOM)).toBe(999000n);
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("rejects missing, zero, wrong and multiple denominations", () => {
+    const s = setup();
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(), []), "No funds sent");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(), [{ denom: "ucosm", amount: "5" }]),
+      "Must send 'ustake' to this message, got 'ucosm'");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(),
+      [{ denom: DENOM, amount: "5" }, { denom: "ucosm", amount: "5" }]), "Sent more than one denomination");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { bond: { amount: "5" } }, [{ denom: DENOM, amount: "5" }]),
+      "bond.amount: unknown field");
+  });
+});
+
+describe("unbond", () => {
+  it("returns free collateral and keeps what claims need", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 700n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(300n)));
+    expect(s.chain.balance(s.alice, DENOM)).toBe(999300n);
+    expect(account(s, s.alice)).toMatchObject({ bonded: "700", free: "0", max_claim: "700" });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("refuses to unbond beyond the free amount, with the numbers in the error", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 600n, "valoper-a")));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(401n)),
+      "Insufficient free collateral: cannot unbond 401, only 400 of 1000 bonded is free (the largest claim holds 600)");
+  });
+
+  it("rejects zero, funds, malformed and overflowing amounts", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 10n));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(0n)), "Invalid unbond: amount must be greater than zero");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(1n), [{ denom: DENOM, amount: "1" }]),
+      "This message does not accept funds");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "-1" } }),
+      'invalid unbond.amount: expected a decimal string, got "-1"');
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: " 1" } }),
+      'invalid unbond.amount: expected a decimal string, got " 1"');
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: 1 } }),
+      "unbond.amount: expected a string, got a number");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "340282366920938463463374607431768211456" } }),
+      "invalid unbond.amount: 340282366920938463463374607431768211456 overflows Uint128");
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.unbond(1n)),
+      "Insufficient free collateral: cannot unbond 1, only 0 of 0 bonded is free (the largest claim holds 0)");
+  });
+});
+
+describe("grant_claim", () => {
+  it("records the claim and delivers it to the lienholder", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    const res = expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 400n, "valoper-a")));
+    expect(res.events.some((e) => e.type === "wasm" && e.attributes.some((a) => a.key === "action" && a.value === "receive_claim"))).toBe(true);
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 100n, "valoper-a")));
+    expect(s.chain.query(s.lien, { held: { owner: s.alice } })).toEqual({ amount: "500", capped: "0", validator: "valoper-a" });
+    expect(account(s, s.alice)).toEqual({
+      address: s.alice, bonded: "1000", free: "500", max_claim: "500", claims: [{ lienholder: s.lien, amount: "500" }],
+    });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("lets one collateral back claims to several lienholders, limited by max(claims)", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 700n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 500n, "valoper-b")));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "1000", free: "300", max_claim: "700" });
+    expectErr(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(301n)), /cannot unbond 301, only 300/);
+    expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "700" } }));
+    // Brief: once the 700 claim is released, another 200 can come out.
+    expect(account(s, s.alice)).toMatchObject({ free: "500", max_claim: "500" });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("rejects claims above the bonded amount, bad addresses, zero and empty validators", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 900n, "valoper-a")));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 101n, "valoper-a")),
+      `Insufficient collateral: a claim of 1001 for ${s.lien} would exceed the 1000 bonded`);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim("not-an-address", 1n, "v")),
+      /^Invalid lienholder 'not-an-address'/);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien.toUpperCase(), 1n, "v")),
+      /^Invalid lienholder/);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 0n, "v")),
+      "Invalid grant_claim: amount must be greater than zero");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "")),
+      "Invalid grant_claim: validator must not be empty");
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "v")),
+      `Insufficient collateral: a claim of 1 for ${s.lien} would exceed the 0 bonded`);
+  });
+
+  it("rolls back when the lienholder refuses or is not a contract", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 10n, "reject-me")),
+      /lienholder rejects validator reject-me/);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.bob, 10n, "v")), /./);
+  });
+});
+
+describe("release_claim", () => {
+  it("only the lienholder releases, at most its claim", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 400n, "valoper-a")));
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
+      `No claim of ${s.alice} is held by ${s.bob}`);
+    expectRejected(s, () => s.chain.execute(s.lien2, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
+      `No claim of ${s.alice} is held by ${s.lien2}`);
+    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "401" } }),
+      "Cannot release 401: the claim is only 400");
+    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "0" } }),
+      "Invalid release: amount must be greater than zero");
+    expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "150" } }));
+    expect(account(s, s.alice)).toMatchObject({ free: "750", claims: [{ lienholder: s.lien, amount: "250" }] });
+    expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "250" } }));
+    expect(account(s, s.alice)).toMatchObject({ free: "1000", claims: [] });
+    // Fully released and unbonded: the account record disappears.
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(1000n)));
+    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts()).accounts).toEqual([]);
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+});
+
+describe("slash_claim", () => {
+  it("cuts bonded and the claim, burns the tokens, and caps other claims above the new bonded amount", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 900n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 950n, "valoper-b")));
+    const res = expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "100" } }));
+    expect(account(s, s.alice)).toEqual({
+      address: s.alice, bonded: "900", free: "0", max_claim: "900",
+      claims: [{ lienholder: s.lien, amount: "800" }, { lienholder: s.lien2, amount: "900" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
+    });
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(900n);
+    // lien2 was told its claim shrank to 900.
+    expect(s.chain.query(s.lien2, { held: { owner: s.alice } })).toMatchObject({ capped: "900", amount: "900" });
+    expect(res.events.some((e) => e.attributes.some((a) => a.key === "capped" && a.value === s.lien2))).toBe(true);
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("sends slashed collateral to the configured recipient", () => {
+    const chainRecipient = "recipient";
+    const s = setup({ slashRecipient: new Chain({ chainId: "x", prefix: "wasm", bondDenom: DENOM }).addr(chainRecipient) });
+    const recipient = s.chain.addr(chainRecipient);
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 500n, "valoper-a")));
+    expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "50" } }));
+    expect(s.chain.balance(recipient, DENOM)).toBe(50n);
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("is not blocked by a lienholder that fails the cap notification", () => {
+    const s = setup({ failCapNotifications: true });
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 1000n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 1000n, "valoper-b")));
+    // lien (configured to fail notifications) gets capped when lien2 slashes.
+    const res = expectOk(s.chain.execute(s.lien2, s.lien2, { slash: { owner: s.alice, amount: "10" } }));
+    expect(res.events.some((e) => e.attributes.some((a) => a.value === "claim_capped_notification_failed"))).toBe(true);
+    expect(account(s, s.alice)).toMatchObject({ bonded: "990", max_claim: "990" });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("rejects slashes beyond the claim or from others", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 100n, "valoper-a")));
+    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "101" } }),
+      "Cannot slash 101: the claim is only 100");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.slashClaim(s.alice, 1n)),
+      `No claim of ${s.alice} is held by ${s.alice}`);
+    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: "bad", amount: "1" } }), /^Invalid owner 'bad'/);
+  });
+});
+
+describe("queries and malformed input", () => {
+  it("paginates all_accounts in address order, capped at 30 per page", () => {
+    const s = setup();
+    const owners: string[] = [];
+    for (let i = 0; i < 35; i++) {
+      const who = s.chain.addr(`user${i}`);
+      s.chain.fund(who, [{ denom: DENOM, amount: "100" }]);
+      expectOk(bond(s, who, BigInt(i + 1)));
+      owners.push(who);
+    }
+    owners.sort();
+    const first = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(undefined, 100));
+    expect(first.accounts.map((a) => a.address)).toEqual(owners.slice(0, 30));
+    const second = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(owners[29], 100));
+    expect(second.accounts.map((a) => a.address)).toEqual(owners.slice(30));
+    const small = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(owners[0], 2));
+    expect(small.accounts.map((a) => a.address)).toEqual(owners.slice(1, 3));
+    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts()).accounts).toHaveLength(10);
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("answers unknown accounts with zeros and rejects invalid addresses", () => {
+    const s = setup();
+    expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", free: "0", max_claim: "0", claims: [] });
+    expect(() => s.chain.query(s.ilp, ilpQuery.account("nope"))).toThrow(/Invalid address 'nope'/);
+    expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow("Unknown query 'nope'; expected one of: config, totals, account, all_accounts");
+  });
+
+  it.each([
+    ["{", /^Invalid JSON: unexpected end of input at byte 1/],
+    ["{\"bond\":{}} x", /^Invalid JSON: trailing characters/],
+    ["{\"bond\":{},\"bond\":{}}", /duplicate key "bond"/],
+    ["[]", "execute: expected an object with exactly one key naming the variant"],
+    ["{\"bond\":{},\"unbond\":{}}", "execute: expected an object with exactly one key naming the variant"],
+    ["{\"bond\":[]}", "execute.bond: expected an object, got an array"],
+    ["{\"frobnicate\":{}}", "Unknown execute message 'frobnicate'; expected one of: bond, unbond, grant_claim, release_claim, slash_claim"],
+    ["{\"unbond\":{\"amount\":\"1\",\"amount2\":\"1\"}}", "unbond.amount2: unknown field"],
+    ["{\"unbond\":{\"amount\":\"é\"}}", 'invalid unbond.amount: expected a decimal string, got "é"'],
+  ])("execute %s fails cleanly", (raw, error) => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 10n));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, raw), error);
+  });
+});
