@@ -1,7 +1,8 @@
 // Entry-point plumbing: read the Region arguments, parse env/info/msg, call the contract's handler, and wrap the
 // outcome as ContractResult JSON: {"ok": …} or {"error": "…"}. Handlers return null after recording an error.
-import { clearError, takeError } from "./error";
-import { IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg } from "./ibc";
+import { clearError, peekError, takeError } from "./error";
+import { IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg, ackError } from "./ibc";
+import { beginBufferedWrites, commitBufferedWrites, discardBufferedWrites } from "./storage";
 import { JsonValue, JsonWriter, parseJsonAt, quoteInto } from "./json";
 import { Region, ptr, regionFromString } from "./region";
 import { Response } from "./response";
@@ -132,10 +133,18 @@ export function doIbcPacketReceive(envPtr: u32, msgPtr: u32, handler: PacketRece
   if (env == null) return failed();
   const msg = IbcPacketMsg.decode(parseRegion(msgPtr));
   if (msg == null) return failed();
+  // A business error must become an error acknowledgement (a successful call) that carries its reason, and must
+  // change nothing: buffer the handler's writes and keep them only if it succeeds.
+  beginBufferedWrites();
   const result = handler(env, msg);
-  if (result == null) return failed();
   const w = new JsonWriter();
-  result.response.writeIbcReceive(w, result.acknowledgement);
+  if (result == null) {
+    discardBufferedWrites();
+    new Response().addAttribute("packet_error", peekError()).writeIbcReceive(w, ackError(takeError()));
+  } else {
+    commitBufferedWrites();
+    result.response.writeIbcReceive(w, result.acknowledgement);
+  }
   return okResult(w.toString());
 }
 

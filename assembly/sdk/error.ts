@@ -29,3 +29,9 @@ export function takeError(): string {
 export function clearError(): void {
   lastError = null;
 }
+
+/** The recorded error without clearing it. */
+export function peekError(): string {
+  const message = lastError;
+  return message != null ? message : "";
+}

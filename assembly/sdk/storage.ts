@@ -6,6 +6,7 @@ import { db_next, db_read, db_remove, db_scan, db_write } from "./imports";
 import { bytesFromRegion, ptr, regionFromBytes, Region } from "./region";
 import { JsonValue, JsonWriter, parseJson } from "./json";
 import { panic } from "./abort";
+import { StringIndex } from "./string-index";
 
 export const enum Order {
   Ascending = 1,
@@ -20,17 +21,83 @@ export function fromUtf8(bytes: Uint8Array): string {
   return String.UTF8.decodeUnsafe(bytes.dataStart, <usize>bytes.length, false);
 }
 
+// Buffered writes: while active, writes stay in the contract's memory and reads/iteration see them merged over the
+// chain's store. ibc_packet_receive uses this so that a business error can be answered with an error
+// acknowledgement (a successful call, whose writes the chain would keep) without leaving partial writes behind.
+class BufferedWrites {
+  index: StringIndex = new StringIndex();
+  keys: Uint8Array[] = [];
+  values: Array<Uint8Array | null> = [];
+}
+
+let buffered: BufferedWrites | null = null;
+
+function hexKey(key: Uint8Array): string {
+  const HEX = "0123456789abcdef";
+  let out = "";
+  for (let i = 0; i < key.length; i++) out += HEX.charAt(key[i] >> 4) + HEX.charAt(key[i] & 15);
+  return out;
+}
+
+export function beginBufferedWrites(): void {
+  buffered = new BufferedWrites();
+}
+
+/** Writes the buffered changes to the chain's store, in the order they were made. */
+export function commitBufferedWrites(): void {
+  const b = buffered;
+  buffered = null;
+  if (b == null) return;
+  for (let i = 0; i < b.keys.length; i++) {
+    const value = b.values[i];
+    if (value != null) storageSet(b.keys[i], value);
+    else storageRemove(b.keys[i]);
+  }
+}
+
+export function discardBufferedWrites(): void {
+  buffered = null;
+}
+
+function bufferWrite(b: BufferedWrites, key: Uint8Array, value: Uint8Array | null): void {
+  const hex = hexKey(key);
+  if (b.index.has(hex)) {
+    b.values[b.index.get(hex)] = value;
+  } else {
+    b.index.set(hex, b.keys.length);
+    b.keys.push(key.slice());
+    b.values.push(value);
+  }
+}
+
 export function storageGet(key: Uint8Array): Uint8Array | null {
+  const b = buffered;
+  if (b != null) {
+    const hex = hexKey(key);
+    if (b.index.has(hex)) return b.values[b.index.get(hex)];
+  }
   const result = db_read(ptr(regionFromBytes(key)));
   return result == 0 ? null : bytesFromRegion(result);
 }
 
 export function storageSet(key: Uint8Array, value: Uint8Array): void {
+  const b = buffered;
+  if (b != null) { bufferWrite(b, key, value); return; }
   db_write(ptr(regionFromBytes(key)), ptr(regionFromBytes(value)));
 }
 
 export function storageRemove(key: Uint8Array): void {
+  const b = buffered;
+  if (b != null) { bufferWrite(b, key, null); return; }
   db_remove(ptr(regionFromBytes(key)));
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): i32 {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 export function concat(parts: Uint8Array[]): Uint8Array {
@@ -77,11 +144,19 @@ export class Record {
   constructor(public key: Uint8Array, public value: Uint8Array) {}
 }
 
-/** A storage iterator over [start, end) in the given order; keys are returned with `prefixLength` bytes removed. */
+/**
+ * A storage iterator over [start, end) in the given order; keys are returned with `prefixLength` bytes removed.
+ * When writes are buffered, the buffered entries in range are merged in (and buffered removals hide stored keys).
+ */
 export class RangeIterator {
-  constructor(private id: u32, private prefixLength: i32) {}
+  private pending: Record | null = null;
+  private storeDone: bool = false;
+  private extraPos: i32 = 0;
 
-  next(): Record | null {
+  constructor(private id: u32, private prefixLength: i32, private ascending: bool, private extra: Record[],
+              private shadowed: StringIndex | null) {}
+
+  private nextFromStore(): Record | null {
     const result = db_next(this.id);
     // Sections encoding: key ‖ u32be(len(key)) ‖ value ‖ u32be(len(value)); an empty key marks the end.
     const region = changetype<Region>(<usize>result);
@@ -91,11 +166,45 @@ export class RangeIterator {
     const valueStart = total - 4 - <i32>valueLength;
     const keyLength = readU32BE(base + <usize>valueStart - 4);
     if (keyLength == 0) return null;
-    const key = new Uint8Array(<i32>keyLength - this.prefixLength);
-    memory.copy(key.dataStart, base + <usize>this.prefixLength, <usize>key.length);
+    const key = new Uint8Array(<i32>keyLength);
+    memory.copy(key.dataStart, base, <usize>keyLength);
     const value = new Uint8Array(<i32>valueLength);
     memory.copy(value.dataStart, base + <usize>valueStart, <usize>valueLength);
     return new Record(key, value);
+  }
+
+  next(): Record | null {
+    while (true) {
+      if (this.pending == null && !this.storeDone) {
+        const r = this.nextFromStore();
+        if (r == null) this.storeDone = true;
+        else if (this.shadowed != null && this.shadowed!.has(hexKey(r.key))) continue;
+        else this.pending = r;
+      }
+      const fromStore = this.pending;
+      const fromBuffer = this.extraPos < this.extra.length ? this.extra[this.extraPos] : null;
+      let chosen: Record | null;
+      if (fromStore == null) {
+        chosen = fromBuffer;
+        this.extraPos++;
+      } else if (fromBuffer == null) {
+        chosen = fromStore;
+        this.pending = null;
+      } else {
+        const c = compareBytes(fromStore.key, fromBuffer.key);
+        if (this.ascending ? c < 0 : c > 0) {
+          chosen = fromStore;
+          this.pending = null;
+        } else {
+          chosen = fromBuffer;
+          this.extraPos++;
+        }
+      }
+      if (chosen == null) return null;
+      // A zero-length value marks a buffered removal (stored values are JSON, never empty).
+      if (chosen.value.length == 0) continue;
+      return new Record(chosen.key.subarray(this.prefixLength), chosen.value);
+    }
   }
 }
 
@@ -119,7 +228,21 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | null {
 export function scanRaw(start: Uint8Array | null, end: Uint8Array | null, order: Order, prefixLength: i32): RangeIterator {
   const startPtr = start != null ? ptr(regionFromBytes(start)) : 0;
   const endPtr = end != null ? ptr(regionFromBytes(end)) : 0;
-  return new RangeIterator(db_scan(startPtr, endPtr, <i32>order), prefixLength);
+  const id = db_scan(startPtr, endPtr, <i32>order);
+  const ascending = order == Order.Ascending;
+  const b = buffered;
+  const extra = new Array<Record>();
+  if (b == null) return new RangeIterator(id, prefixLength, ascending, extra, null);
+  for (let i = 0; i < b.keys.length; i++) {
+    const key = b.keys[i];
+    if (start != null && compareBytes(key, start) < 0) continue;
+    if (end != null && compareBytes(key, end) >= 0) continue;
+    const value = b.values[i];
+    extra.push(new Record(key, value != null ? value : new Uint8Array(0)));
+  }
+  extra.sort((x: Record, y: Record): i32 => compareBytes(x.key, y.key));
+  if (!ascending) extra.reverse();
+  return new RangeIterator(id, prefixLength, ascending, extra, b.index);
 }
 
 export type Encoder<T> = (value: T, w: JsonWriter) => void;

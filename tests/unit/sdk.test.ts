@@ -262,6 +262,29 @@ describe("storage", () => {
     expect(range({ prefix: ["erin"] })).toEqual([]);
   });
 
+  it("buffered writes merge into reads and iteration, and are kept only on commit", () => {
+    put(["buf", "b"], "stored-b");
+    put(["buf", "d"], "stored-d");
+    const ops = [
+      { put: { key: ["buf", "c"], value: "new-c" } },
+      { remove: { key: ["buf", "d"] } },
+      { put: { key: ["buf", "b"], value: "new-b" } },
+      { put: { key: ["buf", "a"], value: "new-a" } },
+      { put: { key: ["buf", "e"], value: "new-e" } },
+      { remove: { key: ["buf", "e"] } },
+    ];
+    const run = (discard: boolean) => {
+      const res = chain.execute(user, harness, { buffered: { ops, prefix: ["buf"], discard } });
+      if (!res.ok) throw new Error(res.error);
+      return JSON.parse(Buffer.from(res.data!).toString());
+    };
+    const seen = { asc: ["new-a", "new-b", "new-c"], desc: ["new-c", "new-b", "new-a"], first_loaded: "new-c" };
+    expect(run(true)).toEqual(seen);
+    expect(range({ prefix: ["buf"] }).map(([, v]) => v)).toEqual(["stored-b", "stored-d"]);
+    expect(run(false)).toEqual(seen);
+    expect(range({ prefix: ["buf"] }).map(([, v]) => v)).toEqual(["new-a", "new-b", "new-c"]);
+  });
+
   it("u64 keys are big-endian so they sort numerically", () => {
     for (const n of [256, 1, 65536, 2]) put(["nums", n], String(n));
     expect(range({ prefix: ["nums"] }).map(([, v]) => v)).toEqual(["1", "2", "256", "65536"]);

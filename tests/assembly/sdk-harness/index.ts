@@ -1,7 +1,7 @@
 // Exposes SDK functions through real contract entry points so jest can unit-test the SDK compiled to wasm, through
 // the same ABI the chain uses. Never shipped (build/test-contracts/).
 import {
-  Decimal, Env, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
+  Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
   base64Encode, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
   u64Key, utf8, validateAddress, writeValue,
 } from "../../../assembly/sdk";
@@ -44,6 +44,35 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     if (!f.finish()) return null;
     ENTRIES.remove(keyParts(key));
     return new Response();
+  }
+  if (variant.name == "buffered") {
+    // Applies ops with buffered writes, lists the prefix (both orders) as seen through the buffer, then commits
+    // or discards: exercises the overlay used by ibc_packet_receive.
+    const ops = f.array("ops");
+    const prefix = f.array("prefix");
+    const discard = f.bool("discard");
+    if (!f.finish()) return null;
+    beginBufferedWrites();
+    for (let i = 0; i < ops.length; i++) {
+      const op = Variant.of(ops[i], "op");
+      if (op == null) return null;
+      const key = op.fields.array("key");
+      if (op.name == "put") ENTRIES.save(keyParts(key), op.fields.str("value"));
+      else ENTRIES.remove(keyParts(key));
+    }
+    const w = new JsonWriter();
+    w.beginObject();
+    for (let pass = 0; pass < 2; pass++) {
+      w.key(pass == 0 ? "asc" : "desc").beginArray();
+      const it = ENTRIES.range(keyParts(prefix), null, false, null, pass == 0 ? Order.Ascending : Order.Descending);
+      for (let e = it.next(); e != null; e = it.next()) w.string(e.value);
+      w.endArray();
+    }
+    const loaded = ops.length > 0 ? ENTRIES.may_load(keyParts(Variant.of(ops[0], "op")!.fields.array("key"))) : null;
+    w.key("first_loaded").nullableString(loaded);
+    w.endObject();
+    if (discard) discardBufferedWrites(); else commitBufferedWrites();
+    return new Response().setData(w.toBytes());
   }
   if (variant.name == "put_then_fail") {
     const key = f.array("key");
