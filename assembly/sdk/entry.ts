@@ -148,17 +148,42 @@ export function doIbcPacketReceive(envPtr: u32, msgPtr: u32, handler: PacketRece
   return okResult(w.toString());
 }
 
+/**
+ * Ack and timeout handlers must never fail: a failing one makes the relay transaction fail and the packet is stuck.
+ * So a handler error (a bug or an unexpected ack) discards the handler's writes and still returns success, with the
+ * reason in an attribute for operators.
+ */
+function guardedPacketCallback(env: Env, run: (env: Env) => Response | null): u32 {
+  beginBufferedWrites();
+  const response = run(env);
+  const w = new JsonWriter();
+  if (response == null) {
+    discardBufferedWrites();
+    new Response().addAttribute("callback_error", takeError()).writeIbcBasic(w);
+  } else {
+    commitBufferedWrites();
+    response.writeIbcBasic(w);
+  }
+  return okResult(w.toString());
+}
+
+let pendingAck: IbcPacketAckMsg | null = null;
+let pendingAckHandler: PacketAckHandler | null = null;
+let pendingTimeout: IbcPacketMsg | null = null;
+let pendingTimeoutHandler: PacketTimeoutHandler | null = null;
+
+function runPendingAck(env: Env): Response | null { return pendingAckHandler!(env, pendingAck!); }
+function runPendingTimeout(env: Env): Response | null { return pendingTimeoutHandler!(env, pendingTimeout!); }
+
 export function doIbcPacketAck(envPtr: u32, msgPtr: u32, handler: PacketAckHandler): u32 {
   clearError();
   const env = Env.decode(parseRegion(envPtr));
   if (env == null) return failed();
   const msg = IbcPacketAckMsg.decode(parseRegion(msgPtr));
   if (msg == null) return failed();
-  const response = handler(env, msg);
-  if (response == null) return failed();
-  const w = new JsonWriter();
-  response.writeIbcBasic(w);
-  return okResult(w.toString());
+  pendingAck = msg;
+  pendingAckHandler = handler;
+  return guardedPacketCallback(env, runPendingAck);
 }
 
 export function doIbcPacketTimeout(envPtr: u32, msgPtr: u32, handler: PacketTimeoutHandler): u32 {
@@ -167,11 +192,9 @@ export function doIbcPacketTimeout(envPtr: u32, msgPtr: u32, handler: PacketTime
   if (env == null) return failed();
   const msg = IbcPacketMsg.decode(parseRegion(msgPtr));
   if (msg == null) return failed();
-  const response = handler(env, msg);
-  if (response == null) return failed();
-  const w = new JsonWriter();
-  response.writeIbcBasic(w);
-  return okResult(w.toString());
+  pendingTimeout = msg;
+  pendingTimeoutHandler = handler;
+  return guardedPacketCallback(env, runPendingTimeout);
 }
 
 /** `reply` gets the raw Reply JSON ({"id","payload","gas_used","result"}); shapes vary by chain version. */

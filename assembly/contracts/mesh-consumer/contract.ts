@@ -1,0 +1,329 @@
+// mesh-consumer (consumer chain): receives Stake/Unstake packets from its one trusted mesh-provider and turns them
+// into meta-staking delegations of the converted amount. It stores, per validator, both the provider-denominated
+// amount and the local amount it delegated, so an unstake converts back consistently whatever the rate is then.
+// Invariant: for every validator, records[validator].local = meta-staking's delegation of this contract there.
+import {
+  ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Item,
+  JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Response, Uint128, Variant, WasmMsg, ackSuccess, fail,
+  fromUtf8, nonpayable, pageLimit, queryAllValidators, querySmart, utf8, validateAddress,
+} from "../../sdk";
+import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
+import { MetaStakingMsg } from "../../shared/meta-staking";
+import { PacketKind, ProviderPacket, ValidatorSetPacket, emptyResult, validatorListResult } from "../../shared/packets";
+
+class Config {
+  constructor(
+    public admin: string,
+    public metaStaking: string,
+    public provider: Counterparty | null,
+    /** local tokens per provider token */
+    public rate: Decimal,
+    /** haircut on converted stake, in [0, 1) */
+    public discount: Decimal,
+    public packetTimeoutSeconds: u64,
+  ) {}
+}
+
+function encodeConfig(c: Config, w: JsonWriter): void {
+  w.beginObject().key("admin").string(c.admin).key("meta_staking").string(c.metaStaking).key("provider");
+  const provider = c.provider;
+  if (provider != null) provider.write(w); else w.null_();
+  w.key("rate").string(c.rate.toString()).key("discount").string(c.discount.toString());
+  w.key("packet_timeout_seconds").u64(c.packetTimeoutSeconds).endObject();
+}
+
+const CONFIG = new Item<Config>(
+  "config",
+  encodeConfig,
+  (j: JsonValue): Config => {
+    const p = j.get("provider")!;
+    return new Config(j.get("admin")!.text, j.get("meta_staking")!.text, p.isNull() ? null : Counterparty.fromJson(p),
+      Decimal.parse(j.get("rate")!.text)!, Decimal.parse(j.get("discount")!.text)!, U64.parseInt(j.get("packet_timeout_seconds")!.text));
+  },
+);
+
+/** Per validator: what the provider staked (its tokens) and what we delegated for it (local tokens). */
+class StakeRecord {
+  constructor(public provider: Uint128, public local: Uint128) {}
+}
+
+const RECORDS = new Map<StakeRecord>(
+  "records",
+  (r: StakeRecord, w: JsonWriter): void => {
+    w.beginObject().key("provider").string(r.provider.toString()).key("local").string(r.local.toString()).endObject();
+  },
+  (j: JsonValue): StakeRecord => new StakeRecord(Uint128.parse(j.get("provider")!.text)!, Uint128.parse(j.get("local")!.text)!),
+);
+
+const EXECUTE_VARIANTS = "set_provider, update_conversion, update_admin, send_validator_set";
+const QUERY_VARIANTS = "config, channel, record, records";
+
+function readConversion(f: Fields): Decimal[] | null {
+  const rate = f.decimal("rate");
+  const discount = f.decimal("discount");
+  if (!f.ok()) return [rate, discount];
+  if (rate.isZero()) return fail<Decimal[]>("Invalid rate: must be greater than zero");
+  if (!discount.lt(Decimal.one())) return fail<Decimal[]>("Invalid discount: must be less than 1");
+  return [rate, discount];
+}
+
+export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "instantiate");
+  if (f == null) return null;
+  const admin = f.optStr("admin");
+  const metaStaking = f.str("meta_staking");
+  const conversion = readConversion(f);
+  const timeout = f.optU64("packet_timeout_seconds", 600);
+  if (conversion == null || !f.finish()) return null;
+  if (!nonpayable(info)) return null;
+  const adminAddress = admin != null ? admin : info.sender;
+  if (validateAddress(adminAddress, "admin") == null || validateAddress(metaStaking, "meta_staking") == null) return null;
+  if (timeout == 0) return fail<Response>("Invalid packet_timeout_seconds: must be greater than zero");
+  CONFIG.save(new Config(adminAddress, metaStaking, null, conversion[0], conversion[1], timeout));
+  return new Response().addAttribute("action", "instantiate");
+}
+
+function requireAdmin(info: MessageInfo): Config | null {
+  if (!nonpayable(info)) return null;
+  const config = CONFIG.load();
+  if (info.sender != config.admin) return fail<Config>("Unauthorized: only the admin (" + config.admin + ") may do this");
+  return config;
+}
+
+export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
+  const variant = Variant.of(msg, "execute");
+  if (variant == null) return null;
+  const f = variant.fields;
+  const name = variant.name;
+  if (name == "set_provider") {
+    const connectionId = f.str("connection_id");
+    const portId = f.str("port_id");
+    if (!f.finish()) return null;
+    const config = requireAdmin(info);
+    if (config == null) return null;
+    if (CHANNEL.may_load() != null) return fail<Response>("Cannot change the provider while a channel is open");
+    if (connectionId.length == 0 || portId.length == 0) return fail<Response>("Invalid provider: connection_id and port_id must not be empty");
+    config.provider = new Counterparty(connectionId, portId);
+    CONFIG.save(config);
+    return new Response().addAttribute("action", "set_provider").addAttribute("connection_id", connectionId).addAttribute("port_id", portId);
+  }
+  if (name == "update_conversion") {
+    const conversion = readConversion(f);
+    if (conversion == null || !f.finish()) return null;
+    const config = requireAdmin(info);
+    if (config == null) return null;
+    config.rate = conversion[0];
+    config.discount = conversion[1];
+    CONFIG.save(config);
+    return new Response().addAttribute("action", "update_conversion").addAttribute("rate", config.rate.toString())
+      .addAttribute("discount", config.discount.toString());
+  }
+  if (name == "update_admin") {
+    const admin = f.str("admin");
+    if (!f.finish()) return null;
+    const config = requireAdmin(info);
+    if (config == null || validateAddress(admin, "admin") == null) return null;
+    config.admin = admin;
+    CONFIG.save(config);
+    return new Response().addAttribute("action", "update_admin").addAttribute("admin", admin);
+  }
+  if (name == "send_validator_set") {
+    // Anyone may ask: it only publishes chain state to the provider.
+    if (!f.finish() || !nonpayable(info)) return null;
+    const channel = CHANNEL.may_load();
+    if (channel == null) return fail<Response>("No channel to the provider is open");
+    const packet = validatorSetPacket(env, channel.channelId);
+    if (packet == null) return null;
+    return new Response().addMessage(packet).addAttribute("action", "send_validator_set");
+  }
+  return fail<Response>("Unknown execute message '" + name + "'; expected one of: " + EXECUTE_VARIANTS);
+}
+
+function validatorSetPacket(env: Env, channelId: string): CosmosMsg | null {
+  const validators = queryAllValidators();
+  if (validators == null) return null;
+  const timeout = IbcTimeout.atTimestamp(env.block.timeNanos + CONFIG.load().packetTimeoutSeconds * 1_000_000_000);
+  return IbcMsg.sendPacket(channelId, new ValidatorSetPacket(validators).toBytes(), timeout);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// IBC
+
+export function ibcChannelOpen(env: Env, msg: IbcChannelMsg): ChannelOpenResult | null {
+  const version = checkChannelOpen(msg, CONFIG.load().provider);
+  return version != null ? new ChannelOpenResult(version) : null;
+}
+
+export function ibcChannelConnect(env: Env, msg: IbcChannelMsg): Response | null {
+  const channel = recordChannelConnect(msg);
+  if (channel == null) return null;
+  // Tell the provider which validators it may stake to, right away.
+  const packet = validatorSetPacket(env, channel.channelId);
+  if (packet == null) return null;
+  return new Response().addMessage(packet).addAttribute("action", "channel_connect").addAttribute("channel_id", channel.channelId);
+}
+
+/** The channel is gone: undelegate everything it brought in (the provider starts unbonding it all too). */
+export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
+  const response = new Response().addAttribute("action", "channel_close").addAttribute("channel_id", msg.channel.endpoint.channelId);
+  if (!isOurChannel(msg.channel)) return response;
+  CHANNEL.remove();
+  const config = CONFIG.load();
+  const validators = new Array<string>();
+  const locals = new Array<Uint128>();
+  const it = RECORDS.range([], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    validators.push(fromUtf8(e.key));
+    locals.push(e.value.local);
+  }
+  for (let i = 0; i < validators.length; i++) {
+    RECORDS.remove([utf8(validators[i])]);
+    if (!locals[i].isZero()) {
+      response.addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(validators[i], locals[i]).toJson(), []));
+    }
+  }
+  return response;
+}
+
+export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | null {
+  if (requireOurChannel(msg.packet.dest.channelId) == null) return null;
+  const packet = ProviderPacket.decode(msg.packet.data);
+  if (packet == null) return null;
+  if (packet.kind == PacketKind.ListValidators) {
+    const validators = queryAllValidators();
+    if (validators == null) return null;
+    return new ReceiveResult(new Response().addAttribute("action", "list_validators"), ackSuccess(validatorListResult(validators)));
+  }
+  if (packet.amount.isZero()) return fail<ReceiveResult>("Invalid amount: must be greater than zero");
+  const response = packet.kind == PacketKind.Stake ? receiveStake(env, packet) : receiveUnstake(packet);
+  if (response == null) return null;
+  return new ReceiveResult(response.addAttribute("tx_id", packet.txId.toString()), ackSuccess(emptyResult()));
+}
+
+function receiveStake(env: Env, packet: ProviderPacket): Response | null {
+  const config = CONFIG.load();
+  const factor = config.rate.checkedMul(Decimal.one().checkedSub(config.discount)!);
+  if (factor == null) return null;
+  const local = factor.mulFloor(packet.amount);
+  if (local == null) return null;
+  if (local.isZero()) return fail<Response>("Stake of " + packet.amount.toString() + " converts to zero local tokens");
+  const validators = queryAllValidators();
+  if (validators == null) return null;
+  if (!validators.includes(packet.validator)) return fail<Response>("Unknown or inactive validator '" + packet.validator + "'");
+  // Check the allowance here, so that a refusal becomes an error ack with its reason (a failing meta-staking call
+  // would too, but with a redacted message).
+  const w = new JsonWriter();
+  w.beginObject().key("consumer").beginObject().key("address").string(env.contractAddress).endObject().endObject();
+  const mine = querySmart(config.metaStaking, w.toString());
+  if (mine == null) return null;
+  const f = new Fields(mine, "meta-staking consumer");
+  const allowance = f.uint128("allowance");
+  const delegated = f.uint128("delegated");
+  if (!f.finishLenient()) return null;
+  const after = delegated.checkedAdd(local);
+  if (after == null) return null;
+  if (after.gt(allowance)) {
+    return fail<Response>("Allowance exhausted: " + local.toString() + " more would exceed the allowance of " + allowance.toString() +
+      " (" + delegated.toString() + " delegated)");
+  }
+  const key = [utf8(packet.validator)];
+  const existing = RECORDS.may_load(key);
+  const record = existing != null ? existing : new StakeRecord(Uint128.zero(), Uint128.zero());
+  const provider = record.provider.checkedAdd(packet.amount);
+  const total = record.local.checkedAdd(local);
+  if (provider == null || total == null) return null;
+  RECORDS.save(key, new StakeRecord(provider, total));
+  return new Response()
+    .addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.delegate(packet.validator, local).toJson(), []))
+    .addAttribute("action", "stake")
+    .addAttribute("validator", packet.validator)
+    .addAttribute("amount", packet.amount.toString())
+    .addAttribute("local_amount", local.toString());
+}
+
+function receiveUnstake(packet: ProviderPacket): Response | null {
+  const key = [utf8(packet.validator)];
+  const record = RECORDS.may_load(key);
+  const have = record != null ? record.provider : Uint128.zero();
+  if (record == null || packet.amount.gt(have)) {
+    return fail<Response>("Cannot unstake " + packet.amount.toString() + " from " + packet.validator + ": only " + have.toString() + " is staked there");
+  }
+  // Convert back with the amounts recorded at stake time, so a rate change cannot strand or over-release stake.
+  let local: Uint128 | null = packet.amount.eq(record.provider) ? record.local : record.local.mulDivFloor(packet.amount, record.provider);
+  if (local == null) return null;
+  const provider = record.provider.checkedSub(packet.amount)!;
+  const rest = record.local.checkedSub(local)!;
+  if (provider.isZero()) RECORDS.remove(key); else RECORDS.save(key, new StakeRecord(provider, rest));
+  const response = new Response()
+    .addAttribute("action", "unstake")
+    .addAttribute("validator", packet.validator)
+    .addAttribute("amount", packet.amount.toString())
+    .addAttribute("local_amount", local.toString());
+  if (!local.isZero()) {
+    const config = CONFIG.load();
+    response.addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(packet.validator, local).toJson(), []));
+  }
+  return response;
+}
+
+/** Acks of our validator_set packets: nothing to roll back. Never fails. */
+export function ibcPacketAck(env: Env, msg: IbcPacketAckMsg): Response | null {
+  return new Response().addAttribute("action", "validator_set_ack");
+}
+
+export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
+  return new Response().addAttribute("action", "validator_set_timeout");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queries
+
+export function query(env: Env, msg: JsonValue): string | null {
+  const variant = Variant.of(msg, "query");
+  if (variant == null) return null;
+  const f = variant.fields;
+  const name = variant.name;
+  const w = new JsonWriter();
+  if (name == "config") {
+    if (!f.finish()) return null;
+    encodeConfig(CONFIG.load(), w);
+    return w.toString();
+  }
+  if (name == "channel") {
+    if (!f.finish()) return null;
+    const channel = CHANNEL.may_load();
+    if (channel == null) return "null";
+    w.beginObject().key("channel_id").string(channel.channelId).key("counterparty_channel_id").string(channel.counterpartyChannelId);
+    w.key("connection_id").string(channel.connectionId).endObject();
+    return w.toString();
+  }
+  if (name == "record") {
+    const validator = f.str("validator");
+    if (!f.finish()) return null;
+    const r = RECORDS.may_load([utf8(validator)]);
+    writeRecord(w, validator, r != null ? r : new StakeRecord(Uint128.zero(), Uint128.zero()));
+    return w.toString();
+  }
+  if (name == "records") {
+    const startAfter = f.optStr("start_after");
+    const hasLimit = f.has("limit");
+    const limit = f.optU64("limit", 0);
+    if (!f.finish()) return null;
+    const max = pageLimit(limit, hasLimit);
+    const it = RECORDS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+    w.beginObject().key("records").beginArray();
+    let n = 0;
+    for (let e = it.next(); e != null && n < max; e = it.next()) {
+      writeRecord(w, fromUtf8(e.key), e.value);
+      n++;
+    }
+    w.endArray().endObject();
+    return w.toString();
+  }
+  return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);
+}
+
+function writeRecord(w: JsonWriter, validator: string, r: StakeRecord): void {
+  w.beginObject().key("validator").string(validator).key("provider_amount").string(r.provider.toString());
+  w.key("local_amount").string(r.local.toString()).endObject();
+}

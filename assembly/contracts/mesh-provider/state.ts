@@ -1,0 +1,146 @@
+// mesh-provider storage (cw-storage-plus layout).
+//   "config"                              Item<Config>
+//   "validators"                          Item<ValidatorSet>  the consumer chain's active set, as it last told us
+//   "state"                               Item<State>         tx id counter, channel-closed time, global totals
+//   stakes:    (owner, validator)          Map<Stake>
+//   totals:    validator                   Map<Stake>          Σ over owners (per-validator pool, room for slashing)
+//   txs:       tx_id (u64 BE)              Map<Tx>             operations in flight, until their ack or timeout
+//   unbonding: (owner, id u64 BE)          Map<Unbonding>      unstaked amounts waiting for the unbonding period
+import { Item, JsonValue, JsonWriter, Map, Uint128, panic, u64Key, utf8 } from "../../sdk";
+import { Counterparty } from "../../shared/channel";
+
+export class Config {
+  constructor(
+    public admin: string,
+    public ilp: string,
+    public consumer: Counterparty | null,
+    /** Must be ≥ the consumer chain's unbonding period + the packet timeout. */
+    public unbondingPeriodSeconds: u64,
+    public packetTimeoutSeconds: u64,
+  ) {}
+}
+
+export function encodeConfig(c: Config, w: JsonWriter): void {
+  w.beginObject().key("admin").string(c.admin).key("ilp").string(c.ilp).key("consumer");
+  const consumer = c.consumer;
+  if (consumer != null) consumer.write(w); else w.null_();
+  w.key("unbonding_period_seconds").u64(c.unbondingPeriodSeconds).key("packet_timeout_seconds").u64(c.packetTimeoutSeconds);
+  w.endObject();
+}
+
+export const CONFIG = new Item<Config>("config", encodeConfig, (j: JsonValue): Config => {
+  const consumer = j.get("consumer")!;
+  return new Config(j.get("admin")!.text, j.get("ilp")!.text, consumer.isNull() ? null : Counterparty.fromJson(consumer),
+    U64.parseInt(j.get("unbonding_period_seconds")!.text), U64.parseInt(j.get("packet_timeout_seconds")!.text));
+});
+
+export class ValidatorSet {
+  constructor(public validators: string[], public updatedHeight: u64) {}
+  has(validator: string): bool { return this.validators.includes(validator); }
+}
+
+export const VALIDATORS = new Item<ValidatorSet>(
+  "validators",
+  (v: ValidatorSet, w: JsonWriter): void => {
+    w.beginObject().key("validators").beginArray();
+    for (let i = 0; i < v.validators.length; i++) w.string(v.validators[i]);
+    w.endArray().key("updated_height").u64(v.updatedHeight).endObject();
+  },
+  (j: JsonValue): ValidatorSet => {
+    const items = j.get("validators")!.items;
+    const list = new Array<string>();
+    for (let i = 0; i < items.length; i++) list.push(items[i].text);
+    return new ValidatorSet(list, U64.parseInt(j.get("updated_height")!.text));
+  },
+);
+
+export class State {
+  constructor(
+    public nextId: u64,
+    /** Block time (ns) when the channel closed; 0 while it has not. All stake then unbonds from that time. */
+    public closedAtNanos: u64,
+    /** Σ staked + pending over everything: a new channel may open after a close only once this is zero. */
+    public outstanding: Uint128,
+  ) {}
+}
+
+export const STATE = new Item<State>(
+  "state",
+  (s: State, w: JsonWriter): void => {
+    w.beginObject().key("next_id").u64(s.nextId).key("closed_at").u64String(s.closedAtNanos);
+    w.key("outstanding").string(s.outstanding.toString()).endObject();
+  },
+  (j: JsonValue): State => new State(U64.parseInt(j.get("next_id")!.text), U64.parseInt(j.get("closed_at")!.text),
+    storedUint128(j, "outstanding")),
+);
+
+/** One owner's stake on one validator (or, in TOTALS, everyone's). */
+export class Stake {
+  constructor(
+    /** confirmed by the consumer's ack */
+    public staked: Uint128,
+    /** Stake packets in flight: counts for the claim, not yet for withdrawals or unstaking */
+    public pendingStake: Uint128,
+    /** Unstake packets in flight: reserved, restored if the unstake fails */
+    public pendingUnstake: Uint128,
+  ) {}
+
+  static zero(): Stake { return new Stake(Uint128.zero(), Uint128.zero(), Uint128.zero()); }
+  isZero(): bool { return this.staked.isZero() && this.pendingStake.isZero() && this.pendingUnstake.isZero(); }
+}
+
+function encodeStake(s: Stake, w: JsonWriter): void {
+  w.beginObject().key("staked").string(s.staked.toString()).key("pending_stake").string(s.pendingStake.toString());
+  w.key("pending_unstake").string(s.pendingUnstake.toString()).endObject();
+}
+
+function decodeStake(j: JsonValue): Stake {
+  return new Stake(storedUint128(j, "staked"), storedUint128(j, "pending_stake"), storedUint128(j, "pending_unstake"));
+}
+
+export const STAKES = new Map<Stake>("stakes", encodeStake, decodeStake);
+export const TOTALS = new Map<Stake>("totals", encodeStake, decodeStake);
+
+export const enum TxKind {
+  Stake = 0,
+  Unstake = 1,
+}
+
+export class Tx {
+  constructor(public kind: TxKind, public owner: string, public validator: string, public amount: Uint128) {}
+}
+
+export const TXS = new Map<Tx>(
+  "txs",
+  (t: Tx, w: JsonWriter): void => {
+    w.beginObject().key("kind").string(t.kind == TxKind.Stake ? "stake" : "unstake").key("owner").string(t.owner);
+    w.key("validator").string(t.validator).key("amount").string(t.amount.toString()).endObject();
+  },
+  (j: JsonValue): Tx => new Tx(j.get("kind")!.text == "stake" ? TxKind.Stake : TxKind.Unstake, j.get("owner")!.text,
+    j.get("validator")!.text, storedUint128(j, "amount")),
+);
+
+export class Unbonding {
+  constructor(public validator: string, public amount: Uint128, public releaseAtNanos: u64) {}
+}
+
+export const UNBONDING = new Map<Unbonding>(
+  "unbonding",
+  (u: Unbonding, w: JsonWriter): void => {
+    w.beginObject().key("validator").string(u.validator).key("amount").string(u.amount.toString());
+    w.key("release_at").u64String(u.releaseAtNanos).endObject();
+  },
+  (j: JsonValue): Unbonding => new Unbonding(j.get("validator")!.text, storedUint128(j, "amount"), U64.parseInt(j.get("release_at")!.text)),
+);
+
+function storedUint128(j: JsonValue, key: string): Uint128 {
+  const v = j.get(key);
+  if (v == null) panic("corrupt state: missing " + key);
+  const parsed = Uint128.parse(v!.text);
+  if (parsed == null) panic("corrupt state: bad " + key);
+  return parsed!;
+}
+
+export function stakeKey(owner: string, validator: string): Uint8Array[] { return [utf8(owner), utf8(validator)]; }
+export function txKey(id: u64): Uint8Array[] { return [u64Key(id)]; }
+export function unbondingKey(owner: string, id: u64): Uint8Array[] { return [utf8(owner), u64Key(id)]; }
