@@ -2,9 +2,13 @@
 // the same ABI the chain uses. Never shipped (build/test-contracts/).
 import {
   Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
-  base64Encode, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
+  base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
   u64Key, utf8, validateAddress, writeValue,
 } from "../../../assembly/sdk";
+
+import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
+import { MetaStakingMsg } from "../../../assembly/shared/meta-staking";
+import { Ack, ProviderPacket, ValidatorSetPacket, emptyResult, validatorListResult } from "../../../assembly/shared/packets";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
@@ -245,6 +249,43 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
       n++;
     }
     w.endArray().endObject();
+    return w.toString();
+  }
+  if (name == "shared_encodings") {
+    // The exact bytes of every cross-contract message, packet and ack, built by the shared encoders.
+    if (!f.finish()) return null;
+    const amount = Uint128.fromU64(100);
+    const w = new JsonWriter();
+    w.beginObject();
+    w.key("receive_claim").string(new ReceiveClaimMsg("wasm1owner", amount, "valoper1").toJson());
+    w.key("claim_capped").string(new ClaimCappedMsg("wasm1owner", amount).toJson());
+    w.key("release_claim").string(LienAmountMsg.release("wasm1owner", amount).toJson());
+    w.key("slash_claim").string(LienAmountMsg.slash("wasm1owner", amount).toJson());
+    w.key("meta_delegate").string(MetaStakingMsg.delegate("valoper1", amount).toJson());
+    w.key("meta_undelegate").string(MetaStakingMsg.undelegate("valoper1", amount).toJson());
+    w.key("stake_packet").string(fromUtf8(ProviderPacket.stake(7, "valoper1", amount).toBytes()));
+    w.key("unstake_packet").string(fromUtf8(ProviderPacket.unstake(8, "valoper1", amount).toBytes()));
+    w.key("list_validators_packet").string(fromUtf8(ProviderPacket.listValidators().toBytes()));
+    w.key("validator_set_packet").string(fromUtf8(new ValidatorSetPacket(["valoper1", "valoper2"]).toBytes()));
+    w.key("validator_list_result").string(fromUtf8(validatorListResult(["valoper1"])));
+    w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
+    w.key("ack_error").string(fromUtf8(ackError("Unknown channel channel-9")));
+    w.endObject();
+    return w.toString();
+  }
+  if (name == "decode_provider_packet") {
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    const packet = ProviderPacket.decode(utf8(input));
+    if (packet == null) return null;
+    return fromUtf8(packet.toBytes());
+  }
+  if (name == "parse_ack") {
+    const input = f.str("input");
+    if (!f.finish()) return null;
+    const ack = Ack.parse(utf8(input));
+    const w = new JsonWriter();
+    w.beginObject().key("ok").bool(ack.ok).key("result").string(fromUtf8(ack.result)).key("error").string(ack.error).endObject();
     return w.toString();
   }
   if (name == "writer") {
