@@ -1,5 +1,5 @@
 // Unit and in-process tests run in parallel; real-chain tests share one node per run and run alone.
-const transform = { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] };
+const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 module.exports = {
   projects: [
     { displayName: "unit", testEnvironment: "node", transform, testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },

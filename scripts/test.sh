@@ -21,5 +21,21 @@ echo "test: dependencies ready after $(( $(date +%s) - start ))s"
 
 npx tsx scripts/build-contracts.ts --cosmwasm-check
 npx tsx scripts/build-contracts.ts --test-contracts
-npx jest --ci "$@"
+# In-process suites run in parallel; real-chain suites share nodes and accounts, so they run one at a time.
+results=$(mktemp -d)
+status=0
+npx jest --ci --passWithNoTests --selectProjects unit contracts --json --outputFile "$results/in-process.json" "$@" || status=1
+npx jest --ci --passWithNoTests --selectProjects chain --runInBand --json --outputFile "$results/chain.json" "$@" || status=1
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) { failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  }
+  console.log(`test: ${passed} passed, ${failed} failed`);
+' "$results/in-process.json" "$results/chain.json"
+rm -rf "$results"
 echo "test: finished in $(( $(date +%s) - start ))s"
+exit $status

@@ -1,0 +1,47 @@
+// The ILP on a real wasmd node through CosmJS: every artifact uploads (the chain's own validation), and the flow
+// bond → grant → refused unbond → release → slash → unbond works with balances checked on chain.
+import { readFileSync, readdirSync } from "fs";
+import * as path from "path";
+import { runIlpFlow } from "../../src/flows/ilp-flow";
+import { ilpMsg } from "../../src/client/ilp";
+import { disconnectAll, signer, testChain } from "./helpers";
+
+const root = path.resolve(__dirname, "..", "..");
+const cfg = testChain("mesh-a");
+
+afterAll(() => disconnectAll());
+
+it("uploads every artifact, and instantiating runs the contract (no start section, imports link)", async () => {
+  const admin = await signer(cfg, "admin");
+  const files = readdirSync(path.join(root, "artifacts")).filter((f) => f.endsWith(".wasm"));
+  expect(files.sort()).toEqual(["ilp.wasm", "mesh-consumer.wasm", "mesh-provider.wasm", "meta-staking.wasm"]);
+  for (const file of files) {
+    const res = await admin.client.upload(admin.address, readFileSync(path.join(root, "artifacts", file)), admin.fee);
+    expect(res.codeId).toBeGreaterThan(0);
+  }
+});
+
+it("runs the ILP flow with on-chain checks and reports gas", async () => {
+  const admin = await signer(cfg, "admin");
+  const user = await signer(cfg, "alice");
+  const result = await runIlpFlow({
+    cfg, admin, user,
+    ilpWasm: readFileSync(path.join(root, "artifacts/ilp.wasm")),
+    lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
+  });
+  expect(result.unbondBeyondFreeError).toContain(
+    "Insufficient free collateral: cannot unbond 400001, only 400000 of 1000000 bonded is free (the largest claim holds 600000)");
+  for (const step of ["bond 1000000", "grant_claim 600000", "release_claim 100000", "slash_claim 50000", "unbond 500000"]) {
+    expect(result.gas.find((g) => g.step === step)?.gasUsed).toBeGreaterThan(0);
+  }
+
+  // Malformed input and wrong funds are clear contract errors on chain too, and change nothing.
+  const before = await user.client.getBalance(result.ilp, cfg.denom);
+  await expect(user.client.execute(user.address, result.ilp, { bond: { x: 1 } }, user.fee, undefined, [{ denom: cfg.denom, amount: "5" }]))
+    .rejects.toThrow("bond.x: unknown field");
+  await expect(user.client.execute(user.address, result.ilp, ilpMsg.bond(), user.fee, undefined, [{ denom: cfg.extraDenom, amount: "5" }]))
+    .rejects.toThrow(`Must send '${cfg.denom}' to this message, got '${cfg.extraDenom}'`);
+  await expect(user.client.execute(user.address, result.ilp, ilpMsg.unbond("00"), user.fee))
+    .rejects.toThrow('invalid unbond.amount: expected a decimal string, got "00"');
+  expect(await user.client.getBalance(result.ilp, cfg.denom)).toEqual(before);
+});
