@@ -10,6 +10,7 @@ import {
   TEST_ACCOUNTS,
   disconnectAll,
   ensureChain,
+  getBalanceAt,
   getHeight,
   isRunning,
   isolatedChain,
@@ -18,6 +19,7 @@ import {
   nodeRssKiB,
   pidAlive,
   reader,
+  releaseLease,
   signer,
   startChain,
   stopChain,
@@ -55,31 +57,31 @@ describe("mesh-a (shared chain)", () => {
   });
 
   it("bank send between two funded accounts moves exactly amount (+ fee)", async () => {
-    const alice = await signer(cfg, "alice");
-    const q = await reader(cfg);
+    // carol → bob (alice/admin are used by other chain suites running in parallel); balances are
+    // compared just before and at the tx's block, so concurrent txs of other suites don't matter.
+    const carol = await signer(cfg, "carol");
     const bob = TEST_ACCOUNTS.bob.address;
-    const before = {
-      aliceCosm: BigInt((await q.getBalance(alice.address, cfg.extraDenom)).amount),
-      aliceStake: BigInt((await q.getBalance(alice.address, cfg.denom)).amount),
-      bobCosm: BigInt((await q.getBalance(bob, cfg.extraDenom)).amount),
-    };
-    expect(before.aliceCosm).toBeGreaterThan(0n);
-    const res = await alice.client.sendTokens(alice.address, bob, [{ denom: cfg.extraDenom, amount: "12345" }], alice.fee);
+    const res = await carol.client.sendTokens(carol.address, bob, [{ denom: cfg.extraDenom, amount: "12345" }], carol.fee);
     expect(res.code).toBe(0);
-    const fee = BigInt(calculateFee(Number(res.gasWanted), alice.gasPrice).amount[0].amount);
-    expect(BigInt((await q.getBalance(bob, cfg.extraDenom)).amount)).toBe(before.bobCosm + 12345n);
-    expect(BigInt((await q.getBalance(alice.address, cfg.extraDenom)).amount)).toBe(before.aliceCosm - 12345n);
-    expect(BigInt((await q.getBalance(alice.address, cfg.denom)).amount)).toBe(before.aliceStake - fee);
+    const fee = BigInt(calculateFee(Number(res.gasWanted), carol.gasPrice).amount[0].amount);
+    const at = (addr: string, denom: string, h: number) => getBalanceAt(cfg, addr, denom, h);
+    const [h0, h1] = [res.height - 1, res.height];
+    expect((await at(bob, cfg.extraDenom, h1)) - (await at(bob, cfg.extraDenom, h0))).toBe(12345n);
+    expect((await at(carol.address, cfg.extraDenom, h0)) - (await at(carol.address, cfg.extraDenom, h1))).toBe(12345n);
+    expect((await at(carol.address, cfg.denom, h0)) - (await at(carol.address, cfg.denom, h1))).toBe(fee);
   });
 });
 
 describe("kill -9 and restart (own chain)", () => {
   const cfg = isolatedChain("mesh-restart", 20);
-  afterAll(() => stopChain(cfg));
+  afterAll(async () => {
+    await stopChain(cfg);
+    releaseLease(cfg.chainId);
+  });
 
   it("keeps balances and continues the height", async () => {
     let t = Date.now();
-    await ensureChain(cfg, { fresh: true });
+    await ensureChain(cfg, { fresh: true, leaseFor: process.pid });
     console.log(`${cfg.chainId}: cold init + start ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
     const recipient = (await (await DirectSecp256k1HdWallet.generate(12, { prefix: "wasm" })).getAccounts())[0].address;
@@ -108,10 +110,13 @@ describe("kill -9 and restart (own chain)", () => {
 
 describe("downtime of the small validator (own 2-validator chain)", () => {
   const cfg = isolatedChain("mesh-downtime", 21, { validators: 2 });
-  afterAll(() => stopChain(cfg));
+  afterAll(async () => {
+    await stopChain(cfg);
+    releaseLease(cfg.chainId);
+  });
 
   it("is slashed and jailed after missing more than half of the signed-blocks window", async () => {
-    await ensureChain(cfg, { fresh: true });
+    await ensureChain(cfg, { fresh: true, leaseFor: process.pid });
     const { query, comet } = await moduleQueryClient(cfg);
     try {
       const val2 = async () => {

@@ -7,6 +7,7 @@
  * tests/chain/global-setup.ts starts (or reuses) exactly these; global-teardown.ts stops only what
  * setup started (set MESH_KEEP_CHAINS=1 to leave them running for the next run).
  */
+import * as fs from "fs";
 import * as path from "path";
 import {
   AccountName,
@@ -17,6 +18,7 @@ import {
   chainConfig,
   connectSigner,
   devnetChainIds,
+  pidAlive,
   queryClient,
   setChainLogger,
 } from "../../src/chain";
@@ -33,7 +35,37 @@ export const runRecordPath = (jestPid: number = process.pid) => path.join(DEVNET
 export interface RunRecord {
   jestPid: number;
   startedAt: string;
-  chains: { chainId: string; options: ChainOptions; startedPids: number[]; reusedPids: number[] }[];
+  chains: {
+    chainId: string;
+    options: ChainOptions;
+    /** wasmd PIDs this run started (or adopted from a crashed run): teardown stops these. */
+    startedPids: number[];
+    /** wasmd PIDs that were already running (devnet, another jest run): never stopped here. */
+    reusedPids: number[];
+    /** Whether this run holds a lease on the chain (released by teardown). */
+    leased?: boolean;
+  }[];
+}
+
+/** Records of earlier jest runs whose process is gone (they died before their teardown). */
+export function readOrphanRecords(): RunRecord[] {
+  const out: RunRecord[] = [];
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(DEVNET_DIR);
+  } catch {
+    return out;
+  }
+  for (const f of files) {
+    const m = /^jest-run-(\d+)\.json$/.exec(f);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      out.push(JSON.parse(fs.readFileSync(path.join(DEVNET_DIR, f), "utf8")) as RunRecord);
+    } catch {
+      fs.rmSync(path.join(DEVNET_DIR, f), { force: true }); // unreadable
+    }
+  }
+  return out;
 }
 
 export function testChainOptions(chainId: string): ChainOptions {

@@ -15,6 +15,8 @@
 //   Z<n>             db_write("big", n zero bytes)               Y<n>  db_write(n-byte key, "v")
 //   Q<request…>      query_chain(rest of msg) → out the raw SystemResult JSON (ends the command list)
 //   M<json…>         return {"ok":<rest of msg>} verbatim (ends the command list)
+//   J<key>           run the commands stored under <key> (ends the command list; lets a sub-message, whose msg
+//                    is a JSON string without quotes inside, trigger e.g. an M response stored beforehand)
 //
 // A msg that is a JSON string ("W…;E…") runs the commands inside the quotes, so the same commands can travel in
 // sub-messages, whose msg wasmd requires to be valid JSON. Result of instantiate/execute/sudo/migrate/reply: {"ok":{"data":"<base64(out)>"}} ({"ok":{}} if out is
@@ -208,6 +210,10 @@ export function kvContractWat(opts: KvContractOptions = {}): string {
         (call $out_region (call $query_chain (call $region (local.get $p) (i32.sub (local.get $end) (local.get $p)))))
         (return (i32.const 0))))
       (local.set $e (call $find (local.get $p) (local.get $end) (i32.const 59)))
+      (if (i32.eq (local.get $op) (i32.const 74)) (then ;; J: run the commands stored under <key>
+        (local.set $r (call $db_read (call $region (local.get $p) (i32.sub (local.get $e) (local.get $p)))))
+        (if (i32.eqz (local.get $r)) (then unreachable))
+        (return (call $run (i32.load (local.get $r)) (i32.add (i32.load (local.get $r)) (i32.load offset=8 (local.get $r)))))))
       (block $handled
         (if (i32.eq (local.get $op) (i32.const 87)) (then ;; W
           (local.set $eq (call $find (local.get $p) (local.get $e) (i32.const 61)))
