@@ -240,7 +240,7 @@ class Parser {
       if (item == null) return null;
       v.items.push(item);
       this.skipWhitespace();
-      if (this.pos >= this.end) return this.failAt("unterminated array");
+      if (this.pos >= this.end) return this.failAt("unexpected end of input");
       const c = load<u8>(this.pos);
       this.pos++;
       if (c == 0x5d) return v;
@@ -256,7 +256,8 @@ class Parser {
     if (this.pos < this.end && load<u8>(this.pos) == 0x7d) { this.pos++; return v; }
     while (true) {
       this.skipWhitespace();
-      if (this.pos >= this.end || load<u8>(this.pos) != 0x22) return this.failAt("expected a string key");
+      if (this.pos >= this.end) return this.failAt("unexpected end of input");
+      if (load<u8>(this.pos) != 0x22) return this.failAt("expected a string key");
       const key = this.parseString();
       if (key == null) return null;
       // Rust's serde rejects duplicate fields; accepting them would let two parsers read different messages.
@@ -264,14 +265,15 @@ class Parser {
         if (v.keys[i] == key) return this.failAt("duplicate key \"" + key + "\"");
       }
       this.skipWhitespace();
-      if (this.pos >= this.end || load<u8>(this.pos) != 0x3a) return this.failAt("expected ':'");
+      if (this.pos >= this.end) return this.failAt("unexpected end of input");
+      if (load<u8>(this.pos) != 0x3a) return this.failAt("expected ':'");
       this.pos++;
       const value = this.parseValue(depth + 1);
       if (value == null) return null;
       v.keys.push(key);
       v.items.push(value);
       this.skipWhitespace();
-      if (this.pos >= this.end) return this.failAt("unterminated object");
+      if (this.pos >= this.end) return this.failAt("unexpected end of input");
       const c = load<u8>(this.pos);
       this.pos++;
       if (c == 0x7d) return v;

@@ -44,18 +44,22 @@ export class Uint128 {
    */
   static parse(text: string, what: string = "Uint128"): Uint128 | null {
     const n = text.length;
-    if (n == 0 || n > 39 || (n > 1 && text.charCodeAt(0) == 0x30)) {
-      return fail<Uint128>("invalid " + what + ": expected a decimal string, got \"" + text + "\"");
+    let digitsOnly = n > 0 && !(n > 1 && text.charCodeAt(0) == 0x30);
+    for (let i = 0; i < n && digitsOnly; i++) {
+      const c = text.charCodeAt(i);
+      digitsOnly = c >= 0x30 && c <= 0x39;
     }
+    if (!digitsOnly) return fail<Uint128>("invalid " + what + ": expected a decimal string, got \"" + text + "\"");
+    // u128::MAX has 39 digits.
+    if (n > 39) return fail<Uint128>("invalid " + what + ": " + text + " overflows Uint128");
     let value = u128.Zero;
     const ten = u128.fromU64(10);
-    const limit = u128.div(u128.Max, ten);
+    const limit = u128.div(u128.Max, ten); // 34028236692093846346337460743176821145
+    const lastDigitMax = u128.sub(u128.Max, u128.mul(limit, ten)); // 5
     for (let i = 0; i < n; i++) {
-      const d = text.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) return fail<Uint128>("invalid " + what + ": expected a decimal string, got \"" + text + "\"");
-      const digit = u128.fromU64(<u64>d);
-      // value * 10 + d overflows iff value > (MAX - d) / 10
-      if (u128.gt(value, limit) || (u128.eq(value, limit) && u128.gt(digit, u128.sub(u128.Max, u128.mul(limit, ten))))) {
+      const digit = u128.fromU64(<u64>(text.charCodeAt(i) - 0x30));
+      // value * 10 + digit overflows iff value > MAX / 10, or value == MAX / 10 and digit > MAX % 10
+      if (u128.gt(value, limit) || (u128.eq(value, limit) && u128.gt(digit, lastDigitMax))) {
         return fail<Uint128>("invalid " + what + ": " + text + " overflows Uint128");
       }
       value = u128.add(u128.mul(value, ten), digit);
