@@ -1,0 +1,132 @@
+// Deploying mesh security between a provider chain and a consumer chain, and the cross-staking flow, written once
+// against the scenario interface (runs in-process and on the devnet).
+import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../client/ilp";
+import { MESH_VERSION, providerMsg, providerQuery, ProviderStake } from "../../client/mesh";
+import { ScenarioChain, ScenarioLink, ScenarioNetwork } from "../types";
+
+export interface MeshCodes {
+  ilp: Uint8Array;
+  provider: Uint8Array;
+  consumer: Uint8Array;
+  metaStaking: Uint8Array;
+}
+
+export interface MeshOptions {
+  /** Provider's unbonding period; must be ≥ the consumer chain's unbonding + the packet timeout. */
+  unbondingPeriodSeconds: number;
+  packetTimeoutSeconds: number;
+  rate: string;
+  discount: string;
+  /** What governance funds meta-staking with, and the consumer's allowance. */
+  metaStakingFunds: bigint;
+  allowance: bigint;
+}
+
+export interface MeshDeployment {
+  provider: ScenarioChain;
+  consumer: ScenarioChain;
+  link: ScenarioLink;
+  ilp: string;
+  meshProvider: string;
+  meshConsumer: string;
+  metaStaking: string;
+  channelA: string;
+  channelB: string;
+}
+
+/** Deploys ILP + mesh-provider on `providerId`, meta-staking + mesh-consumer on `consumerId`, and connects them. */
+export async function deployMesh(
+  net: ScenarioNetwork, providerId: string, consumerId: string, codes: MeshCodes, opts: MeshOptions,
+  link?: ScenarioLink,
+): Promise<MeshDeployment> {
+  const provider = net.chain(providerId);
+  const consumer = net.chain(consumerId);
+  const [ilpCode, providerCode] = [await provider.upload("admin", codes.ilp), await provider.upload("admin", codes.provider)];
+  const [metaCode, consumerCode] = [await consumer.upload("admin", codes.metaStaking), await consumer.upload("admin", codes.consumer)];
+
+  const ilp = await provider.instantiate("admin", ilpCode, { denom: provider.denom }, "mesh ilp");
+  const meshProvider = await provider.instantiate("admin", providerCode, {
+    ilp, unbonding_period_seconds: opts.unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
+  }, `mesh provider for ${consumerId}`);
+  const metaStaking = await consumer.instantiate("admin", metaCode, {}, "meta-staking",
+    [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]);
+  const meshConsumer = await consumer.instantiate("admin", consumerCode, {
+    meta_staking: metaStaking, rate: opts.rate, discount: opts.discount, packet_timeout_seconds: opts.packetTimeoutSeconds,
+  }, `mesh consumer for ${providerId}`);
+  await must(consumer.execute("admin", metaStaking, { set_allowance: { consumer: meshConsumer, amount: opts.allowance.toString() } }), "set allowance");
+
+  const l = link ?? (await net.link(providerId, consumerId));
+  await must(provider.execute("admin", meshProvider, providerMsg.setConsumer(l.connectionA, `wasm.${meshConsumer}`)), "set consumer");
+  await must(consumer.execute("admin", meshConsumer, { set_provider: { connection_id: l.connectionB, port_id: `wasm.${meshProvider}` } }), "set provider");
+  const { channelA, channelB } = await l.openChannel(`wasm.${meshProvider}`, `wasm.${meshConsumer}`, MESH_VERSION);
+  // The consumer announces its validator set on connect.
+  await l.relayAll();
+  return { provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB };
+}
+
+async function must<T extends { ok: boolean; error?: string }>(p: Promise<T>, what: string): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
+  return r;
+}
+
+export interface CrossStakeReport {
+  validator: string;
+  delegatedOnConsumer: bigint;
+  steps: string[];
+}
+
+/**
+ * The whole user story: bond in the ILP → cross-stake through the provider → delegation visible in x/staking on the
+ * consumer → unstake → undelegation → wait the unbonding period → withdraw → claim released → unbond from the ILP.
+ * Throws with a precise message at the first check that fails.
+ */
+export async function crossStakeFlow(d: MeshDeployment, opts: { amount: bigint; user: "alice" | "bob" | "carol"; rate: number; discount: number; unbondingPeriodSeconds: number; log?: (s: string) => void }): Promise<CrossStakeReport> {
+  const { provider, consumer, link } = d;
+  const log = opts.log ?? (() => undefined);
+  const owner = provider.address(opts.user);
+  const steps: string[] = [];
+  const step = (s: string) => { steps.push(s); log(`  ${s}`); };
+  const check = (cond: boolean, what: string) => { if (!cond) throw new Error(`cross-stake flow: ${what}`); };
+
+  const validators: string[] = (await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators;
+  check(validators.length > 0, "the provider learnt the consumer's validator set");
+  const validator = validators[0];
+  const delegatedBefore = await consumer.delegation(d.metaStaking, validator);
+
+  await must(provider.execute(opts.user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: opts.amount.toString() }]), "bond");
+  step(`bonded ${opts.amount} in the ILP`);
+  await must(provider.execute(opts.user, d.ilp, ilpMsg.grantClaim(d.meshProvider, opts.amount, validator)), "grant claim");
+  const pending = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
+  check(pending.pending_stake === opts.amount.toString() && pending.staked === "0", "the stake is pending until the consumer acknowledges it");
+  step(`granted a claim of ${opts.amount} to the provider for ${validator}`);
+
+  await link.relayAll();
+  const staked = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
+  check(staked.staked === opts.amount.toString() && staked.pending_stake === "0", `the ack committed the stake (got ${JSON.stringify(staked)})`);
+  const factor = opts.rate * (1 - opts.discount);
+  const expectedLocal = BigInt(Math.floor(Number(opts.amount) * factor));
+  const delegated = (await consumer.delegation(d.metaStaking, validator)) - delegatedBefore;
+  check(delegated === expectedLocal, `meta-staking delegated ${expectedLocal} on the consumer chain (got ${delegated})`);
+  step(`delegation of ${delegated} visible in x/staking on ${consumer.chainId}`);
+
+  await must(provider.execute(opts.user, d.meshProvider, providerMsg.unstake(validator, opts.amount)), "unstake");
+  await link.relayAll();
+  const afterUnstake = (await consumer.delegation(d.metaStaking, validator)) - delegatedBefore;
+  check(afterUnstake === 0n, `the consumer undelegated (delegation left: ${afterUnstake})`);
+  const early = await provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded());
+  check(!early.ok && /Nothing to withdraw yet/.test(early.error ?? ""), "nothing is released before the unbonding period ends");
+  const account = await provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
+  check(account.max_claim === opts.amount.toString(), "the claim stays while unbonding");
+  step("unstaked: undelegation on the consumer, claim held during the unbonding period");
+
+  await provider.wait(opts.unbondingPeriodSeconds + 1);
+  await must(provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded()), "withdraw unbonded");
+  const released = await provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
+  check(released.max_claim === "0" && released.free === opts.amount.toString(), `the claim was released (got ${JSON.stringify(released)})`);
+  step(`after ${opts.unbondingPeriodSeconds}s the claim was released`);
+
+  await must(provider.execute(opts.user, d.ilp, ilpMsg.unbond(opts.amount)), "unbond from the ILP");
+  step(`unbonded ${opts.amount} from the ILP`);
+  return { validator, delegatedOnConsumer: delegated, steps };
+}
