@@ -8,7 +8,7 @@
 // Invariant: for every owner, ILP claim = Σ_validators (staked + pending_stake + pending_unstake) + Σ unbonding.
 import {
   ChannelOpenResult, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
-  MessageInfo, Order, ReceiveResult, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, pageLimit,
+  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, pageLimit,
   u64FromKey, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
@@ -20,6 +20,8 @@ import {
 } from "./state";
 
 const NANOS: u64 = 1_000_000_000;
+/** Reply id of the claim release sent when a Stake is rolled back. */
+export const REPLY_RELEASE_ON_ROLLBACK: u64 = 1;
 const EXECUTE_VARIANTS = "receive_claim, claim_capped, unstake, withdraw_unbonded, refresh_validators, set_consumer, update_admin";
 const QUERY_VARIANTS = "config, channel, validators, stake, stakes, unbonding, validator_total, tx";
 
@@ -345,9 +347,11 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
       total.staked = total.staked.checkedAdd(tx.amount)!;
       response.addAttribute("action", "stake_committed");
     } else {
-      // The consumer never delegated it: the claim goes back to the owner.
+      // The consumer never delegated it: the claim goes back to the owner. As a sub-message that may fail on its
+      // own (reply on error), so that the ILP can never make this ack fail and leave the packet stuck.
       addOutstanding(tx.amount, false);
-      response.addMessage(WasmMsg.execute(CONFIG.load().ilp, LienAmountMsg.release(tx.owner, tx.amount).toJson(), []));
+      const release = WasmMsg.execute(CONFIG.load().ilp, LienAmountMsg.release(tx.owner, tx.amount).toJson(), []);
+      response.addSubMessage(new SubMsg(REPLY_RELEASE_ON_ROLLBACK, release, ReplyOn.Error));
       response.addAttribute("action", "stake_rolled_back");
     }
   } else {
@@ -367,6 +371,19 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
   saveStake(tx.owner, tx.validator, stake);
   saveTotal(tx.validator, total);
   return response;
+}
+
+/** Only failures come back (reply on error): record them for operators; never fail. */
+export function reply(env: Env, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "reply");
+  if (f == null) return null;
+  const id = f.u64("id");
+  const result = f.any("result");
+  if (!f.finishLenient()) return null;
+  const error = result != null ? result.get("error") : null;
+  return new Response()
+    .addAttribute("action", id == REPLY_RELEASE_ON_ROLLBACK ? "release_on_rollback_failed" : "unknown_reply")
+    .addAttribute("error", error != null ? error.text : "");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // mesh-provider entry points (the wasm exports). Logic lives in contract.ts.
 import {
-  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doQuery,
+  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doQuery, doReply,
 } from "../../sdk";
 import * as contract from "./contract";
 
@@ -9,6 +9,7 @@ export { allocate, deallocate, interface_version_8 } from "../../sdk";
 export function instantiate(env: u32, info: u32, msg: u32): u32 { return doInstantiate(env, info, msg, contract.instantiate); }
 export function execute(env: u32, info: u32, msg: u32): u32 { return doExecute(env, info, msg, contract.execute); }
 export function query(env: u32, msg: u32): u32 { return doQuery(env, msg, contract.query); }
+export function reply(env: u32, msg: u32): u32 { return doReply(env, msg, contract.reply); }
 export function ibc_channel_open(env: u32, msg: u32): u32 { return doIbcChannelOpen(env, msg, contract.ibcChannelOpen); }
 export function ibc_channel_connect(env: u32, msg: u32): u32 { return doIbcChannel(env, msg, contract.ibcChannelConnect); }
 export function ibc_channel_close(env: u32, msg: u32): u32 { return doIbcChannel(env, msg, contract.ibcChannelClose); }
