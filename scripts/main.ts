@@ -1,40 +1,50 @@
-// npm start: the main job. Builds the contracts, starts the local devnet (or reuses it), deploys, and runs the
-// full flow on a real chain, checking every step against on-chain state and printing its gas.
+// npm start: the main job. Builds the contracts, starts a two-chain local devnet (or reuses it), deploys mesh
+// security between them (ILP + mesh-provider on mesh-a, meta-staking + mesh-consumer on mesh-b), connects them
+// through the relayer, and runs the full user flow with every step checked on chain:
+//   bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → unbonding period →
+//   withdraw → claim released → unbond from the ILP.
 // Leaves the devnet running for you to explore (stop with `npm run devnet:stop`).
 import { readFileSync } from "fs";
 import * as path from "path";
 import { compileAll } from "../src/build/contracts";
-import { connectSigner, formatDevnet, parseDevnetArgs, startDevnet, chainConfig, ensureWasmd } from "../src/chain";
-import { runIlpFlow } from "../src/flows/ilp-flow";
+import { chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+import { MeshCodes, crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
+import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
 const root = path.resolve(__dirname, "..");
+const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
 
 async function main() {
   const started = Date.now();
-  console.log("1/4 building contracts");
-  if (!(await compileAll({ testContracts: false })) || !(await compileAll({ testContracts: true }))) process.exit(1);
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+  console.log("1/5 building contracts");
+  if (!(await compileAll({ testContracts: false }))) process.exit(1);
 
-  console.log("2/4 preparing wasmd and the devnet");
+  console.log(`2/5 preparing wasmd and a two-chain devnet [${elapsed()}]`);
   await ensureWasmd();
-  const args = parseDevnetArgs(process.argv.slice(2));
+  const args = parseDevnetArgs(["--chains", "2", ...process.argv.slice(2)]);
   const state = await startDevnet(args);
   console.log(formatDevnet(state));
+  const [provider, consumer] = state.chains.map((c) => chainConfig(c.chainId, c.options));
 
-  const provider = state.chains[0];
-  const cfg = chainConfig(provider.chainId, provider.options);
-  console.log(`3/4 deploying on ${cfg.chainId}`);
-  const admin = await connectSigner(cfg, "admin");
-  const user = await connectSigner(cfg, "alice");
-
-  console.log("4/4 ILP flow: bond → grant claim → refused unbond → release → slash → unbond (gas per step)");
-  const result = await runIlpFlow({
-    cfg, admin, user,
-    ilpWasm: readFileSync(path.join(root, "artifacts/ilp.wasm")),
-    lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
-    log: (line) => console.log(line),
+  console.log(`3/5 deploying and connecting: ${provider.chainId} provides security to ${consumer.chainId} [${elapsed()}]`);
+  const net = new WasmdScenarioNetwork([provider, consumer]);
+  const packetTimeoutSeconds = 30;
+  const unbondingPeriodSeconds = consumer.unbondingSeconds + packetTimeoutSeconds + 5;
+  const codes: MeshCodes = {
+    ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
+  };
+  const d = await deployMesh(net, provider.chainId, consumer.chainId, codes, {
+    unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
-  console.log(`  unbond beyond free refused: ${result.unbondBeyondFreeError.replace(/^.*message index: 0: /, "").replace(/: execute wasm.*$/, "")}`);
-  console.log(`\nILP ${result.ilp}\nflow ok in ${((Date.now() - started) / 1000).toFixed(1)}s; devnet still running (npm run devnet:stop)`);
+  console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);
+
+  console.log(`4/5 cross-staking flow (the provider's unbonding period is ${unbondingPeriodSeconds}s) [${elapsed()}]`);
+  await crossStakeFlow(d, {
+    amount: 1_000_000n, user: "alice", rate: 1, discount: 0.1, unbondingPeriodSeconds, log: (s) => console.log(s),
+  });
+  await net.close();
+  console.log(`5/5 done: full flow verified on chain in ${elapsed()}; the devnet is still running (npm run devnet:stop)`);
 }
 
 main().then(() => process.exit(0), (e) => {

@@ -2,7 +2,7 @@
  * Shared helpers for real-chain tests (jest project "chain").
  *
  * Which chains a run needs is decided HERE, in testChainConfigs():
- *   MESH_CHAINS=1 (default) → mesh-a;  MESH_CHAINS=2 → mesh-a, mesh-b;  MESH_CHAINS=mesh-a,mesh-c → those.
+ *   MESH_CHAINS=1 → mesh-a;  MESH_CHAINS=2 (default) → mesh-a, mesh-b;  MESH_CHAINS=mesh-a,mesh-c → those.
  *   MESH_CONSUMER_VALIDATORS=2 → every chain but mesh-a runs two validators.
  * tests/chain/global-setup.ts starts (or reuses) exactly these; global-teardown.ts stops only what
  * setup started (set MESH_KEEP_CHAINS=1 to leave them running for the next run).
@@ -75,7 +75,7 @@ export function testChainOptions(chainId: string): ChainOptions {
 
 /** The chains the real-chain test run needs (configured via MESH_CHAINS; default one chain, mesh-a). */
 export function testChainConfigs(): ChainConfig[] {
-  const spec = (process.env.MESH_CHAINS ?? "1").trim();
+  const spec = (process.env.MESH_CHAINS ?? "2").trim();
   const ids = /^\d+$/.test(spec) ? devnetChainIds(Number(spec)) : spec.split(",").map((s) => s.trim()).filter(Boolean);
   return ids.map((id) => chainConfig(id, testChainOptions(id)));
 }

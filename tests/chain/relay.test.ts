@@ -1,0 +1,373 @@
+/**
+ * IBC relaying between two local wasmd chains with src/relay (@confio/relayer as a library).
+ *
+ * Uses two chains of its own (mesh-relay1 / mesh-relay2, port slots 25 / 26, 4 s gov voting
+ * period), started in beforeAll and stopped in afterAll when this file started them; the jest
+ * globalSetup's chains (mesh-a, …) are not used. Timings are printed at the end.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { toBech32 } from "@cosmjs/encoding";
+import { MsgTransfer } from "cosmjs-types/ibc/applications/transfer/v1/tx";
+import { MsgSubmitProposal, MsgVote } from "cosmjs-types/cosmos/gov/v1/tx";
+import { VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
+import { QueryEscrowAddressRequest, QueryEscrowAddressResponse, QueryDenomTraceRequest, QueryDenomTraceResponse } from "cosmjs-types/ibc/applications/transfer/v1/query";
+import {
+  ChainConfig,
+  disconnectAll,
+  ensureChain,
+  isolatedChain,
+  reader,
+  releaseLease,
+  signer,
+  stopChain,
+  TEST_ACCOUNTS,
+} from "./helpers";
+import {
+  ChannelIds,
+  Endpoint,
+  Link,
+  Relayer,
+  clientFreshness,
+  clientStatus,
+  closeLink,
+  connectChains,
+  ensureLink,
+  ensureTransferChannel,
+  escrowAddress,
+  linkIds,
+  openTransferChannel,
+  relayAll,
+  reuseLink,
+  sendTransfer,
+  setLinksFile,
+} from "../../src/relay";
+
+const A = isolatedChain("mesh-relay1", 25, { votingPeriodSeconds: 4 });
+const B = isolatedChain("mesh-relay2", 26, { votingPeriodSeconds: 4 });
+const DENOM = "ucosm";
+const alice = TEST_ACCOUNTS.alice.address;
+const bob = TEST_ACCOUNTS.bob.address;
+
+const fileStart = Date.now();
+const timings: Record<string, string> = {};
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Independent of src/relay: "ibc/" + uppercase hex sha256(trace). */
+const expectedVoucher = (channelOnB: string) =>
+  `ibc/${createHash("sha256").update(`transfer/${channelOnB}/${DENOM}`).digest("hex").toUpperCase()}`;
+
+async function balance(cfg: ChainConfig, addr: string, denom: string): Promise<bigint> {
+  const c = await reader(cfg);
+  return BigInt((await c.getBalance(addr, denom)).amount);
+}
+
+async function waitUntil(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000, stepMs = 100): Promise<number> {
+  const t0 = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await sleep(stepMs);
+  }
+  return Date.now() - t0;
+}
+
+/** Wait until the latest block time of the link's side is past `ns`. */
+async function waitChainTimePast(link: Link, side: "A" | "B", ns: bigint): Promise<void> {
+  const client = side === "A" ? link.endA.client : link.endB.client;
+  await waitUntil(`${side} block time past timeout`, async () => {
+    const t = (await client.latestHeader()).time;
+    return BigInt(t.getTime()) * 1_000_000n > ns;
+  }, 30_000, 200);
+}
+
+const started: ChainConfig[] = [];
+let link: Link;
+let transfer: ChannelIds;
+let relayer: Relayer | undefined;
+const extraLinks: Link[] = [];
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-relay-test-"));
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  for (const cfg of [A, B]) {
+    const r = await ensureChain(cfg, { leaseFor: process.pid });
+    if (r.started) started.push(cfg);
+  }
+  timings["chains ready (ensureChain ×2)"] = secs(Date.now() - t0);
+
+  let t = Date.now();
+  link = await connectChains(A, B);
+  timings["clients + connection (connectChains)"] = secs(Date.now() - t);
+  t = Date.now();
+  transfer = await openTransferChannel(link);
+  timings["open ICS-20 channel"] = secs(Date.now() - t);
+}, 180_000);
+
+afterAll(async () => {
+  await relayer?.stop();
+  if (link) closeLink(link);
+  extraLinks.forEach(closeLink);
+  disconnectAll();
+  for (const cfg of [A, B]) releaseLease(cfg.chainId);
+  for (const cfg of started) await stopChain(cfg);
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  timings["whole file (incl. chain start/stop)"] = secs(Date.now() - fileStart);
+  process.stderr.write(`\nrelay.test.ts timings:\n${Object.entries(timings).map(([k, v]) => `  ${k.padEnd(48)} ${v}`).join("\n")}\n`);
+}, 60_000);
+
+test("link: clients track each other with ⅔-of-unbonding trusting period, connection and channel are open", async () => {
+  const ids = linkIds(link);
+  expect(ids.chainA).toBe(A.chainId);
+  expect(ids.chainB).toBe(B.chainId);
+  expect(ids.connA).toMatch(/^connection-\d+$/);
+  expect(ids.clientA).toMatch(/^07-tendermint-\d+$/);
+  const f = await clientFreshness(link);
+  expect(f.A.status).toBe("Active");
+  expect(f.B.status).toBe("Active");
+  expect(f.A.trustingPeriodSec).toBe(Math.floor((B.unbondingSeconds * 2) / 3)); // 60 s for 90 s unbonding
+  expect(f.B.trustingPeriodSec).toBe(Math.floor((A.unbondingSeconds * 2) / 3));
+  expect(transfer.channelA).toMatch(/^channel-\d+$/);
+  expect(transfer.channelB).toMatch(/^channel-\d+$/);
+  expect(transfer.version).toBe("ics20-1");
+});
+
+test("(a) ICS-20 smoke: ucosm A→B arrives as ibc/<sha256(transfer/<chan-B>/ucosm)>, and goes back", async () => {
+  const amount = 12_345n;
+  const voucher = expectedVoucher(transfer.channelB);
+  const escrow = escrowAddress(transfer.channelA, A.prefix);
+  // The chain agrees on the escrow address and on the voucher's denom trace.
+  const qa = await link.endA.client.query.queryAbci(
+    "/ibc.applications.transfer.v1.Query/EscrowAddress",
+    QueryEscrowAddressRequest.encode({ portId: "transfer", channelId: transfer.channelA }).finish(),
+  );
+  expect(QueryEscrowAddressResponse.decode(qa.value).escrowAddress).toBe(escrow);
+
+  const [alice0, escrow0, bobV0] = await Promise.all([
+    balance(A, alice, DENOM),
+    balance(A, escrow, DENOM),
+    balance(B, bob, voucher),
+  ]);
+  const aliceA = await signer(A, "alice");
+  const t0 = Date.now();
+  const sent = await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: amount.toString() } });
+  const r = await relayAll(link);
+  const oneWay = Date.now() - t0;
+  expect(r.packetsFromA).toBe(1);
+  expect(r.acksFromB).toBe(1);
+  expect(r.packetsFromB + r.acksFromA + r.timeoutsFromA + r.timeoutsFromB + r.deferred).toBe(0);
+  expect(r.acks[0].originalPacket.sequence).toBe(sent.sequence);
+  expect(JSON.parse(Buffer.from(r.acks[0].acknowledgement).toString())).toEqual({ result: "AQ==" });
+
+  expect(await balance(A, alice, DENOM)).toBe(alice0 - amount); // fees are paid in ustake
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0 + amount);
+  expect(await balance(B, bob, voucher)).toBe(bobV0 + amount);
+  const hash = voucher.slice("ibc/".length);
+  const qt = await link.endB.client.query.queryAbci(
+    "/ibc.applications.transfer.v1.Query/DenomTrace",
+    QueryDenomTraceRequest.encode({ hash }).finish(),
+  );
+  expect(QueryDenomTraceResponse.decode(qt.value).denomTrace).toEqual({ path: `transfer/${transfer.channelB}`, baseDenom: DENOM });
+
+  // Back: the voucher is burnt on B, the escrow on A releases the original denom.
+  const bobB = await signer(B, "bob");
+  const t1 = Date.now();
+  await sendTransfer(bobB.client, bob, { channel: transfer.channelB, receiver: alice, amount: { denom: voucher, amount: amount.toString() } });
+  const back = await relayAll(link);
+  const returnTrip = Date.now() - t1;
+  expect(back.packetsFromB).toBe(1);
+  expect(back.acksFromA).toBe(1);
+  expect(await balance(B, bob, voucher)).toBe(bobV0);
+  expect(await balance(A, alice, DENOM)).toBe(alice0);
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0);
+  expect(escrow0).toBe(0n); // new channel: the escrow is empty again
+  timings["transfer A→B + relayAll (packet+ack)"] = secs(oneWay);
+  timings["transfer B→A + relayAll (packet+ack)"] = secs(returnTrip);
+  timings["round trip A→B→A (both transfers)"] = secs(oneWay + returnTrip);
+});
+
+test("(b) timeout (one-shot relayAll): expired packet is timed out, sender refunded, nothing on B", async () => {
+  const amount = 777n;
+  const voucher = expectedVoucher(transfer.channelB);
+  const escrow = escrowAddress(transfer.channelA, A.prefix);
+  const [alice0, escrow0, bobV0] = await Promise.all([balance(A, alice, DENOM), balance(A, escrow, DENOM), balance(B, bob, voucher)]);
+  const aliceA = await signer(A, "alice");
+  const sent = await sendTransfer(aliceA.client, alice, {
+    channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: amount.toString() }, timeoutInMs: 2500,
+  });
+  expect(await balance(A, alice, DENOM)).toBe(alice0 - amount);
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0 + amount);
+  await waitChainTimePast(link, "B", sent.timeoutTimestampNs);
+
+  const t0 = Date.now();
+  const r = await relayAll(link);
+  timings["relayAll delivering one timeout"] = secs(Date.now() - t0);
+  expect(r.timeoutsFromA).toBe(1);
+  expect(r.packetsFromA).toBe(0);
+  expect(await balance(A, alice, DENOM)).toBe(alice0);
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0);
+  expect(await balance(B, bob, voucher)).toBe(bobV0);
+  // The commitment is gone on A and B never received it.
+  await expect(link.endA.client.query.ibc.channel.packetCommitment("transfer", transfer.channelA, sent.sequence)).rejects.toThrow();
+  const { sequences } = await link.endB.client.query.ibc.channel.unreceivedPackets("transfer", transfer.channelB, [Number(sent.sequence)]);
+  expect(sequences.map(Number)).toEqual([Number(sent.sequence)]);
+  // Nothing left to do.
+  const again = await relayAll(link);
+  expect(again.packetsFromA + again.acksFromB + again.timeoutsFromA + again.deferred).toBe(0);
+});
+
+test("(c) background Relayer relays packets and acks without explicit calls", async () => {
+  relayer = new Relayer(link, { pollMs: 200 }).start();
+  const voucher = expectedVoucher(transfer.channelB);
+  const bobV0 = await balance(B, bob, voucher);
+  const c0 = { ...relayer.counts };
+  const aliceA = await signer(A, "alice");
+  const t0 = Date.now();
+  await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "42" } });
+  const arrived = await waitUntil("voucher on B", async () => (await balance(B, bob, voucher)) === bobV0 + 42n, 30_000, 100);
+  await relayer.waitFor((c) => c.acksFromB >= c0.acksFromB + 1, 30_000);
+  timings["Relayer loop: tx committed → funds on B"] = secs(arrived);
+  timings["Relayer loop: send → ack back on A"] = secs(Date.now() - t0);
+  expect(relayer.counts.packetsFromA).toBe(c0.packetsFromA + 1);
+  expect(relayer.counts.errors).toBe(0);
+});
+
+test("(d) relayer outage: pause → expired packet is timed out after resume, live packet delivered", async () => {
+  const r = relayer!;
+  const voucher = expectedVoucher(transfer.channelB);
+  const escrow = escrowAddress(transfer.channelA, A.prefix);
+  await r.pause();
+  const c0 = { ...r.counts };
+  const [alice0, escrow0, bobV0] = await Promise.all([balance(A, alice, DENOM), balance(A, escrow, DENOM), balance(B, bob, voucher)]);
+  const aliceA = await signer(A, "alice");
+  const short = await sendTransfer(aliceA.client, alice, {
+    channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "1000" }, timeoutInMs: 2500,
+  });
+  await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "7" } });
+  await waitChainTimePast(link, "B", short.timeoutTimestampNs);
+  // Nothing moved during the outage.
+  expect(await balance(B, bob, voucher)).toBe(bobV0);
+  expect(r.counts.rounds).toBe(c0.rounds);
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0 + 1007n);
+
+  const t0 = Date.now();
+  r.resume();
+  await r.waitFor((c) => c.timeoutsFromA >= c0.timeoutsFromA + 1 && c.packetsFromA >= c0.packetsFromA + 1 && c.acksFromB >= c0.acksFromB + 1, 30_000);
+  timings["Relayer resume → timeout + packet + ack done"] = secs(Date.now() - t0);
+  expect(r.counts.timeoutsFromA).toBe(c0.timeoutsFromA + 1);
+  expect(r.counts.packetsFromA).toBe(c0.packetsFromA + 1);
+  expect(await balance(B, bob, voucher)).toBe(bobV0 + 7n);
+  expect(await balance(A, alice, DENOM)).toBe(alice0 - 7n); // the 1000 were refunded
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0 + 7n);
+});
+
+test("(e) the Relayer logs errors and keeps going while chain B is down", async () => {
+  const r = relayer!;
+  const voucher = expectedVoucher(transfer.channelB);
+  const bobV0 = await balance(B, bob, voucher);
+  const c0 = { ...r.counts };
+  await stopChain(B);
+  const aliceA = await signer(A, "alice");
+  await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "5" } });
+  await r.waitFor((c) => c.errors >= c0.errors + 2, 30_000);
+  expect(r.lastError).toBeDefined();
+  const t0 = Date.now();
+  await ensureChain(B, { leaseFor: process.pid });
+  await r.waitFor((c) => c.packetsFromA >= c0.packetsFromA + 1 && c.acksFromB >= c0.acksFromB + 1, 60_000);
+  timings["Relayer recovery after chain B restart"] = secs(Date.now() - t0);
+  expect(await balance(B, bob, voucher)).toBe(bobV0 + 5n);
+  await r.stop();
+  expect(r.isRunning).toBe(false);
+});
+
+test("(f) packets sent from EndBlock (gov proposal executing a MsgTransfer) are found in finalize_block_events", async () => {
+  const gov = toBech32(A.prefix, createHash("sha256").update("gov").digest().subarray(0, 20));
+  const validator = await signer(A, "validator");
+  const voucher = expectedVoucher(transfer.channelB);
+  const bobV0 = await balance(B, bob, voucher);
+  const gov0 = await balance(A, gov, DENOM);
+  await validator.client.sendTokens(validator.address, gov, [{ denom: DENOM, amount: "100" }], validator.fee);
+  const from = await link.endA.client.currentHeight();
+  const transferMsg = MsgTransfer.fromPartial({
+    sourcePort: "transfer", sourceChannel: transfer.channelA, token: { denom: DENOM, amount: "100" }, sender: gov, receiver: bob,
+    timeoutTimestamp: BigInt(Date.now() + 600_000) * 1_000_000n,
+  });
+  const submit = await validator.client.signAndBroadcast(validator.address, [{
+    typeUrl: "/cosmos.gov.v1.MsgSubmitProposal",
+    value: MsgSubmitProposal.fromPartial({
+      messages: [{ typeUrl: "/ibc.applications.transfer.v1.MsgTransfer", value: MsgTransfer.encode(transferMsg).finish() }],
+      initialDeposit: [{ denom: A.denom, amount: A.govMinDeposit }],
+      proposer: validator.address, metadata: "", title: "relay test", summary: "ICS-20 transfer from EndBlock",
+    }),
+  }], validator.fee);
+  expect(submit.code).toBe(0);
+  const id = submit.events.find((e) => e.type === "submit_proposal")?.attributes.find((a) => a.key === "proposal_id")?.value;
+  expect(id).toBeDefined();
+  const vote = await validator.client.signAndBroadcast(validator.address, [{
+    typeUrl: "/cosmos.gov.v1.MsgVote",
+    value: MsgVote.fromPartial({ proposalId: BigInt(id!), voter: validator.address, option: VoteOption.VOTE_OPTION_YES, metadata: "" }),
+  }], validator.fee);
+  expect(vote.code).toBe(0);
+  // The proposal passes after the 4 s voting period; its MsgTransfer runs in EndBlock.
+  await waitUntil("gov transfer executed", async () => (await balance(A, gov, DENOM)) === gov0, 30_000, 250);
+
+  // The library's own Endpoint misses it (CosmJS 0.32 drops CometBFT 0.38 finalize_block_events) …
+  const plain = new Endpoint(link.endA.client, link.endA.clientID, link.endA.connectionID);
+  expect((await plain.querySentPackets({ minHeight: from })).length).toBe(0);
+  // … the patched one (what our Links use) finds it.
+  const found = await link.endA.querySentPackets({ minHeight: from });
+  expect(found.map((p) => p.packet.sourceChannel)).toEqual([transfer.channelA]);
+
+  const r = await relayAll(link);
+  expect(r.packetsFromA).toBe(1);
+  expect(r.acksFromB).toBe(1);
+  expect(await balance(B, bob, voucher)).toBe(bobV0 + 100n);
+}, 60_000);
+
+test("light clients: expire after the trusting period without updates; the Relayer keeps them alive; devnet links are reused while usable", async () => {
+  setLinksFile(path.join(tmpDir, "links.json"));
+  const trust = { trustPeriodA: 6, trustPeriodB: 6 };
+  // A link kept alive by a Relayer (its own loop, signing as the "relayer" account) …
+  const kept = await connectChains(A, B, trust);
+  extraLinks.push(kept);
+  const keeper = new Relayer(kept, { pollMs: 250 }).start();
+  // … and a recorded devnet-style link with nobody updating it (signing as carol, so the two never race on one account).
+  const first = await ensureLink(A, B, { ...trust, account: "carol" });
+  extraLinks.push(first.link);
+  expect(first.reused).toBe(false);
+  const ch1 = await ensureTransferChannel(first.link);
+  expect(ch1.reused).toBe(false);
+  const second = await ensureLink(A, B, { ...trust, account: "carol" });
+  extraLinks.push(second.link);
+  expect(second.reused).toBe(true);
+  expect(linkIds(second.link)).toEqual(linkIds(first.link));
+  expect((await ensureTransferChannel(second.link)).channel).toEqual(ch1.channel);
+  const saved = JSON.parse(fs.readFileSync(path.join(tmpDir, "links.json"), "utf8"));
+  expect(saved.links[`${A.chainId}|${B.chainId}`].connA).toBe(linkIds(first.link).connA);
+
+  await sleep(8_000); // > 6 s trusting period
+  const idle = await clientFreshness(first.link);
+  expect(idle.A.status).toBe("Expired");
+  expect(idle.B.status).toBe("Expired");
+  const alive = await clientFreshness(kept);
+  expect(alive.A.status).toBe("Active");
+  expect(alive.B.status).toBe("Active");
+  expect(keeper.counts.clientUpdates).toBeGreaterThanOrEqual(4);
+  await keeper.stop();
+
+  const ids = linkIds(first.link);
+  await expect(reuseLink(A, B, ids.connA, ids.connB, { account: "carol" })).rejects.toThrow(/Expired/);
+  // An expired client even blocks sending: ibc-go refuses packets over it.
+  const aliceA = await signer(A, "alice");
+  await expect(
+    sendTransfer(aliceA.client, alice, { channel: ch1.channel.channelA, receiver: bob, amount: { denom: DENOM, amount: "1" } }),
+  ).rejects.toThrow(/Expired|not active/);
+  const third = await ensureLink(A, B, { ...trust, account: "carol" });
+  extraLinks.push(third.link);
+  expect(third.reused).toBe(false);
+  expect(linkIds(third.link).connA).not.toBe(ids.connA);
+  expect(await clientStatus(third.link.endA.client, third.link.endA.clientID)).toBe("Active");
+  setLinksFile(undefined);
+}, 90_000);
