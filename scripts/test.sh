@@ -24,8 +24,8 @@ npx tsx scripts/build-contracts.ts --test-contracts
 # In-process suites run in parallel; real-chain suites share nodes and accounts, so they run one at a time.
 results=$(mktemp -d)
 status=0
-npx jest --ci --passWithNoTests --selectProjects unit contracts --json --outputFile "$results/in-process.json" "$@" || status=1
-npx jest --ci --passWithNoTests --selectProjects chain --runInBand --json --outputFile "$results/chain.json" "$@" || status=1
+npx jest "$@" --ci --passWithNoTests --json --outputFile "$results/in-process.json" --selectProjects unit contracts || status=1
+npx jest "$@" --ci --passWithNoTests --runInBand --json --outputFile "$results/chain.json" --selectProjects chain || status=1
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;
