@@ -37,6 +37,13 @@ function checkDenom(denom: string): void {
   if (!DENOM_RE.test(denom)) throw new HostError(`invalid denom: ${denom}`, "undefined", 1);
 }
 
+/** wasmd `ConvertWasmCoinToSdkCoin`: one coin with a parsable amount (zero allowed) and a valid denom. */
+export function parseWasmCoin(c: Coin): NormCoin {
+  const amount = parseAmount(c);
+  checkDenom(c.denom);
+  return { denom: c.denom, amount };
+}
+
 /**
  * wasmd `ConvertWasmCoinsToSdkCoins` for coins in contract messages: every coin must parse and have a valid
  * denom; then they are added up (duplicates merged, zero amounts dropped) and sorted by denom.
@@ -140,7 +147,8 @@ export class BankModule implements HostModule {
     }
   }
 
-  private subtract(ctx: Ctx, addr: string, coins: NormCoin[]): void {
+  /** Removes coins from `addr` (insufficient funds error), emitting `coin_spent`. */
+  subtract(ctx: Ctx, addr: string, coins: NormCoin[]): void {
     for (const c of coins) {
       const k = balancePrefix(addr) + utf8Key(c.denom);
       const have = readAmount(ctx.store, k);
@@ -152,7 +160,8 @@ export class BankModule implements HostModule {
     ctx.emit(ev("coin_spent", ["spender", addr], ["amount", coinsToString(coins)]));
   }
 
-  private add(ctx: Ctx, addr: string, coins: NormCoin[]): void {
+  /** Adds coins to `addr`, emitting `coin_received`. */
+  add(ctx: Ctx, addr: string, coins: NormCoin[]): void {
     for (const c of coins) {
       const k = balancePrefix(addr) + utf8Key(c.denom);
       writeAmount(ctx.store, k, readAmount(ctx.store, k) + c.amount);
@@ -166,6 +175,28 @@ export class BankModule implements HostModule {
     this.subtract(ctx, from, coins);
     this.add(ctx, to, coins);
     ctx.emit(ev("transfer", ["recipient", to], ["sender", from], ["amount", coinsToString(coins)]));
+  }
+
+  /** `bankkeeper.MintCoins` into `addr` (a module account): supply grows; events coin_received, coinbase. */
+  mintCoins(ctx: Ctx, addr: string, coins: NormCoin[]): void {
+    if (coins.length === 0) return;
+    this.add(ctx, addr, coins);
+    for (const c of coins) {
+      const s = SUPPLY + utf8Key(c.denom);
+      writeAmount(ctx.store, s, readAmount(ctx.store, s) + c.amount);
+    }
+    ctx.emit(ev("coinbase", ["minter", addr], ["amount", coinsToString(coins)]));
+  }
+
+  /** `bankkeeper.BurnCoins` from `addr` (a module account): supply shrinks; events coin_spent, burn. */
+  burnCoins(ctx: Ctx, addr: string, coins: NormCoin[]): void {
+    if (coins.length === 0) return;
+    this.subtract(ctx, addr, coins);
+    for (const c of coins) {
+      const s = SUPPLY + utf8Key(c.denom);
+      writeAmount(ctx.store, s, readAmount(ctx.store, s) - c.amount);
+    }
+    ctx.emit(ev("burn", ["burner", addr], ["amount", coinsToString(coins)]));
   }
 
   /** wasmd BurnCoinMessageHandler: send to the wasm module account, then burn from it. */

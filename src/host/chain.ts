@@ -10,6 +10,11 @@ import { CacheStore, MemStore } from "./storage";
 import { Coin, Errors, Event, HostError, QueryError, SystemError, TxFailure, TxResult } from "./types";
 import { DEFAULT_CAPABILITIES, VmStats, WasmCode } from "./vm";
 import { ContractInfo, WasmModule } from "./wasm";
+import { decToString as decString, parseDec } from "./dec";
+import { DistributionModule } from "./distribution";
+import { IbcModule } from "./ibc";
+import { StakingModule, StakingParams, UnbondingEntry, Validator, ValidatorOptions } from "./staking";
+import { TransferApp } from "./transfer";
 
 export interface ChainOptions {
   chainId: string;
@@ -29,12 +34,16 @@ export interface ChainOptions {
    * since v0.51 contract errors (DeterministicError) are passed through verbatim. Default false (v0.51+ behaviour).
    */
   redactAllErrors?: boolean;
+  /** x/staking parameters (unbonding time in ns, max validators, power reduction…). Default: SDK defaults, 21 days. */
+  staking?: Partial<StakingParams>;
+  /** Shortcut for `staking.unbondingTimeNs`, in seconds. */
+  unbondingTimeSeconds?: number;
 }
 
 export type InstantiateOptions = { funds?: Coin[]; label?: string; admin?: string };
 
 /** The kinds of CosmosMsg/QueryRequest that stock wasmd handles but this host does not (yet). */
-export const UNSUPPORTED_KINDS = ["staking", "distribution", "ibc", "gov", "any", "custom", "stargate", "grpc"];
+export const UNSUPPORTED_KINDS = ["gov", "any", "custom", "stargate", "grpc"];
 
 const QUERY_KINDS = ["bank", "custom", "ibc", "staking", "stargate", "grpc", "wasm", "distribution"];
 
@@ -81,6 +90,11 @@ export class Chain {
   readonly modules = new Map<string, HostModule>();
   readonly bank: BankModule;
   readonly wasm: WasmModule;
+  readonly staking: StakingModule;
+  readonly distribution: DistributionModule;
+  readonly ibc: IbcModule;
+  /** The ICS-20 app on the "transfer" port. */
+  readonly transfer: TransferApp;
   private txIndex = 0;
 
   constructor(opts: ChainOptions) {
@@ -95,8 +109,18 @@ export class Chain {
     this.api = new AddressApi(this.prefix);
     this.bank = new BankModule(this.prefix);
     this.wasm = new WasmModule();
+    const stakingParams: Partial<StakingParams> = { ...opts.staking };
+    if (opts.unbondingTimeSeconds !== undefined) stakingParams.unbondingTimeNs = BigInt(Math.round(opts.unbondingTimeSeconds * 1e9));
+    this.staking = new StakingModule(this.prefix, this.bondDenom, stakingParams, () => this);
+    this.distribution = new DistributionModule(this.prefix);
+    this.ibc = new IbcModule();
+    this.transfer = new TransferApp(this.prefix);
+    this.ibc.transfer = this.transfer;
     this.registerModule(this.bank);
     this.registerModule(this.wasm);
+    this.registerModule(this.staking);
+    this.registerModule(this.distribution);
+    this.registerModule(this.ibc);
   }
 
   /** Adds (or replaces) the module handling `{"<module.name>": …}` messages and queries. */
@@ -121,11 +145,35 @@ export class Chain {
       this.timeNs += totalNs;
     } else {
       const step = totalNs / BigInt(blocks);
-      for (let i = 0; i < blocks; i++) {
+      const lastStep = totalNs - step * BigInt(blocks - 1);
+      // quiet blocks can be skipped in bulk when every module with hooks supports it (see HostModule.nextDeadline)
+      const fast = hooks.every((m) => m.nextDeadline && m.skipBlocks);
+      let i = 0;
+      while (i < blocks) {
         this.runBlockHook((ctx) => hooks.forEach((m) => m.endBlock?.(ctx)));
         this.height += 1;
-        this.timeNs += i === blocks - 1 ? totalNs - step * BigInt(blocks - 1) : step;
+        this.timeNs += i === blocks - 1 ? lastStep : step;
         this.runBlockHook((ctx) => hooks.forEach((m) => m.beginBlock?.(ctx)));
+        i++;
+        if (!fast || i >= blocks) continue;
+        // blocks i.. end at times timeNs + k·step (k = 0, 1, …); those before the earliest deadline are quiet
+        const view = new Ctx(this, this.state, [], null);
+        let deadline: bigint | undefined;
+        for (const m of hooks) {
+          const d = m.nextDeadline!(view);
+          if (d !== undefined && (deadline === undefined || d < deadline)) deadline = d;
+        }
+        let quiet = blocks - i;
+        if (deadline !== undefined) {
+          if (deadline <= this.timeNs) quiet = 0;
+          else if (step > 0n) quiet = Math.min(quiet, Number((deadline - this.timeNs + step - 1n) / step));
+        }
+        if (quiet <= 0) continue;
+        this.runBlockHook((ctx) => hooks.forEach((m) => m.skipBlocks!(ctx, quiet)));
+        const includesLast = i + quiet === blocks;
+        this.height += quiet;
+        this.timeNs += includesLast ? step * BigInt(quiet - 1) + lastStep : step * BigInt(quiet);
+        i += quiet;
       }
     }
     this.txIndex = 0;
@@ -256,6 +304,166 @@ export class Chain {
     const ctx = new Ctx(this, this.state, [], null);
     if (!this.wasm.contractInfo(ctx, contract)) return undefined;
     return this.wasm.queryRaw(ctx, contract, k);
+  }
+
+  // -- staking (genesis and admin operations, user txs, committed-state views) -------------------------------------
+
+  /** The operator address ("<prefix>valoper1…") of the validator run by account `name` (same bytes as addr(name)). */
+  valoper(name: string): string {
+    return this.staking.valoperFromName(name);
+  }
+
+  /**
+   * Genesis-style validator: mints `selfBond` to `addr(name)`, creates the validator and self-delegates; the
+   * validator set update runs at once (as InitGenesis does), so it is bonded if its power (selfBond /
+   * powerReduction, default 10^6) is ≥ 1. Returns the operator address.
+   */
+  addValidator(name: string, selfBond: bigint | number | string, opts: ValidatorOptions = {}): string {
+    const valoper = this.valoper(name);
+    const operator = this.addr(name);
+    const amount = BigInt(selfBond);
+    this.admin((ctx) => {
+      if (amount > 0n) this.bank.mint(ctx.store, operator, [{ denom: this.bondDenom, amount }]);
+      const v = this.staking.createValidator(ctx, valoper, opts);
+      if (amount > 0n) this.staking.delegate(ctx, operator, amount, "unbonded", v, true);
+      this.staking.applyValidatorSetUpdates(ctx);
+    });
+    return valoper;
+  }
+
+  /**
+   * Slashes a validator as x/slashing does for an infraction at `infractionHeight` (default: the current height,
+   * so no unbonding entries are slashed): fraction × (power × powerReduction) is burnt, first from unbonding
+   * delegations and redelegations created at or after the infraction height, the rest from the validator's
+   * tokens. `jail` also jails it. `fraction` is a decimal string ("0.1").
+   */
+  slashValidator(valoper: string, fraction: string, opts: { jail?: boolean; infractionHeight?: number; power?: bigint } = {}): { slashAmount: bigint; burned: bigint } {
+    const f = parseDec(fraction);
+    return this.admin((ctx) => {
+      const r = this.staking.slash(ctx, valoper, opts.infractionHeight ?? this.height, f, opts.power);
+      if (opts.jail) this.staking.jail(ctx, valoper);
+      return r;
+    });
+  }
+
+  /** Jails a validator (out of all_validators at once, out of the bonded set at the next EndBlock). */
+  jailValidator(valoper: string): void {
+    this.admin((ctx) => this.staking.jail(ctx, valoper));
+  }
+
+  unjailValidator(valoper: string): void {
+    this.admin((ctx) => this.staking.unjail(ctx, valoper));
+  }
+
+  validator(valoper: string): Validator | undefined {
+    return this.staking.getValidator(this.state, valoper);
+  }
+
+  /** Operator addresses of the bonded validators, in all_validators order. */
+  bondedValidators(): string[] {
+    return this.staking.bondedByPower(this.state).map((v) => v.operator);
+  }
+
+  /** A delegation: shares (LegacyDec raw, ×10^18) and token value (truncated); undefined when none. */
+  delegation(delegator: string, valoper: string): { shares: bigint; tokens: bigint } | undefined {
+    const ctx = this.view();
+    const shares = this.staking.getDelegationShares(ctx, delegator, valoper);
+    if (shares === undefined) return undefined;
+    const v = this.staking.getValidator(this.state, valoper);
+    return { shares, tokens: v ? this.staking.tokenValue(v, shares) : 0n };
+  }
+
+  unbondingEntries(delegator: string, valoper: string): UnbondingEntry[] {
+    return this.staking.getUnbondingEntries(this.view(), delegator, valoper);
+  }
+
+  delegate(delegator: string, valoper: string, amount: bigint | number | string): TxResult {
+    return this.runTx((ctx) => {
+      this.checkSender(delegator);
+      return this.staking.msgDelegate(ctx, delegator, valoper, { denom: this.bondDenom, amount: BigInt(amount) }).data;
+    });
+  }
+
+  undelegate(delegator: string, valoper: string, amount: bigint | number | string): TxResult {
+    return this.runTx((ctx) => {
+      this.checkSender(delegator);
+      return this.staking.msgUndelegate(ctx, delegator, valoper, { denom: this.bondDenom, amount: BigInt(amount) }).data;
+    });
+  }
+
+  redelegate(delegator: string, src: string, dst: string, amount: bigint | number | string): TxResult {
+    return this.runTx((ctx) => {
+      this.checkSender(delegator);
+      return this.staking.msgBeginRedelegate(ctx, delegator, src, dst, { denom: this.bondDenom, amount: BigInt(amount) }).data;
+    });
+  }
+
+  // -- distribution -------------------------------------------------------------------------------------------------
+
+  /** The reward minted for `valoper` at the end of every block while it is bonded (bond denom, or coins). */
+  setBlockReward(valoper: string, amount: bigint | number | string | Coin[]): void {
+    const coins = Array.isArray(amount) ? validateUserFunds(amount) : [{ denom: this.bondDenom, amount: BigInt(amount) }].filter((c) => c.amount > 0n);
+    this.admin((ctx) => this.distribution.setBlockReward(ctx, valoper, coins));
+  }
+
+  /** Outstanding rewards of a delegation as decimal strings (18 decimals), as delegation_rewards reports them. */
+  rewards(delegator: string, valoper: string): { denom: string; amount: string }[] {
+    return this.distribution.rewardsOf(this.view(), delegator, valoper).map((r) => ({ denom: r.denom, amount: decString(r.raw) }));
+  }
+
+  withdrawRewards(delegator: string, valoper: string): TxResult {
+    return this.runTx((ctx) => {
+      this.checkSender(delegator);
+      return this.distribution.msgWithdrawDelegatorReward(ctx, delegator, valoper).data;
+    });
+  }
+
+  setWithdrawAddress(delegator: string, address: string): TxResult {
+    return this.runTx((ctx) => {
+      this.checkSender(delegator);
+      return this.distribution.msgSetWithdrawAddress(ctx, delegator, address).data;
+    });
+  }
+
+  // -- ibc ----------------------------------------------------------------------------------------------------------
+
+  /** A user's MsgTransfer (ICS-20) on port "transfer". `sequence` is the packet's sequence. */
+  ibcTransfer(
+    sender: string,
+    t: { channelId: string; toAddress: string; amount: Coin; timeout: { block?: { revision: bigint; height: bigint }; timestamp?: bigint }; memo?: string },
+  ): TxResult & { sequence?: bigint } {
+    let sequence: bigint | undefined;
+    const r = this.runTx((ctx) => {
+      this.checkSender(sender);
+      const [token] = validateUserFunds([t.amount]);
+      sequence = this.transfer.msgTransfer(ctx, {
+        sourcePort: "transfer", sourceChannel: t.channelId, token, sender, receiver: t.toAddress,
+        timeoutHeight: t.timeout.block, timeoutTimestamp: t.timeout.timestamp ?? 0n, memo: t.memo ?? "",
+      });
+      return undefined;
+    });
+    return r.ok ? { ...r, sequence } : r;
+  }
+
+  /**
+   * Runs `fn` as one transaction of the current block (what a relayer's or module's tx does): committed only if
+   * it returns; a HostError becomes a failed TxResult.
+   */
+  runTransaction(fn: (ctx: Ctx) => Uint8Array | undefined): TxResult {
+    return this.runTx(fn);
+  }
+
+  /** A privileged state change outside any tx (genesis, slashing…): committed unless it throws. */
+  private admin<T>(fn: (ctx: Ctx) => T): T {
+    const branch = this.state.branch();
+    const r = fn(new Ctx(this, branch, [], null));
+    branch.commit();
+    return r;
+  }
+
+  /** A read-only context on the committed state. */
+  private view(): Ctx {
+    return new Ctx(this, this.state, [], null);
   }
 
   // -- tx machinery -------------------------------------------------------------------------------------------------

@@ -64,4 +64,12 @@ export interface HostModule {
   beginBlock?(ctx: Ctx): void;
   /** Called by `Chain.advance` at the end of every block it leaves. */
   endBlock?(ctx: Ctx): void;
+  /**
+   * Fast path of `Chain.advance` over many empty blocks (used only when every module with hooks has both
+   * `nextDeadline` and `skipBlocks`). After one ordinary block, blocks whose end-block time is before the earliest
+   * `nextDeadline` (block time in ns; undefined = none) are "quiet": their hooks would only repeat per-block work,
+   * which `skipBlocks(ctx, n)` must apply for n blocks at once, with exactly the same result.
+   */
+  nextDeadline?(ctx: Ctx): bigint | undefined;
+  skipBlocks?(ctx: Ctx, n: number): void;
 }

@@ -20,3 +20,16 @@ export { parseJson, JsonNum, goString, rustString, decodeBase64Strict, toBase64 
 export type { JsonValue, JsonObject } from "./json";
 export { VmError, HostError, QueryError, RootError, Errors } from "./types";
 export type { Coin, Event, Attribute, TxResult, TxSuccess, TxFailure, MsgResponse, SystemError, VmErrorKind } from "./types";
+export { StakingModule, StakingErrors, DEFAULT_STAKING_PARAMS, DAY_NS, rfc3339 } from "./staking";
+export type { StakingParams, Validator, BondStatus, UnbondingEntry, RedelegationEntry, ValidatorOptions, StakingHooks, StakingMsg } from "./staking";
+export { DistributionModule, DistributionErrors } from "./distribution";
+export type { DistributionMsg } from "./distribution";
+export {
+  IbcModule, WasmIbcApp, Link, HandshakeError, connectChains, openChannel, ChannelErrors, IbcErrors, revisionNumber, selfHeight,
+  timeoutElapsed, packetJson, channelJson, ackResult, ackError, errorAck, errorAckWithCodespace, packetId,
+} from "./ibc";
+export type { Packet, Height, ChannelEnd, ChannelState, Order as IbcOrder, OrderInput, ChannelPair, HandshakeStep, IbcApp, Acknowledgement, ConnectionEnd, IbcMsg } from "./ibc";
+export { TransferApp, ICS20_VERSION, TRANSFER_PORT, escrowAddress, denomTraceHash, ibcDenom, parseDenomTrace, packetDataBytes } from "./transfer";
+export { Relayer } from "./relayer";
+export type { Pending, PendingPacket, PendingAck, PendingTimeout, PendingClose, PendingItem, DeliveryResult, RelayReport } from "./relayer";
+export { ONE as DEC_ONE, parseDec, decToString } from "./dec";

@@ -11,7 +11,7 @@ import {
 } from "./json";
 import { ContractResponse, SubMsg, SubMsgResult, parseQueryResult, parseResponseResult, protoBytesFields, replyJson } from "./messages";
 import { PrefixStore, bytesToKey, utf8Key } from "./storage";
-import { Coin, Errors, Event, HostError, VmError } from "./types";
+import { Coin, Errors, Event, HostError, RootError, VmError } from "./types";
 import { WasmCode, callEntryPoint } from "./vm";
 
 export interface ContractInfo {
@@ -147,8 +147,13 @@ export class WasmModule implements HostModule {
     return utf8(`{"sender":${goString(sender)},"funds":[${coins}]}`);
   }
 
-  /** Runs one entry point; VM errors become wasmd's ErrVMError ("…: wasmvm error", code 29). */
-  private call(ctx: Ctx, contract: string, code: WasmCode, entry: string, args: Uint8Array[], readonly: boolean): Uint8Array {
+  /**
+   * Runs one entry point; VM errors become wasmd's ErrVMError ("…: wasmvm error", code 29), or `vmRoot` (the IBC
+   * entry points wrap them in ErrExecuteFailed).
+   */
+  private call(
+    ctx: Ctx, contract: string, code: WasmCode, entry: string, args: Uint8Array[], readonly: boolean, vmRoot: RootError = Errors.vmError,
+  ): Uint8Array {
     const chain = ctx.chain;
     try {
       return callEntryPoint(
@@ -164,9 +169,19 @@ export class WasmModule implements HostModule {
         { stats: chain.stats, debug: (m) => chain.recordDebug(contract, entry, m) },
       );
     } catch (e) {
-      if (e instanceof VmError) throw Errors.vmError.wrap(e.message, true);
+      if (e instanceof VmError) throw vmRoot.wrap(e.message, true);
       throw e;
     }
+  }
+
+  /**
+   * Calls an IBC entry point (`ibc_channel_open`, `ibc_packet_receive`…) with (env, msg) and returns the raw result
+   * bytes. wasmd reports a VM error of these calls as ErrExecuteFailed ("<vm error>: execute wasm contract failed",
+   * code 5, `vm` set); the caller parses the result (see ibc.ts).
+   */
+  callIbcEntry(ctx: Ctx, contract: string, entry: string, msg: Uint8Array): Uint8Array {
+    const { code } = this.requireContract(ctx, contract);
+    return this.call(ctx, contract, code.code, entry, [this.envJson(ctx, contract), msg], false, Errors.executeFailed);
   }
 
   private parseResponse(ctx: Ctx, bytes: Uint8Array): { ok: ContractResponse } | { error: string } {

@@ -1,8 +1,8 @@
 // ScenarioNetwork on the in-process host: chains are `Chain` instances, accounts get the same genesis funds as
 // on the devnet, and time passes instantly.
-import { Chain } from "../host";
-import { DEFAULT_EXTRA_DENOM, GENESIS_BALANCE, STAKE_DENOM } from "../chain/config";
-import { Account, Coin, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome, contractMessage } from "./types";
+import { Chain, Link, Relayer, connectChains, openChannel } from "../host";
+import { DEFAULT_EXTRA_DENOM, DEFAULT_SELF_BOND, GENESIS_BALANCE, STAKE_DENOM } from "../chain/config";
+import { Account, Coin, RelayStats, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome, contractMessage } from "./types";
 
 const ACCOUNTS: Account[] = ["admin", "alice", "bob", "carol", "relayer", "validator", "validator2"];
 
@@ -56,16 +56,55 @@ export class HostScenarioChain implements ScenarioChain {
 
   async now(): Promise<bigint> { return this.host.timeNs; }
 
-  async wait(seconds: number): Promise<void> { this.host.advance({ seconds }); }
+  /** Set by the network so that time passes on every chain at once, as it does for real chains. */
+  waitAll?: (seconds: number) => void;
+
+  async wait(seconds: number): Promise<void> {
+    if (this.waitAll) this.waitAll(seconds); else this.host.advance({ seconds });
+  }
+}
+
+/** An in-process IBC link; `relayer` gives tests full control (hold, reorder, drop, replay, time out). */
+export class HostScenarioLink implements ScenarioLink {
+  readonly link: Link;
+  readonly relayer: Relayer;
+
+  constructor(readonly a: HostScenarioChain, readonly b: HostScenarioChain) {
+    this.link = connectChains(a.host, b.host);
+    this.relayer = new Relayer(this.link);
+  }
+
+  get connectionA(): string { return this.link.connectionA; }
+  get connectionB(): string { return this.link.connectionB; }
+
+  async openChannel(portA: string, portB: string, version: string): Promise<{ channelA: string; channelB: string }> {
+    const c = openChannel(this.link, portA, portB, version);
+    return { channelA: c.channelA, channelB: c.channelB };
+  }
+
+  async relayAll(): Promise<RelayStats> {
+    const r = this.relayer.relayAll();
+    const failed = r.results.filter((x) => !x.ok);
+    if (failed.length > 0) throw new Error(`relay failed: ${failed.map((f) => f.error).join("; ")}`);
+    return { packets: r.packets, acks: r.acks, timeouts: r.timeouts };
+  }
 }
 
 export class HostScenarioNetwork implements ScenarioNetwork {
   readonly backend = "host" as const;
   private readonly chains = new Map<string, HostScenarioChain>();
 
-  constructor(chainIds: string[], opts: { blockTimeMs?: number } = {}) {
+  /** Chains mirror the devnet's: 200 ms blocks, 90 s unbonding, one validator bonded at genesis. */
+  constructor(chainIds: string[], opts: { blockTimeMs?: number; unbondingSeconds?: number } = {}) {
     for (const id of chainIds) {
-      this.chains.set(id, new HostScenarioChain(new Chain({ chainId: id, prefix: "wasm", bondDenom: STAKE_DENOM, blockTimeMs: opts.blockTimeMs ?? 200 })));
+      const host = new Chain({
+        chainId: id, prefix: "wasm", bondDenom: STAKE_DENOM, blockTimeMs: opts.blockTimeMs ?? 200,
+        unbondingTimeSeconds: opts.unbondingSeconds ?? 90,
+      });
+      host.addValidator("validator", BigInt(DEFAULT_SELF_BOND));
+      const chain = new HostScenarioChain(host);
+      chain.waitAll = (seconds) => { for (const c of this.chains.values()) c.host.advance({ seconds }); };
+      this.chains.set(id, chain);
     }
   }
 
@@ -75,8 +114,8 @@ export class HostScenarioNetwork implements ScenarioNetwork {
     return c;
   }
 
-  async link(_a: string, _b: string): Promise<ScenarioLink> {
-    throw new Error("host IBC links: not available yet");
+  async link(a: string, b: string): Promise<HostScenarioLink> {
+    return new HostScenarioLink(this.chain(a), this.chain(b));
   }
 
   async close(): Promise<void> {}

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { toBech32 } from "@cosmjs/encoding";
+import { calculateFee } from "@cosmjs/stargate";
 import { MsgTransfer } from "cosmjs-types/ibc/applications/transfer/v1/tx";
 import { MsgSubmitProposal, MsgVote } from "cosmjs-types/cosmos/gov/v1/tx";
 import { VoteOption } from "cosmjs-types/cosmos/gov/v1/gov";
@@ -87,6 +88,7 @@ const started: ChainConfig[] = [];
 let link: Link;
 let transfer: ChannelIds;
 let relayer: Relayer | undefined;
+const relayers: Relayer[] = []; // every Relayer started here, stopped in afterAll
 const extraLinks: Link[] = [];
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-relay-test-"));
 
@@ -107,7 +109,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await relayer?.stop();
+  for (const r of relayers) await r.stop();
   if (link) closeLink(link);
   extraLinks.forEach(closeLink);
   disconnectAll();
@@ -220,6 +222,7 @@ test("(b) timeout (one-shot relayAll): expired packet is timed out, sender refun
 
 test("(c) background Relayer relays packets and acks without explicit calls", async () => {
   relayer = new Relayer(link, { pollMs: 200 }).start();
+  relayers.push(relayer);
   const voucher = expectedVoucher(transfer.channelB);
   const bobV0 = await balance(B, bob, voucher);
   const c0 = { ...relayer.counts };
@@ -288,6 +291,8 @@ test("(f) packets sent from EndBlock (gov proposal executing a MsgTransfer) are 
   const voucher = expectedVoucher(transfer.channelB);
   const bobV0 = await balance(B, bob, voucher);
   const gov0 = await balance(A, gov, DENOM);
+  // Fixed gas: with "auto" (simulate × 1.4) the MsgVote ran out of gas (code 11) once.
+  const govFee = calculateFee(500_000, validator.gasPrice);
   await validator.client.sendTokens(validator.address, gov, [{ denom: DENOM, amount: "100" }], validator.fee);
   const from = await link.endA.client.currentHeight();
   const transferMsg = MsgTransfer.fromPartial({
@@ -301,14 +306,14 @@ test("(f) packets sent from EndBlock (gov proposal executing a MsgTransfer) are 
       initialDeposit: [{ denom: A.denom, amount: A.govMinDeposit }],
       proposer: validator.address, metadata: "", title: "relay test", summary: "ICS-20 transfer from EndBlock",
     }),
-  }], validator.fee);
+  }], govFee);
   expect(submit.code).toBe(0);
   const id = submit.events.find((e) => e.type === "submit_proposal")?.attributes.find((a) => a.key === "proposal_id")?.value;
   expect(id).toBeDefined();
   const vote = await validator.client.signAndBroadcast(validator.address, [{
     typeUrl: "/cosmos.gov.v1.MsgVote",
     value: MsgVote.fromPartial({ proposalId: BigInt(id!), voter: validator.address, option: VoteOption.VOTE_OPTION_YES, metadata: "" }),
-  }], validator.fee);
+  }], govFee);
   expect(vote.code).toBe(0);
   // The proposal passes after the 4 s voting period; its MsgTransfer runs in EndBlock.
   await waitUntil("gov transfer executed", async () => (await balance(A, gov, DENOM)) === gov0, 30_000, 250);
@@ -328,11 +333,14 @@ test("(f) packets sent from EndBlock (gov proposal executing a MsgTransfer) are 
 
 test("light clients: expire after the trusting period without updates; the Relayer keeps them alive; devnet links are reused while usable", async () => {
   setLinksFile(path.join(tmpDir, "links.json"));
-  const trust = { trustPeriodA: 6, trustPeriodB: 6 };
+  // Short enough to wait out, long enough that a handshake on a loaded 2-core box (up to ~10 s,
+  // every step refreshes the clients) does not outlive it.
+  const trust = { trustPeriodA: 10, trustPeriodB: 10 };
   // A link kept alive by a Relayer (its own loop, signing as the "relayer" account) …
   const kept = await connectChains(A, B, trust);
   extraLinks.push(kept);
   const keeper = new Relayer(kept, { pollMs: 250 }).start();
+  relayers.push(keeper);
   // … and a recorded devnet-style link with nobody updating it (signing as carol, so the two never race on one account).
   const first = await ensureLink(A, B, { ...trust, account: "carol" });
   extraLinks.push(first.link);
@@ -347,7 +355,7 @@ test("light clients: expire after the trusting period without updates; the Relay
   const saved = JSON.parse(fs.readFileSync(path.join(tmpDir, "links.json"), "utf8"));
   expect(saved.links[`${A.chainId}|${B.chainId}`].connA).toBe(linkIds(first.link).connA);
 
-  await sleep(8_000); // > 6 s trusting period
+  await sleep(11_000); // > 10 s trusting period
   const idle = await clientFreshness(first.link);
   expect(idle.A.status).toBe("Expired");
   expect(idle.B.status).toBe("Expired");
