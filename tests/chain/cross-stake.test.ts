@@ -4,6 +4,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
+import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshCodes, crossStakeFlow, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { testChain } from "./helpers";
 
@@ -34,4 +35,14 @@ it("cross-stakes from mesh-a to mesh-b and back, releasing the claim after the u
   });
   expect(report.delegatedOnConsumer).toBe(900_000n);
   expect(report.steps).toHaveLength(6);
+
+  // Differential: the same scenario in-process must tell the same story (validator addresses aside).
+  const host = new HostScenarioNetwork(["mesh-a", "mesh-b"], { unbondingSeconds: consumerUnbonding });
+  const hd = await deployMesh(host, "mesh-a", "mesh-b", codes, {
+    unbondingPeriodSeconds, packetTimeoutSeconds: packetTimeout, rate: "1", discount: "0.1",
+    metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+  });
+  const hostReport = await crossStakeFlow(hd, { amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds });
+  const anonymous = (r: typeof report) => ({ ...r, validator: "<validator>", steps: r.steps.map((x) => x.split(r.validator).join("<validator>")) });
+  expect(anonymous(hostReport)).toEqual(anonymous(report));
 });
