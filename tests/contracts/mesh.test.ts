@@ -1,0 +1,247 @@
+// mesh-provider, mesh-consumer and meta-staking, compiled, on two in-process chains with a relayer the test
+// controls: handshake rules, every packet type with success / error ack / timeout, reordering, replay, channel
+// close, unknown validators, exhausted allowance and concurrent operations on the same claim.
+import { HostScenarioChain, HostScenarioLink, HostScenarioNetwork } from "../../src/scenario/host-backend";
+import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
+import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, consumerQuery, ConsumerRecord, metaStakingMsg } from "../../src/client/mesh";
+import { HandshakeError, openChannel } from "../../src/host";
+import { artifact } from "../helpers/artifacts";
+
+const UNBONDING = 125;
+const TIMEOUT = 30;
+
+interface Mesh {
+  net: HostScenarioNetwork;
+  a: HostScenarioChain;
+  b: HostScenarioChain;
+  link: HostScenarioLink;
+  ilp: string;
+  provider: string;
+  consumer: string;
+  meta: string;
+  validator: string;
+}
+
+async function ok(p: Promise<{ ok: boolean; error?: string }>): Promise<void> {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error);
+}
+
+/** Deploys and authorises both sides; opens the channel unless told not to. */
+async function setup(opts: { open?: boolean; allowance?: bigint } = {}): Promise<Mesh> {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
+  const a = net.chain("mesh-a");
+  const b = net.chain("mesh-b");
+  const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom }, "ilp");
+  const provider = await a.instantiate("admin", await a.upload("admin", artifact("mesh-provider")),
+    { ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT }, "provider");
+  const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), {}, "meta",
+    [{ denom: b.denom, amount: "10000000" }]);
+  const consumer = await b.instantiate("admin", await b.upload("admin", artifact("mesh-consumer")),
+    { meta_staking: meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT }, "consumer");
+  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(consumer, opts.allowance ?? 5_000_000n)));
+  const link = await net.link("mesh-a", "mesh-b");
+  await ok(a.execute("admin", provider, providerMsg.setConsumer(link.connectionA, `wasm.${consumer}`)));
+  await ok(b.execute("admin", consumer, { set_provider: { connection_id: link.connectionB, port_id: `wasm.${provider}` } }));
+  const m: Mesh = { net, a, b, link, ilp, provider, consumer, meta, validator: b.host.valoper("validator") };
+  if (opts.open !== false) {
+    await link.openChannel(`wasm.${provider}`, `wasm.${consumer}`, MESH_VERSION);
+    await link.relayAll();
+  }
+  return m;
+}
+
+async function bondAndGrant(m: Mesh, user: "alice" | "bob", amount: bigint, validator = m.validator) {
+  await ok(m.a.execute(user, m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: amount.toString() }]));
+  return m.a.execute(user, m.ilp, ilpMsg.grantClaim(m.provider, amount, validator));
+}
+
+const stake = (m: Mesh, user: "alice" | "bob") =>
+  m.a.query<ProviderStake>(m.provider, providerQuery.stake(m.a.address(user), m.validator));
+const claim = async (m: Mesh, user: "alice" | "bob") =>
+  (await m.a.query<IlpAccountResponse>(m.ilp, ilpQuery.account(m.a.address(user)))).max_claim;
+const record = (m: Mesh) => m.b.query<ConsumerRecord>(m.consumer, consumerQuery.record(m.validator));
+
+describe("channel handshake", () => {
+  it("opens with the trusted counterparty and announces the validator set", async () => {
+    const m = await setup();
+    expect(await m.a.query(m.provider, providerQuery.validators())).toMatchObject({ validators: [m.validator] });
+    expect(await m.b.query(m.consumer, consumerQuery.channel())).toMatchObject({ channel_id: "channel-0", counterparty_channel_id: "channel-0" });
+  });
+
+  it("refuses a second channel, on either side", async () => {
+    const m = await setup();
+    expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, MESH_VERSION))
+      .toThrow(/A channel is already open: only one channel at a time/);
+  });
+
+  it("refuses a wrong version, an ordered channel and an untrusted port", async () => {
+    const m = await setup({ open: false });
+    expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v2"))
+      .toThrow(/Incompatible protocol version 'mesh-security-v2': expected mesh-security-v1/);
+    expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, MESH_VERSION, "ordered"))
+      .toThrow(/Only unordered channels are supported/);
+    // A second provider on chain A that the consumer does not trust.
+    const rogue = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
+      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT }, "rogue");
+    await ok(m.a.execute("admin", rogue, providerMsg.setConsumer(m.link.connectionA, `wasm.${m.consumer}`)));
+    let error: unknown;
+    try {
+      openChannel(m.link.link, `wasm.${rogue}`, `wasm.${m.consumer}`, MESH_VERSION);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HandshakeError);
+    expect((error as Error).message).toMatch(`Unauthorised counterparty port wasm.${rogue}: only wasm.${m.provider} is trusted`);
+    // The refused attempts left nothing behind: the right channel still opens.
+    await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, MESH_VERSION);
+  });
+});
+
+describe("stake", () => {
+  it("commits on success: reserved while in flight, staked after the ack, delegated on the consumer", async () => {
+    const m = await setup();
+    await ok(bondAndGrant(m, "alice", 1000n));
+    expect(await stake(m, "alice")).toMatchObject({ staked: "0", pending_stake: "1000" });
+    await m.link.relayAll();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "1000", pending_stake: "0" });
+    // 1000 × 2 × (1 − 0.25) = 1500 local tokens.
+    expect(await record(m)).toEqual({ validator: m.validator, provider_amount: "1000", local_amount: "1500" });
+    expect(await m.b.delegation(m.meta, m.validator)).toBe(1500n);
+  });
+
+  it("refuses a claim for a validator the consumer did not announce (the grant fails, nothing changes)", async () => {
+    const m = await setup();
+    const r = await bondAndGrant(m, "alice", 1000n, "wasmvaloper1unknown");
+    expect(r.ok).toBe(false);
+    expect(r.ok ? "" : r.error).toContain("Unknown or inactive validator 'wasmvaloper1unknown' on the consumer chain");
+    expect(await claim(m, "alice")).toBe("0");
+  });
+
+  it("rolls back on an error ack (allowance exhausted): the claim is released", async () => {
+    const m = await setup({ allowance: 1000n });
+    await ok(bondAndGrant(m, "alice", 1000n)); // 1500 local > 1000 allowance
+    const relayed = m.link.relayer.relayAll();
+    const recv = relayed.results.find((r) => r.kind === "recv" && r.chainId === "mesh-b");
+    expect(recv?.ackText).toBe('{"error":"Allowance exhausted: 1500 more would exceed the allowance of 1000 (0 delegated)"}');
+    expect(await stake(m, "alice")).toMatchObject({ staked: "0", pending_stake: "0" });
+    expect(await claim(m, "alice")).toBe("0");
+    expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);
+  });
+
+  it("rolls back on a timeout while the relayer is down", async () => {
+    const m = await setup();
+    m.link.relayer.hold();
+    await ok(bondAndGrant(m, "alice", 1000n));
+    await m.a.wait(TIMEOUT + 1);
+    m.link.relayer.release();
+    const timeouts = m.link.relayer.timeoutExpired();
+    expect(timeouts.filter((t) => t.ok)).toHaveLength(1);
+    expect(await stake(m, "alice")).toMatchObject({ staked: "0", pending_stake: "0" });
+    expect(await claim(m, "alice")).toBe("0");
+    // The late packet can no longer be received.
+    const report = m.link.relayer.relayAll();
+    expect(report.packets).toBe(0);
+    expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);
+  });
+
+  it("a replayed packet is rejected and changes nothing", async () => {
+    const m = await setup();
+    await ok(bondAndGrant(m, "alice", 1000n));
+    const pending = m.link.relayer.pending().packets;
+    expect(pending).toHaveLength(1);
+    const first = m.link.relayer.deliver(pending[0]);
+    expect(first.ackSuccess).toBe(true);
+    const again = m.link.relayer.replay(first);
+    expect(again.noop || !again.ok).toBe(true);
+    expect(await record(m)).toMatchObject({ provider_amount: "1000", local_amount: "1500" });
+    await m.link.relayAll();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "1000" });
+  });
+});
+
+describe("unstake and withdraw", () => {
+  async function staked(amount: bigint) {
+    const m = await setup();
+    await ok(bondAndGrant(m, "alice", amount));
+    await m.link.relayAll();
+    return m;
+  }
+
+  it("an error-free unstake starts unbonding on the provider's clock and releases only after it", async () => {
+    const m = await staked(1000n);
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 400n)));
+    expect(await stake(m, "alice")).toMatchObject({ staked: "600", pending_unstake: "400" });
+    await m.link.relayAll();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "600", pending_unstake: "0" });
+    expect(await record(m)).toMatchObject({ provider_amount: "600", local_amount: "900" });
+    const early = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
+    expect(early.ok ? "" : early.error).toMatch(/^Nothing to withdraw yet: the next release is at \d+ \(ns\)$/);
+    await m.a.wait(UNBONDING - 2);
+    expect((await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded())).ok).toBe(false);
+    await m.a.wait(3);
+    await ok(m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()));
+    expect(await claim(m, "alice")).toBe("600");
+  });
+
+  it("a timed-out unstake restores the stake; the consumer never saw it", async () => {
+    const m = await staked(1000n);
+    m.link.relayer.hold();
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1000n)));
+    await m.a.wait(TIMEOUT + 1);
+    m.link.relayer.release();
+    m.link.relayer.timeoutExpired();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "1000", pending_unstake: "0" });
+    expect(await m.b.delegation(m.meta, m.validator)).toBe(1500n);
+  });
+
+  it("refuses to unstake more than the acknowledged stake, including while a stake is in flight", async () => {
+    const m = await staked(1000n);
+    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: "500" }]));
+    await ok(m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 500n, m.validator)));
+    const r = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1001n));
+    expect(r.ok ? "" : r.error).toContain("Cannot unstake 1001 from");
+    // Two concurrent unstakes cannot spend the same stake twice.
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 700n)));
+    const second = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 301n));
+    expect(second.ok ? "" : second.error).toContain("Cannot unstake 301");
+    await m.link.relayAll();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "800", pending_stake: "0", pending_unstake: "0" });
+  });
+
+  it("delivers acks in any order", async () => {
+    const m = await staked(1000n);
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 100n)));
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 200n)));
+    await ok(bondAndGrant(m, "bob", 300n));
+    const packets = m.link.relayer.pending().packets;
+    expect(packets).toHaveLength(3);
+    for (const p of [...packets].reverse()) expect(m.link.relayer.deliver(p).ackSuccess).toBe(true);
+    const acks = m.link.relayer.pending().acks;
+    for (const ack of [acks[1], acks[2], acks[0]]) expect(m.link.relayer.deliverAck(ack).ok).toBe(true);
+    expect(await stake(m, "alice")).toMatchObject({ staked: "700", pending_unstake: "0" });
+    expect(await stake(m, "bob")).toMatchObject({ staked: "300", pending_stake: "0" });
+    expect(await record(m)).toMatchObject({ provider_amount: "1000", local_amount: "1500" });
+  });
+});
+
+describe("channel close", () => {
+  it("unbonds everything on both sides; claims release after the provider's unbonding period", async () => {
+    const m = await setup();
+    await ok(bondAndGrant(m, "alice", 1000n));
+    await m.link.relayAll();
+    const closed = m.link.relayer.closeChannel(m.b.host, `wasm.${m.consumer}`, "channel-0");
+    expect(closed.init.ok).toBe(true);
+    expect(closed.confirm?.ok).toBe(true);
+    expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);
+    const early = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
+    expect(early.ok).toBe(false);
+    await m.a.wait(UNBONDING + 1);
+    await ok(m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()));
+    expect(await claim(m, "alice")).toBe("0");
+    // New claims are refused without a channel.
+    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: "10" }]));
+    const r = await m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 10n, m.validator));
+    expect(r.ok ? "" : r.error).toContain("No channel to the consumer is open");
+  });
+});
