@@ -34,14 +34,15 @@ export const CHANNEL = new Item<ChannelInfo>(
 export function checkChannelOpen(msg: IbcChannelMsg, trusted: Counterparty | null): string | null {
   const channel = msg.channel;
   if (trusted == null) return fail<string>("No counterparty is authorised yet: governance must set it before a channel opens");
-  if (CHANNEL.may_load() != null) return fail<string>("A channel is already open: only one channel at a time");
-  if (channel.ordered) return fail<string>("Only unordered channels are supported");
+  // Counterparty first: an untrusted party learns nothing else about our state.
   if (channel.connectionId != trusted.connectionId) {
     return fail<string>("Unauthorised connection " + channel.connectionId + ": only " + trusted.connectionId + " is trusted");
   }
   if (channel.counterpartyEndpoint.portId != trusted.portId) {
     return fail<string>("Unauthorised counterparty port " + channel.counterpartyEndpoint.portId + ": only " + trusted.portId + " is trusted");
   }
+  if (CHANNEL.may_load() != null) return fail<string>("A channel is already open: only one channel at a time");
+  if (channel.ordered) return fail<string>("Only unordered channels are supported");
   const proposed = msg.step == "open_try" ? msg.counterpartyVersion : channel.version;
   // On open_init the relayer may leave the version empty, letting the contract choose.
   if (proposed != null && proposed.length > 0 && proposed != MESH_VERSION) {

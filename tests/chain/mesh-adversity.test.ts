@@ -1,0 +1,80 @@
+// Failure handling on two real chains through the relayer: a second channel and an untrusted port are refused in
+// the handshake; an error ack (allowance exhausted) and a packet that times out while the relayer is away both roll
+// the stake back and release the ILP claim.
+import { readFileSync } from "fs";
+import * as path from "path";
+import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
+import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { MESH_VERSION, ProviderStake, providerMsg, providerQuery } from "../../src/client/mesh";
+import { testChain } from "./helpers";
+
+const root = path.resolve(__dirname, "..", "..");
+const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
+const TIMEOUT = 12;
+
+const net = new WasmdScenarioNetwork([testChain("mesh-a"), testChain("mesh-b")]);
+let d: MeshDeployment;
+let validator: string;
+
+jest.setTimeout(300_000);
+
+beforeAll(async () => {
+  d = await deployMesh(net, "mesh-a", "mesh-b", {
+    ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
+  }, {
+    unbondingPeriodSeconds: testChain("mesh-b").unbondingSeconds + TIMEOUT + 5, packetTimeoutSeconds: TIMEOUT,
+    rate: "1", discount: "0", metaStakingFunds: 2_000_000n, allowance: 1_000_000n,
+  });
+  validator = (await d.provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators[0];
+});
+afterAll(() => net.close());
+
+const owner = () => d.provider.address("carol");
+const stake = () => d.provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner(), validator));
+const claim = async () => (await d.provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner()))).max_claim;
+
+async function bondAndGrant(amount: bigint): Promise<void> {
+  for (const r of [
+    await d.provider.execute("carol", d.ilp, ilpMsg.bond(), [{ denom: d.provider.denom, amount: amount.toString() }]),
+    await d.provider.execute("carol", d.ilp, ilpMsg.grantClaim(d.meshProvider, amount, validator)),
+  ]) if (!r.ok) throw new Error(r.error);
+}
+
+it("refuses a second channel", async () => {
+  await expect(d.link.openChannel(`wasm.${d.meshProvider}`, `wasm.${d.meshConsumer}`, MESH_VERSION))
+    .rejects.toThrow(/A channel is already open: only one channel at a time/);
+});
+
+it("refuses a channel from a provider the consumer does not trust", async () => {
+  const code = await d.provider.upload("admin", artifact("mesh-provider"));
+  const rogue = await d.provider.instantiate("admin", code, { ilp: d.ilp, unbonding_period_seconds: 300, packet_timeout_seconds: TIMEOUT }, "rogue");
+  const set = await d.provider.execute("admin", rogue, providerMsg.setConsumer(d.link.connectionA, `wasm.${d.meshConsumer}`));
+  expect(set.ok).toBe(true);
+  await expect(d.link.openChannel(`wasm.${rogue}`, `wasm.${d.meshConsumer}`, MESH_VERSION)).rejects.toThrow(/Unauthorised counterparty port/);
+});
+
+it("an error ack (allowance exhausted) rolls the stake back and releases the claim", async () => {
+  const before = await d.consumer.delegation(d.metaStaking, validator);
+  await bondAndGrant(1_500_000n); // above the 1_000_000 allowance
+  expect(await stake()).toMatchObject({ pending_stake: "1500000" });
+  const relayed = await d.link.relayAll();
+  expect(relayed.packets).toBeGreaterThanOrEqual(1);
+  expect(await stake()).toMatchObject({ staked: "0", pending_stake: "0" });
+  expect(await claim()).toBe("0");
+  expect(await d.consumer.delegation(d.metaStaking, validator)).toBe(before);
+  const unbond = await d.provider.execute("carol", d.ilp, ilpMsg.unbond(1_500_000n));
+  expect(unbond.ok).toBe(true);
+});
+
+it("a stake that times out while the relayer is away rolls back and releases the claim", async () => {
+  const before = await d.consumer.delegation(d.metaStaking, validator);
+  await bondAndGrant(100_000n);
+  await d.provider.wait(TIMEOUT + 3); // the relayer is not called: an outage
+  await d.consumer.wait(1);
+  const relayed = await d.link.relayAll();
+  expect(relayed.timeouts).toBe(1);
+  expect(await stake()).toMatchObject({ staked: "0", pending_stake: "0" });
+  expect(await claim()).toBe("0");
+  expect(await d.consumer.delegation(d.metaStaking, validator)).toBe(before);
+});
