@@ -5,7 +5,7 @@
  * `fee` argument of SigningCosmWasmClient methods. CosmJS's own "auto" uses 1.3.
  */
 import { CosmWasmClient, SigningCosmWasmClient, setupWasmExtension, WasmExtension } from "@cosmjs/cosmwasm-stargate";
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import {
   BankExtension,
   GasPrice,
@@ -23,7 +23,7 @@ import {
 } from "@cosmjs/stargate";
 import { CometClient, connectComet } from "@cosmjs/tendermint-rpc";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { AccountName, testAccount } from "./accounts";
+import { AccountName, accountWallet } from "./accounts";
 import { ChainConfig } from "./config";
 import { rpcStatus } from "./node";
 import { sleep } from "./proc";
@@ -37,7 +37,7 @@ export interface ConnectedSigner {
   name: AccountName;
   address: string;
   client: SigningCosmWasmClient;
-  wallet: DirectSecp256k1HdWallet;
+  wallet: DirectSecp256k1Wallet;
   gasPrice: GasPrice;
   /** Use as the `fee` argument: "auto" with a 1.4 gas multiplier. */
   fee: number;
@@ -45,8 +45,8 @@ export interface ConnectedSigner {
 
 /** A SigningCosmWasmClient for one of the fixed test accounts, on the main validator's RPC. */
 export async function connectSigner(cfg: ChainConfig, accountName: AccountName): Promise<ConnectedSigner> {
-  const acc = testAccount(accountName);
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(acc.mnemonic, { prefix: cfg.prefix });
+  // The key is derived once (accountWallet): an HD wallet re-derives it for every signature, which is slow in jest.
+  const wallet = await accountWallet(accountName, cfg.prefix);
   const [{ address }] = await wallet.getAccounts();
   const gasPrice = GasPrice.fromString(cfg.gasPrice);
   // CosmJS polls for tx inclusion every 3s by default; blocks here take ~0.2s.

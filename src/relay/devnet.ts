@@ -174,7 +174,10 @@ export async function ensureChannel(
     if (rec && rec.connA === ids.connA && rec.connB === ids.connB) {
       const candidates = rec.channels.filter((c) => c.portA === portA && c.portB === portB && c.version === version && c.order === order);
       for (const c of candidates) {
-        if (await channelIsOpen(link, c)) return { channel: c, reused: true };
+        if (await channelIsOpen(link, c)) {
+          const { createdAt: _createdAt, ...channel } = c;
+          return { channel, reused: true };
+        }
       }
     }
     const channel = await openChannel(link, portA, portB, version, order, opts);

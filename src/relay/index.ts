@@ -4,7 +4,7 @@ export * from "./channel";
 export * from "./relayer";
 export * from "./ics20";
 export * from "./devnet";
-export { patchEndpoint, blockEvents, packetsFromEvents, acksFromEvents } from "./events";
+export { patchEndpoint, blockEvents, packetsFromEvents, acksFromEvents, parseTimeoutHeight } from "./events";
 export { setRelayLogger, setRelayLogLevel, libraryLogger, relayLog } from "./log";
 export type { RelayLogLevel, RelayLogSink } from "./log";
 export { Link, IbcClient, Endpoint } from "./lib";

@@ -18,10 +18,9 @@
  * "account sequence mismatch" (retried next round by the Relayer loop, but wasteful).
  */
 import { IbcClient, Link, Logger } from "./lib";
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
 import { QueryClientStatusRequest, QueryClientStatusResponse } from "cosmjs-types/ibc/core/client/v1/query";
-import { AccountName, ChainConfig, testAccount } from "../chain";
+import { AccountName, ChainConfig, accountWallet, testAccount } from "../chain";
 import { patchEndpoint } from "./events";
 import { libraryLogger, relayLog } from "./log";
 
@@ -48,9 +47,10 @@ export interface RelayClientOptions {
 
 /** An IbcClient for `cfg` signing with the "relayer" test account (or opts.account). */
 export async function relayerClient(cfg: ChainConfig, opts: RelayClientOptions = {}): Promise<IbcClient> {
-  const acc = testAccount(opts.account ?? "relayer");
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(acc.mnemonic, { prefix: cfg.prefix });
+  const wallet = await accountWallet(opts.account ?? "relayer", cfg.prefix);
   const [{ address }] = await wallet.getAccounts();
+  const expected = testAccount(opts.account ?? "relayer").address;
+  if (cfg.prefix === "wasm" && address !== expected) throw new Error(`derived ${address}, expected ${expected}`);
   const client = await IbcClient.connectWithSigner(cfg.rpcUrl, wallet, address, {
     gasPrice: GasPrice.fromString(opts.gasPrice ?? cfg.gasPrice),
     estimatedBlockTime: opts.estimatedBlockTimeMs ?? Math.max(50, Math.floor(cfg.blockTimeMs / 2)),

@@ -61,18 +61,25 @@ function emptyResult(heights: RelayedHeights = {}): RelayResult {
   return { packetsFromA: 0, packetsFromB: 0, acksFromA: 0, acksFromB: 0, timeoutsFromA: 0, timeoutsFromB: 0, deferred: 0, acks: [], heights };
 }
 
-interface DestView {
+/** The receiving chain as seen by the relayer: latest block height, revision number, block time. */
+export interface DestView {
   height: number;
   revision: bigint;
   /** Latest block time in ns. */
   timeNs: bigint;
 }
 
-type Verdict = "submit" | "timeout" | "defer";
+export type PacketVerdict = "submit" | "timeout" | "defer";
 
-function classify(p: PacketWithMetadata, dest: DestView, marginSec: number, marginBlocks: number): Verdict {
-  const th = p.packet.timeoutHeight;
-  const tt = p.packet.timeoutTimestamp ?? 0n;
+/** What to do with a pending packet given the destination's latest block (see the file comment). */
+export function classifyPacket(
+  packet: { timeoutHeight?: Height; timeoutTimestamp?: bigint },
+  dest: DestView,
+  marginSec = 2,
+  marginBlocks = 3,
+): PacketVerdict {
+  const th = packet.timeoutHeight;
+  const tt = packet.timeoutTimestamp ?? 0n;
   let heightOut = false;
   let heightNear = false;
   if (th && (th.revisionHeight > 0n || th.revisionNumber > 0n)) {
@@ -106,7 +113,7 @@ function split(packets: PacketWithMetadata[], dest: DestView, opts: RelayOptions
   const marginSec = opts.timeoutMarginSec ?? 2;
   const marginBlocks = opts.timeoutMarginBlocks ?? 3;
   const out = { submit: [] as PacketWithMetadata[], timeout: [] as PacketWithMetadata[], defer: [] as PacketWithMetadata[] };
-  for (const p of packets) out[classify(p, dest, marginSec, marginBlocks)].push(p);
+  for (const p of packets) out[classifyPacket(p.packet, dest, marginSec, marginBlocks)].push(p);
   return out;
 }
 

@@ -44,6 +44,10 @@ import {
   reuseLink,
   sendTransfer,
   setLinksFile,
+  classifyPacket,
+  packetsFromEvents,
+  acksFromEvents,
+  ibcDenom,
 } from "../../src/relay";
 
 const A = isolatedChain("mesh-relay1", 25, { votingPeriodSeconds: 4 });
@@ -119,6 +123,40 @@ afterAll(async () => {
   timings["whole file (incl. chain start/stop)"] = secs(Date.now() - fileStart);
   process.stderr.write(`\nrelay.test.ts timings:\n${Object.entries(timings).map(([k, v]) => `  ${k.padEnd(48)} ${v}`).join("\n")}\n`);
 }, 60_000);
+
+test("pure helpers: packet classification, hex-first event parsing, voucher denom", () => {
+  const dest = { height: 100, revision: 0n, timeNs: 1_000_000_000_000n };
+  const h = (n: number, rev = 0n) => ({ revisionNumber: rev, revisionHeight: BigInt(n) });
+  const none = { timeoutHeight: undefined, timeoutTimestamp: 0n };
+  expect(classifyPacket(none, dest)).toBe("submit");
+  expect(classifyPacket({ ...none, timeoutHeight: h(100) }, dest)).toBe("timeout"); // dest height ≥ timeout height
+  expect(classifyPacket({ ...none, timeoutHeight: h(102) }, dest)).toBe("defer"); // ≤ 3 blocks ahead
+  expect(classifyPacket({ ...none, timeoutHeight: h(104) }, dest)).toBe("submit");
+  expect(classifyPacket({ ...none, timeoutHeight: h(5, 1n) }, dest)).toBe("submit"); // later revision
+  expect(classifyPacket({ ...none, timeoutTimestamp: dest.timeNs }, dest)).toBe("timeout");
+  expect(classifyPacket({ ...none, timeoutTimestamp: dest.timeNs + 1_500_000_000n }, dest)).toBe("defer"); // < 2 s ahead
+  expect(classifyPacket({ ...none, timeoutTimestamp: dest.timeNs + 2_500_000_000n }, dest)).toBe("submit");
+
+  const attrs = (o: Record<string, string>) => Object.entries(o).map(([key, value]) => ({ key, value }));
+  const common = {
+    packet_sequence: "7", packet_src_port: "wasm.x", packet_src_channel: "channel-1", packet_dst_port: "wasm.y",
+    packet_dst_channel: "channel-2", packet_timeout_height: "0-0", packet_timeout_timestamp: "123",
+  };
+  const events = [
+    { type: "send_packet", attributes: attrs({ ...common, packet_data: "\ufffd", packet_data_hex: "ff00", packet_connection: "connection-0" }) },
+    { type: "send_packet", attributes: attrs({ ...common, packet_data: "{}", packet_connection: "connection-9" }) },
+    { type: "write_acknowledgement", attributes: attrs({ ...common, packet_data: "{}", packet_ack: "x", packet_ack_hex: "0102", packet_connection: "connection-0" }) },
+  ];
+  const packets = packetsFromEvents(events, "connection-0");
+  expect(packets).toHaveLength(1);
+  expect(Array.from(packets[0].data)).toEqual([0xff, 0x00]); // exact bytes from packet_data_hex
+  expect(packets[0].sequence).toBe(7n);
+  expect(packets[0].timeoutHeight?.revisionHeight ?? 0n).toBe(0n); // "0-0": no height timeout
+  expect(packetsFromEvents(events)).toHaveLength(2);
+  const acks = acksFromEvents(events, "connection-0");
+  expect(Array.from(acks[0].acknowledgement)).toEqual([1, 2]);
+  expect(ibcDenom("transfer/channel-0/ucosm")).toBe(expectedVoucher("channel-0"));
+});
 
 test("link: clients track each other with ⅔-of-unbonding trusting period, connection and channel are open", async () => {
   const ids = linkIds(link);
@@ -218,6 +256,25 @@ test("(b) timeout (one-shot relayAll): expired packet is timed out, sender refun
   // Nothing left to do.
   const again = await relayAll(link);
   expect(again.packetsFromA + again.acksFromB + again.timeoutsFromA + again.deferred).toBe(0);
+});
+
+test("(b2) relayAll defers a packet about to time out (< 2 s margin), then delivers its timeout", async () => {
+  const voucher = expectedVoucher(transfer.channelB);
+  const escrow = escrowAddress(transfer.channelA, A.prefix);
+  const [alice0, escrow0, bobV0] = await Promise.all([balance(A, alice, DENOM), balance(A, escrow, DENOM), balance(B, bob, voucher)]);
+  const aliceA = await signer(A, "alice");
+  await sendTransfer(aliceA.client, alice, {
+    channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "31" }, timeoutInMs: 1500,
+  });
+  const t0 = Date.now();
+  const r = await relayAll(link);
+  timings["relayAll: defer near-timeout packet → timeout"] = secs(Date.now() - t0);
+  expect(r.timeoutsFromA).toBe(1);
+  expect(r.packetsFromA).toBe(0);
+  expect(r.deferred).toBe(0);
+  expect(await balance(A, alice, DENOM)).toBe(alice0);
+  expect(await balance(A, escrow, DENOM)).toBe(escrow0);
+  expect(await balance(B, bob, voucher)).toBe(bobV0);
 });
 
 test("(c) background Relayer relays packets and acks without explicit calls", async () => {

@@ -20,6 +20,8 @@ export interface MeshOptions {
   /** What governance funds meta-staking with, and the consumer's allowance. */
   metaStakingFunds: bigint;
   allowance: bigint;
+  /** Reuse an ILP already on the provider chain (one collateral backing several providers). */
+  ilp?: string;
 }
 
 export interface MeshDeployment {
@@ -41,10 +43,10 @@ export async function deployMesh(
 ): Promise<MeshDeployment> {
   const provider = net.chain(providerId);
   const consumer = net.chain(consumerId);
-  const [ilpCode, providerCode] = [await provider.upload("admin", codes.ilp), await provider.upload("admin", codes.provider)];
+  const providerCode = await provider.upload("admin", codes.provider);
   const [metaCode, consumerCode] = [await consumer.upload("admin", codes.metaStaking), await consumer.upload("admin", codes.consumer)];
 
-  const ilp = await provider.instantiate("admin", ilpCode, { denom: provider.denom }, "mesh ilp");
+  const ilp = opts.ilp ?? (await provider.instantiate("admin", await provider.upload("admin", codes.ilp), { denom: provider.denom }, "mesh ilp"));
   const meshProvider = await provider.instantiate("admin", providerCode, {
     ilp, unbonding_period_seconds: opts.unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
   }, `mesh provider for ${consumerId}`);

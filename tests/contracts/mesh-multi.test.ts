@@ -1,0 +1,70 @@
+// Many-to-many on in-process chains: one ILP account backs claims to two providers (consumer chains B and C),
+// limited by max(claims); and two chains provide security to each other at the same time.
+import { HostScenarioNetwork } from "../../src/scenario/host-backend";
+import { MeshCodes, MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { ProviderStake, providerQuery } from "../../src/client/mesh";
+import { artifact } from "../helpers/artifacts";
+
+const codes = (): MeshCodes => ({
+  ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
+});
+const opts: MeshOptions = {
+  unbondingPeriodSeconds: 125, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+};
+
+async function ok(p: Promise<{ ok: boolean; error?: string }>) {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error);
+  return r;
+}
+
+it("one collateral backs claims to two providers; unbonding is limited by the largest claim", async () => {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b", "mesh-c"]);
+  const toB = await deployMesh(net, "mesh-a", "mesh-b", codes(), opts);
+  const toC = await deployMesh(net, "mesh-a", "mesh-c", codes(), { ...opts, ilp: toB.ilp });
+  const a = net.chain("mesh-a");
+  const alice = a.address("alice");
+  const valB = net.chain("mesh-b").host.valoper("validator");
+  const valC = net.chain("mesh-c").host.valoper("validator");
+
+  await ok(a.execute("alice", toB.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "1000" }]));
+  await ok(a.execute("alice", toB.ilp, ilpMsg.grantClaim(toB.meshProvider, 700n, valB)));
+  await ok(a.execute("alice", toB.ilp, ilpMsg.grantClaim(toC.meshProvider, 500n, valC)));
+  await toB.link.relayAll();
+  await toC.link.relayAll();
+  expect(await net.chain("mesh-b").delegation(toB.metaStaking, valB)).toBe(700n);
+  expect(await net.chain("mesh-c").delegation(toC.metaStaking, valC)).toBe(500n);
+
+  const account = await a.query<IlpAccountResponse>(toB.ilp, ilpQuery.account(alice));
+  expect(account).toMatchObject({ bonded: "1000", max_claim: "700", free: "300" });
+  const tooMuch = await a.execute("alice", toB.ilp, ilpMsg.unbond(301n));
+  expect(tooMuch.ok ? "" : tooMuch.error).toContain("cannot unbond 301, only 300 of 1000 bonded is free");
+  await ok(a.execute("alice", toB.ilp, ilpMsg.unbond(300n)));
+
+  // A third claim may not exceed what is left bonded.
+  const over = await a.execute("alice", toB.ilp, ilpMsg.grantClaim(toC.meshProvider, 201n, valC));
+  expect(over.ok ? "" : over.error).toContain("a claim of 701");
+});
+
+it("two chains provide security to each other at once", async () => {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
+  const aToB = await deployMesh(net, "mesh-a", "mesh-b", codes(), opts);
+  const bToA = await deployMesh(net, "mesh-b", "mesh-a", codes(), opts);
+  const a = net.chain("mesh-a");
+  const b = net.chain("mesh-b");
+  const valA = a.host.valoper("validator");
+  const valB = b.host.valoper("validator");
+
+  await ok(a.execute("alice", aToB.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "400" }]));
+  await ok(a.execute("alice", aToB.ilp, ilpMsg.grantClaim(aToB.meshProvider, 400n, valB)));
+  await ok(b.execute("bob", bToA.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "600" }]));
+  await ok(b.execute("bob", bToA.ilp, ilpMsg.grantClaim(bToA.meshProvider, 600n, valA)));
+  await aToB.link.relayAll();
+  await bToA.link.relayAll();
+
+  expect(await b.delegation(aToB.metaStaking, valB)).toBe(400n);
+  expect(await a.delegation(bToA.metaStaking, valA)).toBe(600n);
+  expect(await a.query<ProviderStake>(aToB.meshProvider, providerQuery.stake(a.address("alice"), valB))).toMatchObject({ staked: "400" });
+  expect(await b.query<ProviderStake>(bToA.meshProvider, providerQuery.stake(b.address("bob"), valA))).toMatchObject({ staked: "600" });
+});
