@@ -1,38 +1,28 @@
-// npm run bench: prints what the contracts cost. Wasm sizes of every artifact, and gas per operation measured on a
-// real wasmd node (the devnet's first chain, reused if running, started and stopped otherwise), and contract
-// executions per second on the in-process host. `--host-only` skips the real node.
+// npm run bench: prints what the contracts cost.
+//   1. wasm size of every artifact
+//   2. contract executions per second on the in-process host
+//   3. gas per operation on real wasmd nodes: the ILP alone, then every step of cross-staking between two chains
+//      (user transactions, and the relayer transactions in which the contracts' IBC entry points run), and the
+//      time and blocks from a cross-stake to the delegation on the consumer chain
+// `--host-only` stops after 2. Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and
+// stopped again.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/chain";
 import { runIlpFlow } from "../src/flows/ilp-flow";
+import { currentHeight, relayerTxGas, RelayTxGas } from "../src/flows/gas";
 import { Chain } from "../src/host";
+import { MeshCodes, crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
+import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
 const root = path.resolve(__dirname, "..");
+const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
 
-async function main() {
+function benchSizes(): void {
   console.log("wasm sizes (artifacts/)");
   for (const file of readdirSync(path.join(root, "artifacts")).filter((f) => f.endsWith(".wasm")).sort()) {
     const bytes = readFileSync(path.join(root, "artifacts", file)).length;
     console.log(`  ${file.padEnd(24)} ${bytes.toString().padStart(8)} bytes  ${(bytes / 1024).toFixed(1)} KiB`);
-  }
-
-  benchHost();
-  if (process.argv.includes("--host-only")) return;
-
-  const cfg = chainConfig("mesh-a");
-  const { startedNodes } = await ensureChain(cfg);
-  try {
-    const admin = await connectSigner(cfg, "admin");
-    const user = await connectSigner(cfg, "alice");
-    console.log(`\ngas on a real wasmd node (${cfg.chainId}, wasmd v0.54.9)`);
-    await runIlpFlow({
-      cfg, admin, user,
-      ilpWasm: readFileSync(path.join(root, "artifacts/ilp.wasm")),
-      lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
-      log: (line) => console.log(line),
-    });
-  } finally {
-    if (startedNodes.length > 0) await stopChain(cfg);
   }
 }
 
@@ -41,7 +31,7 @@ function benchHost(): void {
   const chain = new Chain({ chainId: "bench", prefix: "wasm", bondDenom: "ustake" });
   const users = Array.from({ length: 100 }, (_, i) => chain.addr(`user${i}`));
   for (const u of users) chain.fund(u, [{ denom: "ustake", amount: "1000000000" }]);
-  const ilp = chain.instantiate(users[0], chain.storeCode(readFileSync(path.join(root, "artifacts/ilp.wasm"))), { denom: "ustake" }, { label: "ilp" }).address!;
+  const ilp = chain.instantiate(users[0], chain.storeCode(artifact("ilp")), { denom: "ustake" }, { label: "ilp" }).address!;
   const rounds = 3000;
   const before = chain.stats.calls;
   const started = process.hrtime.bigint();
@@ -54,6 +44,69 @@ function benchHost(): void {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const calls = chain.stats.calls - before;
   console.log(`\nin-process host: ${calls} contract calls (bond + account query) in ${seconds.toFixed(2)}s = ${Math.round(calls / seconds)} calls/s`);
+}
+
+function row(label: string, gas: number | string): void {
+  console.log(`  ${label.padEnd(58)} ${String(gas).padStart(9)}`);
+}
+
+async function benchChains(): Promise<void> {
+  const a = chainConfig("mesh-a");
+  const b = chainConfig("mesh-b");
+  const started = [...(await ensureChain(a)).startedNodes.map(() => a), ...(await ensureChain(b)).startedNodes.map(() => b)];
+  try {
+    console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
+    await runIlpFlow({
+      cfg: a, admin: await connectSigner(a, "admin"), user: await connectSigner(a, "alice"),
+      ilpWasm: artifact("ilp"), lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
+      log: (line) => console.log(line),
+    });
+
+    console.log(`\ncross-staking gas: ${a.chainId} provides to ${b.chainId}`);
+    const net = new WasmdScenarioNetwork([a, b]);
+    const packetTimeoutSeconds = 30;
+    const unbondingPeriodSeconds = b.unbondingSeconds + packetTimeoutSeconds + 5;
+    const codes: MeshCodes = { ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking") };
+    const d = await deployMesh(net, a.chainId, b.chainId, codes, {
+      unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+    });
+    // Record the relayer's transactions of every relay round, and time the stake → delegation round trip.
+    const relayRounds: { label: string; txs: RelayTxGas[]; seconds: number; blocksB: number }[] = [];
+    const relayAll = d.link.relayAll.bind(d.link);
+    let round = 0;
+    d.link.relayAll = async () => {
+      const [ha, hb, t0] = [await currentHeight(a), await currentHeight(b), Date.now()];
+      const stats = await relayAll();
+      const seconds = (Date.now() - t0) / 1000;
+      const hb2 = await currentHeight(b);
+      const txs = [...(await relayerTxGas(a, ha)), ...(await relayerTxGas(b, hb))];
+      relayRounds.push({ label: ["stake", "unstake"][round++] ?? `relay ${round}`, txs, seconds, blocksB: hb2 - hb });
+      return stats;
+    };
+    const userTxs: { label: string; gas?: number }[] = [];
+    await crossStakeFlow(d, {
+      amount: 1_000_000n, user: "carol", rate: 1, discount: 0.1, unbondingPeriodSeconds,
+      onTx: (label, outcome) => userTxs.push({ label, gas: outcome.ok ? outcome.gasUsed : undefined }),
+    });
+    await net.close();
+
+    console.log("  user transactions on the provider chain");
+    for (const t of userTxs) row(t.label, t.gas ?? "failed");
+    for (const r of relayRounds) {
+      console.log(`  relayer transactions for the ${r.label} packet (${r.seconds.toFixed(1)}s, ${r.blocksB} blocks on ${b.chainId})`);
+      for (const tx of r.txs) row(`${tx.chainId}: ${tx.messages.join(" + ")}`, tx.gasUsed);
+    }
+    const stake = relayRounds[0];
+    if (stake) console.log(`\ncross-stake → delegation on ${b.chainId}: ${stake.seconds.toFixed(1)}s, ${stake.blocksB} blocks (packet and ack relayed)`);
+  } finally {
+    for (const cfg of new Set(started)) await stopChain(cfg);
+  }
+}
+
+async function main() {
+  benchSizes();
+  benchHost();
+  if (!process.argv.includes("--host-only")) await benchChains();
 }
 
 main().then(() => process.exit(0), (e) => {

@@ -1,5 +1,6 @@
 // Wrapper module that pins the wasmd node used by the devnet and the real-chain tests.
 // wasmd's own go.mod carries replace directives, which `go install` ignores; a wrapper keeps them.
+// bytedance/sonic is raised to v1.15.5 (indirect): the v1.14.0 that wasmd pins does not compile with current Go.
 module mesh-security/ci/wasmd
 
 go 1.23.2

@@ -2,7 +2,7 @@
 // against the scenario interface (runs in-process and on the devnet).
 import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../client/ilp";
 import { MESH_VERSION, providerMsg, providerQuery, ProviderStake } from "../../client/mesh";
-import { ScenarioChain, ScenarioLink, ScenarioNetwork } from "../types";
+import { ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
 export interface MeshCodes {
   ilp: Uint8Array;
@@ -83,9 +83,26 @@ export interface CrossStakeReport {
  * consumer → unstake → undelegation → wait the unbonding period → withdraw → claim released → unbond from the ILP.
  * Throws with a precise message at the first check that fails.
  */
-export async function crossStakeFlow(d: MeshDeployment, opts: { amount: bigint; user: "alice" | "bob" | "carol"; rate: number; discount: number; unbondingPeriodSeconds: number; log?: (s: string) => void }): Promise<CrossStakeReport> {
+export interface CrossStakeOptions {
+  amount: bigint;
+  user: "alice" | "bob" | "carol";
+  rate: number;
+  discount: number;
+  unbondingPeriodSeconds: number;
+  log?: (s: string) => void;
+  /** Called with every user transaction of the flow (e.g. to record gas). */
+  onTx?: (label: string, outcome: TxOutcome) => void;
+}
+
+export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions): Promise<CrossStakeReport> {
   const { provider, consumer, link } = d;
   const log = opts.log ?? (() => undefined);
+  const must = async (p: Promise<TxOutcome>, label: string): Promise<TxOutcome> => {
+    const r = await p;
+    opts.onTx?.(label, r);
+    if (!r.ok) throw new Error(`${label} failed: ${r.error}`);
+    return r;
+  };
   const owner = provider.address(opts.user);
   const steps: string[] = [];
   const step = (s: string) => { steps.push(s); log(`  ${s}`); };
@@ -96,9 +113,9 @@ export async function crossStakeFlow(d: MeshDeployment, opts: { amount: bigint; 
   const validator = validators[0];
   const delegatedBefore = await consumer.delegation(d.metaStaking, validator);
 
-  await must(provider.execute(opts.user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: opts.amount.toString() }]), "bond");
+  await must(provider.execute(opts.user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: opts.amount.toString() }]), "bond in the ILP");
   step(`bonded ${opts.amount} in the ILP`);
-  await must(provider.execute(opts.user, d.ilp, ilpMsg.grantClaim(d.meshProvider, opts.amount, validator)), "grant claim");
+  await must(provider.execute(opts.user, d.ilp, ilpMsg.grantClaim(d.meshProvider, opts.amount, validator)), "grant claim (ILP + provider receive + packet send)");
   const pending = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
   check(pending.pending_stake === opts.amount.toString() && pending.staked === "0", "the stake is pending until the consumer acknowledges it");
   step(`granted a claim of ${opts.amount} to the provider for ${validator}`);
@@ -112,7 +129,7 @@ export async function crossStakeFlow(d: MeshDeployment, opts: { amount: bigint; 
   check(delegated === expectedLocal, `meta-staking delegated ${expectedLocal} on the consumer chain (got ${delegated})`);
   step(`delegation of ${delegated} visible in x/staking on ${consumer.chainId}`);
 
-  await must(provider.execute(opts.user, d.meshProvider, providerMsg.unstake(validator, opts.amount)), "unstake");
+  await must(provider.execute(opts.user, d.meshProvider, providerMsg.unstake(validator, opts.amount)), "unstake (provider + packet send)");
   await link.relayAll();
   const afterUnstake = (await consumer.delegation(d.metaStaking, validator)) - delegatedBefore;
   check(afterUnstake === 0n, `the consumer undelegated (delegation left: ${afterUnstake})`);
@@ -123,7 +140,7 @@ export async function crossStakeFlow(d: MeshDeployment, opts: { amount: bigint; 
   step("unstaked: undelegation on the consumer, claim held during the unbonding period");
 
   await provider.wait(opts.unbondingPeriodSeconds + 1);
-  await must(provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded()), "withdraw unbonded");
+  await must(provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded()), "withdraw unbonded (provider + ILP release)");
   const released = await provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
   check(released.max_claim === "0" && released.free === opts.amount.toString(), `the claim was released (got ${JSON.stringify(released)})`);
   step(`after ${opts.unbondingPeriodSeconds}s the claim was released`);

@@ -1,0 +1,38 @@
+// Gas of the relayer's transactions (MsgRecvPacket, MsgAcknowledgement, MsgTimeout, …): that is where the
+// contracts' IBC entry points run, so it is the cost of "consumer receive" and "provider ack handling".
+import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
+import { decodeTxRaw } from "@cosmjs/proto-signing";
+import { ChainConfig, TEST_ACCOUNTS } from "../chain";
+
+export interface RelayTxGas {
+  chainId: string;
+  height: number;
+  /** Message types in the tx, without the "/ibc.core.channel.v1." prefix, e.g. ["MsgUpdateClient","MsgRecvPacket"]. */
+  messages: string[];
+  gasUsed: number;
+}
+
+/** The relayer account's transactions on `cfg` from `sinceHeight` (exclusive). */
+export async function relayerTxGas(cfg: ChainConfig, sinceHeight: number): Promise<RelayTxGas[]> {
+  const client = await CosmWasmClient.connect(cfg.rpcUrl);
+  try {
+    const txs = await client.searchTx(`message.sender='${TEST_ACCOUNTS.relayer.address}' AND tx.height>${sinceHeight}`);
+    return txs.map((tx) => ({
+      chainId: cfg.chainId,
+      height: tx.height,
+      messages: decodeTxRaw(tx.tx).body.messages.map((m) => m.typeUrl.split(".").pop() ?? m.typeUrl),
+      gasUsed: Number(tx.gasUsed),
+    }));
+  } finally {
+    client.disconnect();
+  }
+}
+
+export async function currentHeight(cfg: ChainConfig): Promise<number> {
+  const client = await CosmWasmClient.connect(cfg.rpcUrl);
+  try {
+    return await client.getHeight();
+  } finally {
+    client.disconnect();
+  }
+}
