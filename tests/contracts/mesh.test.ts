@@ -98,6 +98,29 @@ describe("channel handshake", () => {
   });
 });
 
+describe("validator set", () => {
+  it("refresh_validators asks the consumer and the ack carries the new active set", async () => {
+    const m = await setup();
+    const newcomer = m.b.host.addValidator("validator2", 2_000_000n);
+    await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
+    const report = m.link.relayer.relayAll();
+    expect(report.results.find((r) => r.kind === "recv")?.ackText).toContain('{"result":"');
+    const set = await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators());
+    expect([...set.validators].sort()).toEqual([m.validator, newcomer].sort());
+    // Stake is now accepted for the newcomer.
+    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "10" }]));
+    await ok(m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 10n, newcomer)));
+  });
+
+  it("send_validator_set pushes the set from the consumer side", async () => {
+    const m = await setup();
+    const newcomer = m.b.host.addValidator("validator3", 3_000_000n);
+    await ok(m.b.execute("carol", m.consumer, { send_validator_set: {} }));
+    m.link.relayer.relayAll();
+    expect((await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators())).validators).toContain(newcomer);
+  });
+});
+
 describe("stake", () => {
   it("commits on success: reserved while in flight, staked after the ack, delegated on the consumer", async () => {
     const m = await setup();
