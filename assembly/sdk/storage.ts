@@ -6,6 +6,7 @@ import { db_next, db_read, db_remove, db_scan, db_write } from "./imports";
 import { bytesFromRegion, ptr, regionFromBytes, Region } from "./region";
 import { JsonValue, JsonWriter, parseJson } from "./json";
 import { panic } from "./abort";
+import { Uint128 } from "./math";
 import { StringIndex } from "./string-index";
 
 export const enum Order {
@@ -259,6 +260,15 @@ function decodeValue<T>(bytes: Uint8Array, decode: Decoder<T>): T {
   // Stored values are written only by this contract: unreadable state is a bug, not an input error.
   if (json == null) panic("corrupt storage value");
   return decode(json!);
+}
+
+/** A Uint128 field of a stored value (written by this contract, so unreadable means a bug: abort). */
+export function storedUint128(j: JsonValue, key: string): Uint128 {
+  const v = j.get(key);
+  if (v == null) panic("corrupt state: missing " + key);
+  const parsed = Uint128.parse(v!.text);
+  if (parsed == null) panic("corrupt state: bad " + key);
+  return parsed!;
 }
 
 export class Item<T> {

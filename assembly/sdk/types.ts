@@ -97,6 +97,12 @@ export function mustPay(info: MessageInfo, denom: string): Uint128 | null {
   return coin.amount;
 }
 
+/** The sender must be `admin` (governance on a real deployment). */
+export function onlyAdmin(info: MessageInfo, admin: string): bool {
+  if (info.sender == admin) return true;
+  return failCheck("Unauthorized: only the admin (" + admin + ") may do this");
+}
+
 const MAX_HUMAN_ADDRESS_BYTES = 256;
 
 /**

@@ -3,7 +3,7 @@
 //   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
-import { Item, panic, JsonValue, JsonWriter, Map, Uint128, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
 
 export class Config {
   constructor(public denom: string, public slashRecipient: string | null) {}
@@ -50,13 +50,6 @@ export const CLAIMS = new Map<Claim>(
   (j: JsonValue): Claim => new Claim(storedUint128(j, "amount")),
 );
 
-function storedUint128(j: JsonValue, key: string): Uint128 {
-  const v = j.get(key);
-  if (v == null) panic("corrupt state: missing " + key);
-  const parsed = Uint128.parse(v!.text);
-  if (parsed == null) panic("corrupt state: bad " + key);
-  return parsed!;
-}
 
 export function accountKey(owner: string): Uint8Array[] { return [utf8(owner)]; }
 export function claimKey(owner: string, lienholder: string): Uint8Array[] { return [utf8(owner), utf8(lienholder)]; }

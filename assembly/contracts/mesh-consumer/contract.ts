@@ -5,7 +5,7 @@
 import {
   ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Item,
   JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Response, Uint128, Variant, WasmMsg, ackSuccess, fail,
-  fromUtf8, nonpayable, pageLimit, queryAllValidators, querySmart, utf8, validateAddress,
+  fromUtf8, nonpayable, onlyAdmin, pageLimit, queryAllValidators, querySmart, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
 import { MetaStakingMsg } from "../../shared/meta-staking";
@@ -84,10 +84,8 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
 }
 
 function requireAdmin(info: MessageInfo): Config | null {
-  if (!nonpayable(info)) return null;
   const config = CONFIG.load();
-  if (info.sender != config.admin) return fail<Config>("Unauthorized: only the admin (" + config.admin + ") may do this");
-  return config;
+  return nonpayable(info) && onlyAdmin(info, config.admin) ? config : null;
 }
 
 export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response | null {

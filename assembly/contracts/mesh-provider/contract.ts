@@ -8,7 +8,7 @@
 // Invariant: for every owner, ILP claim = Σ_validators (staked + pending_stake + pending_unstake) + Σ unbonding.
 import {
   ChannelOpenResult, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
-  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, pageLimit,
+  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, onlyAdmin, pageLimit,
   u64FromKey, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
@@ -105,10 +105,8 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
 }
 
 function requireAdmin(info: MessageInfo): Config | null {
-  if (!nonpayable(info)) return null;
   const config = CONFIG.load();
-  if (info.sender != config.admin) return fail<Config>("Unauthorized: only the admin (" + config.admin + ") may do this");
-  return config;
+  return nonpayable(info) && onlyAdmin(info, config.admin) ? config : null;
 }
 
 function timeoutFrom(env: Env): IbcTimeout {

@@ -6,7 +6,7 @@
 //   totals:    validator                   Map<Stake>          Σ over owners (per-validator pool, room for slashing)
 //   txs:       tx_id (u64 BE)              Map<Tx>             operations in flight, until their ack or timeout
 //   unbonding: (owner, id u64 BE)          Map<Unbonding>      unstaked amounts waiting for the unbonding period
-import { Item, JsonValue, JsonWriter, Map, Uint128, panic, u64Key, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, u64Key, utf8 } from "../../sdk";
 import { Counterparty } from "../../shared/channel";
 
 export class Config {
@@ -133,13 +133,6 @@ export const UNBONDING = new Map<Unbonding>(
   (j: JsonValue): Unbonding => new Unbonding(j.get("validator")!.text, storedUint128(j, "amount"), U64.parseInt(j.get("release_at")!.text)),
 );
 
-function storedUint128(j: JsonValue, key: string): Uint128 {
-  const v = j.get(key);
-  if (v == null) panic("corrupt state: missing " + key);
-  const parsed = Uint128.parse(v!.text);
-  if (parsed == null) panic("corrupt state: bad " + key);
-  return parsed!;
-}
 
 export function stakeKey(owner: string, validator: string): Uint8Array[] { return [utf8(owner), utf8(validator)]; }
 export function txKey(id: u64): Uint8Array[] { return [u64Key(id)]; }

@@ -4,7 +4,7 @@
 // Invariant: Σ delegations per validator = validators[validator] = our x/staking delegation (until a slash).
 import {
   Coin, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, Response, StakingMsg, Uint128, Variant, fail, fromUtf8,
-  mustPay, nonpayable, pageLimit, queryBalance, queryBondedDenom, queryDelegationAmount, queryAllValidators, utf8,
+  mustPay, nonpayable, onlyAdmin, pageLimit, queryBalance, queryBondedDenom, queryDelegationAmount, queryAllValidators, utf8,
   validateAddress,
 } from "../../sdk";
 import {
@@ -64,8 +64,7 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
 
 function requireAdmin(info: MessageInfo): Config | null {
   const config = CONFIG.load();
-  if (info.sender != config.admin) return fail<Config>("Unauthorized: only the admin (" + config.admin + ") may do this");
-  return config;
+  return onlyAdmin(info, config.admin) ? config : null;
 }
 
 function setAllowance(info: MessageInfo, consumer: string, amount: Uint128): Response | null {

@@ -3,7 +3,7 @@
 //   consumers:   consumer             Map<Consumer>      allowance and Σ delegated by that consumer
 //   delegations: (consumer, validator) Map<Amount>        what that consumer delegated to that validator
 //   validators:  validator            Map<Amount>        Σ over consumers, = our x/staking delegation barring slashes
-import { Item, JsonValue, JsonWriter, Map, Uint128, panic, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
 
 export class Config {
   constructor(public admin: string, public denom: string) {}
@@ -37,13 +37,6 @@ function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j,
 export const DELEGATIONS = new Map<Amount>("delegations", encodeAmount, decodeAmount);
 export const VALIDATORS = new Map<Amount>("validators", encodeAmount, decodeAmount);
 
-function storedUint128(j: JsonValue, key: string): Uint128 {
-  const v = j.get(key);
-  if (v == null) panic("corrupt state: missing " + key);
-  const parsed = Uint128.parse(v!.text);
-  if (parsed == null) panic("corrupt state: bad " + key);
-  return parsed!;
-}
 
 export function consumerKey(consumer: string): Uint8Array[] { return [utf8(consumer)]; }
 export function delegationKey(consumer: string, validator: string): Uint8Array[] { return [utf8(consumer), utf8(validator)]; }
