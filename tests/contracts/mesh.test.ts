@@ -112,6 +112,17 @@ describe("validator set", () => {
     await ok(m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 10n, newcomer)));
   });
 
+  it("a list_validators request that times out changes nothing and does not fail", async () => {
+    const m = await setup();
+    m.link.relayer.hold();
+    await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
+    await m.a.wait(TIMEOUT + 1);
+    m.link.relayer.release();
+    const timeouts = m.link.relayer.timeoutExpired();
+    expect(timeouts.map((t) => t.ok)).toEqual([true]);
+    expect((await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators())).validators).toEqual([m.validator]);
+  });
+
   it("send_validator_set pushes the set from the consumer side", async () => {
     const m = await setup();
     const newcomer = m.b.host.addValidator("validator3", 3_000_000n);
@@ -230,6 +241,22 @@ describe("unstake and withdraw", () => {
     expect(second.ok ? "" : second.error).toContain("Cannot unstake 301");
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "800", pending_stake: "0", pending_unstake: "0" });
+  });
+
+  it("an unstake answered with an error ack restores the stake", async () => {
+    // A slash on the consumer chain shrinks the delegation below what the consumer recorded, so undelegating the
+    // recorded amount fails in x/staking: the consumer's receive fails and the ack is an error (slash handling
+    // proper comes with the slashing work; here it exercises the provider's rollback on a real error ack).
+    const m = await staked(1000n);
+    m.b.host.slashValidator(m.validator, "0.1");
+    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1000n)));
+    const report = m.link.relayer.relayAll();
+    const recv = report.results.find((r) => r.kind === "recv");
+    expect(recv?.ok).toBe(true);
+    expect(recv?.ackSuccess).toBe(false);
+    expect(await stake(m, "alice")).toMatchObject({ staked: "1000", pending_unstake: "0" });
+    expect(await claim(m, "alice")).toBe("1000");
+    expect(await record(m)).toMatchObject({ provider_amount: "1000", local_amount: "1500" });
   });
 
   it("delivers acks in any order", async () => {
