@@ -382,6 +382,8 @@ export async function startChain(cfg: ChainConfig, opts: StartOptions = {}): Pro
     const node = cfg.nodes[i];
     if (isRunning(cfg, i)) continue;
     for (const p of [node.ports.rpc, node.ports.p2p, node.ports.grpc]) {
+      // A node just killed (kill -9 in a restart) can hold its ports for a moment while the kernel tears it down.
+      for (let waited = 0; waited < 5_000 && (await portOpen(p)); waited += 250) await sleep(250);
       if (await portOpen(p)) {
         throw withTail(node, `[${cfg.chainId}] cannot start node ${i}: port ${p} is already in use by another process`);
       }
