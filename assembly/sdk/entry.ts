@@ -6,7 +6,7 @@ import { beginBufferedWrites, commitBufferedWrites, discardBufferedWrites } from
 import { JsonValue, JsonWriter, parseJsonAt, quoteInto } from "./json";
 import { Region, ptr, regionFromString } from "./region";
 import { Response } from "./response";
-import { Env, MessageInfo } from "./types";
+import { Env, MessageInfo, Reply } from "./types";
 import { base64Encode } from "./base64";
 
 function parseRegion(pointer: u32): JsonValue | null {
@@ -197,7 +197,17 @@ export function doIbcPacketTimeout(envPtr: u32, msgPtr: u32, handler: PacketTime
   return guardedPacketCallback(env, runPendingTimeout);
 }
 
-/** `reply` gets the raw Reply JSON ({"id","payload","gas_used","result"}); shapes vary by chain version. */
-export function doReply(envPtr: u32, msgPtr: u32, handler: SudoHandler): u32 {
-  return doSudo(envPtr, msgPtr, handler);
+export type ReplyHandler = (env: Env, reply: Reply) => Response | null;
+
+export function doReply(envPtr: u32, msgPtr: u32, handler: ReplyHandler): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const reply = Reply.decode(parseRegion(msgPtr));
+  if (reply == null) return failed();
+  const response = handler(env, reply);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.write(w);
+  return okResult(w.toString());
 }

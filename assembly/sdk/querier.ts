@@ -69,15 +69,12 @@ export function queryAllValidators(): string[] | null {
   return out;
 }
 
-/** Whether `validator` is in the active set; false also on query failure (error recorded). */
-export function queryValidatorExists(validator: string): bool {
-  const w = new JsonWriter();
-  w.beginObject().key("staking").beginObject().key("validator").beginObject().key("address").string(validator);
-  w.endObject().endObject().endObject();
-  const json = queryChainJson(w.toString(), "staking validator");
-  if (json == null) return false;
-  const v = json.get("validator");
-  return v != null && !v.isNull();
+/** 1 if `validator` is in the bonded (active) set, 0 if not, -1 if the query failed (error recorded). */
+export function isActiveValidator(validator: string): i32 {
+  // StakingQuery::Validator also answers for jailed and unbonded validators; AllValidators lists the bonded set only.
+  const active = queryAllValidators();
+  if (active == null) return -1;
+  return active.includes(validator) ? 1 : 0;
 }
 
 /** The current token value of `delegator`'s delegation to `validator` (zero when there is none). */

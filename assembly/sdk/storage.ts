@@ -7,6 +7,7 @@ import { bytesFromRegion, ptr, regionFromBytes, Region } from "./region";
 import { JsonValue, JsonWriter, parseJson } from "./json";
 import { panic } from "./abort";
 import { Uint128 } from "./math";
+import { Fields } from "./decode";
 import { StringIndex } from "./string-index";
 
 export const enum Order {
@@ -360,8 +361,38 @@ export class MapIterator<T> {
 export const DEFAULT_PAGE_LIMIT: u32 = 10;
 export const MAX_PAGE_LIMIT: u32 = 30;
 
-/** The page size for list queries: the requested limit, capped at `max` (never more, never zero). */
+/** The page size for list queries: the requested limit (zero allowed) capped at `max`, or the default. */
 export function pageLimit(requested: u64, hasRequest: bool, defaultLimit: u32 = DEFAULT_PAGE_LIMIT, max: u32 = MAX_PAGE_LIMIT): i32 {
   if (!hasRequest) return <i32>defaultLimit;
   return <i32>(requested < <u64>max ? requested : <u64>max);
+}
+
+/** `start_after` (exclusive) and `limit` of a list query. */
+export class PageRequest {
+  constructor(public startAfter: string | null, public limit: i32) {}
+
+  static read(f: Fields): PageRequest {
+    const startAfter = f.optStr("start_after");
+    const hasLimit = f.has("limit");
+    return new PageRequest(startAfter, pageLimit(f.optU64("limit", 0), hasLimit));
+  }
+}
+
+/**
+ * Writes `"<field>":[…]` into an open object: one page of the entries of `map` under `prefix`, in key order,
+ * each written by `writeEntry` with its (UTF-8) key.
+ */
+export function writePage<T>(
+  w: JsonWriter, field: string, map: Map<T>, prefix: Uint8Array[], page: PageRequest,
+  writeEntry: (w: JsonWriter, key: string, value: T) => void,
+): void {
+  const startAfter = page.startAfter;
+  const it = map.range(prefix, startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+  w.key(field).beginArray();
+  let n = 0;
+  for (let e = it.next(); e != null && n < page.limit; e = it.next()) {
+    writeEntry(w, fromUtf8(e.key), e.value);
+    n++;
+  }
+  w.endArray();
 }

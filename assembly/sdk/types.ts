@@ -1,6 +1,6 @@
 // Env, MessageInfo and Coin as the chain sends them, plus fund and address helpers.
 import { Fields } from "./decode";
-import { clearError, fail, failCheck, takeError } from "./error";
+import { fail, failCheck } from "./error";
 import { addr_validate } from "./imports";
 import { JsonValue, JsonWriter } from "./json";
 import { Uint128 } from "./math";
@@ -79,6 +79,24 @@ export class MessageInfo {
   }
 }
 
+/**
+ * The input of the `reply` entry point: the sub-message id and, when it failed, the error text (wasmd ≥ 0.51 passes
+ * a contract's own error verbatim and redacts the rest). Other fields (payload, gas_used, events) are not used.
+ */
+export class Reply {
+  constructor(public id: u64, public error: string | null) {}
+
+  static decode(json: JsonValue | null): Reply | null {
+    const f = Fields.of(json, "reply");
+    if (f == null) return null;
+    const id = f.u64("id");
+    const result = f.any("result");
+    if (!f.finishLenient()) return null;
+    const error = result != null ? result.get("error") : null;
+    return new Reply(id, error != null ? error.text : null);
+  }
+}
+
 /** Rejects any attached funds (cw_utils::nonpayable). */
 export function nonpayable(info: MessageInfo): bool {
   for (let i = 0; i < info.funds.length; i++) {
@@ -118,11 +136,4 @@ export function validateAddress(address: string, what: string): string | null {
     return fail<string>("Invalid " + what + " '" + address + "': " + fromUtf8(bytesFromRegion(result)));
   }
   return address;
-}
-
-/** Drops any error left by a failed optional step (used where a failure is an expected outcome). */
-export function recover(): string {
-  const message = takeError();
-  clearError();
-  return message;
 }

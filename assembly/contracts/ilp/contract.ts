@@ -4,8 +4,8 @@
 //   the contract's balance of `denom` = Σ bonded = totals.bonded
 // A user can unbond only the free part, bonded − max(claims).
 import {
-  BankMsg, Coin, CosmosMsg, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, ReplyOn, Response, SubMsg,
-  Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, pageLimit, utf8, validateAddress,
+  BankMsg, Coin, Reply, CosmosMsg, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, ReplyOn, Response, SubMsg,
+  Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, PageRequest, writePage, utf8, validateAddress,
 } from "../../sdk";
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
 import { ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, TOTALS, Totals, accountKey, claimKey } from "./state";
@@ -254,19 +254,12 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
   return response;
 }
 
-export function reply(env: Env, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "reply");
-  if (f == null) return null;
-  const id = f.u64("id");
-  f.ignore("payload");
-  f.ignore("gas_used");
-  const result = f.any("result");
-  if (!f.finishLenient()) return null;
-  if (id != REPLY_CAP_NOTIFICATION) return fail<Response>("Unknown reply id " + id.toString());
-  const error = result != null ? result.get("error") : null;
+export function reply(env: Env, reply: Reply): Response | null {
+  if (reply.id != REPLY_CAP_NOTIFICATION) return fail<Response>("Unknown reply id " + reply.id.toString());
+  const error = reply.error;
   return new Response()
     .addAttribute("action", "claim_capped_notification_failed")
-    .addAttribute("error", error != null ? error.text : "");
+    .addAttribute("error", error != null ? error : "");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -299,20 +292,12 @@ export function query(env: Env, msg: JsonValue): string | null {
     return w.toString();
   }
   if (name == "all_accounts") {
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    const limit = f.optU64("limit", 0);
+    const page = PageRequest.read(f);
     if (!f.finish()) return null;
-    const max = pageLimit(limit, hasLimit);
-    const it = ACCOUNTS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
     const w = new JsonWriter();
-    w.beginObject().key("accounts").beginArray();
-    let count = 0;
-    for (let e = it.next(); e != null && count < max; e = it.next()) {
-      writeAccount(w, fromUtf8(e.key), e.value);
-      count++;
-    }
-    w.endArray().endObject();
+    w.beginObject();
+    writePage<Account>(w, "accounts", ACCOUNTS, [], page, writeAccount);
+    w.endObject();
     return w.toString();
   }
   return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);

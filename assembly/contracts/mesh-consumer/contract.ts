@@ -5,7 +5,7 @@
 import {
   ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Item,
   JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Response, Uint128, Variant, WasmMsg, ackSuccess, fail,
-  fromUtf8, nonpayable, onlyAdmin, pageLimit, queryAllValidators, querySmart, utf8, validateAddress,
+  fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage, isActiveValidator, queryAllValidators, querySmart, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
 import { MetaStakingMsg } from "../../shared/meta-staking";
@@ -205,9 +205,9 @@ function receiveStake(env: Env, packet: ProviderPacket): Response | null {
   const local = factor.mulFloor(packet.amount);
   if (local == null) return null;
   if (local.isZero()) return fail<Response>("Stake of " + packet.amount.toString() + " converts to zero local tokens");
-  const validators = queryAllValidators();
-  if (validators == null) return null;
-  if (!validators.includes(packet.validator)) return fail<Response>("Unknown or inactive validator '" + packet.validator + "'");
+  const active = isActiveValidator(packet.validator);
+  if (active < 0) return null;
+  if (active == 0) return fail<Response>("Unknown or inactive validator '" + packet.validator + "'");
   // Check the allowance here, so that a refusal becomes an error ack with its reason (a failing meta-staking call
   // would too, but with a redacted message).
   const w = new JsonWriter();
@@ -303,19 +303,11 @@ export function query(env: Env, msg: JsonValue): string | null {
     return w.toString();
   }
   if (name == "records") {
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    const limit = f.optU64("limit", 0);
+    const page = PageRequest.read(f);
     if (!f.finish()) return null;
-    const max = pageLimit(limit, hasLimit);
-    const it = RECORDS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-    w.beginObject().key("records").beginArray();
-    let n = 0;
-    for (let e = it.next(); e != null && n < max; e = it.next()) {
-      writeRecord(w, fromUtf8(e.key), e.value);
-      n++;
-    }
-    w.endArray().endObject();
+    w.beginObject();
+    writePage<StakeRecord>(w, "records", RECORDS, [], page, writeRecord);
+    w.endObject();
     return w.toString();
   }
   return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);

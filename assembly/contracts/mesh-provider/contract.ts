@@ -7,8 +7,8 @@
 // may change is reserved (pending_stake / pending_unstake), so concurrent operations cannot double-spend.
 // Invariant: for every owner, ILP claim = Σ_validators (staked + pending_stake + pending_unstake) + Σ unbonding.
 import {
-  ChannelOpenResult, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
-  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, onlyAdmin, pageLimit,
+  ChannelOpenResult, Env, Reply, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
+  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage,
   u64FromKey, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
@@ -372,16 +372,11 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
 }
 
 /** Only failures come back (reply on error): record them for operators; never fail. */
-export function reply(env: Env, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "reply");
-  if (f == null) return null;
-  const id = f.u64("id");
-  const result = f.any("result");
-  if (!f.finishLenient()) return null;
-  const error = result != null ? result.get("error") : null;
+export function reply(env: Env, reply: Reply): Response | null {
+  const error = reply.error;
   return new Response()
-    .addAttribute("action", id == REPLY_RELEASE_ON_ROLLBACK ? "release_on_rollback_failed" : "unknown_reply")
-    .addAttribute("error", error != null ? error.text : "");
+    .addAttribute("action", reply.id == REPLY_RELEASE_ON_ROLLBACK ? "release_on_rollback_failed" : "unknown_reply")
+    .addAttribute("error", error != null ? error : "");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -423,20 +418,12 @@ export function query(env: Env, msg: JsonValue): string | null {
   }
   if (name == "stakes") {
     const owner = f.str("owner");
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    const limit = f.optU64("limit", 0);
+    const page = PageRequest.read(f);
     if (!f.finish()) return null;
     if (validateAddress(owner, "owner") == null) return null;
-    const max = pageLimit(limit, hasLimit);
-    const it = STAKES.range([utf8(owner)], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-    w.beginObject().key("stakes").beginArray();
-    let n = 0;
-    for (let e = it.next(); e != null && n < max; e = it.next()) {
-      writeStake(w, fromUtf8(e.key), e.value);
-      n++;
-    }
-    w.endArray().endObject();
+    w.beginObject();
+    writePage<Stake>(w, "stakes", STAKES, [utf8(owner)], page, writeStake);
+    w.endObject();
     return w.toString();
   }
   if (name == "unbonding") {

@@ -4,7 +4,7 @@
 // Invariant: Σ delegations per validator = validators[validator] = our x/staking delegation (until a slash).
 import {
   Coin, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, Response, StakingMsg, Uint128, Variant, fail, fromUtf8,
-  mustPay, nonpayable, onlyAdmin, pageLimit, queryBalance, queryBondedDenom, queryDelegationAmount, queryAllValidators, utf8,
+  mustPay, nonpayable, onlyAdmin, PageRequest, writePage, queryBalance, queryBondedDenom, queryDelegationAmount, isActiveValidator, utf8,
   validateAddress,
 } from "../../sdk";
 import {
@@ -109,15 +109,6 @@ function addTo(current: Amount | null, delta: Uint128): Amount | null {
   return sum != null ? new Amount(sum) : null;
 }
 
-/** 1 if `validator` is in the bonded set, 0 if not, -1 if the query failed (error recorded). */
-export function isActiveValidator(validator: string): i32 {
-  // StakingQuery::Validator also answers for jailed/unbonded validators; AllValidators lists the bonded set only.
-  const active = queryAllValidators();
-  if (active == null) return -1;
-  for (let i = 0; i < active.length; i++) if (active[i] == validator) return 1;
-  return 0;
-}
-
 function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint128): Response | null {
   if (!nonpayable(info) || !positive(amount, "delegate")) return null;
   const consumer = consumerFor(info);
@@ -209,20 +200,12 @@ export function query(env: Env, msg: JsonValue): string | null {
     return w.toString();
   }
   if (name == "all_consumers") {
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    const limit = f.optU64("limit", 0);
+    const page = PageRequest.read(f);
     if (!f.finish()) return null;
-    const max = pageLimit(limit, hasLimit);
-    const it = CONSUMERS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
     const w = new JsonWriter();
-    w.beginObject().key("consumers").beginArray();
-    let n = 0;
-    for (let e = it.next(); e != null && n < max; e = it.next()) {
-      writeConsumer(w, fromUtf8(e.key), e.value);
-      n++;
-    }
-    w.endArray().endObject();
+    w.beginObject();
+    writePage<Consumer>(w, "consumers", CONSUMERS, [], page, writeConsumer);
+    w.endObject();
     return w.toString();
   }
   if (name == "validator") {
