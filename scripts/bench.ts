@@ -12,11 +12,11 @@ import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/chain
 import { runIlpFlow } from "../src/flows/ilp-flow";
 import { currentHeight, relayerTxGas, RelayTxGas } from "../src/flows/gas";
 import { Chain } from "../src/host";
-import { MeshCodes, crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
+import { artifact, meshCodes, testContract } from "../src/build/artifacts";
+import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
 import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
 const root = path.resolve(__dirname, "..");
-const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
 
 function benchSizes(): void {
   console.log("wasm sizes (artifacts/)");
@@ -58,7 +58,7 @@ async function benchChains(): Promise<void> {
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
     await runIlpFlow({
       cfg: a, admin: await connectSigner(a, "admin"), user: await connectSigner(a, "alice"),
-      ilpWasm: artifact("ilp"), lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
+      ilpWasm: artifact("ilp"), lienholderWasm: testContract("test-lienholder"),
       log: (line) => console.log(line),
     });
 
@@ -66,8 +66,7 @@ async function benchChains(): Promise<void> {
     const net = new WasmdScenarioNetwork([a, b]);
     const packetTimeoutSeconds = 30;
     const unbondingPeriodSeconds = b.unbondingSeconds + packetTimeoutSeconds + 5;
-    const codes: MeshCodes = { ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking") };
-    const d = await deployMesh(net, a.chainId, b.chainId, codes, {
+    const d = await deployMesh(net, a.chainId, b.chainId, meshCodes(), {
       unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
     });
     // Record the relayer's transactions of every relay round, and time the stake → delegation round trip.

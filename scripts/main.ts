@@ -4,15 +4,12 @@
 //   bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → unbonding period →
 //   withdraw → claim released → unbond from the ILP.
 // Leaves the devnet running for you to explore (stop with `npm run devnet:stop`).
-import { readFileSync } from "fs";
-import * as path from "path";
 import { compileAll } from "../src/build/contracts";
 import { chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
-import { MeshCodes, crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
+import { meshCodes } from "../src/build/artifacts";
+import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
 import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
-const root = path.resolve(__dirname, "..");
-const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
 
 async function main() {
   const started = Date.now();
@@ -31,10 +28,7 @@ async function main() {
   const net = new WasmdScenarioNetwork([provider, consumer]);
   const packetTimeoutSeconds = 30;
   const unbondingPeriodSeconds = consumer.unbondingSeconds + packetTimeoutSeconds + 5;
-  const codes: MeshCodes = {
-    ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
-  };
-  const d = await deployMesh(net, provider.chainId, consumer.chainId, codes, {
+  const d = await deployMesh(net, provider.chainId, consumer.chainId, meshCodes(), {
     unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
   console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);

@@ -1,18 +1,13 @@
 // End to end on two real chains through the relayer: ILP + mesh-provider on mesh-a, meta-staking + mesh-consumer on
 // mesh-b. bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → wait the provider's
 // unbonding period → withdraw → claim released → unbond from the ILP.
-import { readFileSync } from "fs";
-import * as path from "path";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
-import { MeshCodes, crossStakeFlow, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { crossStakeFlow, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { meshCodes } from "../helpers/artifacts";
 import { testChain } from "./helpers";
 
-const root = path.resolve(__dirname, "..", "..");
-const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
-const codes: MeshCodes = {
-  ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
-};
+const codes = meshCodes();
 
 const net = new WasmdScenarioNetwork([testChain("mesh-a"), testChain("mesh-b")]);
 afterAll(() => net.close());

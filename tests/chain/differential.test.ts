@@ -1,17 +1,15 @@
 // Differential test: the same scenarios on the in-process host and on a real wasmd node must give the same
 // transcript (outcomes, error messages, query results, balances). Where they differ, the host is wrong.
-import { readFileSync } from "fs";
-import * as path from "path";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { IlpCodes, Transcript, ilpLifecycle } from "../../src/scenario/scenarios/ilp";
 import { ScenarioChain } from "../../src/scenario/types";
+import { artifact, testContract } from "../helpers/artifacts";
 import { testChain } from "./helpers";
 
-const root = path.resolve(__dirname, "..", "..");
 const codes: IlpCodes = {
-  ilp: readFileSync(path.join(root, "artifacts/ilp.wasm")),
-  lienholder: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
+  ilp: artifact("ilp"),
+  lienholder: testContract("test-lienholder"),
 };
 
 const scenarios: { name: string; run: (chain: ScenarioChain) => Promise<Transcript> }[] = [

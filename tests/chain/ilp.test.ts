@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { runIlpFlow } from "../../src/flows/ilp-flow";
 import { ilpMsg } from "../../src/client/ilp";
+import { artifact, testContract } from "../helpers/artifacts";
 import { disconnectAll, signer, testChain } from "./helpers";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -26,8 +27,8 @@ it("runs the ILP flow with on-chain checks and reports gas", async () => {
   const user = await signer(cfg, "alice");
   const result = await runIlpFlow({
     cfg, admin, user,
-    ilpWasm: readFileSync(path.join(root, "artifacts/ilp.wasm")),
-    lienholderWasm: readFileSync(path.join(root, "build/test-contracts/test-lienholder.wasm")),
+    ilpWasm: artifact("ilp"),
+    lienholderWasm: testContract("test-lienholder"),
   });
   expect(result.unbondBeyondFreeError).toContain(
     "Insufficient free collateral: cannot unbond 400001, only 400000 of 1000000 bonded is free (the largest claim holds 600000)");

@@ -1,16 +1,13 @@
 // Failure handling on two real chains through the relayer: a second channel and an untrusted port are refused in
 // the handshake; an error ack (allowance exhausted) and a packet that times out while the relayer is away both roll
 // the stake back and release the ILP claim.
-import { readFileSync } from "fs";
-import * as path from "path";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
 import { MESH_VERSION, ProviderStake, providerMsg, providerQuery } from "../../src/client/mesh";
+import { artifact, meshCodes } from "../helpers/artifacts";
 import { testChain } from "./helpers";
 
-const root = path.resolve(__dirname, "..", "..");
-const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
 const TIMEOUT = 12;
 
 const net = new WasmdScenarioNetwork([testChain("mesh-a"), testChain("mesh-b")]);
@@ -20,9 +17,7 @@ let validator: string;
 jest.setTimeout(300_000);
 
 beforeAll(async () => {
-  d = await deployMesh(net, "mesh-a", "mesh-b", {
-    ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
-  }, {
+  d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
     unbondingPeriodSeconds: testChain("mesh-b").unbondingSeconds + TIMEOUT + 5, packetTimeoutSeconds: TIMEOUT,
     rate: "1", discount: "0", metaStakingFunds: 2_000_000n, allowance: 1_000_000n,
   });

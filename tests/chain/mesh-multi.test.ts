@@ -1,16 +1,13 @@
 // Many-to-many on real chains: one ILP account on mesh-a backs claims to two providers (max(claims) limits what
 // can be unbonded), and mesh-b provides security to mesh-a at the same time as mesh-a provides to mesh-b.
-import { readFileSync } from "fs";
-import * as path from "path";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
-import { MeshCodes, MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { meshCodes } from "../helpers/artifacts";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
 import { ProviderStake, providerQuery } from "../../src/client/mesh";
 import { testChain } from "./helpers";
 
-const root = path.resolve(__dirname, "..", "..");
-const artifact = (name: string) => readFileSync(path.join(root, "artifacts", `${name}.wasm`));
-const codes: MeshCodes = { ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking") };
+const codes = meshCodes();
 const opts: MeshOptions = {
   unbondingPeriodSeconds: testChain("mesh-b").unbondingSeconds + 35, packetTimeoutSeconds: 30, rate: "1", discount: "0",
   metaStakingFunds: 5_000_000n, allowance: 5_000_000n,

@@ -1,14 +1,11 @@
 // Many-to-many on in-process chains: one ILP account backs claims to two providers (consumer chains B and C),
 // limited by max(claims); and two chains provide security to each other at the same time.
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
-import { MeshCodes, MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
 import { ProviderStake, providerQuery } from "../../src/client/mesh";
-import { artifact } from "../helpers/artifacts";
+import { meshCodes } from "../helpers/artifacts";
 
-const codes = (): MeshCodes => ({
-  ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
-});
 const opts: MeshOptions = {
   unbondingPeriodSeconds: 125, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
 };
@@ -21,8 +18,8 @@ async function ok(p: Promise<{ ok: boolean; error?: string }>) {
 
 it("one collateral backs claims to two providers; unbonding is limited by the largest claim", async () => {
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b", "mesh-c"]);
-  const toB = await deployMesh(net, "mesh-a", "mesh-b", codes(), opts);
-  const toC = await deployMesh(net, "mesh-a", "mesh-c", codes(), { ...opts, ilp: toB.ilp });
+  const toB = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), opts);
+  const toC = await deployMesh(net, "mesh-a", "mesh-c", meshCodes(), { ...opts, ilp: toB.ilp });
   const a = net.chain("mesh-a");
   const alice = a.address("alice");
   const valB = net.chain("mesh-b").host.valoper("validator");
@@ -49,8 +46,8 @@ it("one collateral backs claims to two providers; unbonding is limited by the la
 
 it("two chains provide security to each other at once", async () => {
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
-  const aToB = await deployMesh(net, "mesh-a", "mesh-b", codes(), opts);
-  const bToA = await deployMesh(net, "mesh-b", "mesh-a", codes(), opts);
+  const aToB = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), opts);
+  const bToA = await deployMesh(net, "mesh-b", "mesh-a", meshCodes(), opts);
   const a = net.chain("mesh-a");
   const b = net.chain("mesh-b");
   const valA = a.host.valoper("validator");

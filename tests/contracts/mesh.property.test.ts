@@ -13,7 +13,7 @@ import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { HostScenarioLink } from "../../src/scenario/host-backend";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
 import { ConsumerRecord, ProviderStake, consumerQuery, providerMsg, providerQuery } from "../../src/client/mesh";
-import { artifact } from "../helpers/artifacts";
+import { meshCodes } from "../helpers/artifacts";
 import { checkIlpInvariants } from "../helpers/ilp";
 
 const RUNS = Number(process.env.MESH_PROPERTY_RUNS ?? 25);
@@ -90,9 +90,7 @@ async function checkInvariants(d: MeshDeployment, link: HostScenarioLink, suppli
 async function run(ops: Op[]): Promise<void> {
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
   const link = await net.link("mesh-a", "mesh-b");
-  const d = await deployMesh(net, "mesh-a", "mesh-b", {
-    ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking"),
-  }, { unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT, rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n }, link);
+  const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), { unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT, rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n }, link);
   const a = net.chain("mesh-a");
   const b = net.chain("mesh-b");
   const validator = b.host.valoper("validator");

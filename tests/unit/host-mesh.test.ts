@@ -2,17 +2,16 @@
 // scenario code as tests/chain/cross-stake.test.ts (deployMesh + crossStakeFlow), with x/staking on the consumer
 // and the unbonding waits passing instantly.
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
-import { MeshCodes, crossStakeFlow, deployMesh } from "../../src/scenario/scenarios/mesh";
-import { artifact } from "../helpers/artifacts";
+import { crossStakeFlow, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { meshCodes } from "../helpers/artifacts";
 
 it("ILP + mesh-provider on one chain, meta-staking + mesh-consumer on the other: cross-stake, unstake, release", async () => {
-  const codes: MeshCodes = { ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking") };
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
   const consumer = net.chain("mesh-b");
   const val = consumer.host.valoper("validator");
   consumer.host.addValidator("validator2", 5_000_000n);
   const unbondingPeriodSeconds = 90 + 30 + 5; // consumer unbonding + packet timeout + margin
-  const d = await deployMesh(net, "mesh-a", "mesh-b", codes, {
+  const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
     unbondingPeriodSeconds, packetTimeoutSeconds: 30, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
   expect([d.channelA, d.channelB]).toEqual(["channel-0", "channel-0"]);
