@@ -65,9 +65,8 @@ async function benchChains(): Promise<void> {
     console.log(`\ncross-staking gas: ${a.chainId} provides to ${b.chainId}`);
     const net = new WasmdScenarioNetwork([a, b]);
     const packetTimeoutSeconds = 30;
-    const unbondingPeriodSeconds = b.unbondingSeconds + packetTimeoutSeconds + 5;
     const d = await deployMesh(net, a.chainId, b.chainId, meshCodes(), {
-      unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+      consumerUnbondingSeconds: b.unbondingSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
     });
     // Record the relayer's transactions of every relay round, and time the stake → delegation round trip.
     const relayRounds: { label: string; txs: RelayTxGas[]; seconds: number; blocksB: number }[] = [];
@@ -84,7 +83,7 @@ async function benchChains(): Promise<void> {
     };
     const userTxs: { label: string; gas?: number }[] = [];
     await crossStakeFlow(d, {
-      amount: 1_000_000n, user: "carol", rate: 1, discount: 0.1, unbondingPeriodSeconds,
+      amount: 1_000_000n, user: "carol", rate: 1, discount: 0.1, unbondingPeriodSeconds: d.unbondingPeriodSeconds,
       onTx: (label, outcome) => userTxs.push({ label, gas: outcome.ok ? outcome.gasUsed : undefined }),
     });
     await net.close();

@@ -27,15 +27,14 @@ async function main() {
   console.log(`3/5 deploying and connecting: ${provider.chainId} provides security to ${consumer.chainId} [${elapsed()}]`);
   const net = new WasmdScenarioNetwork([provider, consumer]);
   const packetTimeoutSeconds = 30;
-  const unbondingPeriodSeconds = consumer.unbondingSeconds + packetTimeoutSeconds + 5;
   const d = await deployMesh(net, provider.chainId, consumer.chainId, meshCodes(), {
-    unbondingPeriodSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+    consumerUnbondingSeconds: consumer.unbondingSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
   console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);
 
-  console.log(`4/5 cross-staking flow (the provider's unbonding period is ${unbondingPeriodSeconds}s) [${elapsed()}]`);
+  console.log(`4/5 cross-staking flow (the provider's unbonding period is ${d.unbondingPeriodSeconds}s) [${elapsed()}]`);
   await crossStakeFlow(d, {
-    amount: 1_000_000n, user: "alice", rate: 1, discount: 0.1, unbondingPeriodSeconds, log: (s) => console.log(s),
+    amount: 1_000_000n, user: "alice", rate: 1, discount: 0.1, unbondingPeriodSeconds: d.unbondingPeriodSeconds, log: (s) => console.log(s),
   });
   await net.close();
   console.log(`5/5 done: full flow verified on chain in ${elapsed()}; the devnet is still running (npm run devnet:stop)`);

@@ -4,6 +4,7 @@ export { cwAbort, panic } from "./abort";
 export * from "./json";
 export * from "./decode";
 export * from "./math";
+export * from "./time";
 export * from "./base64";
 export * from "./storage";
 export * from "./types";

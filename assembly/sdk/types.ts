@@ -80,20 +80,22 @@ export class MessageInfo {
 }
 
 /**
- * The input of the `reply` entry point: the sub-message id and, when it failed, the error text (wasmd ≥ 0.51 passes
- * a contract's own error verbatim and redacts the rest). Other fields (payload, gas_used, events) are not used.
+ * The input of the `reply` entry point: the sub-message id, the payload the contract attached to it (empty when
+ * none), and, when it failed, the error text (wasmd ≥ 0.51 passes a contract's own error verbatim and redacts the
+ * rest). Other fields (gas_used, events, data) are not used.
  */
 export class Reply {
-  constructor(public id: u64, public error: string | null) {}
+  constructor(public id: u64, public error: string | null, public payload: Uint8Array = new Uint8Array(0)) {}
 
   static decode(json: JsonValue | null): Reply | null {
     const f = Fields.of(json, "reply");
     if (f == null) return null;
     const id = f.u64("id");
     const result = f.any("result");
+    const payload = f.optBinary("payload");
     if (!f.finishLenient()) return null;
     const error = result != null ? result.get("error") : null;
-    return new Reply(id, error != null ? error.text : null);
+    return new Reply(id, error != null ? error.text : null, payload != null ? payload : new Uint8Array(0));
   }
 }
 

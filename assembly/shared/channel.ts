@@ -1,6 +1,14 @@
-// Channel handshake rules shared by mesh-provider and mesh-consumer: unordered, our protocol version, only the
-// configured counterparty (connection, port), and only one channel at a time.
-import { IbcChannel, IbcChannelMsg, Item, JsonValue, JsonWriter, fail } from "../sdk";
+// Channel rules shared by mesh-provider and mesh-consumer: unordered, our protocol version, only the configured
+// counterparty (connection, port), only one channel at a time, and:
+//  * one initiator: the provider opens (open_init), the consumer answers (open_try). A handshake started on the
+//    consumer chain is refused, so two crossed handshakes cannot leave each side recorded on a different channel.
+//    A half-open attempt records nothing here (the channel is recorded at open_ack/open_confirm only), so a stuck
+//    one is simply abandoned; anyone may close it, since it is not the live channel.
+//  * closing is governance's: MsgChannelCloseInit is permissionless in ibc-go, so close_init of the live channel
+//    is refused unless this contract asked for it itself (CLOSING). wasmd routes a contract's own
+//    IbcMsg::CloseChannel through ibc-go's msg server, which calls this contract's ibc_channel_close(close_init)
+//    back within the same transaction; the bookkeeping is done in the execute that requests the close.
+import { IbcChannel, IbcChannelMsg, Item, JsonValue, JsonWriter, fail, failCheck } from "../sdk";
 import { MESH_VERSION } from "./packets";
 
 /** Who may connect: set by governance (the admin) before the channel opens. */
@@ -30,10 +38,24 @@ export const CHANNEL = new Item<ChannelInfo>(
   (j: JsonValue): ChannelInfo => new ChannelInfo(j.get("channel_id")!.text, j.get("counterparty_channel_id")!.text, j.get("connection_id")!.text),
 );
 
+/** Which side of the handshake this contract plays. */
+export const enum HandshakeRole {
+  /** mesh-provider: accepts open_init only */
+  Initiator = 0,
+  /** mesh-consumer: accepts open_try only */
+  Responder = 1,
+}
+
 /** Checks an open_init/open_try against the rules; returns the version to use, or null (error recorded). */
-export function checkChannelOpen(msg: IbcChannelMsg, trusted: Counterparty | null): string | null {
+export function checkChannelOpen(msg: IbcChannelMsg, trusted: Counterparty | null, role: HandshakeRole): string | null {
   const channel = msg.channel;
   if (trusted == null) return fail<string>("No counterparty is authorised yet: governance must set it before a channel opens");
+  if (role == HandshakeRole.Responder && msg.step == "open_init") {
+    return fail<string>("The consumer does not open channels: the handshake must start on the provider chain (open_try here)");
+  }
+  if (role == HandshakeRole.Initiator && msg.step == "open_try") {
+    return fail<string>("The provider opens the channel itself: a handshake started on the consumer chain is refused");
+  }
   // Counterparty first: an untrusted party learns nothing else about our state.
   if (channel.connectionId != trusted.connectionId) {
     return fail<string>("Unauthorised connection " + channel.connectionId + ": only " + trusted.connectionId + " is trusted");
@@ -66,6 +88,35 @@ export function requireOurChannel(channelId: string): ChannelInfo | null {
   const channel = CHANNEL.may_load();
   if (channel == null || channel.channelId != channelId) return fail<ChannelInfo>("Unknown channel " + channelId);
   return channel;
+}
+
+/** The channel this contract is closing itself (set by the governance close, cleared by its close_init callback). */
+const CLOSING = new Item<string>(
+  "closing",
+  (id: string, w: JsonWriter): void => { w.string(id); },
+  (j: JsonValue): string => j.text,
+);
+
+/** Marks the live channel as being closed by this contract; the close_init callback then lets it through. */
+export function beginOwnClose(channelId: string): void {
+  CLOSING.save(channelId);
+}
+
+/**
+ * close_init: passes the contract's own close (marked by beginOwnClose) and any channel that is not the live one
+ * (an abandoned half-open attempt); refuses a close of the live channel by anyone else.
+ */
+export function checkCloseInit(msg: IbcChannelMsg): bool {
+  const id = msg.channel.endpoint.channelId;
+  const closing = CLOSING.may_load();
+  if (closing != null && closing == id) {
+    CLOSING.remove();
+    return true;
+  }
+  if (isOurChannel(msg.channel)) {
+    return failCheck("Closing the mesh channel " + id + " is a governance decision: use the contract's close_channel message");
+  }
+  return true;
 }
 
 export function isOurChannel(channel: IbcChannel): bool {

@@ -7,9 +7,11 @@
 // provider → consumer
 //   {"stake":{"tx_id":7,"validator":"<valoper>","amount":"100"}}      delegate amount × rate × (1 − discount)
 //   {"unstake":{"tx_id":8,"validator":"<valoper>","amount":"40"}}     undelegate the matching local amount
-//   {"list_validators":{}}                                            ack result: {"validators":["<valoper>",…]}
+//   {"list_validators":{}}                                            ack result: the fields of validator_set below
 // consumer → provider
-//   {"validator_set":{"validators":["<valoper>",…]}}                  the active set (on connect, and on request)
+//   {"validator_set":{"version":812,"validators":["<valoper>",…],"unbonding_period_seconds":1814400,"unbonding_epoch_seconds":302400}}
+//       the bonded set at consumer height `version` (on connect, on request, and when it changed), and the unbonding
+//       rules the provider's unbonding period must cover
 // Acknowledgements use the ICS envelope: {"result":"<base64 JSON>"} or {"error":"<reason>"}; the success result of
 // stake/unstake/validator_set is {}.
 // tx_id is the provider's own id of the in-flight operation, so an ack or timeout can be matched to what it reserved.
@@ -76,26 +78,72 @@ export class ProviderPacket {
   }
 }
 
-export class ValidatorSetPacket {
-  constructor(public validators: string[]) {}
+/**
+ * What the consumer tells its provider about staking there: the bonded validators and the unbonding rules that the
+ * provider's own unbonding period must cover. `version` is the consumer's block height when the set was read; the
+ * provider ignores an update older than the one it has (packets and acks may arrive in any order).
+ */
+export class ValidatorSetUpdate {
+  constructor(
+    public version: u64,
+    public validators: string[],
+    /** x/staking's unbonding period on the consumer chain */
+    public unbondingPeriodSeconds: u64,
+    /** how long an unstake may wait in the consumer's undelegation batch */
+    public unbondingEpochSeconds: u64,
+  ) {}
 
-  toBytes(): Uint8Array {
+  /** Writes the fields into an open object. */
+  writeFields(w: JsonWriter): void {
+    w.key("version").u64(this.version);
+    writeValidatorList(w, this.validators);
+    w.key("unbonding_period_seconds").u64(this.unbondingPeriodSeconds).key("unbonding_epoch_seconds").u64(this.unbondingEpochSeconds);
+  }
+
+  static readFields(f: Fields): ValidatorSetUpdate | null {
+    const version = f.u64("version");
+    const list = readValidatorList(f);
+    const unbonding = f.u64("unbonding_period_seconds");
+    const epoch = f.u64("unbonding_epoch_seconds");
+    if (list == null) return null;
+    return new ValidatorSetUpdate(version, list, unbonding, epoch);
+  }
+
+  /** The packet `{"validator_set":{…}}` (consumer → provider). */
+  toPacket(): Uint8Array {
     const w = new JsonWriter();
     w.beginObject().key("validator_set").beginObject();
-    writeValidatorList(w, this.validators);
+    this.writeFields(w);
     w.endObject().endObject();
     return w.toBytes();
   }
 
-  static decode(data: Uint8Array): ValidatorSetPacket | null {
+  /** The success result of list_validators: the same fields at top level. */
+  toResult(): Uint8Array {
+    const w = new JsonWriter();
+    w.beginObject();
+    this.writeFields(w);
+    w.endObject();
+    return w.toBytes();
+  }
+
+  static decodePacket(data: Uint8Array): ValidatorSetUpdate | null {
     const json = parseJson(data);
     if (json == null) return null;
     const variant = Variant.of(json, "packet");
     if (variant == null) return null;
-    if (variant.name != "validator_set") return fail<ValidatorSetPacket>("Unknown packet '" + variant.name + "'; expected: validator_set");
-    const list = readValidatorList(variant.fields);
-    if (list == null || !variant.fields.finish()) return null;
-    return new ValidatorSetPacket(list);
+    if (variant.name != "validator_set") return fail<ValidatorSetUpdate>("Unknown packet '" + variant.name + "'; expected: validator_set");
+    const update = ValidatorSetUpdate.readFields(variant.fields);
+    if (update == null || !variant.fields.finish()) return null;
+    return update;
+  }
+
+  static decodeResult(data: Uint8Array): ValidatorSetUpdate | null {
+    const f = Fields.of(parseJson(data), "list_validators result");
+    if (f == null) return null;
+    const update = ValidatorSetUpdate.readFields(f);
+    if (update == null || !f.finish()) return null;
+    return update;
   }
 }
 
@@ -114,15 +162,6 @@ export function readValidatorList(f: Fields): string[] | null {
     out.push(items[i].text);
   }
   return out;
-}
-
-/** The success result of list_validators: {"validators":[…]}. */
-export function validatorListResult(validators: string[]): Uint8Array {
-  const w = new JsonWriter();
-  w.beginObject();
-  writeValidatorList(w, validators);
-  w.endObject();
-  return w.toBytes();
 }
 
 export function emptyResult(): Uint8Array {

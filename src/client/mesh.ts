@@ -5,7 +5,10 @@ export const MESH_VERSION = "mesh-security-v1";
 
 export interface ProviderInstantiateMsg {
   ilp: string;
-  /** Must be ≥ the consumer chain's unbonding period + packet_timeout_seconds. */
+  /**
+   * Must cover the consumer chain's unbonding period + meta-staking's undelegation epoch + packet_timeout_seconds
+   * (checked against what the consumer announces; stake is refused until it does).
+   */
   unbonding_period_seconds: number;
   packet_timeout_seconds?: number;
   admin?: string | null;
@@ -25,11 +28,37 @@ export interface ProviderUnbonding {
   release_at: string;
 }
 
+/** `unbonding` query: entries (paged by id) and stake of closed channels, all unbonding since the close. */
+export interface ProviderUnbondingResponse {
+  unbonding: ProviderUnbonding[];
+  from_closed_channels: { validator: string; amount: string; release_at: string }[];
+}
+
+export interface ProviderChannelResponse {
+  channel_id: string | null;
+  /** Channels connected so far; stake is stamped with the generation it went through. */
+  generation: number;
+  /** When the current generation's channel closed (ns, "0" while open). */
+  closed_at: string;
+  listing_validators: boolean;
+}
+
+export interface ProviderValidatorsResponse {
+  validators: string[];
+  /** The consumer's block height when it read this set; older updates are ignored. */
+  version: number;
+  updated_height: number;
+  consumer_unbonding_period_seconds: number;
+  consumer_unbonding_epoch_seconds: number;
+}
+
 export const providerMsg = {
   setConsumer: (connectionId: string, portId: string) => ({ set_consumer: { connection_id: connectionId, port_id: portId } }),
   unstake: (validator: string, amount: bigint | string) => ({ unstake: { validator, amount: amount.toString() } }),
-  withdrawUnbonded: () => ({ withdraw_unbonded: {} }),
+  withdrawUnbonded: (limit?: number) => ({ withdraw_unbonded: limit === undefined ? {} : { limit } }),
   refreshValidators: () => ({ refresh_validators: {} }),
+  /** Governance only: closes the mesh channel (everything through it unbonds from now). */
+  closeChannel: () => ({ close_channel: {} }),
 };
 
 export const providerQuery = {
@@ -38,7 +67,8 @@ export const providerQuery = {
   validators: () => ({ validators: {} }),
   stake: (owner: string, validator: string) => ({ stake: { owner, validator } }),
   stakes: (owner: string) => ({ stakes: { owner } }),
-  unbonding: (owner: string) => ({ unbonding: { owner } }),
+  unbonding: (owner: string, startAfter?: number, limit?: number) =>
+    ({ unbonding: { owner, ...(startAfter === undefined ? {} : { start_after: startAfter }), ...(limit === undefined ? {} : { limit }) } }),
   validatorTotal: (validator: string) => ({ validator_total: { validator } }),
   tx: (id: number) => ({ tx: { id } }),
 };
@@ -62,7 +92,10 @@ export interface ConsumerRecord {
 export const consumerMsg = {
   setProvider: (connectionId: string, portId: string) => ({ set_provider: { connection_id: connectionId, port_id: portId } }),
   updateConversion: (rate: string, discount: string) => ({ update_conversion: { rate, discount } }),
+  /** Anyone, but only when the set or unbonding rules changed since the last update (or it failed to arrive). */
   sendValidatorSet: () => ({ send_validator_set: {} }),
+  /** Governance only: closes the mesh channel and undelegates everything it brought in. */
+  closeChannel: () => ({ close_channel: {} }),
 };
 
 export const consumerQuery = {
@@ -70,6 +103,7 @@ export const consumerQuery = {
   channel: () => ({ channel: {} }),
   record: (validator: string) => ({ record: { validator } }),
   records: () => ({ records: {} }),
+  lastValidatorSet: () => ({ last_validator_set: {} }),
 };
 
 export interface MetaStakingConsumer {
@@ -79,13 +113,54 @@ export interface MetaStakingConsumer {
   delegations: { validator: string; amount: string }[];
 }
 
+export interface MetaStakingInstantiateMsg {
+  /** x/staking's unbonding period on this chain. */
+  unbonding_period_seconds: number;
+  /** x/staking's max_entries (default 7); the batch epoch is ⌈unbonding / (max − 1)⌉. */
+  max_unbonding_entries?: number;
+  admin?: string | null;
+}
+
+export interface MetaStakingConfig {
+  admin: string;
+  denom: string;
+  unbonding_period_seconds: number;
+  max_unbonding_entries: number;
+  unbonding_epoch_seconds: number;
+}
+
+export interface MetaStakingValidator {
+  validator: string;
+  /** booked for consumers, excluding queued undelegations */
+  delegated: string;
+  /** waiting for the validator's next undelegation batch */
+  queued: string;
+  /** what x/staking holds for meta-staking */
+  on_chain: string;
+}
+
+export interface MetaStakingQueueEntry {
+  validator: string;
+  queued: string;
+  /** ns; "0" when the batch may run now */
+  batch_at: string;
+}
+
 export const metaStakingMsg = {
   setAllowance: (consumer: string, amount: bigint | string) => ({ set_allowance: { consumer, amount: amount.toString() } }),
   fund: () => ({ fund: {} }),
+  /** Governance takes back liquid funds. */
+  withdrawFunds: (amount: bigint | string, recipient?: string) =>
+    ({ withdraw_funds: { amount: amount.toString(), ...(recipient === undefined ? {} : { recipient }) } }),
+  /** Permissionless crank: undelegates every due batch (a page of the queue). */
+  processUnbonding: (startAfter?: string, limit?: number) =>
+    ({ process_unbonding: { ...(startAfter === undefined ? {} : { start_after: startAfter }), ...(limit === undefined ? {} : { limit }) } }),
 };
 
 export const metaStakingQuery = {
   config: () => ({ config: {} }),
   consumer: (address: string) => ({ consumer: { address } }),
   validator: (validator: string) => ({ validator: { validator } }),
+  unbondingQueue: (startAfter?: string, limit?: number) =>
+    ({ unbonding_queue: { ...(startAfter === undefined ? {} : { start_after: startAfter }), ...(limit === undefined ? {} : { limit }) } }),
 };

@@ -17,15 +17,14 @@ jest.setTimeout(600_000);
 it("cross-stakes from mesh-a to mesh-b and back, releasing the claim after the unbonding period", async () => {
   const consumerUnbonding = testChain("mesh-b").unbondingSeconds;
   const packetTimeout = 30;
-  const unbondingPeriodSeconds = consumerUnbonding + packetTimeout + 5;
   const started = Date.now();
   const d = await deployMesh(net, "mesh-a", "mesh-b", codes, {
-    unbondingPeriodSeconds, packetTimeoutSeconds: packetTimeout, rate: "1", discount: "0.1",
+    consumerUnbondingSeconds: consumerUnbonding, packetTimeoutSeconds: packetTimeout, rate: "1", discount: "0.1",
     metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
   process.stderr.write(`mesh deployed and connected (${d.channelA} <-> ${d.channelB}) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   const report = await crossStakeFlow(d, {
-    amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds,
+    amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds: d.unbondingPeriodSeconds,
     log: (s) => process.stderr.write(`${s}\n`),
   });
   expect(report.delegatedOnConsumer).toBe(900_000n);
@@ -34,10 +33,10 @@ it("cross-stakes from mesh-a to mesh-b and back, releasing the claim after the u
   // Differential: the same scenario in-process must tell the same story (validator addresses aside).
   const host = new HostScenarioNetwork(["mesh-a", "mesh-b"], { unbondingSeconds: consumerUnbonding });
   const hd = await deployMesh(host, "mesh-a", "mesh-b", codes, {
-    unbondingPeriodSeconds, packetTimeoutSeconds: packetTimeout, rate: "1", discount: "0.1",
+    consumerUnbondingSeconds: consumerUnbonding, packetTimeoutSeconds: packetTimeout, rate: "1", discount: "0.1",
     metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
-  const hostReport = await crossStakeFlow(hd, { amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds });
+  const hostReport = await crossStakeFlow(hd, { amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds: hd.unbondingPeriodSeconds });
   const anonymous = (r: typeof report) => ({ ...r, validator: "<validator>", steps: r.steps.map((x) => x.split(r.validator).join("<validator>")) });
   expect(anonymous(hostReport)).toEqual(anonymous(report));
 });

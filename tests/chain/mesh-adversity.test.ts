@@ -18,7 +18,7 @@ jest.setTimeout(300_000);
 
 beforeAll(async () => {
   d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
-    unbondingPeriodSeconds: testChain("mesh-b").unbondingSeconds + TIMEOUT + 5, packetTimeoutSeconds: TIMEOUT,
+    consumerUnbondingSeconds: testChain("mesh-b").unbondingSeconds, packetTimeoutSeconds: TIMEOUT,
     rate: "1", discount: "0", metaStakingFunds: 2_000_000n, allowance: 1_000_000n,
   });
   validator = (await d.provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators[0];

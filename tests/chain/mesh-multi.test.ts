@@ -9,7 +9,7 @@ import { testChain } from "./helpers";
 
 const codes = meshCodes();
 const opts: MeshOptions = {
-  unbondingPeriodSeconds: testChain("mesh-b").unbondingSeconds + 35, packetTimeoutSeconds: 30, rate: "1", discount: "0",
+  consumerUnbondingSeconds: testChain("mesh-b").unbondingSeconds, packetTimeoutSeconds: 30, rate: "1", discount: "0",
   metaStakingFunds: 5_000_000n, allowance: 5_000_000n,
 };
 

@@ -51,7 +51,7 @@ function expectRejected(s: Setup, call: () => ReturnType<Chain["execute"]>, mess
 describe("instantiate", () => {
   it("stores the config and starts with nothing bonded", () => {
     const s = setup();
-    expect(s.chain.query(s.ilp, ilpQuery.config())).toEqual({ denom: DENOM, slash_recipient: null });
+    expect(s.chain.query(s.ilp, ilpQuery.config())).toEqual({ denom: DENOM, slash_recipient: null, max_lienholders: 8, lienholder_gas_limit: 500000 });
     expect(s.chain.query(s.ilp, ilpQuery.totals())).toEqual({ bonded: "0" });
     expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts())).toEqual({ accounts: [] });
   });

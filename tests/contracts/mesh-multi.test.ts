@@ -7,7 +7,7 @@ import { ProviderStake, providerQuery } from "../../src/client/mesh";
 import { meshCodes } from "../helpers/artifacts";
 
 const opts: MeshOptions = {
-  unbondingPeriodSeconds: 125, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+  consumerUnbondingSeconds: 90, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
 };
 
 async function ok(p: Promise<{ ok: boolean; error?: string }>) {

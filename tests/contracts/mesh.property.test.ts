@@ -19,7 +19,7 @@ import { checkIlpInvariants } from "../helpers/ilp";
 const RUNS = Number(process.env.MESH_PROPERTY_RUNS ?? 25);
 const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 4242);
 const USERS = ["alice", "bob"] as const;
-const UNBONDING = 125;
+const UNBONDING = 140;
 const TIMEOUT = 30;
 
 type Op =
@@ -90,7 +90,7 @@ async function checkInvariants(d: MeshDeployment, link: HostScenarioLink, suppli
 async function run(ops: Op[]): Promise<void> {
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
   const link = await net.link("mesh-a", "mesh-b");
-  const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), { unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT, rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n }, link);
+  const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), { consumerUnbondingSeconds: 90, unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT, rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n }, link);
   const a = net.chain("mesh-a");
   const b = net.chain("mesh-b");
   const validator = b.host.valoper("validator");

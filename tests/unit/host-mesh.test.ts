@@ -10,12 +10,13 @@ it("ILP + mesh-provider on one chain, meta-staking + mesh-consumer on the other:
   const consumer = net.chain("mesh-b");
   const val = consumer.host.valoper("validator");
   consumer.host.addValidator("validator2", 5_000_000n);
-  const unbondingPeriodSeconds = 90 + 30 + 5; // consumer unbonding + packet timeout + margin
   const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
-    unbondingPeriodSeconds, packetTimeoutSeconds: 30, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+    consumerUnbondingSeconds: 90, packetTimeoutSeconds: 30, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
   });
   expect([d.channelA, d.channelB]).toEqual(["channel-0", "channel-0"]);
-  const report = await crossStakeFlow(d, { amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds });
+  // consumer unbonding 90 + epoch ⌈90/6⌉ + packet timeout 30 + margin 5
+  expect(d.unbondingPeriodSeconds).toBe(140);
+  const report = await crossStakeFlow(d, { amount: 1_000_000n, user: "bob", rate: 1, discount: 0.1, unbondingPeriodSeconds: d.unbondingPeriodSeconds });
   expect(report.validator).toBe(val); // the bigger validator comes first in the set the consumer announced
   expect(report.delegatedOnConsumer).toBe(900_000n);
   expect(report.steps).toHaveLength(6);

@@ -8,10 +8,17 @@ import {
   Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, PageRequest, writePage, utf8, validateAddress,
 } from "../../sdk";
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, TOTALS, Totals, accountKey, claimKey } from "./state";
+import { ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, TOTALS, Totals, accountKey, claimKey, encodeConfig } from "./state";
 
 /** Reply id of the best-effort notification sent to lienholders whose claim a slash capped. */
 export const REPLY_CAP_NOTIFICATION: u64 = 1;
+
+const DEFAULT_MAX_LIENHOLDERS: u64 = 8;
+const MAX_MAX_LIENHOLDERS: u64 = 32;
+/** Enough for a lienholder that records the cap and sends an IBC packet; small enough that 8 of them stay cheap. */
+const DEFAULT_LIENHOLDER_GAS_LIMIT: u64 = 500_000;
+const MIN_LIENHOLDER_GAS_LIMIT: u64 = 50_000;
+const MAX_LIENHOLDER_GAS_LIMIT: u64 = 10_000_000;
 
 const EXECUTE_VARIANTS = "bond, unbond, grant_claim, release_claim, slash_claim";
 const QUERY_VARIANTS = "config, totals, account, all_accounts";
@@ -35,11 +42,20 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   if (f == null) return null;
   const denom = f.str("denom");
   const recipient = f.optStr("slash_recipient");
+  const maxLienholders = f.optU64("max_lienholders", DEFAULT_MAX_LIENHOLDERS);
+  const gasLimit = f.optU64("lienholder_gas_limit", DEFAULT_LIENHOLDER_GAS_LIMIT);
   if (!f.finish()) return null;
   if (!nonpayable(info)) return null;
   if (!isValidDenom(denom)) return fail<Response>("Invalid denom '" + denom + "'");
   if (recipient != null && validateAddress(recipient, "slash_recipient") == null) return null;
-  CONFIG.save(new Config(denom, recipient));
+  if (maxLienholders < 1 || maxLienholders > MAX_MAX_LIENHOLDERS) {
+    return fail<Response>("Invalid max_lienholders: must be between 1 and " + MAX_MAX_LIENHOLDERS.toString() + ", got " + maxLienholders.toString());
+  }
+  if (gasLimit < MIN_LIENHOLDER_GAS_LIMIT || gasLimit > MAX_LIENHOLDER_GAS_LIMIT) {
+    return fail<Response>("Invalid lienholder_gas_limit: must be between " + MIN_LIENHOLDER_GAS_LIMIT.toString() + " and " +
+      MAX_LIENHOLDER_GAS_LIMIT.toString() + ", got " + gasLimit.toString());
+  }
+  CONFIG.save(new Config(denom, recipient, <u32>maxLienholders, gasLimit));
   TOTALS.save(new Totals(Uint128.zero()));
   return new Response().addAttribute("action", "instantiate").addAttribute("denom", denom);
 }
@@ -103,6 +119,14 @@ export function maxClaim(owner: string): Uint128 {
   return max;
 }
 
+/** The owner's number of claims, counting no further than `stopAt`. */
+function countClaims(owner: string, stopAt: u32): u32 {
+  let n: u32 = 0;
+  const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null && n < stopAt; e = it.next()) n++;
+  return n;
+}
+
 function requirePositive(amount: Uint128, what: string): bool {
   if (amount.isZero()) {
     fail<string>("Invalid " + what + ": amount must be greater than zero");
@@ -159,6 +183,15 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
   const account = loadAccount(info.sender);
   const key = claimKey(info.sender, lienholder);
   const existing = CLAIMS.may_load(key);
+  if (existing == null) {
+    // A slash visits every claim of the owner: their number is bounded so a slash costs bounded gas.
+    const max = CONFIG.load().maxLienholders;
+    const held = countClaims(info.sender, max);
+    if (held >= max) {
+      return fail<Response>("Too many lienholders: " + info.sender + " already has " + held.toString() + " claims (the maximum is " +
+        max.toString() + "); release one before granting to a new lienholder");
+    }
+  }
   const previous = existing != null ? existing.amount : Uint128.zero();
   const total = previous.checkedAdd(amount);
   if (total == null) return null;
@@ -237,7 +270,8 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
   response.addMessage(recipient != null ? BankMsg.send(recipient, slashed) : BankMsg.burn(slashed));
 
   // No claim may exceed the reduced collateral: cap the others and tell their lienholders. The notification is
-  // best effort (reply on error) so that a failing lienholder can never block a slash.
+  // best effort so that a failing lienholder can never block a slash: reply on error, and a gas limit, because in
+  // wasmd an out-of-gas inside a sub-message without one aborts the whole transaction instead of reaching reply.
   const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
   const capped = new Array<string>();
   for (let e = it.next(); e != null; e = it.next()) {
@@ -247,7 +281,8 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
     const lienholder = capped[i];
     saveClaim(owner, lienholder, new Claim(bonded));
     const note = new ClaimCappedMsg(owner, bonded);
-    response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note.toJson(), []), ReplyOn.Error));
+    response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note.toJson(), []), ReplyOn.Error, null,
+      config.lienholderGasLimit));
     response.addAttribute("capped", lienholder);
   }
   saveAccount(owner, account);
@@ -272,9 +307,8 @@ export function query(env: Env, msg: JsonValue): string | null {
   const name = variant.name;
   if (name == "config") {
     if (!f.finish()) return null;
-    const config = CONFIG.load();
     const w = new JsonWriter();
-    w.beginObject().key("denom").string(config.denom).key("slash_recipient").nullableString(config.slashRecipient).endObject();
+    encodeConfig(CONFIG.load(), w);
     return w.toString();
   }
   if (name == "totals") {

@@ -6,16 +6,25 @@
 import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
 
 export class Config {
-  constructor(public denom: string, public slashRecipient: string | null) {}
+  constructor(
+    public denom: string,
+    public slashRecipient: string | null,
+    /** claims (lienholders) one owner may have at once: bounds the gas of a slash, which visits them all */
+    public maxLienholders: u32,
+    /** gas each lienholder notification of a slash may use; past it the notification fails and is recorded */
+    public lienholderGasLimit: u64,
+  ) {}
 }
 
-function encodeConfig(c: Config, w: JsonWriter): void {
-  w.beginObject().key("denom").string(c.denom).key("slash_recipient").nullableString(c.slashRecipient).endObject();
+export function encodeConfig(c: Config, w: JsonWriter): void {
+  w.beginObject().key("denom").string(c.denom).key("slash_recipient").nullableString(c.slashRecipient);
+  w.key("max_lienholders").u64(c.maxLienholders).key("lienholder_gas_limit").u64(c.lienholderGasLimit).endObject();
 }
 
 function decodeConfig(j: JsonValue): Config {
   const recipient = j.get("slash_recipient")!;
-  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text);
+  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text, <u32>U64.parseInt(j.get("max_lienholders")!.text),
+    U64.parseInt(j.get("lienholder_gas_limit")!.text));
 }
 
 export const CONFIG = new Item<Config>("config", encodeConfig, decodeConfig);

@@ -2,14 +2,22 @@
 // into meta-staking delegations of the converted amount. It stores, per validator, both the provider-denominated
 // amount and the local amount it delegated, so an unstake converts back consistently whatever the rate is then.
 // Invariant: for every validator, records[validator].local = meta-staking's delegation of this contract there.
+//
+// Channel: the provider opens it (this side answers open_try only); only governance closes it (close_channel), and
+// a close from either side undelegates everything through meta-staking's batches, as sub-messages whose failure is
+// recorded, so the close itself cannot fail.
 import {
   ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Item,
-  JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Response, Uint128, Variant, WasmMsg, ackSuccess, fail,
-  fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage, isActiveValidator, queryAllValidators, querySmart, utf8, validateAddress,
+  JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Reply, ReplyOn, Response, SubMsg, Uint128, Variant, WasmMsg, ackSuccess,
+  addSeconds, checkDuration, fail, fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage, isActiveValidator, queryAllValidators,
+  querySmart, utf8, validateAddress,
 } from "../../sdk";
-import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
+import {
+  CHANNEL, Counterparty, HandshakeRole, beginOwnClose, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect,
+  requireOurChannel,
+} from "../../shared/channel";
 import { MetaStakingMsg } from "../../shared/meta-staking";
-import { PacketKind, ProviderPacket, ValidatorSetPacket, emptyResult, validatorListResult } from "../../shared/packets";
+import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
 
 class Config {
   constructor(
@@ -55,8 +63,18 @@ const RECORDS = new Map<StakeRecord>(
   (j: JsonValue): StakeRecord => new StakeRecord(Uint128.parse(j.get("provider")!.text)!, Uint128.parse(j.get("local")!.text)!),
 );
 
-const EXECUTE_VARIANTS = "set_provider, update_conversion, update_admin, send_validator_set";
-const QUERY_VARIANTS = "config, channel, record, records";
+/** The last validator_set sent (validators and unbonding rules; its version is ignored when comparing). */
+const LAST_SENT = new Item<ValidatorSetUpdate>(
+  "last_sent_validator_set",
+  (u: ValidatorSetUpdate, w: JsonWriter): void => { w.beginObject(); u.writeFields(w); w.endObject(); },
+  (j: JsonValue): ValidatorSetUpdate => ValidatorSetUpdate.readFields(new Fields(j, "stored"))!,
+);
+
+/** Reply id of an undelegation sent while closing; only failures come back. */
+export const REPLY_CLOSE_UNDELEGATE_FAILED: u64 = 1;
+
+const EXECUTE_VARIANTS = "set_provider, update_conversion, update_admin, send_validator_set, close_channel";
+const QUERY_VARIANTS = "config, channel, record, records, last_validator_set";
 
 function readConversion(f: Fields): Decimal[] | null {
   const rate = f.decimal("rate");
@@ -78,7 +96,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   if (!nonpayable(info)) return null;
   const adminAddress = admin != null ? admin : info.sender;
   if (validateAddress(adminAddress, "admin") == null || validateAddress(metaStaking, "meta_staking") == null) return null;
-  if (timeout == 0) return fail<Response>("Invalid packet_timeout_seconds: must be greater than zero");
+  if (!checkDuration(timeout, "packet_timeout_seconds")) return null;
   CONFIG.save(new Config(adminAddress, metaStaking, null, conversion[0], conversion[1], timeout));
   return new Response().addAttribute("action", "instantiate");
 }
@@ -126,46 +144,70 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
     return new Response().addAttribute("action", "update_admin").addAttribute("admin", admin);
   }
   if (name == "send_validator_set") {
-    // Anyone may ask: it only publishes chain state to the provider.
+    // Anyone may ask, but only when there is news: the set or the unbonding rules changed since the last update, or
+    // the last update failed to arrive. So a stranger cannot flood the channel.
     if (!f.finish() || !nonpayable(info)) return null;
     const channel = CHANNEL.may_load();
     if (channel == null) return fail<Response>("No channel to the provider is open");
-    const packet = validatorSetPacket(env, channel.channelId);
+    const update = currentValidatorSet(env);
+    if (update == null) return null;
+    const last = LAST_SENT.may_load();
+    if (last != null && sameSet(last, update)) {
+      return fail<Response>("Validator set unchanged since the update at height " + last.version.toString() + ": nothing to send");
+    }
+    const packet = validatorSetPacket(env, channel.channelId, update);
     if (packet == null) return null;
-    return new Response().addMessage(packet).addAttribute("action", "send_validator_set");
+    return new Response().addMessage(packet).addAttribute("action", "send_validator_set").addAttribute("version", update.version.toString());
+  }
+  if (name == "close_channel") {
+    if (!f.finish()) return null;
+    if (requireAdmin(info) == null) return null;
+    const channel = CHANNEL.may_load();
+    if (channel == null) return fail<Response>("No channel to close");
+    // ibc-go calls our close_init back within this transaction; beginOwnClose lets exactly this close through.
+    beginOwnClose(channel.channelId);
+    const response = new Response().addAttribute("action", "close_channel").addAttribute("channel_id", channel.channelId);
+    closeLiveChannel(response);
+    return response.addMessage(IbcMsg.closeChannel(channel.channelId));
   }
   return fail<Response>("Unknown execute message '" + name + "'; expected one of: " + EXECUTE_VARIANTS);
 }
 
-function validatorSetPacket(env: Env, channelId: string): CosmosMsg | null {
+function sameSet(a: ValidatorSetUpdate, b: ValidatorSetUpdate): bool {
+  if (a.unbondingPeriodSeconds != b.unbondingPeriodSeconds || a.unbondingEpochSeconds != b.unbondingEpochSeconds) return false;
+  if (a.validators.length != b.validators.length) return false;
+  for (let i = 0; i < a.validators.length; i++) if (a.validators[i] != b.validators[i]) return false;
+  return true;
+}
+
+/** The bonded set now, with meta-staking's unbonding rules, versioned by our block height. */
+function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   const validators = queryAllValidators();
   if (validators == null) return null;
-  const timeout = IbcTimeout.atTimestamp(env.block.timeNanos + CONFIG.load().packetTimeoutSeconds * 1_000_000_000);
-  return IbcMsg.sendPacket(channelId, new ValidatorSetPacket(validators).toBytes(), timeout);
+  const meta = querySmart(CONFIG.load().metaStaking, "{\"config\":{}}");
+  if (meta == null) return null;
+  const f = new Fields(meta, "meta-staking config");
+  const unbonding = f.u64("unbonding_period_seconds");
+  const epoch = f.u64("unbonding_epoch_seconds");
+  if (!f.finishLenient()) return null;
+  return new ValidatorSetUpdate(env.block.height, validators, unbonding, epoch);
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// IBC
-
-export function ibcChannelOpen(env: Env, msg: IbcChannelMsg): ChannelOpenResult | null {
-  const version = checkChannelOpen(msg, CONFIG.load().provider);
-  return version != null ? new ChannelOpenResult(version) : null;
+function validatorSetPacket(env: Env, channelId: string, update: ValidatorSetUpdate): CosmosMsg | null {
+  const at = addSeconds(env.block.timeNanos, CONFIG.load().packetTimeoutSeconds);
+  if (at == 0) return null;
+  LAST_SENT.save(update);
+  return IbcMsg.sendPacket(channelId, update.toPacket(), IbcTimeout.atTimestamp(at));
 }
 
-export function ibcChannelConnect(env: Env, msg: IbcChannelMsg): Response | null {
-  const channel = recordChannelConnect(msg);
-  if (channel == null) return null;
-  // Tell the provider which validators it may stake to, right away.
-  const packet = validatorSetPacket(env, channel.channelId);
-  if (packet == null) return null;
-  return new Response().addMessage(packet).addAttribute("action", "channel_connect").addAttribute("channel_id", channel.channelId);
-}
-
-/** The channel is gone: undelegate everything it brought in (the provider starts unbonding it all too). */
-export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
-  const response = new Response().addAttribute("action", "channel_close").addAttribute("channel_id", msg.channel.endpoint.channelId);
-  if (!isOurChannel(msg.channel)) return response;
+/**
+ * The channel is gone (our governance closed it, or the provider's did): forget it and undelegate everything it
+ * brought in. Bounded by the number of validators with stake. Each undelegation is a sub-message whose failure is
+ * only recorded, so nothing here can make the close fail.
+ */
+function closeLiveChannel(response: Response): void {
   CHANNEL.remove();
+  LAST_SENT.remove();
   const config = CONFIG.load();
   const validators = new Array<string>();
   const locals = new Array<Uint128>();
@@ -176,10 +218,52 @@ export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
   }
   for (let i = 0; i < validators.length; i++) {
     RECORDS.remove([utf8(validators[i])]);
-    if (!locals[i].isZero()) {
-      response.addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(validators[i], locals[i]).toJson(), []));
-    }
+    if (locals[i].isZero()) continue;
+    const undelegate = WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(validators[i], locals[i]).toJson(), []);
+    response.addSubMessage(new SubMsg(REPLY_CLOSE_UNDELEGATE_FAILED, undelegate, ReplyOn.Error));
   }
+  response.addAttribute("undelegated_validators", validators.length.toString());
+}
+
+/** Only failures come back (reply on error): record them for operators; never fail. */
+export function reply(env: Env, reply: Reply): Response | null {
+  const error = reply.error;
+  return new Response()
+    .addAttribute("action", reply.id == REPLY_CLOSE_UNDELEGATE_FAILED ? "close_undelegate_failed" : "unknown_reply")
+    .addAttribute("error", error != null ? error : "");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// IBC
+
+export function ibcChannelOpen(env: Env, msg: IbcChannelMsg): ChannelOpenResult | null {
+  const version = checkChannelOpen(msg, CONFIG.load().provider, HandshakeRole.Responder);
+  return version != null ? new ChannelOpenResult(version) : null;
+}
+
+export function ibcChannelConnect(env: Env, msg: IbcChannelMsg): Response | null {
+  const channel = recordChannelConnect(msg);
+  if (channel == null) return null;
+  // Tell the provider which validators it may stake to, right away.
+  const update = currentValidatorSet(env);
+  if (update == null) return null;
+  const packet = validatorSetPacket(env, channel.channelId, update);
+  if (packet == null) return null;
+  return new Response().addMessage(packet).addAttribute("action", "channel_connect").addAttribute("channel_id", channel.channelId);
+}
+
+/**
+ * close_init: only our own governance close of the live channel (bookkeeping already done in close_channel) or a
+ * channel that is not the live one; anyone else's close of the live channel is refused. close_confirm: the
+ * provider's governance closed it; this must not fail.
+ */
+export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
+  const response = new Response().addAttribute("action", "channel_close").addAttribute("channel_id", msg.channel.endpoint.channelId);
+  if (msg.step == "close_init") {
+    if (!checkCloseInit(msg)) return null;
+    return response;
+  }
+  if (isOurChannel(msg.channel)) closeLiveChannel(response);
   return response;
 }
 
@@ -188,9 +272,10 @@ export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | n
   const packet = ProviderPacket.decode(msg.packet.data);
   if (packet == null) return null;
   if (packet.kind == PacketKind.ListValidators) {
-    const validators = queryAllValidators();
-    if (validators == null) return null;
-    return new ReceiveResult(new Response().addAttribute("action", "list_validators"), ackSuccess(validatorListResult(validators)));
+    const update = currentValidatorSet(env);
+    if (update == null) return null;
+    return new ReceiveResult(new Response().addAttribute("action", "list_validators").addAttribute("version", update.version.toString()),
+      ackSuccess(update.toResult()));
   }
   if (packet.amount.isZero()) return fail<ReceiveResult>("Invalid amount: must be greater than zero");
   const response = packet.kind == PacketKind.Stake ? receiveStake(env, packet) : receiveUnstake(packet);
@@ -264,13 +349,23 @@ function receiveUnstake(packet: ProviderPacket): Response | null {
   return response;
 }
 
-/** Acks of our validator_set packets: nothing to roll back. Never fails. */
+/** Acks of our validator_set packets: a failed one may be sent again. Never fails. */
 export function ibcPacketAck(env: Env, msg: IbcPacketAckMsg): Response | null {
-  return new Response().addAttribute("action", "validator_set_ack");
+  const ack = Ack.parse(msg.acknowledgement);
+  if (!ack.ok) forgetLastSent(msg.originalPacket.data);
+  return new Response().addAttribute("action", "validator_set_ack").addAttribute("outcome", ack.ok ? "success" : "failure");
 }
 
 export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
+  forgetLastSent(msg.packet.data);
   return new Response().addAttribute("action", "validator_set_timeout");
+}
+
+/** If the update that failed is the last one sent, the provider may not have it: allow sending it again. */
+function forgetLastSent(data: Uint8Array): void {
+  const failed = ValidatorSetUpdate.decodePacket(data);
+  const last = LAST_SENT.may_load();
+  if (failed != null && last != null && failed.version == last.version) LAST_SENT.remove();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,6 +395,15 @@ export function query(env: Env, msg: JsonValue): string | null {
     if (!f.finish()) return null;
     const r = RECORDS.may_load([utf8(validator)]);
     writeRecord(w, validator, r != null ? r : new StakeRecord(Uint128.zero(), Uint128.zero()));
+    return w.toString();
+  }
+  if (name == "last_validator_set") {
+    if (!f.finish()) return null;
+    const last = LAST_SENT.may_load();
+    if (last == null) return "null";
+    w.beginObject();
+    last.writeFields(w);
+    w.endObject();
     return w.toString();
   }
   if (name == "records") {

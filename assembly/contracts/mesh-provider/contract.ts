@@ -6,24 +6,36 @@
 // failed one releases its ILP claim; a failed Unstake restores the stake. While a packet is in flight the amount it
 // may change is reserved (pending_stake / pending_unstake), so concurrent operations cannot double-spend.
 // Invariant: for every owner, ILP claim = Σ_validators (staked + pending_stake + pending_unstake) + Σ unbonding.
+//
+// Channel: this side opens it (open_init only); only governance closes it (close_channel; a stranger's close_init
+// is refused). When it closes — by our governance or, via close_confirm, the consumer's — everything that went
+// through it unbonds from that moment on our clock, whatever was in flight: a stake in flight may have been
+// delegated and is undelegated by the consumer's close, an unstake in flight is undelegated there too. No ack can
+// come later (ibc-go refuses acks on a closed channel) and a late timeout changes nothing. The close is O(1)
+// (see "generations" in state.ts), and a new channel may open at once: old stake keeps unbonding on its own.
 import {
   ChannelOpenResult, Env, Reply, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
-  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, parseJson, Response, Uint128, Variant, WasmMsg, ackSuccess, fail, fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage,
-  u64FromKey, utf8, validateAddress,
+  MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, Response, Uint128, Variant, WasmMsg, ackSuccess, addSeconds, checkDuration, fail,
+  fromUtf8, nonpayable, onlyAdmin, pageLimit, PageRequest, writePage, u64FromKey, u64Key, utf8, validateAddress,
 } from "../../sdk";
-import { CHANNEL, Counterparty, checkChannelOpen, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
-import { LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { Ack, PacketKind, ProviderPacket, ValidatorSetPacket, emptyResult, readValidatorList } from "../../shared/packets";
 import {
-  CONFIG, Config, STAKES, STATE, Stake, State, TOTALS, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS, ValidatorSet,
-  encodeConfig, stakeKey, txKey, unbondingKey,
+  CHANNEL, Counterparty, HandshakeRole, beginOwnClose, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect,
+  requireOurChannel,
+} from "../../shared/channel";
+import { LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
+import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
+import {
+  CLOSED, CONFIG, Closed, Config, STAKES, STATE, Stake, State, TOTALS, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
+  ValidatorSet, encodeConfig, encodeValidatorSet, generationKey, stakeKey, txKey, unbondingKey,
 } from "./state";
 
-const NANOS: u64 = 1_000_000_000;
 /** Reply id of the claim release sent when a Stake is rolled back. */
 export const REPLY_RELEASE_ON_ROLLBACK: u64 = 1;
-const EXECUTE_VARIANTS = "receive_claim, claim_capped, unstake, withdraw_unbonded, refresh_validators, set_consumer, update_admin";
+const EXECUTE_VARIANTS = "receive_claim, claim_capped, unstake, withdraw_unbonded, refresh_validators, set_consumer, update_admin, close_channel";
 const QUERY_VARIANTS = "config, channel, validators, stake, stakes, unbonding, validator_total, tx";
+/** Unbonding entries (and closed-channel stakes) one withdraw_unbonded looks at, at most. */
+const WITHDRAW_SCAN_DEFAULT: u32 = 30;
+const WITHDRAW_SCAN_MAX: u32 = 100;
 
 export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
   const f = Fields.of(msg, "instantiate");
@@ -35,12 +47,13 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   if (!f.finish() || !nonpayable(info)) return null;
   const adminAddress = admin != null ? admin : info.sender;
   if (validateAddress(adminAddress, "admin") == null || validateAddress(ilp, "ilp") == null) return null;
-  if (timeout == 0) return fail<Response>("Invalid packet_timeout_seconds: must be greater than zero");
-  // Release is driven by our clock: it must outlast the consumer's unbonding plus a packet's flight time.
+  if (!checkDuration(timeout, "packet_timeout_seconds") || !checkDuration(unbonding, "unbonding_period_seconds")) return null;
+  // Release is driven by our clock: it must outlast the consumer's unbonding plus a packet's flight time. The
+  // consumer's side of that is checked against what the consumer announces (see coversConsumer).
   if (unbonding <= timeout) return fail<Response>("Invalid unbonding_period_seconds: must exceed packet_timeout_seconds");
   CONFIG.save(new Config(adminAddress, ilp, null, unbonding, timeout));
-  STATE.save(new State(1, 0, Uint128.zero()));
-  VALIDATORS.save(new ValidatorSet([], 0));
+  STATE.save(new State(1, 0, false));
+  VALIDATORS.save(ValidatorSet.empty());
   return new Response().addAttribute("action", "instantiate");
 }
 
@@ -69,16 +82,14 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
     return unstake(env, info, validator, amount);
   }
   if (name == "withdraw_unbonded") {
+    const hasLimit = f.has("limit");
+    const limit = pageLimit(f.optU64("limit", 0), hasLimit, WITHDRAW_SCAN_DEFAULT, WITHDRAW_SCAN_MAX);
     if (!f.finish()) return null;
-    return withdrawUnbonded(env, info);
+    return withdrawUnbonded(env, info, limit);
   }
   if (name == "refresh_validators") {
     if (!f.finish() || !nonpayable(info)) return null;
-    const channel = CHANNEL.may_load();
-    if (channel == null) return fail<Response>("No channel to the consumer is open");
-    return new Response()
-      .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.listValidators().toBytes(), timeoutFrom(env)))
-      .addAttribute("action", "refresh_validators");
+    return refreshValidators(env);
   }
   if (name == "set_consumer") {
     const connectionId = f.str("connection_id");
@@ -101,6 +112,20 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
     CONFIG.save(config);
     return new Response().addAttribute("action", "update_admin").addAttribute("admin", admin);
   }
+  if (name == "close_channel") {
+    if (!f.finish()) return null;
+    if (requireAdmin(info) == null) return null;
+    const channel = CHANNEL.may_load();
+    if (channel == null) return fail<Response>("No channel to close");
+    // ibc-go calls our close_init back within this transaction; beginOwnClose lets exactly this close through.
+    beginOwnClose(channel.channelId);
+    closeLiveChannel(env);
+    return new Response()
+      .addMessage(IbcMsg.closeChannel(channel.channelId))
+      .addAttribute("action", "close_channel")
+      .addAttribute("channel_id", channel.channelId)
+      .addAttribute("generation", STATE.load().generation.toString());
+  }
   return fail<Response>("Unknown execute message '" + name + "'; expected one of: " + EXECUTE_VARIANTS);
 }
 
@@ -109,26 +134,23 @@ function requireAdmin(info: MessageInfo): Config | null {
   return nonpayable(info) && onlyAdmin(info, config.admin) ? config : null;
 }
 
-function timeoutFrom(env: Env): IbcTimeout {
-  return IbcTimeout.atTimestamp(env.block.timeNanos + CONFIG.load().packetTimeoutSeconds * NANOS);
+function timeoutFrom(env: Env): IbcTimeout | null {
+  const at = addSeconds(env.block.timeNanos, CONFIG.load().packetTimeoutSeconds);
+  return at == 0 ? null : IbcTimeout.atTimestamp(at);
 }
 
-function loadStake(owner: string, validator: string): Stake {
-  const s = STAKES.may_load(stakeKey(owner, validator));
-  return s != null ? s : Stake.zero();
+// ---------------------------------------------------------------------------------------------------------------
+// Stake records and channel generations
+
+/** When generation `g`'s channel closed (ns), or 0 if it has not. */
+function closedAt(generation: u64): u64 {
+  const c = CLOSED.may_load(generationKey(generation));
+  return c != null ? c.atNanos : 0;
 }
 
-function saveStake(owner: string, validator: string, s: Stake): void {
-  if (s.isZero()) STAKES.remove(stakeKey(owner, validator)); else STAKES.save(stakeKey(owner, validator), s);
-}
-
-function loadTotal(validator: string): Stake {
-  const s = TOTALS.may_load([utf8(validator)]);
-  return s != null ? s : Stake.zero();
-}
-
-function saveTotal(validator: string, s: Stake): void {
-  if (s.isZero()) TOTALS.remove([utf8(validator)]); else TOTALS.save([utf8(validator)], s);
+/** The stake as it counts now: a record of a closed channel holds nothing live (it is unbonding). */
+function liveView(s: Stake): Stake {
+  return closedAt(s.generation) > 0 ? Stake.zero(s.generation) : s;
 }
 
 function nextId(): u64 {
@@ -139,10 +161,73 @@ function nextId(): u64 {
   return id;
 }
 
-function addOutstanding(delta: Uint128, add: bool): void {
+/**
+ * Turns a closed channel's stake record into an unbonding entry released `unbonding_period` after the close, and
+ * returns a fresh record. Returns null only on time overflow (error recorded).
+ */
+function settleClosed(owner: string, validator: string, s: Stake): Stake | null {
+  const closed = closedAt(s.generation);
+  if (closed == 0) return s;
+  const amount = s.sum();
+  if (!amount.isZero()) {
+    const releaseAt = addSeconds(closed, CONFIG.load().unbondingPeriodSeconds);
+    if (releaseAt == 0) return null;
+    UNBONDING.save(unbondingKey(owner, nextId()), new Unbonding(validator, amount, releaseAt));
+  }
+  STAKES.remove(stakeKey(owner, validator));
+  return Stake.zero(STATE.load().generation);
+}
+
+/** The owner's record for the live channel (closed-channel stake moved to unbonding first). */
+function touchStake(owner: string, validator: string): Stake | null {
+  const s = STAKES.may_load(stakeKey(owner, validator));
+  if (s == null) return Stake.zero(STATE.load().generation);
+  return settleClosed(owner, validator, s);
+}
+
+function saveStake(owner: string, validator: string, s: Stake): void {
+  if (s.isZero()) STAKES.remove(stakeKey(owner, validator)); else STAKES.save(stakeKey(owner, validator), s);
+}
+
+/** Σ over owners on `validator` for the live channel (totals of a closed channel no longer count). */
+function loadTotal(validator: string): Stake {
+  const s = TOTALS.may_load([utf8(validator)]);
+  const generation = STATE.load().generation;
+  return s != null && s.generation == generation && closedAt(generation) == 0 ? s : Stake.zero(generation);
+}
+
+function saveTotal(validator: string, s: Stake): void {
+  if (s.isZero()) TOTALS.remove([utf8(validator)]); else TOTALS.save([utf8(validator)], s);
+}
+
+/** Bookkeeping of a close: O(1) whatever the number of stakers (see state.ts). */
+function closeLiveChannel(env: Env): void {
+  CHANNEL.remove();
   const state = STATE.load();
-  state.outstanding = add ? state.outstanding.checkedAdd(delta)! : state.outstanding.saturatingSub(delta);
+  CLOSED.save(generationKey(state.generation), new Closed(env.block.timeNanos));
+  state.listing = false;
   STATE.save(state);
+  // Keep the version (updates stay ordered across channels); the set is the next channel's to announce.
+  const set = VALIDATORS.load();
+  set.validators = [];
+  VALIDATORS.save(set);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Staking
+
+/** Our unbonding period must cover the consumer's unbonding + its batching epoch + a packet's flight. */
+function coversConsumer(config: Config, set: ValidatorSet): bool {
+  const needed = set.consumerUnbondingSeconds + set.consumerEpochSeconds + config.packetTimeoutSeconds;
+  if (needed < set.consumerUnbondingSeconds || config.unbondingPeriodSeconds < needed) {
+    fail<string>(
+      "The provider's unbonding period (" + config.unbondingPeriodSeconds.toString() + " s) does not cover the consumer's unbonding period (" +
+      set.consumerUnbondingSeconds.toString() + " s) + undelegation epoch (" + set.consumerEpochSeconds.toString() + " s) + packet timeout (" +
+      config.packetTimeoutSeconds.toString() + " s): governance must raise it before stake is accepted",
+    );
+    return false;
+  }
+  return true;
 }
 
 function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaimMsg): Response | null {
@@ -151,10 +236,15 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaimMsg): Resp
   if (claim.amount.isZero()) return fail<Response>("Invalid claim: amount must be greater than zero");
   const channel = CHANNEL.may_load();
   if (channel == null) return fail<Response>("No channel to the consumer is open: cannot stake");
-  if (!VALIDATORS.load().has(claim.validator)) {
+  const set = VALIDATORS.load();
+  if (!set.has(claim.validator)) {
     return fail<Response>("Unknown or inactive validator '" + claim.validator + "' on the consumer chain");
   }
-  const stake = loadStake(claim.owner, claim.validator);
+  if (!coversConsumer(config, set)) return null;
+  const timeout = timeoutFrom(env);
+  if (timeout == null) return null;
+  const stake = touchStake(claim.owner, claim.validator);
+  if (stake == null) return null;
   const total = loadTotal(claim.validator);
   const ownerPending = stake.pendingStake.checkedAdd(claim.amount);
   const totalPending = total.pendingStake.checkedAdd(claim.amount);
@@ -163,11 +253,10 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaimMsg): Resp
   total.pendingStake = totalPending;
   saveStake(claim.owner, claim.validator, stake);
   saveTotal(claim.validator, total);
-  addOutstanding(claim.amount, true);
   const id = nextId();
-  TXS.save(txKey(id), new Tx(TxKind.Stake, claim.owner, claim.validator, claim.amount));
+  TXS.save(txKey(id), new Tx(TxKind.Stake, claim.owner, claim.validator, claim.amount, stake.generation));
   return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.stake(id, claim.validator, claim.amount).toBytes(), timeoutFrom(env)))
+    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.stake(id, claim.validator, claim.amount).toBytes(), timeout))
     .addAttribute("action", "stake")
     .addAttribute("owner", claim.owner)
     .addAttribute("validator", claim.validator)
@@ -180,7 +269,10 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
   if (amount.isZero()) return fail<Response>("Invalid unstake: amount must be greater than zero");
   const channel = CHANNEL.may_load();
   if (channel == null) return fail<Response>("No channel to the consumer is open: stake is released through withdraw_unbonded after the unbonding period");
-  const stake = loadStake(info.sender, validator);
+  const timeout = timeoutFrom(env);
+  if (timeout == null) return null;
+  const stake = touchStake(info.sender, validator);
+  if (stake == null) return null;
   if (amount.gt(stake.staked)) {
     return fail<Response>("Cannot unstake " + amount.toString() + " from " + validator + ": only " + stake.staked.toString() + " is staked (and acknowledged) there");
   }
@@ -192,9 +284,9 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
   saveStake(info.sender, validator, stake);
   saveTotal(validator, total);
   const id = nextId();
-  TXS.save(txKey(id), new Tx(TxKind.Unstake, info.sender, validator, amount));
+  TXS.save(txKey(id), new Tx(TxKind.Unstake, info.sender, validator, amount, stake.generation));
   return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.unstake(id, validator, amount).toBytes(), timeoutFrom(env)))
+    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.unstake(id, validator, amount).toBytes(), timeout))
     .addAttribute("action", "unstake")
     .addAttribute("owner", info.sender)
     .addAttribute("validator", validator)
@@ -202,18 +294,39 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
     .addAttribute("tx_id", id.toString());
 }
 
-function withdrawUnbonded(env: Env, info: MessageInfo): Response | null {
+/**
+ * Releases matured unbonding in the ILP. Bounded: looks at up to `limit` closed-channel stake records and `limit`
+ * unbonding entries of the caller; call again for the rest (the attribute `more` says so).
+ */
+function withdrawUnbonded(env: Env, info: MessageInfo, limit: i32): Response | null {
   if (!nonpayable(info)) return null;
   const config = CONFIG.load();
-  const state = STATE.load();
   const now = env.block.timeNanos;
   const owner = info.sender;
+
+  // Closed-channel stake becomes unbonding entries first, so it is released by the scan below.
+  const closedValidators = new Array<string>();
+  const closedStakes = new Array<Stake>();
+  const sit = STAKES.range([utf8(owner)], null, false, null, Order.Ascending);
+  let more = false;
+  for (let e = sit.next(); e != null; e = sit.next()) {
+    if (closedAt(e.value.generation) == 0) continue;
+    if (closedValidators.length == limit) { more = true; break; }
+    closedValidators.push(fromUtf8(e.key));
+    closedStakes.push(e.value);
+  }
+  for (let i = 0; i < closedValidators.length; i++) {
+    if (settleClosed(owner, closedValidators[i], closedStakes[i]) == null) return null;
+  }
+
   let released = Uint128.zero();
   let nextRelease: u64 = 0;
-
   const matured = new Array<u64>();
   const it = UNBONDING.range([utf8(owner)], null, false, null, Order.Ascending);
+  let scanned = 0;
   for (let e = it.next(); e != null; e = it.next()) {
+    if (scanned == limit) { more = true; break; }
+    scanned++;
     if (e.value.releaseAtNanos <= now) {
       matured.push(u64FromKey(e.key));
       released = released.checkedAdd(e.value.amount)!;
@@ -223,52 +336,47 @@ function withdrawUnbonded(env: Env, info: MessageInfo): Response | null {
   }
   for (let i = 0; i < matured.length; i++) UNBONDING.remove(unbondingKey(owner, matured[i]));
 
-  // After a channel close, all acknowledged stake unbonds from the close time (the consumer undelegated it all).
-  if (state.closedAtNanos > 0) {
-    const closedRelease = state.closedAtNanos + config.unbondingPeriodSeconds * NANOS;
-    if (closedRelease <= now) {
-      const validators = new Array<string>();
-      const stakes = new Array<Stake>();
-      const sit = STAKES.range([utf8(owner)], null, false, null, Order.Ascending);
-      for (let e = sit.next(); e != null; e = sit.next()) {
-        validators.push(fromUtf8(e.key));
-        stakes.push(e.value);
-      }
-      for (let i = 0; i < validators.length; i++) {
-        const s = stakes[i];
-        if (s.staked.isZero()) continue;
-        released = released.checkedAdd(s.staked)!;
-        const total = loadTotal(validators[i]);
-        total.staked = total.staked.saturatingSub(s.staked);
-        saveTotal(validators[i], total);
-        addOutstanding(s.staked, false);
-        s.staked = Uint128.zero();
-        saveStake(owner, validators[i], s);
-      }
-    } else if (nextRelease == 0 || closedRelease < nextRelease) {
-      nextRelease = closedRelease;
-    }
-  }
-
   if (released.isZero()) {
+    // Moving closed-channel stake into entries is housekeeping only (queries and this scan read both forms alike),
+    // so failing here loses nothing.
     return fail<Response>(nextRelease == 0 ? "Nothing to withdraw" : "Nothing to withdraw yet: the next release is at " + nextRelease.toString() + " (ns)");
   }
   return new Response()
     .addMessage(WasmMsg.execute(config.ilp, LienAmountMsg.release(owner, released).toJson(), []))
     .addAttribute("action", "withdraw_unbonded")
     .addAttribute("owner", owner)
-    .addAttribute("amount", released.toString());
+    .addAttribute("amount", released.toString())
+    .addAttribute("more", more ? "true" : "false");
+}
+
+/** Anyone may ask the consumer for its set, but only one request is in flight at a time. */
+function refreshValidators(env: Env): Response | null {
+  const channel = CHANNEL.may_load();
+  if (channel == null) return fail<Response>("No channel to the consumer is open");
+  const state = STATE.load();
+  if (state.listing) return fail<Response>("A validator-set request is already in flight: wait for its acknowledgement or timeout");
+  const timeout = timeoutFrom(env);
+  if (timeout == null) return null;
+  state.listing = true;
+  STATE.save(state);
+  return new Response()
+    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.listValidators().toBytes(), timeout))
+    .addAttribute("action", "refresh_validators");
+}
+
+/** Stores a validator-set update unless we already have a newer one. Returns whether it was applied. */
+function applyValidatorSet(env: Env, update: ValidatorSetUpdate): bool {
+  const current = VALIDATORS.load();
+  if (update.version < current.version) return false;
+  VALIDATORS.save(new ValidatorSet(update.validators, update.version, env.block.height, update.unbondingPeriodSeconds, update.unbondingEpochSeconds));
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // IBC
 
 export function ibcChannelOpen(env: Env, msg: IbcChannelMsg): ChannelOpenResult | null {
-  const state = STATE.load();
-  if (state.closedAtNanos > 0 && !state.outstanding.isZero()) {
-    return fail<ChannelOpenResult>("The previous channel's stake is still unbonding: a new channel may open once it is all withdrawn");
-  }
-  const version = checkChannelOpen(msg, CONFIG.load().consumer);
+  const version = checkChannelOpen(msg, CONFIG.load().consumer, HandshakeRole.Initiator);
   return version != null ? new ChannelOpenResult(version) : null;
 }
 
@@ -276,31 +384,40 @@ export function ibcChannelConnect(env: Env, msg: IbcChannelMsg): Response | null
   const channel = recordChannelConnect(msg);
   if (channel == null) return null;
   const state = STATE.load();
-  state.closedAtNanos = 0;
+  state.generation += 1;
+  state.listing = false;
   STATE.save(state);
-  return new Response().addAttribute("action", "channel_connect").addAttribute("channel_id", channel.channelId);
+  return new Response().addAttribute("action", "channel_connect").addAttribute("channel_id", channel.channelId)
+    .addAttribute("generation", state.generation.toString());
 }
 
-/** A closed channel never blocks collateral: everything staked through it unbonds on our clock from now. */
+/**
+ * close_init: only our own governance close (bookkeeping done in close_channel) or a channel that is not the live
+ * one; a stranger's close of the live channel is refused. close_confirm: the consumer's governance closed it; this
+ * cannot fail.
+ */
 export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
   const response = new Response().addAttribute("action", "channel_close").addAttribute("channel_id", msg.channel.endpoint.channelId);
-  if (!isOurChannel(msg.channel)) return response;
-  CHANNEL.remove();
-  const state = STATE.load();
-  state.closedAtNanos = env.block.timeNanos;
-  STATE.save(state);
-  VALIDATORS.save(new ValidatorSet([], env.block.height));
+  if (msg.step == "close_init") {
+    if (!checkCloseInit(msg)) return null;
+    return response;
+  }
+  if (isOurChannel(msg.channel)) {
+    closeLiveChannel(env);
+    response.addAttribute("generation", STATE.load().generation.toString());
+  }
   return response;
 }
 
-/** The consumer's validator_set packet: the active set we accept stake for. */
+/** The consumer's validator_set packet: the active set we accept stake for (older versions are ignored). */
 export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | null {
   if (requireOurChannel(msg.packet.dest.channelId) == null) return null;
-  const packet = ValidatorSetPacket.decode(msg.packet.data);
-  if (packet == null) return null;
-  VALIDATORS.save(new ValidatorSet(packet.validators, env.block.height));
+  const update = ValidatorSetUpdate.decodePacket(msg.packet.data);
+  if (update == null) return null;
+  const applied = applyValidatorSet(env, update);
   return new ReceiveResult(
-    new Response().addAttribute("action", "validator_set").addAttribute("count", packet.validators.length.toString()),
+    new Response().addAttribute("action", applied ? "validator_set" : "stale_validator_set")
+      .addAttribute("version", update.version.toString()).addAttribute("count", update.validators.length.toString()),
     ackSuccess(emptyResult()),
   );
 }
@@ -321,12 +438,13 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
   const response = new Response().addAttribute("outcome", ok ? "success" : "failure");
   if (!ok) response.addAttribute("reason", reason);
   if (packet.kind == PacketKind.ListValidators) {
+    const state = STATE.load();
+    state.listing = false;
+    STATE.save(state);
     if (ok && result != null) {
-      const parsed = Fields.of(parseJson(result), "list_validators result");
-      if (parsed == null) return null;
-      const list = readValidatorList(parsed);
-      if (list == null || !parsed.finishLenient()) return null;
-      VALIDATORS.save(new ValidatorSet(list, env.block.height));
+      const update = ValidatorSetUpdate.decodeResult(result);
+      if (update == null) return null;
+      if (!applyValidatorSet(env, update)) response.addAttribute("stale_version", update.version.toString());
     }
     return response.addAttribute("action", "list_validators_settled");
   }
@@ -335,7 +453,10 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
   if (tx == null) return response.addAttribute("action", "unknown_tx").addAttribute("tx_id", packet.txId.toString());
   TXS.remove(key);
   response.addAttribute("tx_id", packet.txId.toString()).addAttribute("owner", tx.owner).addAttribute("validator", tx.validator);
-  const stake = loadStake(tx.owner, tx.validator);
+  // Its channel closed meanwhile: the close already counted it as unbonding from then on.
+  if (closedAt(tx.generation) > 0) return response.addAttribute("action", "settled_by_close");
+  const stake = STAKES.may_load(stakeKey(tx.owner, tx.validator));
+  if (stake == null) return response.addAttribute("action", "unknown_stake");
   const total = loadTotal(tx.validator);
   if (tx.kind == TxKind.Stake) {
     stake.pendingStake = stake.pendingStake.saturatingSub(tx.amount);
@@ -347,7 +468,6 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
     } else {
       // The consumer never delegated it: the claim goes back to the owner. As a sub-message that may fail on its
       // own (reply on error), so that the ILP can never make this ack fail and leave the packet stuck.
-      addOutstanding(tx.amount, false);
       const release = WasmMsg.execute(CONFIG.load().ilp, LienAmountMsg.release(tx.owner, tx.amount).toJson(), []);
       response.addSubMessage(new SubMsg(REPLY_RELEASE_ON_ROLLBACK, release, ReplyOn.Error));
       response.addAttribute("action", "stake_rolled_back");
@@ -356,9 +476,9 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
     stake.pendingUnstake = stake.pendingUnstake.saturatingSub(tx.amount);
     total.pendingUnstake = total.pendingUnstake.saturatingSub(tx.amount);
     if (ok) {
-      const releaseAt = env.block.timeNanos + CONFIG.load().unbondingPeriodSeconds * NANOS;
+      const releaseAt = addSeconds(env.block.timeNanos, CONFIG.load().unbondingPeriodSeconds);
+      if (releaseAt == 0) return null;
       UNBONDING.save(unbondingKey(tx.owner, packet.txId), new Unbonding(tx.validator, tx.amount, releaseAt));
-      addOutstanding(tx.amount, false);
       response.addAttribute("action", "unstake_committed").addAttribute("release_at", releaseAt.toString());
     } else {
       stake.staked = stake.staked.checkedAdd(tx.amount)!;
@@ -398,22 +518,21 @@ export function query(env: Env, msg: JsonValue): string | null {
     const channel = CHANNEL.may_load();
     const state = STATE.load();
     w.beginObject().key("channel_id").nullableString(channel != null ? channel.channelId : null);
-    w.key("closed_at").u64String(state.closedAtNanos).endObject();
+    w.key("generation").u64(state.generation).key("closed_at").u64String(closedAt(state.generation));
+    w.key("listing_validators").bool(state.listing).endObject();
     return w.toString();
   }
   if (name == "validators") {
     if (!f.finish()) return null;
-    const set = VALIDATORS.load();
-    w.beginObject().key("validators").beginArray();
-    for (let i = 0; i < set.validators.length; i++) w.string(set.validators[i]);
-    w.endArray().key("updated_height").u64(set.updatedHeight).endObject();
+    encodeValidatorSet(VALIDATORS.load(), w);
     return w.toString();
   }
   if (name == "stake") {
     const owner = f.str("owner");
     const validator = f.str("validator");
     if (!f.finish()) return null;
-    writeStake(w, validator, loadStake(owner, validator));
+    const s = STAKES.may_load(stakeKey(owner, validator));
+    writeStake(w, validator, s != null ? s : Stake.zero(0));
     return w.toString();
   }
   if (name == "stakes") {
@@ -428,17 +547,12 @@ export function query(env: Env, msg: JsonValue): string | null {
   }
   if (name == "unbonding") {
     const owner = f.str("owner");
+    const startAfter = f.optU64("start_after", 0);
+    const hasStart = f.has("start_after");
+    const limit = pageLimit(f.optU64("limit", 0), f.has("limit"), WITHDRAW_SCAN_MAX, WITHDRAW_SCAN_MAX);
     if (!f.finish()) return null;
     if (validateAddress(owner, "owner") == null) return null;
-    const it = UNBONDING.range([utf8(owner)], null, false, null, Order.Ascending);
-    w.beginObject().key("unbonding").beginArray();
-    let n = 0;
-    for (let e = it.next(); e != null && n < 100; e = it.next()) {
-      w.beginObject().key("id").u64(u64FromKey(e.key)).key("validator").string(e.value.validator);
-      w.key("amount").string(e.value.amount.toString()).key("release_at").u64String(e.value.releaseAtNanos).endObject();
-      n++;
-    }
-    w.endArray().endObject();
+    writeUnbonding(w, owner, hasStart ? u64Key(startAfter) : null, limit);
     return w.toString();
   }
   if (name == "validator_total") {
@@ -453,13 +567,44 @@ export function query(env: Env, msg: JsonValue): string | null {
     const tx = TXS.may_load(txKey(id));
     if (tx == null) return "null";
     w.beginObject().key("id").u64(id).key("kind").string(tx.kind == TxKind.Stake ? "stake" : "unstake");
-    w.key("owner").string(tx.owner).key("validator").string(tx.validator).key("amount").string(tx.amount.toString()).endObject();
+    w.key("owner").string(tx.owner).key("validator").string(tx.validator).key("amount").string(tx.amount.toString());
+    w.key("generation").u64(tx.generation).endObject();
     return w.toString();
   }
   return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);
 }
 
-function writeStake(w: JsonWriter, validator: string, s: Stake): void {
+/** A stake as it counts now (a closed channel's record shows zero here and appears under `unbonding`). */
+function writeStake(w: JsonWriter, validator: string, stored: Stake): void {
+  const s = liveView(stored);
   w.beginObject().key("validator").string(validator).key("staked").string(s.staked.toString());
   w.key("pending_stake").string(s.pendingStake.toString()).key("pending_unstake").string(s.pendingUnstake.toString()).endObject();
+}
+
+/**
+ * `{"unbonding":[{id, validator, amount, release_at}…], "from_closed_channels":[{validator, amount, release_at}…]}`:
+ * a page of the owner's unbonding entries, and the stake of closed channels not yet moved into entries (all of it
+ * is unbonding since its close).
+ */
+function writeUnbonding(w: JsonWriter, owner: string, startAfter: Uint8Array | null, limit: i32): void {
+  const unbonding = CONFIG.load().unbondingPeriodSeconds;
+  w.beginObject().key("unbonding").beginArray();
+  const it = UNBONDING.range([utf8(owner)], startAfter, true, null, Order.Ascending);
+  let n = 0;
+  for (let e = it.next(); e != null && n < limit; e = it.next()) {
+    w.beginObject().key("id").u64(u64FromKey(e.key)).key("validator").string(e.value.validator);
+    w.key("amount").string(e.value.amount.toString()).key("release_at").u64String(e.value.releaseAtNanos).endObject();
+    n++;
+  }
+  w.endArray().key("from_closed_channels").beginArray();
+  const sit = STAKES.range([utf8(owner)], null, false, null, Order.Ascending);
+  n = 0;
+  for (let e = sit.next(); e != null && n < limit; e = sit.next()) {
+    const closed = closedAt(e.value.generation);
+    if (closed == 0) continue;
+    w.beginObject().key("validator").string(fromUtf8(e.key)).key("amount").string(e.value.sum().toString());
+    w.key("release_at").u64String(addSeconds(closed, unbonding)).endObject();
+    n++;
+  }
+  w.endArray().endObject();
 }

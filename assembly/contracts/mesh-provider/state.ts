@@ -1,11 +1,17 @@
 // mesh-provider storage (cw-storage-plus layout).
 //   "config"                              Item<Config>
 //   "validators"                          Item<ValidatorSet>  the consumer chain's active set, as it last told us
-//   "state"                               Item<State>         tx id counter, channel-closed time, global totals
-//   stakes:    (owner, validator)          Map<Stake>
-//   totals:    validator                   Map<Stake>          Σ over owners (per-validator pool, room for slashing)
+//   "state"                               Item<State>         tx id counter, channel generation, list in flight
+//   closed:    generation (u64 BE)         Map<Closed>         when each closed channel closed
+//   stakes:    (owner, validator)          Map<Stake>          stamped with the channel generation it went through
+//   totals:    validator                   Map<Stake>          Σ over owners of the live generation
 //   txs:       tx_id (u64 BE)              Map<Tx>             operations in flight, until their ack or timeout
 //   unbonding: (owner, id u64 BE)          Map<Unbonding>      unstaked amounts waiting for the unbonding period
+//
+// Generations make a channel close O(1): each channel that connects gets the next generation number; a close only
+// records its time. A stake record of a closed generation is, by that fact, unbonding since the close (staked,
+// pending stake and pending unstake alike); it is turned into an unbonding entry the next time it is touched, and
+// queries already show it that way.
 import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, u64Key, utf8 } from "../../sdk";
 import { Counterparty } from "../../shared/channel";
 
@@ -34,47 +40,71 @@ export const CONFIG = new Item<Config>("config", encodeConfig, (j: JsonValue): C
     U64.parseInt(j.get("unbonding_period_seconds")!.text), U64.parseInt(j.get("packet_timeout_seconds")!.text));
 });
 
+/** The consumer's last validator-set update (see ValidatorSetUpdate in shared/packets.ts). */
 export class ValidatorSet {
-  constructor(public validators: string[], public updatedHeight: u64) {}
+  constructor(
+    public validators: string[],
+    /** the consumer's version (block height) of this set; older updates are ignored */
+    public version: u64,
+    /** our height when we stored it */
+    public updatedHeight: u64,
+    public consumerUnbondingSeconds: u64,
+    public consumerEpochSeconds: u64,
+  ) {}
   has(validator: string): bool { return this.validators.includes(validator); }
+  static empty(): ValidatorSet { return new ValidatorSet([], 0, 0, 0, 0); }
+}
+
+export function encodeValidatorSet(v: ValidatorSet, w: JsonWriter): void {
+  w.beginObject().key("validators").beginArray();
+  for (let i = 0; i < v.validators.length; i++) w.string(v.validators[i]);
+  w.endArray().key("version").u64(v.version).key("updated_height").u64(v.updatedHeight);
+  w.key("consumer_unbonding_period_seconds").u64(v.consumerUnbondingSeconds);
+  w.key("consumer_unbonding_epoch_seconds").u64(v.consumerEpochSeconds).endObject();
 }
 
 export const VALIDATORS = new Item<ValidatorSet>(
   "validators",
-  (v: ValidatorSet, w: JsonWriter): void => {
-    w.beginObject().key("validators").beginArray();
-    for (let i = 0; i < v.validators.length; i++) w.string(v.validators[i]);
-    w.endArray().key("updated_height").u64(v.updatedHeight).endObject();
-  },
+  encodeValidatorSet,
   (j: JsonValue): ValidatorSet => {
     const items = j.get("validators")!.items;
     const list = new Array<string>();
     for (let i = 0; i < items.length; i++) list.push(items[i].text);
-    return new ValidatorSet(list, U64.parseInt(j.get("updated_height")!.text));
+    return new ValidatorSet(list, U64.parseInt(j.get("version")!.text), U64.parseInt(j.get("updated_height")!.text),
+      U64.parseInt(j.get("consumer_unbonding_period_seconds")!.text), U64.parseInt(j.get("consumer_unbonding_epoch_seconds")!.text));
   },
 );
 
 export class State {
   constructor(
     public nextId: u64,
-    /** Block time (ns) when the channel closed; 0 while it has not. All stake then unbonds from that time. */
-    public closedAtNanos: u64,
-    /** Σ staked + pending over everything: a new channel may open after a close only once this is zero. */
-    public outstanding: Uint128,
+    /** the generation of the current (or, while none is open, the last) channel; 0 before the first */
+    public generation: u64,
+    /** a list_validators packet is in flight (at most one, so anyone may ask without flooding the channel) */
+    public listing: bool,
   ) {}
 }
 
 export const STATE = new Item<State>(
   "state",
   (s: State, w: JsonWriter): void => {
-    w.beginObject().key("next_id").u64(s.nextId).key("closed_at").u64String(s.closedAtNanos);
-    w.key("outstanding").string(s.outstanding.toString()).endObject();
+    w.beginObject().key("next_id").u64(s.nextId).key("generation").u64(s.generation).key("listing").bool(s.listing).endObject();
   },
-  (j: JsonValue): State => new State(U64.parseInt(j.get("next_id")!.text), U64.parseInt(j.get("closed_at")!.text),
-    storedUint128(j, "outstanding")),
+  (j: JsonValue): State => new State(U64.parseInt(j.get("next_id")!.text), U64.parseInt(j.get("generation")!.text),
+    j.get("listing")!.flag),
 );
 
-/** One owner's stake on one validator (or, in TOTALS, everyone's). */
+export class Closed {
+  constructor(public atNanos: u64) {}
+}
+
+export const CLOSED = new Map<Closed>(
+  "closed",
+  (c: Closed, w: JsonWriter): void => { w.beginObject().key("at").u64String(c.atNanos).endObject(); },
+  (j: JsonValue): Closed => new Closed(U64.parseInt(j.get("at")!.text)),
+);
+
+/** One owner's stake on one validator (or, in TOTALS, everyone's), through the channel of `generation`. */
 export class Stake {
   constructor(
     /** confirmed by the consumer's ack */
@@ -83,19 +113,23 @@ export class Stake {
     public pendingStake: Uint128,
     /** Unstake packets in flight: reserved, restored if the unstake fails */
     public pendingUnstake: Uint128,
+    public generation: u64 = 0,
   ) {}
 
-  static zero(): Stake { return new Stake(Uint128.zero(), Uint128.zero(), Uint128.zero()); }
+  static zero(generation: u64): Stake { return new Stake(Uint128.zero(), Uint128.zero(), Uint128.zero(), generation); }
   isZero(): bool { return this.staked.isZero() && this.pendingStake.isZero() && this.pendingUnstake.isZero(); }
+  /** Everything this record holds of the owner's claim. */
+  sum(): Uint128 { return this.staked.checkedAdd(this.pendingStake)!.checkedAdd(this.pendingUnstake)!; }
 }
 
 function encodeStake(s: Stake, w: JsonWriter): void {
   w.beginObject().key("staked").string(s.staked.toString()).key("pending_stake").string(s.pendingStake.toString());
-  w.key("pending_unstake").string(s.pendingUnstake.toString()).endObject();
+  w.key("pending_unstake").string(s.pendingUnstake.toString()).key("generation").u64(s.generation).endObject();
 }
 
 function decodeStake(j: JsonValue): Stake {
-  return new Stake(storedUint128(j, "staked"), storedUint128(j, "pending_stake"), storedUint128(j, "pending_unstake"));
+  return new Stake(storedUint128(j, "staked"), storedUint128(j, "pending_stake"), storedUint128(j, "pending_unstake"),
+    U64.parseInt(j.get("generation")!.text));
 }
 
 export const STAKES = new Map<Stake>("stakes", encodeStake, decodeStake);
@@ -107,17 +141,17 @@ export const enum TxKind {
 }
 
 export class Tx {
-  constructor(public kind: TxKind, public owner: string, public validator: string, public amount: Uint128) {}
+  constructor(public kind: TxKind, public owner: string, public validator: string, public amount: Uint128, public generation: u64) {}
 }
 
 export const TXS = new Map<Tx>(
   "txs",
   (t: Tx, w: JsonWriter): void => {
     w.beginObject().key("kind").string(t.kind == TxKind.Stake ? "stake" : "unstake").key("owner").string(t.owner);
-    w.key("validator").string(t.validator).key("amount").string(t.amount.toString()).endObject();
+    w.key("validator").string(t.validator).key("amount").string(t.amount.toString()).key("generation").u64(t.generation).endObject();
   },
   (j: JsonValue): Tx => new Tx(j.get("kind")!.text == "stake" ? TxKind.Stake : TxKind.Unstake, j.get("owner")!.text,
-    j.get("validator")!.text, storedUint128(j, "amount")),
+    j.get("validator")!.text, storedUint128(j, "amount"), U64.parseInt(j.get("generation")!.text)),
 );
 
 export class Unbonding {
@@ -135,5 +169,6 @@ export const UNBONDING = new Map<Unbonding>(
 
 
 export function stakeKey(owner: string, validator: string): Uint8Array[] { return [utf8(owner), utf8(validator)]; }
+export function generationKey(generation: u64): Uint8Array[] { return [u64Key(generation)]; }
 export function txKey(id: u64): Uint8Array[] { return [u64Key(id)]; }
 export function unbondingKey(owner: string, id: u64): Uint8Array[] { return [utf8(owner), u64Key(id)]; }

@@ -2,17 +2,42 @@
 //   "config"                          Item<Config>
 //   consumers:   consumer             Map<Consumer>      allowance and Σ delegated by that consumer
 //   delegations: (consumer, validator) Map<Amount>        what that consumer delegated to that validator
-//   validators:  validator            Map<Amount>        Σ over consumers, = our x/staking delegation barring slashes
+//   validators:  validator            Map<Amount>        Σ over consumers still delegated (queued undelegations excluded)
+//   queue:       validator            Map<Amount>        undelegations waiting for the validator's next batch
+//   last_batch:  validator            Map<BatchTime>     when the validator's last batch was undelegated
 import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
 
 export class Config {
-  constructor(public admin: string, public denom: string) {}
+  constructor(
+    public admin: string,
+    public denom: string,
+    /** x/staking's unbonding period on this chain, as governance configured it */
+    public unbondingPeriodSeconds: u64,
+    /** x/staking's max_entries per (delegator, validator) pair (7 on stock chains) */
+    public maxUnbondingEntries: u32,
+  ) {}
+
+  /**
+   * Minimum time between two undelegations from one validator. Entries at least this far apart that are all alive
+   * within one unbonding period number at most ⌈U / epoch⌉ ≤ max_entries − 1, one below x/staking's limit.
+   */
+  epochSeconds(): u64 {
+    const slots = <u64>(this.maxUnbondingEntries - 1);
+    return (this.unbondingPeriodSeconds + slots - 1) / slots;
+  }
+}
+
+export function encodeConfig(c: Config, w: JsonWriter): void {
+  w.beginObject().key("admin").string(c.admin).key("denom").string(c.denom);
+  w.key("unbonding_period_seconds").u64(c.unbondingPeriodSeconds).key("max_unbonding_entries").u64(c.maxUnbondingEntries);
+  w.key("unbonding_epoch_seconds").u64(c.epochSeconds()).endObject();
 }
 
 export const CONFIG = new Item<Config>(
   "config",
-  (c: Config, w: JsonWriter): void => { w.beginObject().key("admin").string(c.admin).key("denom").string(c.denom).endObject(); },
-  (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text),
+  encodeConfig,
+  (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text, U64.parseInt(j.get("unbonding_period_seconds")!.text),
+    <u32>U64.parseInt(j.get("max_unbonding_entries")!.text)),
 );
 
 export class Consumer {
@@ -36,6 +61,17 @@ function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j,
 
 export const DELEGATIONS = new Map<Amount>("delegations", encodeAmount, decodeAmount);
 export const VALIDATORS = new Map<Amount>("validators", encodeAmount, decodeAmount);
+export const QUEUE = new Map<Amount>("queue", encodeAmount, decodeAmount);
+
+export class BatchTime {
+  constructor(public atNanos: u64) {}
+}
+
+export const LAST_BATCH = new Map<BatchTime>(
+  "last_batch",
+  (b: BatchTime, w: JsonWriter): void => { w.beginObject().key("at").u64String(b.atNanos).endObject(); },
+  (j: JsonValue): BatchTime => new BatchTime(U64.parseInt(j.get("at")!.text)),
+);
 
 
 export function consumerKey(consumer: string): Uint8Array[] { return [utf8(consumer)]; }

@@ -12,8 +12,13 @@ export interface MeshCodes {
 }
 
 export interface MeshOptions {
-  /** Provider's unbonding period; must be ≥ the consumer chain's unbonding + the packet timeout. */
-  unbondingPeriodSeconds: number;
+  /** x/staking's unbonding period on the consumer chain (meta-staking is configured with it). */
+  consumerUnbondingSeconds: number;
+  /**
+   * Provider's unbonding period; must cover the consumer's unbonding + its undelegation epoch + the packet timeout.
+   * Default: providerUnbondingPeriod(consumerUnbondingSeconds, packetTimeoutSeconds).
+   */
+  unbondingPeriodSeconds?: number;
   packetTimeoutSeconds: number;
   rate: string;
   discount: string;
@@ -25,6 +30,8 @@ export interface MeshOptions {
 }
 
 export interface MeshDeployment {
+  /** The provider's unbonding period in effect. */
+  unbondingPeriodSeconds: number;
   provider: ScenarioChain;
   consumer: ScenarioChain;
   link: ScenarioLink;
@@ -34,6 +41,19 @@ export interface MeshDeployment {
   metaStaking: string;
   channelA: string;
   channelB: string;
+}
+
+/** x/staking's default max_entries, which meta-staking's batching stays under. */
+export const MAX_UNBONDING_ENTRIES = 7;
+
+/** meta-staking's undelegation epoch for an unbonding period: ⌈U / (max_entries − 1)⌉. */
+export function unbondingEpochSeconds(consumerUnbondingSeconds: number, maxEntries = MAX_UNBONDING_ENTRIES): number {
+  return Math.ceil(consumerUnbondingSeconds / (maxEntries - 1));
+}
+
+/** The shortest provider unbonding period the provider accepts, plus a few seconds of margin for block times. */
+export function providerUnbondingPeriod(consumerUnbondingSeconds: number, packetTimeoutSeconds: number, marginSeconds = 5): number {
+  return consumerUnbondingSeconds + unbondingEpochSeconds(consumerUnbondingSeconds) + packetTimeoutSeconds + marginSeconds;
 }
 
 /** Deploys ILP + mesh-provider on `providerId`, meta-staking + mesh-consumer on `consumerId`, and connects them. */
@@ -47,10 +67,11 @@ export async function deployMesh(
   const [metaCode, consumerCode] = [await consumer.upload("admin", codes.metaStaking), await consumer.upload("admin", codes.consumer)];
 
   const ilp = opts.ilp ?? (await provider.instantiate("admin", await provider.upload("admin", codes.ilp), { denom: provider.denom }, "mesh ilp"));
+  const unbondingPeriodSeconds = opts.unbondingPeriodSeconds ?? providerUnbondingPeriod(opts.consumerUnbondingSeconds, opts.packetTimeoutSeconds);
   const meshProvider = await provider.instantiate("admin", providerCode, {
-    ilp, unbonding_period_seconds: opts.unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
+    ilp, unbonding_period_seconds: unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
   }, `mesh provider for ${consumerId}`);
-  const metaStaking = await consumer.instantiate("admin", metaCode, {}, "meta-staking",
+  const metaStaking = await consumer.instantiate("admin", metaCode, { unbonding_period_seconds: opts.consumerUnbondingSeconds }, "meta-staking",
     [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]);
   const meshConsumer = await consumer.instantiate("admin", consumerCode, {
     meta_staking: metaStaking, rate: opts.rate, discount: opts.discount, packet_timeout_seconds: opts.packetTimeoutSeconds,
@@ -63,7 +84,7 @@ export async function deployMesh(
   const { channelA, channelB } = await l.openChannel(`wasm.${meshProvider}`, `wasm.${meshConsumer}`, MESH_VERSION);
   // The consumer announces its validator set on connect.
   await l.relayAll();
-  return { provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB };
+  return { unbondingPeriodSeconds, provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB };
 }
 
 async function must<T extends { ok: boolean; error?: string }>(p: Promise<T>, what: string): Promise<T> {

@@ -8,7 +8,7 @@ import {
 
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
 import { MetaStakingMsg } from "../../../assembly/shared/meta-staking";
-import { Ack, ProviderPacket, ValidatorSetPacket, emptyResult, validatorListResult } from "../../../assembly/shared/packets";
+import { Ack, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../../assembly/shared/packets";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
@@ -266,8 +266,8 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("stake_packet").string(fromUtf8(ProviderPacket.stake(7, "valoper1", amount).toBytes()));
     w.key("unstake_packet").string(fromUtf8(ProviderPacket.unstake(8, "valoper1", amount).toBytes()));
     w.key("list_validators_packet").string(fromUtf8(ProviderPacket.listValidators().toBytes()));
-    w.key("validator_set_packet").string(fromUtf8(new ValidatorSetPacket(["valoper1", "valoper2"]).toBytes()));
-    w.key("validator_list_result").string(fromUtf8(validatorListResult(["valoper1"])));
+    w.key("validator_set_packet").string(fromUtf8(new ValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400).toPacket()));
+    w.key("validator_list_result").string(fromUtf8(new ValidatorSetUpdate(813, ["valoper1"], 1814400, 302400).toResult()));
     w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
     w.key("ack_error").string(fromUtf8(ackError("Unknown channel channel-9")));
     w.endObject();

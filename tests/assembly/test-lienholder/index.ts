@@ -2,22 +2,26 @@
 // shipped (build/test-contracts/). It accepts claims from its ILP, forwards release/slash requests to it, and
 // records claim_capped notifications; `fail_cap_notifications` makes it reject those, to test that a failing
 // lienholder cannot block a slash, and a grant for validator "reject-me" is refused, to test grant rollback.
+// `burn_gas_on_cap` makes it loop on claim_capped until the gas meter stops it (only meaningful on a real node:
+// the in-process host has no gas meter and would never return).
 import {
   Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
-  doInstantiate, doQuery, fail, utf8, validateAddress,
+  doInstantiate, doQuery, fail, storageSet, u64Key, utf8, validateAddress,
 } from "../../../assembly/sdk";
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
 class Config {
-  constructor(public ilp: string, public failCapNotifications: bool) {}
+  constructor(public ilp: string, public failCapNotifications: bool, public burnGasOnCap: bool) {}
 }
 
 const CONFIG = new Item<Config>(
   "config",
-  (c: Config, w: JsonWriter): void => { w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).endObject(); },
-  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag),
+  (c: Config, w: JsonWriter): void => {
+    w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).key("burn").bool(c.burnGasOnCap).endObject();
+  },
+  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag, j.get("burn")!.flag),
 );
 
 class Held {
@@ -39,9 +43,11 @@ function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Respon
   const ilp = f.str("ilp");
   const failCaps = f.has("fail_cap_notifications") ? f.bool("fail_cap_notifications") : false;
   f.ignore("fail_cap_notifications");
+  const burn = f.has("burn_gas_on_cap") ? f.bool("burn_gas_on_cap") : false;
+  f.ignore("burn_gas_on_cap");
   if (!f.finish()) return null;
   if (validateAddress(ilp, "ilp") == null) return null;
-  CONFIG.save(new Config(ilp, failCaps));
+  CONFIG.save(new Config(ilp, failCaps, burn));
   return new Response();
 }
 
@@ -70,6 +76,10 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     const note = ClaimCappedMsg.read(f);
     if (!f.finish()) return null;
     if (config.failCapNotifications) return fail<Response>("lienholder refuses claim_capped");
+    if (config.burnGasOnCap) {
+      const value = new Uint8Array(64);
+      for (let i: u64 = 0; ; i++) storageSet(u64Key(i), value);
+    }
     const h = held(note.owner);
     h.capped = note.amount;
     if (h.amount.gt(note.amount)) h.amount = note.amount;
