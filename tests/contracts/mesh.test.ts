@@ -1,68 +1,13 @@
 // mesh-provider, mesh-consumer and meta-staking, compiled, on two in-process chains with a relayer the test
 // controls: handshake rules, every packet type with success / error ack / timeout, reordering, replay, channel
 // close, unknown validators, exhausted allowance and concurrent operations on the same claim.
-import { HostScenarioChain, HostScenarioLink, HostScenarioNetwork } from "../../src/scenario/host-backend";
-import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
-import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, consumerMsg, consumerQuery, ConsumerRecord, metaStakingMsg } from "../../src/client/mesh";
+import { ilpMsg } from "../../src/client/ilp";
+import { MESH_VERSION, providerMsg, providerQuery, consumerMsg, consumerQuery } from "../../src/client/mesh";
 import { HandshakeError, openChannel } from "../../src/host";
 import { artifact } from "../helpers/artifacts";
+import { TIMEOUT, UNBONDING, bondAndGrant, claim, ok, record, setup, stake } from "../helpers/mesh";
 
 // consumer unbonding 90 s (the host's default here) + batch epoch 15 + packet timeout 30 + margin
-const UNBONDING = 140;
-const TIMEOUT = 30;
-
-interface Mesh {
-  net: HostScenarioNetwork;
-  a: HostScenarioChain;
-  b: HostScenarioChain;
-  link: HostScenarioLink;
-  ilp: string;
-  provider: string;
-  consumer: string;
-  meta: string;
-  validator: string;
-}
-
-async function ok(p: Promise<{ ok: boolean; error?: string }>): Promise<void> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error);
-}
-
-/** Deploys and authorises both sides; opens the channel unless told not to. */
-async function setup(opts: { open?: boolean; allowance?: bigint } = {}): Promise<Mesh> {
-  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
-  const a = net.chain("mesh-a");
-  const b = net.chain("mesh-b");
-  const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom }, "ilp");
-  const provider = await a.instantiate("admin", await a.upload("admin", artifact("mesh-provider")),
-    { ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT }, "provider");
-  const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: 90 }, "meta",
-    [{ denom: b.denom, amount: "10000000" }]);
-  const consumer = await b.instantiate("admin", await b.upload("admin", artifact("mesh-consumer")),
-    { meta_staking: meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT }, "consumer");
-  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(consumer, opts.allowance ?? 5_000_000n)));
-  const link = await net.link("mesh-a", "mesh-b");
-  await ok(a.execute("admin", provider, providerMsg.setConsumer(link.connectionA, `wasm.${consumer}`)));
-  await ok(b.execute("admin", consumer, { set_provider: { connection_id: link.connectionB, port_id: `wasm.${provider}` } }));
-  const m: Mesh = { net, a, b, link, ilp, provider, consumer, meta, validator: b.host.valoper("validator") };
-  if (opts.open !== false) {
-    await link.openChannel(`wasm.${provider}`, `wasm.${consumer}`, MESH_VERSION);
-    await link.relayAll();
-  }
-  return m;
-}
-
-async function bondAndGrant(m: Mesh, user: "alice" | "bob", amount: bigint, validator = m.validator) {
-  await ok(m.a.execute(user, m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: amount.toString() }]));
-  return m.a.execute(user, m.ilp, ilpMsg.grantClaim(m.provider, amount, validator));
-}
-
-const stake = (m: Mesh, user: "alice" | "bob") =>
-  m.a.query<ProviderStake>(m.provider, providerQuery.stake(m.a.address(user), m.validator));
-const claim = async (m: Mesh, user: "alice" | "bob") =>
-  (await m.a.query<IlpAccountResponse>(m.ilp, ilpQuery.account(m.a.address(user)))).max_claim;
-const record = (m: Mesh) => m.b.query<ConsumerRecord>(m.consumer, consumerQuery.record(m.validator));
-
 describe("channel handshake", () => {
   it("opens with the trusted counterparty and announces the validator set", async () => {
     const m = await setup();

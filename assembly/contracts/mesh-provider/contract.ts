@@ -364,7 +364,10 @@ function refreshValidators(env: Env): Response | null {
     .addAttribute("action", "refresh_validators");
 }
 
-/** Stores a validator-set update unless we already have a newer one. Returns whether it was applied. */
+/**
+ * Stores a validator-set update unless we already have a newer one (x/staking changes the bonded set only at the end
+ * of a block, so two updates of the same version carry the same set). Returns whether it was applied.
+ */
 function applyValidatorSet(env: Env, update: ValidatorSetUpdate): bool {
   const current = VALIDATORS.load();
   if (update.version < current.version) return false;

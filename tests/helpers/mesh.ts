@@ -1,0 +1,78 @@
+// Two in-process chains with the mesh contracts deployed and authorised, for the contract tests: mesh-a provides
+// (ILP + mesh-provider), mesh-b consumes (meta-staking + mesh-consumer), with a relayer the test controls.
+import { HostScenarioChain, HostScenarioLink, HostScenarioNetwork } from "../../src/scenario/host-backend";
+import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
+import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, consumerQuery, ConsumerRecord, metaStakingMsg } from "../../src/client/mesh";
+import { artifact } from "./artifacts";
+
+/** The host chains' x/staking unbonding period. */
+export const CONSUMER_UNBONDING = 90;
+/** meta-staking's batch epoch: ⌈90 / 6⌉. */
+export const EPOCH = 15;
+/** The provider's unbonding period: consumer unbonding 90 + epoch 15 + packet timeout 30 + margin 5. */
+export const UNBONDING = 140;
+export const TIMEOUT = 30;
+
+export interface Mesh {
+  net: HostScenarioNetwork;
+  a: HostScenarioChain;
+  b: HostScenarioChain;
+  link: HostScenarioLink;
+  ilp: string;
+  provider: string;
+  consumer: string;
+  meta: string;
+  validator: string;
+}
+
+export async function ok(p: Promise<{ ok: boolean; error?: string }>): Promise<void> {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error);
+}
+
+/** Deploys and authorises both sides; opens the channel unless told not to. */
+export interface SetupOptions {
+  open?: boolean;
+  allowance?: bigint;
+  /** the provider's unbonding period (default UNBONDING) */
+  providerUnbonding?: number;
+  /** meta-staking's max_unbonding_entries (default: x/staking's 7) */
+  metaMaxEntries?: number;
+}
+
+export async function setup(opts: SetupOptions = {}): Promise<Mesh> {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
+  const a = net.chain("mesh-a");
+  const b = net.chain("mesh-b");
+  const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom }, "ilp");
+  const provider = await a.instantiate("admin", await a.upload("admin", artifact("mesh-provider")),
+    { ilp, unbonding_period_seconds: opts.providerUnbonding ?? UNBONDING, packet_timeout_seconds: TIMEOUT }, "provider");
+  const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: CONSUMER_UNBONDING, ...(opts.metaMaxEntries ? { max_unbonding_entries: opts.metaMaxEntries } : {}) }, "meta",
+    [{ denom: b.denom, amount: "10000000" }]);
+  const consumer = await b.instantiate("admin", await b.upload("admin", artifact("mesh-consumer")),
+    { meta_staking: meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT }, "consumer");
+  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(consumer, opts.allowance ?? 5_000_000n)));
+  const link = await net.link("mesh-a", "mesh-b");
+  await ok(a.execute("admin", provider, providerMsg.setConsumer(link.connectionA, `wasm.${consumer}`)));
+  await ok(b.execute("admin", consumer, { set_provider: { connection_id: link.connectionB, port_id: `wasm.${provider}` } }));
+  const m: Mesh = { net, a, b, link, ilp, provider, consumer, meta, validator: b.host.valoper("validator") };
+  if (opts.open !== false) {
+    await link.openChannel(`wasm.${provider}`, `wasm.${consumer}`, MESH_VERSION);
+    await link.relayAll();
+  }
+  return m;
+}
+
+export type User = "alice" | "bob" | "carol";
+
+export async function bondAndGrant(m: Mesh, user: User, amount: bigint, validator = m.validator) {
+  await ok(m.a.execute(user, m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: amount.toString() }]));
+  return m.a.execute(user, m.ilp, ilpMsg.grantClaim(m.provider, amount, validator));
+}
+
+export const stake = (m: Mesh, user: User) =>
+  m.a.query<ProviderStake>(m.provider, providerQuery.stake(m.a.address(user), m.validator));
+export const claim = async (m: Mesh, user: User) =>
+  (await m.a.query<IlpAccountResponse>(m.ilp, ilpQuery.account(m.a.address(user)))).max_claim;
+export const record = (m: Mesh) => m.b.query<ConsumerRecord>(m.consumer, consumerQuery.record(m.validator));
+
