@@ -332,10 +332,12 @@ function receiveUnstake(packet: ProviderPacket): Response | null {
     return fail<Response>("Cannot unstake " + packet.amount.toString() + " from " + packet.validator + ": only " + have.toString() + " is staked there");
   }
   // Convert back with the amounts recorded at stake time, so a rate change cannot strand or over-release stake.
-  let local: Uint128 | null = packet.amount.eq(record.provider) ? record.local : record.local.mulDivFloor(packet.amount, record.provider);
-  if (local == null) return null;
+  // What stays delegated is rounded down (the amount undelegated up), so the remaining local delegation never exceeds
+  // what the remaining provider stake backs.
   const provider = record.provider.checkedSub(packet.amount)!;
-  const rest = record.local.checkedSub(local)!;
+  const rest = record.local.mulDivFloor(provider, record.provider);
+  if (rest == null) return null;
+  const local = record.local.checkedSub(rest)!;
   if (provider.isZero()) RECORDS.remove(key); else RECORDS.save(key, new StakeRecord(provider, rest));
   const response = new Response()
     .addAttribute("action", "unstake")
