@@ -35,6 +35,7 @@ export type ExecuteHandler = (env: Env, info: MessageInfo, msg: JsonValue) => Re
 /** Returns the query response JSON. */
 export type QueryHandler = (env: Env, msg: JsonValue) => string | null;
 export type SudoHandler = (env: Env, msg: JsonValue) => Response | null;
+export type MigrateHandler = (env: Env, msg: JsonValue) => Response | null;
 export type ChannelOpenHandler = (env: Env, msg: IbcChannelMsg) => ChannelOpenResult | null;
 export type ChannelHandler = (env: Env, msg: IbcChannelMsg) => Response | null;
 export type PacketReceiveHandler = (env: Env, msg: IbcPacketMsg) => ReceiveResult | null;
@@ -88,6 +89,11 @@ export function doSudo(envPtr: u32, msgPtr: u32, handler: SudoHandler): u32 {
   const w = new JsonWriter();
   response.write(w);
   return okResult(w.toString());
+}
+
+/** The `migrate` entry point (wasmd calls the new code's migrate with the contract's admin's message). */
+export function doMigrate(envPtr: u32, msgPtr: u32, handler: MigrateHandler): u32 {
+  return doSudo(envPtr, msgPtr, handler);
 }
 
 /** `version` null accepts the proposed version; otherwise it overrides it. */

@@ -7,6 +7,7 @@ export * from "./math";
 export * from "./time";
 export * from "./base64";
 export * from "./storage";
+export * from "./cw2";
 export * from "./types";
 export * from "./response";
 export * from "./querier";

@@ -272,6 +272,16 @@ export function storedUint128(j: JsonValue, key: string): Uint128 {
   return parsed!;
 }
 
+/**
+ * A u64 field of a stored value, or `fallback` when the field is absent (state written by an older version of the
+ * contract, before the field existed).
+ */
+export function storedU64Or(j: JsonValue, key: string, fallback: u64): u64 {
+  const v = j.get(key);
+  if (v == null) return fallback;
+  return U64.parseInt(v.text);
+}
+
 export class Item<T> {
   private key: Uint8Array;
   constructor(namespace: string, private encode: Encoder<T>, private decode: Decoder<T>) {

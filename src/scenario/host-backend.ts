@@ -36,6 +36,12 @@ export class HostScenarioChain implements ScenarioChain {
     return res.ok ? { ok: true, events: res.events } : { ok: false, error: contractMessage(res.error) };
   }
 
+  async migrate(sender: Account, contract: string, codeId: number, msg: unknown): Promise<TxOutcome> {
+    const res = this.host.migrate(this.address(sender), contract, codeId, msg);
+    this.host.advance({ blocks: 1 });
+    return res.ok ? { ok: true, events: res.events } : { ok: false, error: contractMessage(res.error) };
+  }
+
   async query<T = any>(contract: string, msg: unknown): Promise<T> {
     try {
       return this.host.query<T>(contract, msg);

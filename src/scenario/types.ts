@@ -32,6 +32,8 @@ export interface ScenarioChain {
   /** Instantiates and returns the contract address; throws with the chain's message on failure. */
   instantiate(sender: Account, codeId: number, msg: unknown, label: string, funds?: Coin[]): Promise<string>;
   execute(sender: Account, contract: string, msg: unknown, funds?: Coin[]): Promise<TxOutcome>;
+  /** MsgMigrateContract: `sender` must be the contract's admin (the instantiating account here). */
+  migrate(sender: Account, contract: string, codeId: number, msg: unknown): Promise<TxOutcome>;
   /** Smart query; throws with the contract's message on failure. */
   query<T = any>(contract: string, msg: unknown): Promise<T>;
   /** Operator addresses of the bonded validators. */

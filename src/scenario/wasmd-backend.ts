@@ -65,6 +65,17 @@ export class WasmdScenarioChain implements ScenarioChain {
     }
   }
 
+  async migrate(sender: Account, contract: string, codeId: number, msg: unknown): Promise<TxOutcome> {
+    const s = await this.signer(sender);
+    try {
+      const res = await s.client.migrate(s.address, contract, codeId, msg as Record<string, unknown>, s.fee);
+      const events = res.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) }));
+      return { ok: true, events, gasUsed: Number(res.gasUsed) };
+    } catch (e) {
+      return { ok: false, error: contractMessage((e as Error).message) };
+    }
+  }
+
   async query<T = any>(contract: string, msg: unknown): Promise<T> {
     try {
       return await (await this.client()).queryContractSmart(contract, msg as Record<string, unknown>);

@@ -299,3 +299,27 @@ describe("addresses", () => {
     expect(qErr({ address: { input: "a".repeat(300) } })).toContain("Invalid address: address too long");
   });
 });
+
+describe("cw2 migration rules", () => {
+  // Each case runs in a failed-or-committed transaction of its own, so the stored info is what the case stores.
+  const check = (stored: { contract: string; version: string } | null, contract: string, version: string) => {
+    const res = chain.execute(user, harness, { cw2_check: { stored, contract, version } });
+    if (!res.ok) return `error: ${res.error}`;
+    return res.events.flatMap((e) => e.attributes).find((a) => a.key === "from")?.value;
+  };
+
+  it.each([
+    [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.2.0", "mesh-security:ilp@0.2.0"],
+    [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.10.0", "mesh-security:ilp@0.2.0"],
+    [{ contract: "mesh-security:ilp", version: "0.9.9" }, "mesh-security:ilp", "1.0.0", "mesh-security:ilp@0.9.9"],
+    [{ contract: "mesh-security:ilp", version: "0.10.0" }, "mesh-security:ilp", "0.9.0", "error: Cannot downgrade mesh-security:ilp from 0.10.0 to 0.9.0"],
+    [{ contract: "mesh-security:ilp", version: "1.0.0" }, "mesh-security:ilp", "0.99.99", "error: Cannot downgrade mesh-security:ilp from 1.0.0 to 0.99.99"],
+    [{ contract: "crates.io:cw20-base", version: "0.1.0" }, "mesh-security:ilp", "0.2.0",
+      "error: Cannot migrate from a different contract: this is mesh-security:ilp, the stored contract is crates.io:cw20-base"],
+    [{ contract: "mesh-security:ilp", version: "0.2" }, "mesh-security:ilp", "0.2.0", "error: Invalid contract version '0.2'"],
+    [{ contract: "mesh-security:ilp", version: "0.2.0-rc1" }, "mesh-security:ilp", "0.2.0", "error: Invalid contract version '0.2.0-rc1'"],
+  ])("stored %j → %s %s: %s", (stored, contract, version, expected) => {
+    expect(check(stored, contract, version)).toContain(expected.replace(/^error: /, ""));
+    expect(check(stored, contract, version)?.startsWith("error: ")).toBe(expected.startsWith("error: "));
+  });
+});

@@ -8,15 +8,16 @@ import {
   Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, PageRequest, writePage, utf8, validateAddress,
 } from "../../sdk";
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, TOTALS, Totals, accountKey, claimKey, encodeConfig } from "./state";
+import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
+import {
+  ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS, TOTALS, Totals, accountKey, claimKey,
+  encodeConfig,
+} from "./state";
 
 /** Reply id of the best-effort notification sent to lienholders whose claim a slash capped. */
 export const REPLY_CAP_NOTIFICATION: u64 = 1;
 
-const DEFAULT_MAX_LIENHOLDERS: u64 = 8;
 const MAX_MAX_LIENHOLDERS: u64 = 32;
-/** Enough for a lienholder that records the cap and sends an IBC packet; small enough that 8 of them stay cheap. */
-const DEFAULT_LIENHOLDER_GAS_LIMIT: u64 = 500_000;
 const MIN_LIENHOLDER_GAS_LIMIT: u64 = 50_000;
 const MAX_LIENHOLDER_GAS_LIMIT: u64 = 10_000_000;
 
@@ -56,6 +57,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
       MAX_LIENHOLDER_GAS_LIMIT.toString() + ", got " + gasLimit.toString());
   }
   CONFIG.save(new Config(denom, recipient, <u32>maxLienholders, gasLimit));
+  recordVersion("ilp");
   TOTALS.save(new Totals(Uint128.zero()));
   return new Response().addAttribute("action", "instantiate").addAttribute("denom", denom);
 }
@@ -287,6 +289,21 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
   }
   saveAccount(owner, account);
   return response;
+}
+
+/** `{}`: from 0.1.0 (no cw2 info, no lienholder bounds: the defaults apply) or any older 0.x of this contract. */
+/** A 0.1.0 deployment of this contract, recognised by its config. */
+function hasConfig(): bool {
+  return storedConfigHas(["denom", "slash_recipient"]);
+}
+
+export function migrate(env: Env, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "migrate");
+  if (f == null || !f.finish()) return null;
+  const from = beginMigration("ilp", hasConfig);
+  if (from == null) return null;
+  CONFIG.save(CONFIG.load());
+  return finishMigration("ilp", from);
 }
 
 export function reply(env: Env, reply: Reply): Response | null {

@@ -3,7 +3,11 @@
 //   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
-import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
+
+export const DEFAULT_MAX_LIENHOLDERS: u64 = 8;
+/** Enough for a lienholder that records the cap and sends an IBC packet; small enough that 8 of them stay cheap. */
+export const DEFAULT_LIENHOLDER_GAS_LIMIT: u64 = 500_000;
 
 export class Config {
   constructor(
@@ -23,8 +27,9 @@ export function encodeConfig(c: Config, w: JsonWriter): void {
 
 function decodeConfig(j: JsonValue): Config {
   const recipient = j.get("slash_recipient")!;
-  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text, <u32>U64.parseInt(j.get("max_lienholders")!.text),
-    U64.parseInt(j.get("lienholder_gas_limit")!.text));
+  // Both bounds are absent in state written before they existed (0.1.0): the defaults apply.
+  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text, <u32>storedU64Or(j, "max_lienholders", DEFAULT_MAX_LIENHOLDERS),
+    storedU64Or(j, "lienholder_gas_limit", DEFAULT_LIENHOLDER_GAS_LIMIT));
 }
 
 export const CONFIG = new Item<Config>("config", encodeConfig, decodeConfig);

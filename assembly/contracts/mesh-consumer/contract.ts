@@ -17,6 +17,7 @@ import {
   requireOurChannel,
 } from "../../shared/channel";
 import { MetaStakingMsg } from "../../shared/meta-staking";
+import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
 import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
 
 class Config {
@@ -98,6 +99,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   if (validateAddress(adminAddress, "admin") == null || validateAddress(metaStaking, "meta_staking") == null) return null;
   if (!checkDuration(timeout, "packet_timeout_seconds")) return null;
   CONFIG.save(new Config(adminAddress, metaStaking, null, conversion[0], conversion[1], timeout));
+  recordVersion("mesh-consumer");
   return new Response().addAttribute("action", "instantiate");
 }
 
@@ -223,6 +225,32 @@ function closeLiveChannel(response: Response): void {
     response.addSubMessage(new SubMsg(REPLY_CLOSE_UNDELEGATE_FAILED, undelegate, ReplyOn.Error));
   }
   response.addAttribute("undelegated_validators", validators.length.toString());
+}
+
+/**
+ * `{}`. With a channel open, the migrated consumer announces its validator set in the current format at once, so
+ * the provider learns the unbonding rules it now checks (migrate meta-staking first: the rules come from it).
+ */
+/** A 0.1.0 deployment of this contract, recognised by its config. */
+function hasConfig(): bool {
+  return storedConfigHas(["meta_staking", "rate"]);
+}
+
+export function migrate(env: Env, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "migrate");
+  if (f == null || !f.finish()) return null;
+  const from = beginMigration("mesh-consumer", hasConfig);
+  if (from == null) return null;
+  const response = finishMigration("mesh-consumer", from);
+  const channel = CHANNEL.may_load();
+  if (channel != null) {
+    const update = currentValidatorSet(env);
+    if (update == null) return null;
+    const packet = validatorSetPacket(env, channel.channelId, update);
+    if (packet == null) return null;
+    response.addMessage(packet);
+  }
+  return response;
 }
 
 /** Only failures come back (reply on error): record them for operators; never fail. */

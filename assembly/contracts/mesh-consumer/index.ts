@@ -1,6 +1,6 @@
 // mesh-consumer entry points (the wasm exports). Logic lives in contract.ts.
 import {
-  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doQuery, doReply,
+  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doMigrate, doQuery, doReply,
 } from "../../sdk";
 import * as contract from "./contract";
 
@@ -16,3 +16,4 @@ export function ibc_packet_receive(env: u32, msg: u32): u32 { return doIbcPacket
 export function ibc_packet_ack(env: u32, msg: u32): u32 { return doIbcPacketAck(env, msg, contract.ibcPacketAck); }
 export function ibc_packet_timeout(env: u32, msg: u32): u32 { return doIbcPacketTimeout(env, msg, contract.ibcPacketTimeout); }
 export function reply(env: u32, msg: u32): u32 { return doReply(env, msg, contract.reply); }
+export function migrate(env: u32, msg: u32): u32 { return doMigrate(env, msg, contract.migrate); }

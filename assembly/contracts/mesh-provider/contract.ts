@@ -16,13 +16,14 @@
 import {
   ChannelOpenResult, Env, Reply, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, JsonValue, JsonWriter,
   MessageInfo, Order, ReceiveResult, ReplyOn, SubMsg, Response, Uint128, Variant, WasmMsg, ackSuccess, addSeconds, checkDuration, fail,
-  fromUtf8, nonpayable, onlyAdmin, pageLimit, PageRequest, writePage, u64FromKey, u64Key, utf8, validateAddress,
+  fromUtf8, nonpayable, onlyAdmin, pageLimit, PageRequest, parseJson, storageGet, writePage, u64FromKey, u64Key, utf8, validateAddress,
 } from "../../sdk";
 import {
   CHANNEL, Counterparty, HandshakeRole, beginOwnClose, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect,
   requireOurChannel,
 } from "../../shared/channel";
 import { LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
+import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
 import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
 import {
   CLOSED, CONFIG, Closed, Config, STAKES, STATE, Stake, State, TOTALS, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
@@ -53,6 +54,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   if (unbonding <= timeout) return fail<Response>("Invalid unbonding_period_seconds: must exceed packet_timeout_seconds");
   CONFIG.save(new Config(adminAddress, ilp, null, unbonding, timeout));
   STATE.save(new State(1, 0, false));
+  recordVersion("mesh-provider");
   VALIDATORS.save(ValidatorSet.empty());
   return new Response().addAttribute("action", "instantiate");
 }
@@ -218,6 +220,10 @@ function closeLiveChannel(env: Env): void {
 
 /** Our unbonding period must cover the consumer's unbonding + its batching epoch + a packet's flight. */
 function coversConsumer(config: Config, set: ValidatorSet): bool {
+  if (set.consumerUnbondingSeconds == 0) {
+    fail<string>("The consumer has not announced its unbonding rules yet: stake is accepted once it has (it does on connect, and when migrated)");
+    return false;
+  }
   const needed = set.consumerUnbondingSeconds + set.consumerEpochSeconds + config.packetTimeoutSeconds;
   if (needed < set.consumerUnbondingSeconds || config.unbondingPeriodSeconds < needed) {
     fail<string>(
@@ -492,6 +498,32 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
   saveStake(tx.owner, tx.validator, stake);
   saveTotal(tx.validator, total);
   return response;
+}
+
+/**
+ * `{}`. From 0.1.0: its state recorded one channel and a close time; that channel becomes generation 1 (closed at
+ * that time if it was), and records without a generation belong to it (see LEGACY_GENERATION). O(1).
+ */
+/** A 0.1.0 deployment of this contract, recognised by its config. */
+function hasConfig(): bool {
+  return storedConfigHas(["ilp", "unbonding_period_seconds"]);
+}
+
+export function migrate(env: Env, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "migrate");
+  if (f == null || !f.finish()) return null;
+  const from = beginMigration("mesh-provider", hasConfig);
+  if (from == null) return null;
+  const raw = parseJson(storageGet(utf8("state"))!);
+  if (raw != null && raw.get("generation") == null) {
+    const closedAtField = raw.get("closed_at");
+    const closedAt = closedAtField != null ? U64.parseInt(closedAtField.text) : 0;
+    const connected = closedAt > 0 || CHANNEL.may_load() != null;
+    if (closedAt > 0) CLOSED.save(generationKey(1), new Closed(closedAt));
+    STATE.save(new State(U64.parseInt(raw.get("next_id")!.text), connected ? 1 : 0, false));
+  }
+  VALIDATORS.save(VALIDATORS.load());
+  return finishMigration("mesh-provider", from);
 }
 
 /** Only failures come back (reply on error): record them for operators; never fail. */

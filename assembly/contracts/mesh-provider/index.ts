@@ -1,6 +1,6 @@
 // mesh-provider entry points (the wasm exports). Logic lives in contract.ts.
 import {
-  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doQuery, doReply,
+  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doMigrate, doQuery, doReply,
 } from "../../sdk";
 import * as contract from "./contract";
 
@@ -16,3 +16,4 @@ export function ibc_channel_close(env: u32, msg: u32): u32 { return doIbcChannel
 export function ibc_packet_receive(env: u32, msg: u32): u32 { return doIbcPacketReceive(env, msg, contract.ibcPacketReceive); }
 export function ibc_packet_ack(env: u32, msg: u32): u32 { return doIbcPacketAck(env, msg, contract.ibcPacketAck); }
 export function ibc_packet_timeout(env: u32, msg: u32): u32 { return doIbcPacketTimeout(env, msg, contract.ibcPacketTimeout); }
+export function migrate(env: u32, msg: u32): u32 { return doMigrate(env, msg, contract.migrate); }

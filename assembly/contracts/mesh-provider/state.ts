@@ -12,7 +12,10 @@
 // records its time. A stake record of a closed generation is, by that fact, unbonding since the close (staked,
 // pending stake and pending unstake alike); it is turned into an unbonding entry the next time it is touched, and
 // queries already show it that way.
-import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+
+/** Records written by 0.1.0 carry no generation: they went through its only channel, generation 1. */
+export const LEGACY_GENERATION: u64 = 1;
 import { Counterparty } from "../../shared/channel";
 
 export class Config {
@@ -70,8 +73,9 @@ export const VALIDATORS = new Item<ValidatorSet>(
     const items = j.get("validators")!.items;
     const list = new Array<string>();
     for (let i = 0; i < items.length; i++) list.push(items[i].text);
-    return new ValidatorSet(list, U64.parseInt(j.get("version")!.text), U64.parseInt(j.get("updated_height")!.text),
-      U64.parseInt(j.get("consumer_unbonding_period_seconds")!.text), U64.parseInt(j.get("consumer_unbonding_epoch_seconds")!.text));
+    // 0.1.0 stored no version and no unbonding rules: zero until the consumer announces them.
+    return new ValidatorSet(list, storedU64Or(j, "version", 0), U64.parseInt(j.get("updated_height")!.text),
+      storedU64Or(j, "consumer_unbonding_period_seconds", 0), storedU64Or(j, "consumer_unbonding_epoch_seconds", 0));
   },
 );
 
@@ -90,8 +94,10 @@ export const STATE = new Item<State>(
   (s: State, w: JsonWriter): void => {
     w.beginObject().key("next_id").u64(s.nextId).key("generation").u64(s.generation).key("listing").bool(s.listing).endObject();
   },
-  (j: JsonValue): State => new State(U64.parseInt(j.get("next_id")!.text), U64.parseInt(j.get("generation")!.text),
-    j.get("listing")!.flag),
+  (j: JsonValue): State => {
+    const listing = j.get("listing");
+    return new State(U64.parseInt(j.get("next_id")!.text), storedU64Or(j, "generation", LEGACY_GENERATION), listing != null && listing.flag);
+  },
 );
 
 export class Closed {
@@ -129,7 +135,7 @@ function encodeStake(s: Stake, w: JsonWriter): void {
 
 function decodeStake(j: JsonValue): Stake {
   return new Stake(storedUint128(j, "staked"), storedUint128(j, "pending_stake"), storedUint128(j, "pending_unstake"),
-    U64.parseInt(j.get("generation")!.text));
+    storedU64Or(j, "generation", LEGACY_GENERATION));
 }
 
 export const STAKES = new Map<Stake>("stakes", encodeStake, decodeStake);
@@ -151,7 +157,7 @@ export const TXS = new Map<Tx>(
     w.key("validator").string(t.validator).key("amount").string(t.amount.toString()).key("generation").u64(t.generation).endObject();
   },
   (j: JsonValue): Tx => new Tx(j.get("kind")!.text == "stake" ? TxKind.Stake : TxKind.Unstake, j.get("owner")!.text,
-    j.get("validator")!.text, storedUint128(j, "amount"), U64.parseInt(j.get("generation")!.text)),
+    j.get("validator")!.text, storedUint128(j, "amount"), storedU64Or(j, "generation", LEGACY_GENERATION)),
 );
 
 export class Unbonding {

@@ -20,6 +20,7 @@ import {
   Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, QUEUE, VALIDATORS, consumerKey, delegationKey,
   encodeConfig, validatorKey,
 } from "./state";
+import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
 
 const EXECUTE_VARIANTS = "fund, set_allowance, update_admin, withdraw_funds, delegate, undelegate, process_unbonding";
 const QUERY_VARIANTS = "config, consumer, all_consumers, validator, unbonding_queue";
@@ -48,6 +49,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   }
   const config = new Config(adminAddress, denom, unbonding, <u32>maxEntries);
   CONFIG.save(config);
+  recordVersion("meta-staking");
   return new Response().addAttribute("action", "instantiate").addAttribute("admin", adminAddress).addAttribute("denom", denom)
     .addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
 }
@@ -284,6 +286,41 @@ function processUnbonding(env: Env, startAfter: string | null, limit: i32): Resp
   response.addAttribute("scanned", validators.length.toString()).addAttribute("flushed", flushed.toString());
   if (validators.length == limit) response.addAttribute("next_start_after", validators[validators.length - 1]);
   return response;
+}
+
+/**
+ * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules; migrating from
+ * 0.1.0, which had none, requires the unbonding period.
+ */
+/** A 0.1.0 deployment of this contract, recognised by its config. */
+function hasConfig(): bool {
+  return storedConfigHas(["admin", "denom"]);
+}
+
+export function migrate(env: Env, msg: JsonValue): Response | null {
+  const f = Fields.of(msg, "migrate");
+  if (f == null) return null;
+  const hasUnbonding = f.has("unbonding_period_seconds");
+  const unbonding = f.optU64("unbonding_period_seconds", 0);
+  const hasEntries = f.has("max_unbonding_entries");
+  const maxEntries = f.optU64("max_unbonding_entries", 0);
+  if (!f.finish()) return null;
+  const from = beginMigration("meta-staking", hasConfig);
+  if (from == null) return null;
+  const config = CONFIG.load();
+  if (hasUnbonding) {
+    if (!checkDuration(unbonding, "unbonding_period_seconds")) return null;
+    config.unbondingPeriodSeconds = unbonding;
+  }
+  if (config.unbondingPeriodSeconds == 0) {
+    return fail<Response>("Migrating from " + from.version + " requires unbonding_period_seconds (x/staking's unbonding period on this chain)");
+  }
+  if (hasEntries) {
+    if (maxEntries < 2 || maxEntries > 1000) return fail<Response>("Invalid max_unbonding_entries: must be between 2 and 1000, got " + maxEntries.toString());
+    config.maxUnbondingEntries = <u32>maxEntries;
+  }
+  CONFIG.save(config);
+  return finishMigration("meta-staking", from).addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
 }
 
 /** A batch that x/staking refused goes back to the queue (retried after the next epoch); nothing is lost. */

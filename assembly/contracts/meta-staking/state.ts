@@ -5,7 +5,7 @@
 //   validators:  validator            Map<Amount>        Σ over consumers still delegated (queued undelegations excluded)
 //   queue:       validator            Map<Amount>        undelegations waiting for the validator's next batch
 //   last_batch:  validator            Map<BatchTime>     when the validator's last batch was undelegated
-import { Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, utf8 } from "../../sdk";
+import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
 
 export class Config {
   constructor(
@@ -36,8 +36,9 @@ export function encodeConfig(c: Config, w: JsonWriter): void {
 export const CONFIG = new Item<Config>(
   "config",
   encodeConfig,
-  (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text, U64.parseInt(j.get("unbonding_period_seconds")!.text),
-    <u32>U64.parseInt(j.get("max_unbonding_entries")!.text)),
+  // 0.1.0 stored neither: unbonding 0 marks a config that migrate must complete.
+  (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text, storedU64Or(j, "unbonding_period_seconds", 0),
+    <u32>storedU64Or(j, "max_unbonding_entries", 7)),
 );
 
 export class Consumer {

@@ -3,7 +3,7 @@
 import {
   Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
   base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
-  u64Key, utf8, validateAddress, writeValue,
+  u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion,
 } from "../../../assembly/sdk";
 
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
@@ -36,6 +36,22 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
   const variant = Variant.of(msg, "execute");
   if (variant == null) return null;
   const f = variant.fields;
+  if (variant.name == "cw2_check") {
+    // Stores the given contract info (if any), then checks a migration to (contract, version).
+    const stored = f.optObj("stored");
+    const contract = f.str("contract");
+    const version = f.str("version");
+    if (!f.finish()) return null;
+    if (stored != null) {
+      const name = stored.str("contract");
+      const v = stored.str("version");
+      if (!stored.finish()) return null;
+      setContractVersion(name, v);
+    }
+    const from = checkMigration(contract, version);
+    if (from == null) return null;
+    return new Response().addAttribute("from", from.contract + "@" + from.version);
+  }
   if (variant.name == "put") {
     const key = f.array("key");
     const value = f.str("value");
