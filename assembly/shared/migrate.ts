@@ -5,13 +5,13 @@ import { ContractVersion, Response, checkMigration, fail, parseJson, setContract
 import { CONTRACTS_VERSION, contractName } from "./version";
 
 /**
- * `hasOwnState` is asked only for a contract without cw2 info, after the name check: decoding another contract's
- * state with this contract's decoders could abort.
+ * A contract without cw2 info (0.1.0) is recognised by the keys of its stored config, looked at as raw JSON only
+ * after the name check: decoding another contract's state with this contract's decoders could abort.
  */
-export function beginMigration(contract: string, hasOwnState: () => bool): ContractVersion | null {
+export function beginMigration(contract: string, configKeys: string[]): ContractVersion | null {
   const from = checkMigration(contractName(contract), CONTRACTS_VERSION);
   if (from == null) return null;
-  if (from.version == "0.0.0" && !hasOwnState()) {
+  if (from.version == "0.0.0" && !storedConfigHas(configKeys)) {
     return fail<ContractVersion>("Cannot migrate: this contract's state is not that of " + contractName(contract));
   }
   return from;
@@ -26,8 +26,8 @@ export function finishMigration(contract: string, from: ContractVersion): Respon
     .addAttribute("to_version", CONTRACTS_VERSION);
 }
 
-/** Whether the stored "config" item is an object with all of `keys` (how a pre-cw2 deployment shows what it is). */
-export function storedConfigHas(keys: string[]): bool {
+/** Whether the stored "config" item is an object with all of `keys`. */
+function storedConfigHas(keys: string[]): bool {
   const raw = storageGet(utf8("config"));
   if (raw == null) return false;
   const json = parseJson(raw);

@@ -8,7 +8,7 @@ import {
   Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, PageRequest, writePage, utf8, validateAddress,
 } from "../../sdk";
 import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
   ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS, TOTALS, Totals, accountKey, claimKey,
   encodeConfig,
@@ -292,15 +292,10 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
 }
 
 /** `{}`: from 0.1.0 (no cw2 info, no lienholder bounds: the defaults apply) or any older 0.x of this contract. */
-/** A 0.1.0 deployment of this contract, recognised by its config. */
-function hasConfig(): bool {
-  return storedConfigHas(["denom", "slash_recipient"]);
-}
-
 export function migrate(env: Env, msg: JsonValue): Response | null {
   const f = Fields.of(msg, "migrate");
   if (f == null || !f.finish()) return null;
-  const from = beginMigration("ilp", hasConfig);
+  const from = beginMigration("ilp", ["denom", "slash_recipient"]);
   if (from == null) return null;
   CONFIG.save(CONFIG.load());
   return finishMigration("ilp", from);

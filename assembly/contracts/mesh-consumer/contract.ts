@@ -17,7 +17,7 @@ import {
   requireOurChannel,
 } from "../../shared/channel";
 import { MetaStakingMsg } from "../../shared/meta-staking";
-import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
 
 class Config {
@@ -231,15 +231,10 @@ function closeLiveChannel(response: Response): void {
  * `{}`. With a channel open, the migrated consumer announces its validator set in the current format at once, so
  * the provider learns the unbonding rules it now checks (migrate meta-staking first: the rules come from it).
  */
-/** A 0.1.0 deployment of this contract, recognised by its config. */
-function hasConfig(): bool {
-  return storedConfigHas(["meta_staking", "rate"]);
-}
-
 export function migrate(env: Env, msg: JsonValue): Response | null {
   const f = Fields.of(msg, "migrate");
   if (f == null || !f.finish()) return null;
-  const from = beginMigration("mesh-consumer", hasConfig);
+  const from = beginMigration("mesh-consumer", ["meta_staking", "rate"]);
   if (from == null) return null;
   const response = finishMigration("mesh-consumer", from);
   const channel = CHANNEL.may_load();

@@ -23,7 +23,7 @@ import {
   requireOurChannel,
 } from "../../shared/channel";
 import { LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
 import {
   CLOSED, CONFIG, Closed, Config, STAKES, STATE, Stake, State, TOTALS, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
@@ -504,15 +504,10 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
  * `{}`. From 0.1.0: its state recorded one channel and a close time; that channel becomes generation 1 (closed at
  * that time if it was), and records without a generation belong to it (see LEGACY_GENERATION). O(1).
  */
-/** A 0.1.0 deployment of this contract, recognised by its config. */
-function hasConfig(): bool {
-  return storedConfigHas(["ilp", "unbonding_period_seconds"]);
-}
-
 export function migrate(env: Env, msg: JsonValue): Response | null {
   const f = Fields.of(msg, "migrate");
   if (f == null || !f.finish()) return null;
-  const from = beginMigration("mesh-provider", hasConfig);
+  const from = beginMigration("mesh-provider", ["ilp", "unbonding_period_seconds"]);
   if (from == null) return null;
   const raw = parseJson(storageGet(utf8("state"))!);
   if (raw != null && raw.get("generation") == null) {

@@ -20,7 +20,7 @@ import {
   Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, QUEUE, VALIDATORS, consumerKey, delegationKey,
   encodeConfig, validatorKey,
 } from "./state";
-import { beginMigration, finishMigration, recordVersion, storedConfigHas } from "../../shared/migrate";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 
 const EXECUTE_VARIANTS = "fund, set_allowance, update_admin, withdraw_funds, delegate, undelegate, process_unbonding";
 const QUERY_VARIANTS = "config, consumer, all_consumers, validator, unbonding_queue";
@@ -292,11 +292,6 @@ function processUnbonding(env: Env, startAfter: string | null, limit: i32): Resp
  * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules; migrating from
  * 0.1.0, which had none, requires the unbonding period.
  */
-/** A 0.1.0 deployment of this contract, recognised by its config. */
-function hasConfig(): bool {
-  return storedConfigHas(["admin", "denom"]);
-}
-
 export function migrate(env: Env, msg: JsonValue): Response | null {
   const f = Fields.of(msg, "migrate");
   if (f == null) return null;
@@ -305,7 +300,7 @@ export function migrate(env: Env, msg: JsonValue): Response | null {
   const hasEntries = f.has("max_unbonding_entries");
   const maxEntries = f.optU64("max_unbonding_entries", 0);
   if (!f.finish()) return null;
-  const from = beginMigration("meta-staking", hasConfig);
+  const from = beginMigration("meta-staking", ["admin", "denom"]);
   if (from == null) return null;
   const config = CONFIG.load();
   if (hasUnbonding) {
