@@ -259,11 +259,12 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
     amount = share;
   }
   QUEUE.remove(vkey);
-  LAST_BATCH.save(vkey, new BatchTime(env.block.timeNanos));
   response.addAttribute("batch_validator", validator).addAttribute("batch_queued", queued.toString())
     .addAttribute("batch_undelegated", amount.toString());
-  // Nothing left on chain (slashed away): the queue is settled without an x/staking call.
+  // Nothing left on chain (slashed away): the queue is settled without an x/staking call, and without an entry the
+  // epoch need not wait.
   if (amount.isZero()) return true;
+  LAST_BATCH.save(vkey, new BatchTime(env.block.timeNanos));
   const w = new JsonWriter();
   w.beginObject().key("validator").string(validator).key("queued").string(queued.toString()).endObject();
   const undelegate = StakingMsg.undelegate(validator, new Coin(config.denom, amount));
