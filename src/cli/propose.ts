@@ -44,9 +44,9 @@ function funds(args: ParsedArgs): Coin[] {
 function permission(args: ParsedArgs): InstantiatePermission | null {
   const p = value(args, "instantiate-permission");
   if (p === undefined) return null;
-  if (p === "everybody") return { permission: "ACCESS_TYPE_EVERYBODY" };
-  if (p === "nobody") return { permission: "ACCESS_TYPE_NOBODY" };
-  return { permission: "ACCESS_TYPE_ANY_OF_ADDRESSES", addresses: p.split(",") };
+  if (p === "everybody") return { permission: "Everybody" };
+  if (p === "nobody") return { permission: "Nobody" };
+  return { permission: "AnyOfAddresses", addresses: p.split(",") };
 }
 
 /** A contract named as in the config (ilp, meta-staking, mesh-provider/mesh-consumer with --for) or an address. */

@@ -20,7 +20,8 @@ export function govModuleAddress(prefix: string): string {
   return toBech32(prefix, createHash("sha256").update("gov").digest().subarray(0, 20));
 }
 
-export type InstantiatePermission = { permission: "ACCESS_TYPE_EVERYBODY" | "ACCESS_TYPE_NOBODY" } | { permission: "ACCESS_TYPE_ANY_OF_ADDRESSES"; addresses: string[] };
+/** wasmd reads AccessType by these names in JSON ("ACCESS_TYPE_EVERYBODY" would silently become Unspecified). */
+export type InstantiatePermission = { permission: "Everybody" | "Nobody" } | { permission: "AnyOfAddresses"; addresses: string[] };
 
 export interface StoreCodeJson {
   "@type": "/cosmwasm.wasm.v1.MsgStoreCode";
@@ -120,10 +121,11 @@ export function parseDeposit(deposit: string): Coin[] {
 const permissionProto = (p: InstantiatePermission | null): AccessConfig | undefined => {
   if (!p) return undefined;
   const permission = {
-    ACCESS_TYPE_EVERYBODY: AccessType.ACCESS_TYPE_EVERYBODY,
-    ACCESS_TYPE_NOBODY: AccessType.ACCESS_TYPE_NOBODY,
-    ACCESS_TYPE_ANY_OF_ADDRESSES: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES,
+    Everybody: AccessType.ACCESS_TYPE_EVERYBODY,
+    Nobody: AccessType.ACCESS_TYPE_NOBODY,
+    AnyOfAddresses: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES,
   }[p.permission];
+  if (permission === undefined) throw new MeshError(`instantiate_permission "${p.permission}" must be Everybody, Nobody or AnyOfAddresses`);
   return AccessConfig.fromPartial({ permission, addresses: "addresses" in p ? p.addresses : [] });
 };
 

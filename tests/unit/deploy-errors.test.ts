@@ -1,7 +1,7 @@
 // What an operator reads when the chain or the network says no: each case names the fix.
 import * as http from "http";
 import { AddressInfo } from "net";
-import { AccessType } from "cosmjs-types/cosmwasm/wasm/v1/types";
+import { AccessConfig, AccessType } from "cosmjs-types/cosmwasm/wasm/v1/types";
 import { explainTxError } from "../../src/deploy/errors";
 import { checkRpc } from "../../src/deploy/session";
 import { uploadAllowed } from "../../src/deploy/upload";
@@ -36,10 +36,10 @@ describe("chain errors explained", () => {
 
   it("code_upload_access decides whether this deployer may upload", () => {
     expect(uploadAllowed(undefined, "wasm1a")).toBe(true);
-    expect(uploadAllowed({ permission: AccessType.ACCESS_TYPE_EVERYBODY, addresses: [] }, "wasm1a")).toBe(true);
-    expect(uploadAllowed({ permission: AccessType.ACCESS_TYPE_NOBODY, addresses: [] }, "wasm1a")).toBe(false);
-    expect(uploadAllowed({ permission: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES, addresses: ["wasm1a"] }, "wasm1a")).toBe(true);
-    expect(uploadAllowed({ permission: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES, addresses: ["wasm1b"] }, "wasm1a")).toBe(false);
+    expect(uploadAllowed(AccessConfig.fromPartial({ permission: AccessType.ACCESS_TYPE_EVERYBODY, addresses: [] }), "wasm1a")).toBe(true);
+    expect(uploadAllowed(AccessConfig.fromPartial({ permission: AccessType.ACCESS_TYPE_NOBODY, addresses: [] }), "wasm1a")).toBe(false);
+    expect(uploadAllowed(AccessConfig.fromPartial({ permission: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES, addresses: ["wasm1a"] }), "wasm1a")).toBe(true);
+    expect(uploadAllowed(AccessConfig.fromPartial({ permission: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES, addresses: ["wasm1b"] }), "wasm1a")).toBe(false);
   });
 });
 

@@ -27,7 +27,7 @@ describe("governance proposals", () => {
     const bytes = fromBase64(m.wasm_byte_code);
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
     expect(sha256Hex(gunzipSync(bytes))).toBe(sha256Hex(wasm));
-    const decoded = MsgStoreCode.decode(wasmMsgToAny({ ...m, instantiate_permission: { permission: "ACCESS_TYPE_ANY_OF_ADDRESSES", addresses: ["wasm1x"] } }).value);
+    const decoded = MsgStoreCode.decode(wasmMsgToAny({ ...m, instantiate_permission: { permission: "AnyOfAddresses", addresses: ["wasm1x"] } }).value);
     expect(decoded.sender).toBe(gov);
     expect(decoded.wasmByteCode).toEqual(bytes);
     expect(decoded.instantiatePermission).toMatchObject({ permission: AccessType.ACCESS_TYPE_ANY_OF_ADDRESSES, addresses: ["wasm1x"] });
