@@ -155,6 +155,8 @@ function readProposalFile(file: string): ProposalJson {
 }
 
 async function submitAndFollow(ctx: CliContext, chainId: string, proposal: ProposalJson, args: ParsedArgs): Promise<void> {
+  const voteArg = value(args, "vote");
+  if (voteArg !== undefined) voteOption(voteArg);
   const s = await ctx.sessions.get(chainId);
   const id = await submitProposal(s, proposal);
   ctx.io.out(`proposal ${id} submitted on ${chainId} by ${s.address}`);
@@ -183,8 +185,9 @@ export async function propose(ctx: CliContext, args: ParsedArgs, usage: string):
   if (kind === "vote" || kind === "deposit" || kind === "wait") {
     if (rest.length !== (kind === "wait" ? 1 : 2)) throw new MeshError(`propose ${kind} needs ${kind === "wait" ? "<id>" : kind === "vote" ? "<id> <yes|no|abstain|no_with_veto>" : "<id> <coins>"}\n\n${usage}`);
     const id = positiveInt(rest[0], "proposal id");
+    const option = kind === "vote" ? voteOption(rest[1]) : undefined;
     const s = await ctx.sessions.get(chainId);
-    if (kind === "vote") await vote(s, id, voteOption(rest[1]));
+    if (option !== undefined) await vote(s, id, option);
     else if (kind === "deposit") await deposit(s, id, rest[1]);
     else await waitForProposal(s, id, ctx.log);
     ctx.io.out(`proposal ${id}: ${kind === "wait" ? "passed" : `${kind} sent`}`);
