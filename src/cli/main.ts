@@ -73,6 +73,18 @@ async function dispatch(command: string, args: ParsedArgs, io: CliIo): Promise<v
   }
 }
 
+/**
+ * Checks a command line without connecting to anything: known command, known flags, a valid config. Throws a
+ * MeshError saying what is wrong (used to check the docker-compose services' commands).
+ */
+export function checkCommandLine(argv: string[], io: CliIo = processIo()): void {
+  const [command, ...rest] = argv;
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (!entry) throw new MeshError(`unknown command "${command}"`);
+  const args = parseArgs(rest, entry.spec, entry.usage);
+  openContext(args, io);
+}
+
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;

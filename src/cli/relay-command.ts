@@ -14,7 +14,13 @@ export async function relay(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
       const lr = ctx.record.data.links[`${l.provider}->${l.consumer}`];
       if (!lr?.connection) throw new MeshError(`${l.provider} -> ${l.consumer} has no connection in ${ctx.config.deployment}: run mesh deploy (or mesh connect) first`);
       const [p, c] = [await ctx.sessions.get(l.provider), await ctx.sessions.get(l.consumer)];
-      const link = await reuseLink(relayEndpoint(p.spec), relayEndpoint(c.spec), lr.connection.provider, lr.connection.consumer, { walletA: p.wallet, walletB: c.wallet });
+      const link = await reuseLink(relayEndpoint(p.spec), relayEndpoint(c.spec), lr.connection.provider, lr.connection.consumer, { walletA: p.wallet, walletB: c.wallet })
+        .catch((e: Error) => {
+          throw new MeshError(
+            `cannot relay over ${l.provider} ${lr.connection!.provider} <-> ${l.consumer} ${lr.connection!.consumer}: ${e.message.split("\n")[0]} ` +
+              `(a reset chain or expired light clients: run mesh deploy to connect again)`,
+          );
+        });
       running.push({ link, relayer: new Relayer(link, { pollMs }).start() });
       ctx.log(`relaying ${l.provider} ${lr.connection.provider} <-> ${l.consumer} ${lr.connection.consumer} (poll ${pollMs}ms)`);
     }

@@ -38,7 +38,8 @@ async function ensureConnection(p: ChainSession, c: ChainSession, lr: LinkRecord
       log(`[${lr.provider} <-> ${lr.consumer}] connection ${lr.connection.provider}/${lr.connection.consumer} reused`);
       return link;
     } catch (e) {
-      if (lr.channel) {
+      // Only a channel the contracts still use ties us to this connection (after a chain reset they are new).
+      if (lr.channel && (await meshChannel(p, c, lr).catch(() => undefined))) {
         throw new MeshError(
           `${lr.provider} <-> ${lr.consumer}: the mesh channel ${lr.channel.provider}/${lr.channel.consumer} runs over connection ` +
             `${lr.connection.provider}/${lr.connection.consumer}, which cannot be used any more (${(e as Error).message.split("\n")[0]}). ` +

@@ -25,7 +25,7 @@ async function contractCodeId(s: ChainSession, address: string): Promise<number 
   try {
     return (await s.client.getContract(address)).codeId;
   } catch (e) {
-    if (/not found/i.test((e as Error).message)) return undefined;
+    if (/no such contract|not found/i.test((e as Error).message)) return undefined;
     throw e;
   }
 }
