@@ -5,8 +5,8 @@
  *   - the consumer side of a mesh is deployed through passed proposals only (the gov module account sends the wasm
  *     messages and is the contracts' admin), `mesh deploy` completes the rest, a re-run skips everything, and
  *     `mesh status` reports it.
- * Uses the run's mesh-a as the provider and a governance-only chain of its own (mesh-gov, port slot 27, 4 s voting
- * period, 2 s expedited), started here and stopped in afterAll.
+ * Uses the run's mesh-a as the provider and a governance-only chain of its own (mesh-gov, port slot 27, 6 s voting
+ * period, 3 s expedited: room for the vote on a loaded machine), started here and stopped in afterAll.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -23,7 +23,7 @@ import { MsgSubmitProposal050, govModuleAddress, parseProposal, submitProposalMs
 import { readRecord } from "../../src/deploy/record";
 import { MeshStatus } from "../../src/deploy/status";
 
-const GOV = isolatedChain("mesh-gov", 27, { uploadAccess: "governance", votingPeriodSeconds: 4 });
+const GOV = isolatedChain("mesh-gov", 27, { uploadAccess: "governance", votingPeriodSeconds: 6 });
 const A = testChain("mesh-a");
 const gov = govModuleAddress("wasm");
 const TEST_VALIDATOR = TEST_ACCOUNTS.validator.address;
@@ -137,7 +137,7 @@ test("proposal files: wasmd's submit-proposal builds byte-for-byte the MsgSubmit
 }, 60_000);
 
 test("consumer side deployed through passed proposals only; mesh deploy finishes the mesh, a re-run skips everything", async () => {
-  // 1. Code, by proposal (expedited: 2 s voting period); the passed proposal's code ids are recorded.
+  // 1. Code, by proposal (expedited: 3 s voting period); the passed proposal's code ids are recorded.
   const store = await ok("propose", "store", "--chain", GOV.chainId, "--contracts", "meta-staking,mesh-consumer", "--expedited",
     "--out", path.join(dir, "store.json"), "--submit", "--vote", "yes", "--wait");
   expect(store.out).toMatch(/proposal \d+ passed/);
