@@ -197,4 +197,10 @@ test("consumer side deployed through passed proposals only; mesh deploy finishes
   expect(link.allowance).toBe("500000");
   const v = await signer(GOV, "validator");
   expect((await v.client.queryContractSmart(consumer, { config: {} })).admin).toBe(gov);
+
+  // 8. A proposal whose message fails is reported with the chain's reason (the contract's error).
+  const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
+    "--msg", JSON.stringify({ update_conversion: { rate: "0", discount: "0" } }), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
+  expect(failed.code).toBe(1);
+  expect(failed.err).toMatch(/mesh propose: proposal \d+ on mesh-gov failed: .*Invalid rate: must be greater than zero/);
 }, 180_000);
