@@ -16,7 +16,7 @@ import {
   parseProposal, proposalJson, storeCodeJson,
 } from "../deploy/proposal";
 import { recordPassedProposal } from "../deploy/proposal-results";
-import { ParsedArgs, jsonValue, list, positiveInt, required, value } from "./args";
+import { ParsedArgs, jsonValue, positiveInt, required, value } from "./args";
 import { CliContext } from "./context";
 
 export const PROPOSE_VALUES = [
@@ -220,5 +220,5 @@ export async function propose(ctx: CliContext, args: ParsedArgs, usage: string):
   ctx.io.out(`wrote ${out} (${proposal.messages.length} message${proposal.messages.length > 1 ? "s" : ""}, sender = gov module account ${authority})`);
   ctx.io.out(`submit with: wasmd tx gov submit-proposal ${path.relative(ctx.io.cwd, out) || out} --from <key> --chain-id ${chainId} --node ${spec.rpc.replace(/^http/, "tcp")} --gas auto --gas-adjustment 1.5 --gas-prices ${spec.gas_price}`);
   if (args.switches.has("submit")) await submitAndFollow(ctx, chainId, proposal, args);
-  else if (list(args, "vote") || args.switches.has("wait")) throw new MeshError("--vote and --wait need --submit");
+  else if (value(args, "vote") !== undefined || args.switches.has("wait")) throw new MeshError("--vote and --wait need --submit");
 }
