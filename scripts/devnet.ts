@@ -1,9 +1,13 @@
-// npm run devnet -- [--chains N] [--validators 2] [--gov-upload [ids]] [--fresh]   (see src/chain/devnet.ts)
-import { DEVNET_USAGE, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+// npm run devnet -- [--chains N] [--validators 2] [--gov-upload [ids]] [--fresh] [--only ids] [--foreground]   (see src/chain/devnet.ts)
+import { DEVNET_USAGE, chainConfig, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+import { runForeground } from "../src/chain/foreground";
 
 async function main() {
   const args = parseDevnetArgs(process.argv.slice(2));
   if (args.help) return console.log(DEVNET_USAGE);
+  if (args.foreground) {
+    process.exit(await runForeground(args.chains.map((c) => chainConfig(c.chainId, c.options)), { fresh: args.fresh }));
+  }
   const state = await startDevnet(args);
   console.log("\n" + formatDevnet(state));
 }

@@ -1,15 +1,20 @@
 // npm start: the main job. Builds the contracts, starts a two-chain local devnet (or reuses it), deploys mesh
-// security between them (ILP + mesh-provider on mesh-a, meta-staking + mesh-consumer on mesh-b), connects them
-// through the relayer, and runs the full user flow with every step checked on chain:
+// security between them with the same deploy code as `npx mesh deploy` (ILP + mesh-provider on mesh-a,
+// meta-staking + mesh-consumer on mesh-b, IBC connection and channel through the relayer library), and runs the
+// full user flow with every step checked on chain:
 //   bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → unbonding period →
 //   withdraw → claim released → unbond from the ILP.
-// Leaves the devnet running for you to explore (stop with `npm run devnet:stop`).
+// Leaves the devnet running for you to explore (stop with `npm run devnet:stop`); the deployment is recorded in
+// .devnet/mesh-deployment.json, so `npx mesh status --config examples/devnet.mesh.json` shows it.
+import * as path from "path";
 import { compileAll } from "../src/build/contracts";
-import { chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
-import { meshCodes } from "../src/build/artifacts";
-import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
-import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
-
+import { DEVNET_DIR, chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+import { deploy } from "../src/deploy/deploy";
+import { devnetLink, devnetMeshConfig } from "../src/deploy/devnet";
+import { RecordFile, readRecord } from "../src/deploy/record";
+import { Sessions } from "../src/deploy/session";
+import { crossStakeFlow } from "../src/scenario/scenarios/mesh";
+import { WasmdScenarioLink, WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
 async function main() {
   const started = Date.now();
@@ -25,17 +30,31 @@ async function main() {
   const [provider, consumer] = state.chains.map((c) => chainConfig(c.chainId, c.options));
 
   console.log(`3/5 deploying and connecting: ${provider.chainId} provides security to ${consumer.chainId} [${elapsed()}]`);
+  const link = devnetLink(provider, consumer);
+  const config = devnetMeshConfig([provider, consumer], [link], path.join(DEVNET_DIR, "mesh-deployment.json"));
+  // Every run deploys a fresh mesh (the previous run's light clients have expired unless a relayer kept them
+  // alive); stored code is reused when its checksum still matches.
+  const previous = readRecord(config.deployment);
+  const record = new RecordFile(config.deployment, { version: 1, chains: Object.fromEntries(Object.entries(previous.chains).map(([id, c]) => [id, { codes: c.codes }])), links: {} });
+  const sessions = new Sessions(config.chains, config.baseDir);
+  const [deployed] = await deploy(config, sessions, record, { log: (l) => console.log(`  ${l}`) });
+  await sessions.closeAll();
+  const lr = record.link(provider.chainId, consumer.chainId);
   const net = new WasmdScenarioNetwork([provider, consumer]);
-  const packetTimeoutSeconds = 30;
-  const d = await deployMesh(net, provider.chainId, consumer.chainId, meshCodes(), {
-    consumerUnbondingSeconds: consumer.unbondingSeconds, packetTimeoutSeconds, rate: "1", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
-  });
+  const [p, c] = [net.chain(provider.chainId), net.chain(consumer.chainId)];
+  const d = {
+    unbondingPeriodSeconds: link.unbonding_period_seconds, provider: p, consumer: c, link: new WasmdScenarioLink(p, c, deployed.link),
+    ilp: record.chain(provider.chainId).ilp!, meshProvider: lr.mesh_provider!, meshConsumer: lr.mesh_consumer!,
+    metaStaking: record.chain(consumer.chainId).meta_staking!, channelA: deployed.channel.provider, channelB: deployed.channel.consumer,
+  };
   console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);
 
-  console.log(`4/5 cross-staking flow (the provider's unbonding period is ${d.unbondingPeriodSeconds}s) [${elapsed()}]`);
+  console.log(`4/5 cross-staking flow (the provider's unbonding period is ${link.unbonding_period_seconds}s) [${elapsed()}]`);
   await crossStakeFlow(d, {
-    amount: 1_000_000n, user: "alice", rate: 1, discount: 0.1, unbondingPeriodSeconds: d.unbondingPeriodSeconds, log: (s) => console.log(s),
+    amount: 1_000_000n, user: "alice", rate: Number(link.rate), discount: Number(link.discount),
+    unbondingPeriodSeconds: link.unbonding_period_seconds, log: (s) => console.log(s),
   });
+  d.link.close();
   await net.close();
   console.log(`5/5 done: full flow verified on chain in ${elapsed()}; the devnet is still running (npm run devnet:stop)`);
 }

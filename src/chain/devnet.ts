@@ -49,6 +49,8 @@ export interface DevnetArgs {
   chains: { chainId: string; options: ChainOptions }[];
   fresh: boolean;
   help: boolean;
+  /** Stay attached: follow the node logs, stop the chains on SIGTERM/SIGINT (one container per chain). */
+  foreground: boolean;
 }
 
 export const DEVNET_USAGE = `usage: npm run devnet -- [options]
@@ -59,6 +61,8 @@ export const DEVNET_USAGE = `usage: npm run devnet -- [options]
   --gov-upload [ids]      code upload only via governance (all chains, or a comma list of ids)
   --block-time MS         CometBFT timeout_commit (default 200)
   --fresh                 wipe the chains' homes and re-init (otherwise existing state is reused)
+  --only IDS              start only these chains of the N (same ports and genesis as in the full devnet)
+  --foreground            stay attached: print the node log, stop the chain on Ctrl-C / SIGTERM (docker-compose)
 Stop with: npm run devnet:stop [-- --force]   (--force also stops chains a jest run is using)`;
 
 /** Parse devnet CLI arguments into per-chain options. */
@@ -66,6 +70,8 @@ export function parseDevnetArgs(argv: string[]): DevnetArgs {
   let n = 2;
   let fresh = false;
   let help = false;
+  let foreground = false;
+  let only: string[] | undefined;
   let validatorsSpec: string | undefined;
   let govSpec: string | undefined;
   let blockTimeMs: number | undefined;
@@ -98,6 +104,12 @@ export function parseDevnetArgs(argv: string[]): DevnetArgs {
       case "--fresh":
         fresh = true;
         break;
+      case "--only":
+        only = (value() ?? "").split(",").filter(Boolean);
+        break;
+      case "--foreground":
+        foreground = true;
+        break;
       case "-h":
       case "--help":
         help = true;
@@ -128,10 +140,12 @@ export function parseDevnetArgs(argv: string[]): DevnetArgs {
       gov.add(id);
     }
   }
+  for (const id of only ?? []) if (!ids.includes(id)) throw new Error(`bad --only chain "${id}" (chains: ${ids.join(", ")})`);
   return {
     fresh,
     help,
-    chains: ids.map((chainId) => {
+    foreground,
+    chains: ids.filter((id) => !only || only.includes(id)).map((chainId) => {
       const options: ChainOptions = {};
       if (validators.has(chainId)) options.validators = validators.get(chainId);
       if (gov.has(chainId)) options.uploadAccess = "governance";

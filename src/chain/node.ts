@@ -428,7 +428,7 @@ export async function startChain(cfg: ChainConfig, opts: StartOptions = {}): Pro
       }
       if (Date.now() - lastNote > 5000) {
         lastNote = Date.now();
-        log(`[${cfg.chainId}] waiting for ${node.moniker}: ${st ? `height ${st.height}` : "rpc not up yet"}...`);
+        log(`[${cfg.chainId}] waiting for ${node.moniker}: ${st ? `height ${st.height}` : "rpc not up yet"}... (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
       }
       await sleep(100);
     }

@@ -85,7 +85,6 @@ export async function ensureWasmd(): Promise<string> {
       await waitForForeignBuild();
       if (isExecutable(WASMD_BIN)) return;
       log(`wasmd: ${WASMD_BIN} is missing, running bash scripts/build-wasmd.sh (cold build: 5-15 min)...`);
-      const t0 = Date.now();
       await new Promise<void>((resolve, reject) => {
         const child = spawn("bash", [BUILD_SCRIPT], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
         const relay = (d: Buffer) =>
@@ -96,16 +95,9 @@ export async function ensureWasmd(): Promise<string> {
             .forEach((l) => log(`wasmd build: ${l}`));
         child.stdout.on("data", relay);
         child.stderr.on("data", relay);
-        const timer = setInterval(
-          () => log(`wasmd: still building... ${Math.round((Date.now() - t0) / 1000)}s`),
-          60_000,
-        );
-        child.on("error", (e) => {
-          clearInterval(timer);
-          reject(e);
-        });
+        // The script prints a heartbeat (elapsed time, last log line) every 30 s and its log's tail on failure.
+        child.on("error", reject);
         child.on("close", (code) => {
-          clearInterval(timer);
           if (code === 0) resolve();
           else reject(new Error(`scripts/build-wasmd.sh failed with exit code ${code} (output above)`));
         });

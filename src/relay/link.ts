@@ -19,14 +19,20 @@
  */
 import { IbcClient, Link, Logger } from "./lib";
 import { GasPrice } from "@cosmjs/stargate";
+import { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { QueryClientStatusRequest, QueryClientStatusResponse } from "cosmjs-types/ibc/core/client/v1/query";
 import { AccountName, ChainConfig, accountWallet, testAccount } from "../chain";
 import { patchEndpoint } from "./events";
 import { libraryLogger, relayLog } from "./log";
 
+/** What the relayer needs to know about a chain: a devnet ChainConfig, or one built from an operator's config. */
+export type RelayEndpoint = Pick<ChainConfig, "chainId" | "rpcUrl" | "prefix" | "gasPrice" | "blockTimeMs">;
+
 export interface RelayClientOptions {
   /** Test account that signs (default "relayer"; funded at genesis on every devnet chain). */
   account?: AccountName;
+  /** Signs instead of a test account (an operator's key on a real network). */
+  wallet?: OfflineDirectSigner;
   /** Library logger (default: libraryLogger(`<chainIdA>↔<chainIdB>`), warn and above). */
   logger?: Logger;
   /**
@@ -45,12 +51,12 @@ export interface RelayClientOptions {
   broadcastPollIntervalMs?: number;
 }
 
-/** An IbcClient for `cfg` signing with the "relayer" test account (or opts.account). */
-export async function relayerClient(cfg: ChainConfig, opts: RelayClientOptions = {}): Promise<IbcClient> {
-  const wallet = await accountWallet(opts.account ?? "relayer", cfg.prefix);
+/** An IbcClient for `cfg` signing with opts.wallet, else the "relayer" test account (or opts.account). */
+export async function relayerClient(cfg: RelayEndpoint, opts: RelayClientOptions = {}): Promise<IbcClient> {
+  const wallet = opts.wallet ?? (await accountWallet(opts.account ?? "relayer", cfg.prefix));
   const [{ address }] = await wallet.getAccounts();
   const expected = testAccount(opts.account ?? "relayer").address;
-  if (cfg.prefix === "wasm" && address !== expected) throw new Error(`derived ${address}, expected ${expected}`);
+  if (!opts.wallet && cfg.prefix === "wasm" && address !== expected) throw new Error(`derived ${address}, expected ${expected}`);
   const client = await IbcClient.connectWithSigner(cfg.rpcUrl, wallet, address, {
     gasPrice: GasPrice.fromString(opts.gasPrice ?? cfg.gasPrice),
     estimatedBlockTime: opts.estimatedBlockTimeMs ?? Math.max(50, Math.floor(cfg.blockTimeMs / 2)),
@@ -77,7 +83,7 @@ export function closeLink(link: Link): void {
   disconnectClient(link.endB.client);
 }
 
-export interface ConnectOptions extends RelayClientOptions {
+export interface ConnectOptions extends RelayClientOptions, LinkSigners {
   /**
    * Trusting period in seconds of the client on B that tracks A (default ⅔ of A's unbonding
    * period, = 60 s on our chains). Must be < A's unbonding period.
@@ -111,19 +117,25 @@ export function linkIds(link: Link): LinkIds {
 }
 
 /** Patch both endpoints (see events.ts) — a Link over our chains should always go through this. */
-function prepared(link: Link, cfgA: ChainConfig, cfgB: ChainConfig): Link {
+function prepared(link: Link, cfgA: RelayEndpoint, cfgB: RelayEndpoint): Link {
   patchEndpoint(link.endA, cfgA.rpcUrl);
   patchEndpoint(link.endB, cfgB.rpcUrl);
   return link;
 }
 
-async function clientsFor(cfgA: ChainConfig, cfgB: ChainConfig, opts: RelayClientOptions): Promise<[IbcClient, IbcClient, Logger]> {
+/** Per-chain signers for a Link (each chain has its own key on a real network). */
+export interface LinkSigners {
+  walletA?: OfflineDirectSigner;
+  walletB?: OfflineDirectSigner;
+}
+
+async function clientsFor(cfgA: RelayEndpoint, cfgB: RelayEndpoint, opts: RelayClientOptions & LinkSigners): Promise<[IbcClient, IbcClient, Logger]> {
   if (cfgA.chainId === cfgB.chainId) throw new Error(`cannot link ${cfgA.chainId} to itself`);
   const logger = opts.logger ?? libraryLogger(`${cfgA.chainId}<->${cfgB.chainId}`);
-  const a = await relayerClient(cfgA, { ...opts, logger });
+  const a = await relayerClient(cfgA, { ...opts, logger, wallet: opts.walletA ?? opts.wallet });
   let b: IbcClient;
   try {
-    b = await relayerClient(cfgB, { ...opts, logger });
+    b = await relayerClient(cfgB, { ...opts, logger, wallet: opts.walletB ?? opts.wallet });
   } catch (e) {
     disconnectClient(a);
     throw e;
@@ -140,7 +152,7 @@ export async function unbondingSeconds(client: IbcClient): Promise<number> {
  * Create a light client of each chain on the other and open a connection between them
  * (MsgCreateClient ×2, MsgUpdateClient ×3, ConnOpenInit/Try/Ack/Confirm). Returns the Link.
  */
-export async function connectChains(cfgA: ChainConfig, cfgB: ChainConfig, opts: ConnectOptions = {}): Promise<Link> {
+export async function connectChains(cfgA: RelayEndpoint, cfgB: RelayEndpoint, opts: ConnectOptions = {}): Promise<Link> {
   const [a, b, logger] = await clientsFor(cfgA, cfgB, opts);
   try {
     const [ubA, ubB] = await Promise.all([a.getUnbondingPeriod(), b.getUnbondingPeriod()]);
@@ -178,11 +190,11 @@ export async function clientStatus(client: IbcClient, clientId: string): Promise
  * either light client is not Active (e.g. Expired after > trusting period without updates).
  */
 export async function reuseLink(
-  cfgA: ChainConfig,
-  cfgB: ChainConfig,
+  cfgA: RelayEndpoint,
+  cfgB: RelayEndpoint,
   connA: string,
   connB: string,
-  opts: RelayClientOptions = {},
+  opts: RelayClientOptions & LinkSigners = {},
 ): Promise<Link> {
   const [a, b, logger] = await clientsFor(cfgA, cfgB, opts);
   try {

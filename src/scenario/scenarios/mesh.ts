@@ -1,7 +1,7 @@
 // Deploying mesh security between a provider chain and a consumer chain, and the cross-staking flow, written once
 // against the scenario interface (runs in-process and on the devnet).
 import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../client/ilp";
-import { MESH_VERSION, providerMsg, providerQuery, ProviderStake } from "../../client/mesh";
+import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, providerUnbondingPeriod } from "../../client/mesh";
 import { ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
 export interface MeshCodes {
@@ -43,18 +43,7 @@ export interface MeshDeployment {
   channelB: string;
 }
 
-/** x/staking's default max_entries, which meta-staking's batching stays under. */
-export const MAX_UNBONDING_ENTRIES = 7;
-
-/** meta-staking's undelegation epoch for an unbonding period: ⌈U / (max_entries − 1)⌉. */
-export function unbondingEpochSeconds(consumerUnbondingSeconds: number, maxEntries = MAX_UNBONDING_ENTRIES): number {
-  return Math.ceil(consumerUnbondingSeconds / (maxEntries - 1));
-}
-
-/** The shortest provider unbonding period the provider accepts, plus a few seconds of margin for block times. */
-export function providerUnbondingPeriod(consumerUnbondingSeconds: number, packetTimeoutSeconds: number, marginSeconds = 5): number {
-  return consumerUnbondingSeconds + unbondingEpochSeconds(consumerUnbondingSeconds) + packetTimeoutSeconds + marginSeconds;
-}
+export { providerUnbondingPeriod, unbondingEpochSeconds } from "../../client/mesh";
 
 /** Deploys ILP + mesh-provider on `providerId`, meta-staking + mesh-consumer on `consumerId`, and connects them. */
 export async function deployMesh(

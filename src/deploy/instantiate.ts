@@ -1,0 +1,141 @@
+// Instantiating the mesh contracts of every chain, idempotently: a recorded contract that still exists with the
+// recorded code is kept; one with the planned label and code (e.g. created by a governance proposal) is adopted;
+// only then is a new one instantiated. Also funds meta-staking and sets each consumer's allowance.
+import { metaStakingMsg, metaStakingQuery, MetaStakingConsumer } from "../client/mesh";
+import { MeshConfig, MeshLinkSpec } from "./config";
+import { MeshError, explainTxError } from "./errors";
+import { InstantiatePlan, contractsFor, instantiatePlan } from "./plan";
+import { govModuleAddress } from "./proposal";
+import { RecordFile } from "./record";
+import { ChainSession, Sessions } from "./session";
+
+type Log = (line: string) => void;
+
+/** The newest contract of `codeId` labelled `label` (and created by `creator`, when given), if the chain has one. */
+export async function findContractByLabel(s: ChainSession, codeId: number, label: string, creator?: string): Promise<string | undefined> {
+  const addresses = await s.client.getContracts(codeId);
+  for (const address of [...addresses].reverse()) {
+    const c = await s.client.getContract(address);
+    if (c.label === label && (creator === undefined || c.creator === creator)) return address;
+  }
+  return undefined;
+}
+
+async function contractCodeId(s: ChainSession, address: string): Promise<number | undefined> {
+  try {
+    return (await s.client.getContract(address)).codeId;
+  } catch (e) {
+    if (/no such contract|not found/i.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+export async function ensureContract(
+  s: ChainSession, record: RecordFile, plan: InstantiatePlan, recorded: string | undefined, log: Log,
+): Promise<string> {
+  const chainId = s.spec.id;
+  const code = record.chain(chainId).codes[plan.contract];
+  if (!code) {
+    throw new MeshError(`${plan.contract} on ${chainId} has no code id yet: run mesh upload (or mesh propose store on a governance-only chain) first`);
+  }
+  if (recorded && (await contractCodeId(s, recorded)) === code.code_id) {
+    log(`[${chainId}] ${plan.label}: ${recorded} exists, skipped`);
+    return recorded;
+  }
+  // Only governance's contracts are adopted (a proposal passed without `--wait` recording it): an earlier deploy by
+  // some account may belong to another, abandoned deployment.
+  const adopted = await findContractByLabel(s, code.code_id, plan.label, govModuleAddress(s.spec.prefix));
+  if (adopted) {
+    log(`[${chainId}] ${plan.label}: found ${adopted} (code ${code.code_id}, instantiated by governance), recorded`);
+    return adopted;
+  }
+  const t0 = Date.now();
+  try {
+    const res = await s.client.instantiate(s.address, code.code_id, plan.msg, plan.label, s.fee, { admin: s.address });
+    log(`[${chainId}] ${plan.label}: instantiated ${res.contractAddress} (code ${code.code_id}) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    return res.contractAddress;
+  } catch (e) {
+    throw explainTxError(e, { chainId, signer: s.address, action: `instantiation of ${plan.label}` });
+  }
+}
+
+async function consumerAllowance(s: ChainSession, metaStaking: string, consumer: string): Promise<string> {
+  try {
+    return ((await s.client.queryContractSmart(metaStaking, metaStakingQuery.consumer(consumer))) as MetaStakingConsumer).allowance;
+  } catch (e) {
+    if (/Not a registered consumer/.test((e as Error).message)) return "0";
+    throw e;
+  }
+}
+
+/** An execute the deployer may not be allowed to send (the contract's admin may be governance). */
+export async function adminExecute(s: ChainSession, contract: string, msg: Record<string, unknown>, what: string, funds = [] as { denom: string; amount: string }[]): Promise<void> {
+  try {
+    await s.client.execute(s.address, contract, msg, s.fee, undefined, funds);
+  } catch (e) {
+    const raw = (e as Error).message;
+    if (/only the admin/.test(raw)) { // the contracts' onlyAdmin message
+      const config = await s.client.queryContractSmart(contract, { config: {} }).catch(() => undefined);
+      throw new MeshError(
+        `${what} on ${s.spec.id}: ${s.address} is not the admin of ${contract}${config?.admin ? ` (the admin is ${config.admin})` : ""}. ` +
+          `If governance is the admin, propose it: mesh propose execute --chain ${s.spec.id} --contract ${contract} --msg '${JSON.stringify(msg)}' --submit`,
+      );
+    }
+    throw explainTxError(e, { chainId: s.spec.id, signer: s.address, action: what });
+  }
+}
+
+async function fundAndAllow(s: ChainSession, record: RecordFile, link: MeshLinkSpec, log: Log): Promise<void> {
+  const chainId = s.spec.id;
+  const metaStaking = record.chain(chainId).meta_staking!;
+  const lr = record.link(link.provider, link.consumer);
+  const consumer = lr.mesh_consumer!;
+  if (!lr.funded && BigInt(link.meta_staking_funds) > 0n) {
+    try {
+      await s.client.execute(s.address, metaStaking, metaStakingMsg.fund(), s.fee, undefined, [{ denom: s.spec.denom, amount: link.meta_staking_funds }]);
+    } catch (e) {
+      throw explainTxError(e, { chainId, signer: s.address, action: `funding meta-staking with ${link.meta_staking_funds}${s.spec.denom}` });
+    }
+    log(`[${chainId}] meta-staking: funded with ${link.meta_staking_funds}${s.spec.denom} for ${link.provider}`);
+  }
+  lr.funded = true;
+  record.save();
+  const current = await consumerAllowance(s, metaStaking, consumer);
+  if (current === link.allowance) {
+    log(`[${chainId}] meta-staking: allowance of ${consumer} is ${current}, skipped`);
+    return;
+  }
+  await adminExecute(s, metaStaking, metaStakingMsg.setAllowance(consumer, link.allowance), "set_allowance");
+  log(`[${chainId}] meta-staking: allowance of ${consumer} set to ${link.allowance}`);
+}
+
+/** Instantiates everything the config asks for on `chainIds` (default: every chain), in dependency order. */
+export async function instantiateAll(config: MeshConfig, sessions: Sessions, record: RecordFile, log: Log, chainIds?: string[]): Promise<void> {
+  const chains = config.chains.map((c) => c.id).filter((id) => !chainIds || chainIds.includes(id));
+  for (const chainId of chains) {
+    const wanted = contractsFor(config, chainId);
+    if (!wanted.length) continue;
+    const s = await sessions.get(chainId);
+    const cr = record.chain(chainId);
+    if (wanted.includes("ilp")) {
+      cr.ilp = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "ilp"), cr.ilp, log);
+      record.save();
+    }
+    if (wanted.includes("meta-staking")) {
+      cr.meta_staking = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "meta-staking"), cr.meta_staking, log);
+      record.save();
+    }
+    for (const link of config.mesh) {
+      const lr = record.link(link.provider, link.consumer);
+      if (link.provider === chainId) {
+        lr.mesh_provider = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "mesh-provider", link.consumer), lr.mesh_provider, log);
+        record.save();
+      }
+      if (link.consumer === chainId) {
+        lr.mesh_consumer = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "mesh-consumer", link.provider), lr.mesh_consumer, log);
+        record.save();
+        await fundAndAllow(s, record, link, log);
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// What each mesh contract is instantiated with, derived from the config: one definition for `mesh deploy`,
+// `mesh instantiate` and `mesh propose instantiate`, so a contract created by a proposal is recognised by deploy
+// (same code, same label) and never created twice.
+import { IlpInstantiateMsg } from "../client/ilp";
+import { ConsumerInstantiateMsg, MetaStakingInstantiateMsg, ProviderInstantiateMsg } from "../client/mesh";
+import { MeshConfig, chainSpec, meshLink } from "./config";
+import { MeshContract } from "./artifacts";
+import { MeshError } from "./errors";
+import { DeploymentRecord } from "./record";
+
+export interface InstantiatePlan {
+  chainId: string;
+  contract: MeshContract;
+  label: string;
+  msg: Record<string, unknown>;
+  /** For mesh-provider / mesh-consumer: the other chain of the link. */
+  counterparty?: string;
+}
+
+export const labels = {
+  ilp: () => "mesh ilp",
+  metaStaking: () => "mesh meta-staking",
+  provider: (consumer: string) => `mesh provider for ${consumer}`,
+  consumer: (provider: string) => `mesh consumer for ${provider}`,
+};
+
+/** Contracts each chain needs: ILP + mesh-provider where it provides, meta-staking + mesh-consumer where it consumes. */
+export function contractsFor(config: MeshConfig, chainId: string): MeshContract[] {
+  const out: MeshContract[] = [];
+  if (config.mesh.some((l) => l.provider === chainId)) out.push("ilp", "mesh-provider");
+  if (config.mesh.some((l) => l.consumer === chainId)) out.push("meta-staking", "mesh-consumer");
+  return out;
+}
+
+/** The other chain of the link a mesh-provider (role "provider") or mesh-consumer on `chainId` belongs to. */
+export function counterpartyOf(config: MeshConfig, chainId: string, contract: MeshContract, given?: string): string {
+  const role = contract === "mesh-provider" ? "provider" : "consumer";
+  const candidates = config.mesh.filter((l) => l[role] === chainId).map((l) => (role === "provider" ? l.consumer : l.provider));
+  if (given) return given;
+  if (candidates.length === 1) return candidates[0];
+  throw new MeshError(`${contract} on ${chainId}: say which link (--for <chain>; candidates: ${candidates.join(", ") || "none in the config"})`);
+}
+
+/** The label deploy gives (and looks for) a mesh contract on `chainId`. */
+export function planLabel(config: MeshConfig, chainId: string, contract: MeshContract, counterparty?: string): string {
+  if (contract === "ilp") return labels.ilp();
+  if (contract === "meta-staking") return labels.metaStaking();
+  const other = counterpartyOf(config, chainId, contract, counterparty);
+  return contract === "mesh-provider" ? labels.provider(other) : labels.consumer(other);
+}
+
+/**
+ * The instantiation of `contract` on `chainId` (for a link's contract, `counterparty` names the other chain).
+ * `admin` goes into the contract's own admin field (who may call set_consumer / set_allowance …); omitted, it is
+ * the sender (the deployer, or the gov module account for a proposal).
+ */
+export function instantiatePlan(
+  config: MeshConfig, record: DeploymentRecord, chainId: string, contract: MeshContract, counterparty?: string, admin?: string,
+): InstantiatePlan {
+  const admins = admin ? { admin } : {};
+  switch (contract) {
+    case "ilp": {
+      const msg: IlpInstantiateMsg = { denom: chainSpec(config, chainId).denom };
+      return { chainId, contract, label: labels.ilp(), msg: { ...msg } };
+    }
+    case "meta-staking": {
+      const unbonding = chainSpec(config, chainId).unbonding_period_seconds;
+      if (unbonding === undefined) throw new MeshError(`meta-staking on ${chainId} needs the chain's unbonding_period_seconds in the config`);
+      const msg: MetaStakingInstantiateMsg = { unbonding_period_seconds: unbonding, ...admins };
+      return { chainId, contract, label: labels.metaStaking(), msg: { ...msg } };
+    }
+    case "mesh-provider": {
+      const consumer = counterpartyOf(config, chainId, contract, counterparty);
+      const link = meshLink(config, chainId, consumer);
+      const ilp = record.chains[chainId]?.ilp;
+      if (!ilp) throw new MeshError(`mesh-provider on ${chainId} needs the ILP's address: instantiate the ILP first (mesh instantiate --chain ${chainId})`);
+      const msg: ProviderInstantiateMsg = {
+        ilp, unbonding_period_seconds: link.unbonding_period_seconds, packet_timeout_seconds: link.packet_timeout_seconds, ...admins,
+      };
+      return { chainId, contract, label: labels.provider(consumer), msg: { ...msg }, counterparty: consumer };
+    }
+    case "mesh-consumer": {
+      const provider = counterpartyOf(config, chainId, contract, counterparty);
+      const link = meshLink(config, provider, chainId);
+      const metaStaking = record.chains[chainId]?.meta_staking;
+      if (!metaStaking) throw new MeshError(`mesh-consumer on ${chainId} needs meta-staking's address: instantiate meta-staking first`);
+      const msg: ConsumerInstantiateMsg = {
+        meta_staking: metaStaking, rate: link.rate, discount: link.discount, packet_timeout_seconds: link.packet_timeout_seconds, ...admins,
+      };
+      return { chainId, contract, label: labels.consumer(provider), msg: { ...msg }, counterparty: provider };
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The operators' CLI (src/cli, src/deploy) against real wasmd:
+ *   - proposal files are exactly what `wasmd tx gov submit-proposal --generate-only` builds (byte for byte);
+ *   - on a chain where only governance may store code, `mesh upload` refuses with the proposal route;
+ *   - the consumer side of a mesh is deployed through passed proposals only (the gov module account sends the wasm
+ *     messages and is the contracts' admin), `mesh deploy` completes the rest, a re-run skips everything, and
+ *     `mesh status` reports it.
+ * Uses the run's mesh-a as the provider and a governance-only chain of its own (mesh-gov, port slot 27, 6 s voting
+ * period, 3 s expedited: room for the vote on a loaded machine), started here and stopped in afterAll.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { fromBase64 } from "@cosmjs/encoding";
+import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { MsgSubmitProposal } from "cosmjs-types/cosmos/gov/v1/tx";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { REPO_ROOT, TEST_ACCOUNTS, WASMD_BIN, disconnectAll, ensureChain, isolatedChain, releaseLease, signer, stopChain, testChain } from "./helpers";
+import { runCli } from "../../src/cli/main";
+import { providerUnbondingPeriod } from "../../src/client/mesh";
+import { explainTxError } from "../../src/deploy/errors";
+import { MsgSubmitProposal050, govModuleAddress, parseProposal, submitProposalMsg } from "../../src/deploy/proposal";
+import { readRecord } from "../../src/deploy/record";
+import { MeshStatus } from "../../src/deploy/status";
+
+const GOV = isolatedChain("mesh-gov", 27, { uploadAccess: "governance", votingPeriodSeconds: 6 });
+const A = testChain("mesh-a");
+const gov = govModuleAddress("wasm");
+const TEST_VALIDATOR = TEST_ACCOUNTS.validator.address;
+const wasmd = async (args: string[]) => (await promisify(execFile)(WASMD_BIN, args)).stdout;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-operator-"));
+const configFile = path.join(dir, "mesh.config.json");
+const deploymentFile = path.join(dir, "mesh.deployment.json");
+const started: typeof GOV[] = [];
+const timings: Record<string, string> = {};
+const fileStart = Date.now();
+
+interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function mesh(...argv: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...argv, "--config", configFile], { out: (l) => out.push(l), err: (l) => err.push(l), env: process.env, cwd: dir });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function ok(...argv: string[]): Promise<CliRun> {
+  const t0 = Date.now();
+  const r = await mesh(...argv);
+  if (r.code !== 0) throw new Error(`mesh ${argv.join(" ")} exited ${r.code}\n${r.err}\n${r.out}`);
+  timings[`mesh ${argv.slice(0, 2).join(" ")}`] = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  return r;
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  // Fresh: a chain left over from an earlier run would already hold the code, and nothing would be refused.
+  const r = await ensureChain(GOV, { fresh: true, leaseFor: process.pid });
+  if (r.started) started.push(GOV);
+  timings["mesh-gov ready"] = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  const chain = (cfg: typeof GOV, account: string) => ({
+    id: cfg.chainId, rpc: cfg.rpcUrl, prefix: cfg.prefix, gas_price: cfg.gasPrice, denom: cfg.denom, key: { devnet_account: account }, block_time_ms: cfg.blockTimeMs,
+    unbonding_period_seconds: cfg.unbondingSeconds,
+  });
+  fs.writeFileSync(configFile, JSON.stringify({
+    // The validator holds all of mesh-gov's voting power, so its yes vote passes the proposals.
+    chains: [chain(A, "admin"), chain(GOV, "validator")],
+    mesh: [{
+      provider: A.chainId, consumer: GOV.chainId, unbonding_period_seconds: providerUnbondingPeriod(GOV.unbondingSeconds, 30), packet_timeout_seconds: 30,
+      rate: "1", discount: "0.1", meta_staking_funds: "1000000", allowance: "500000",
+    }],
+    artifacts: path.join(REPO_ROOT, "artifacts"),
+    deployment: deploymentFile,
+  }));
+}, 120_000);
+
+afterAll(async () => {
+  disconnectAll();
+  releaseLease(GOV.chainId);
+  for (const cfg of started) await stopChain(cfg);
+  fs.rmSync(dir, { recursive: true, force: true });
+  timings["whole file"] = `${((Date.now() - fileStart) / 1000).toFixed(1)}s`;
+  process.stderr.write(`\noperator-tooling.test.ts timings:\n${Object.entries(timings).map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join("\n")}\n`);
+});
+
+test("mesh upload on a governance-only chain refuses and names `mesh propose store`; so does wasmd's own rejection", async () => {
+  const r = await mesh("upload", "--chain", GOV.chainId);
+  expect(r.code).toBe(1);
+  expect(r.err).toContain(`upload of meta-staking on ${GOV.chainId}: code upload is restricted to governance on this chain`);
+  expect(r.err).toContain(`mesh propose store --chain ${GOV.chainId} --contracts meta-staking --submit`);
+  // The same advice when the chain itself rejects the upload (e.g. params changed after the check).
+  const v = await signer(GOV, "validator");
+  const err = await v.client.upload(v.address, fs.readFileSync(path.join(REPO_ROOT, "artifacts", "ilp.wasm")), v.fee).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(Error);
+  expect(explainTxError(err, { chainId: GOV.chainId, signer: v.address, action: "upload of ilp", contract: "ilp" }).message)
+    .toContain(`restricted to governance (wasm code_upload_access). Store it with a proposal instead: mesh propose store --chain ${GOV.chainId} --contracts ilp`);
+});
+
+test("proposal files: wasmd's submit-proposal builds byte-for-byte the MsgSubmitProposal the CLI submits", async () => {
+  const files = {
+    store: path.join(dir, "pin-store.json"),
+    instantiate: path.join(dir, "pin-instantiate.json"),
+    migrate: path.join(dir, "pin-migrate.json"),
+  };
+  await ok("propose", "store", "--chain", GOV.chainId, "--contracts", "meta-staking,mesh-consumer",
+    "--instantiate-permission", `${TEST_VALIDATOR},${TEST_ACCOUNTS.admin.address}`, "--out", files.store);
+  await ok("propose", "instantiate", "--chain", GOV.chainId, "--contract", "ilp-like", "--code-id", "7", "--label", "x", "--msg", '{"denom":"ustake"}',
+    "--funds", "5ustake", "--expedited", "--out", files.instantiate);
+  await ok("propose", "instantiate", "--chain", GOV.chainId, "--contract", "other", "--code-id", "8", "--label", "y", "--msg", "{}", "--salt", "s1",
+    "--admin", "wasm1lalku4ta35fz6shpkrxpvx6h0qugjpyxn8a22d", "--append", "--out", files.instantiate);
+  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht",
+    "--msg", '{"set_allowance":{"consumer":"wasm1lalku4ta35fz6shpkrxpvx6h0qugjpyxn8a22d","amount":"5"}}', "--append", "--out", files.instantiate);
+  await ok("propose", "migrate", "--chain", GOV.chainId, "--contract", "wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht", "--code-id", "2",
+    "--msg", '{"migrate":{}}', "--deposit", "10000000ustake", "--out", files.migrate);
+  const proposer = TEST_VALIDATOR;
+  for (const file of Object.values(files)) {
+    const generated = path.join(dir, "generated.json");
+    const stdout = await wasmd(["tx", "gov", "submit-proposal", file, "--from", proposer, "--generate-only", "--chain-id", GOV.chainId,
+      "--node", GOV.rpcUrl.replace(/^http/, "tcp"), "--gas", "2000000", "--fees", "10000ustake"]);
+    fs.writeFileSync(generated, stdout);
+    const encoded = (await wasmd(["tx", "encode", generated])).trim();
+    const [wasmdMsg] = TxBody.decode(TxRaw.decode(fromBase64(encoded)).bodyBytes).messages;
+    expect(wasmdMsg.typeUrl).toBe("/cosmos.gov.v1.MsgSubmitProposal");
+    const ours = MsgSubmitProposal050.encode(submitProposalMsg(parseProposal(JSON.parse(fs.readFileSync(file, "utf8")), file), proposer).value).finish();
+    const decode = (bytes: Uint8Array) => MsgSubmitProposal.decode(bytes).messages.map((m) => [m.typeUrl, Buffer.from(m.value).toString("base64")]);
+    expect(decode(ours)).toEqual(decode(wasmdMsg.value)); // a readable diff first
+    expect(Buffer.compare(Buffer.from(ours), Buffer.from(wasmdMsg.value))).toBe(0); // then the title, deposit, expedited…
+  }
+  const instantiate = JSON.parse(fs.readFileSync(files.instantiate, "utf8"));
+  expect(instantiate.messages.map((m: { "@type": string; sender: string }) => [m["@type"], m.sender])).toEqual([
+    ["/cosmwasm.wasm.v1.MsgInstantiateContract", gov], ["/cosmwasm.wasm.v1.MsgInstantiateContract2", gov], ["/cosmwasm.wasm.v1.MsgExecuteContract", gov],
+  ]);
+  expect(instantiate.expedited).toBe(true);
+}, 60_000);
+
+test("consumer side deployed through passed proposals only; mesh deploy finishes the mesh, a re-run skips everything", async () => {
+  // 1. Code, by proposal (expedited: 3 s voting period); the passed proposal's code ids are recorded.
+  const store = await ok("propose", "store", "--chain", GOV.chainId, "--contracts", "meta-staking,mesh-consumer", "--expedited",
+    "--out", path.join(dir, "store.json"), "--submit", "--vote", "yes", "--wait");
+  expect(store.out).toMatch(/proposal \d+ passed/);
+  const codes = readRecord(deploymentFile).chains[GOV.chainId].codes;
+  expect(Object.keys(codes).sort()).toEqual(["mesh-consumer", "meta-staking"]);
+
+  // 2. The provider side on mesh-a, directly.
+  await ok("upload", "--chain", A.chainId);
+  await ok("instantiate", "--chain", A.chainId);
+
+  // 3. meta-staking, then the consumer (instantiate2: its address is known before the vote) with its allowance,
+  //    all sent by the gov module account.
+  const p2 = path.join(dir, "meta-staking.json");
+  await ok("propose", "instantiate", "--chain", GOV.chainId, "--contract", "meta-staking", "--expedited", "--out", p2, "--submit", "--vote", "yes", "--wait");
+  const metaStaking = readRecord(deploymentFile).chains[GOV.chainId].meta_staking!;
+  expect(metaStaking).toMatch(/^wasm1/);
+  const p3 = path.join(dir, "consumer.json");
+  const init = await ok("propose", "instantiate", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--salt", "mesh-consumer-1", "--expedited", "--out", p3);
+  const consumer = /will be at (wasm1\w+)/.exec(init.out)![1];
+  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "meta-staking", "--msg", JSON.stringify({ set_allowance: { consumer, amount: "500000" } }),
+    "--append", "--out", p3);
+  await ok("propose", "submit", p3, "--chain", GOV.chainId, "--vote", "yes", "--wait");
+  expect(readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].mesh_consumer).toBe(consumer);
+
+  // 4. deploy: connection, set_consumer on mesh-a; set_provider belongs to governance, and deploy says how.
+  const first = await mesh("deploy");
+  expect(first.code).toBe(1);
+  expect(first.err).toContain(`set_provider on ${GOV.chainId}: ${TEST_VALIDATOR} is not the admin of ${consumer} (the admin is ${gov})`);
+  expect(first.err).toContain(`mesh propose execute --chain ${GOV.chainId} --contract ${consumer} --msg '{"set_provider":`);
+  const connection = readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].connection!;
+  const lr = readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`];
+  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
+    "--msg", JSON.stringify({ set_provider: { connection_id: connection.consumer, port_id: `wasm.${lr.mesh_provider}` } }),
+    "--out", path.join(dir, "set-provider.json"), "--submit", "--vote", "yes", "--wait");
+
+  // 5. deploy again: same connection, channel opened, validator set relayed.
+  const second = await ok("deploy");
+  expect(second.err).toContain(`connection ${connection.provider}/${connection.consumer} reused`);
+  expect(second.err).toContain("mesh-consumer: provider already set, skipped");
+  expect(second.err).toMatch(/mesh channel channel-\d+\/channel-\d+ open/);
+  expect(second.err).not.toMatch(/instantiated|stored as code|uploading/);
+
+  // 6. Re-run: everything is skipped.
+  const third = await ok("deploy");
+  expect(third.err).toMatch(/mesh channel .* is open, skipped/);
+  expect(third.err).not.toMatch(/instantiated|stored as code|uploading|set to|opening/);
+
+  // 7. status: codes match the artifacts, governance is the consumer side's admin, channel open, validators in sync.
+  const st = JSON.parse((await ok("status", "--json")).out) as MeshStatus;
+  const govChain = st.chains.find((c) => c.chainId === GOV.chainId)!;
+  expect(govChain.codes.every((c) => c.matches)).toBe(true);
+  expect(govChain.contracts.map((c) => [c.name, c.admin])).toEqual([["meta-staking", gov], [`mesh-consumer for ${A.chainId}`, gov]]);
+  const link = st.links[0];
+  expect(link.channel?.state).toBe("open");
+  expect(link.validators).toMatchObject({ consumerBonded: 1, knownByProvider: 1, inSync: true });
+  expect(link.pendingPackets).toEqual({ toConsumer: 0, toProvider: 0 });
+  expect(link.allowance).toBe("500000");
+  const v = await signer(GOV, "validator");
+  expect((await v.client.queryContractSmart(consumer, { config: {} })).admin).toBe(gov);
+
+  // 8. A proposal whose message fails is reported with the chain's reason (the contract's error).
+  const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
+    "--msg", JSON.stringify({ update_conversion: { rate: "0", discount: "0" } }), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
+  expect(failed.code).toBe(1);
+  expect(failed.err).toMatch(/mesh propose: proposal \d+ on mesh-gov failed: .*Invalid rate: must be greater than zero/);
+}, 180_000);
