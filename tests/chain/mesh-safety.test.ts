@@ -1,8 +1,9 @@
 // Cross-staking safety on two real chains (one deployment, tests in order, each building on the last):
 //  1. a stranger's MsgChannelCloseInit is refused by the contract on both chains; the channel stays open;
-//  2. governance closes the channel (provider side) with a stake and an unstake received but not acknowledged:
-//     the consumer undelegates everything (meta-staking batch + crank), the provider counts everything of that
-//     channel as unbonding from the close, the undeliverable acks are left alone, and a new channel opens at once;
+//  2. governance closes the channel (provider side) with a stake and an unstake received but not acknowledged, and a
+//     stake never relayed: the consumer undelegates everything (meta-staking batch + crank), the provider counts
+//     everything of that channel as unbonding from the close, the undeliverable packet and acks are left alone,
+//     and a new channel opens at once;
 //  3. 20 unstakes from one validator in 20 blocks all succeed while x/staking never holds more than 7 unbonding
 //     entries for meta-staking (batched undelegations), and x/staking matches meta-staking's books afterwards;
 //  4. a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th lienholder is refused;
@@ -108,10 +109,12 @@ it("refuses a stranger's MsgChannelCloseInit on both chains: the channel stays o
 });
 
 it("a governance close settles a stake and an unstake in flight, and a new channel opens at once", async () => {
-  // In flight at the close: alice's unstake and bob's stake, both received by the consumer, neither acknowledged.
+  // In flight at the close: alice's unstake and bob's stake, both received by the consumer, neither acknowledged;
+  // and validator2's stake, sent but never relayed.
   await ok(provider.execute("alice", d.meshProvider, providerMsg.unstake(validator, 200_000n)), "alice unstake");
   await crossStake("bob", 500_000n);
   expect(await link.relayPacketsOnly()).toBe(2);
+  await crossStake("validator2", 50_000n);
   expect(await consumer.query(d.meshConsumer, consumerQuery.record(validator))).toMatchObject({ provider_amount: "900000", local_amount: "900000" });
   expect(await stakeOf("alice")).toMatchObject({ staked: "400000", pending_unstake: "200000" });
   expect(await stakeOf("bob")).toMatchObject({ staked: "0", pending_stake: "500000" });
@@ -127,6 +130,7 @@ it("a governance close settles a stake and an unstake in flight, and a new chann
   const releaseAt = (closedAt + BigInt(d.unbondingPeriodSeconds) * 1_000_000_000n).toString();
   expect((await unbondingOf("alice")).from_closed_channels).toEqual([{ validator, amount: "600000", release_at: releaseAt }]);
   expect((await unbondingOf("bob")).from_closed_channels).toEqual([{ validator, amount: "500000", release_at: releaseAt }]);
+  expect((await unbondingOf("validator2")).from_closed_channels).toEqual([{ validator, amount: "50000", release_at: releaseAt }]);
   expect(await stakeOf("alice")).toMatchObject({ staked: "0", pending_stake: "0", pending_unstake: "0" });
   expect(await provider.execute("alice", d.meshProvider, providerMsg.unstake(validator, 1n)))
     .toEqual({ ok: false, error: expect.stringContaining("No channel to the consumer is open") });
@@ -137,7 +141,8 @@ it("a governance close settles a stake and an unstake in flight, and a new chann
   expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toBeNull();
   expect(await consumer.query(d.meshConsumer, consumerQuery.records())).toEqual({ records: [] });
   expect(await metaValidator()).toMatchObject({ delegated: "0" });
-  // The two acks were written on a channel that is now closed: nothing can deliver them, and relaying goes on.
+  // The two acks and validator2's packet belong to a channel that is now closed: nothing can deliver them, and
+  // relaying goes on without them.
   expect(await link.relayAll()).toEqual({ packets: 0, acks: 0, timeouts: 0 });
 
   // A new channel opens at once; the old stakers have not withdrawn anything, and new stake flows.
@@ -223,13 +228,15 @@ it("a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th
 });
 
 it("after the provider's unbonding period the closed channel's claims are released; the consumer's governance closes the new one", async () => {
-  const before = { alice: await ilpAccount("alice"), bob: await ilpAccount("bob") };
+  const before = { alice: await ilpAccount("alice"), bob: await ilpAccount("bob"), validator2: await ilpAccount("validator2") };
   await waitUntilTime(provider, closedAt + BigInt(d.unbondingPeriodSeconds + 1) * 1_000_000_000n);
   await ok(provider.execute("bob", d.meshProvider, providerMsg.withdrawUnbonded()), "bob withdraw");
+  await ok(provider.execute("validator2", d.meshProvider, providerMsg.withdrawUnbonded()), "validator2 withdraw");
+  expect(await ilpAccount("validator2")).toMatchObject({ max_claim: (BigInt(before.validator2.max_claim) - 50_000n).toString() });
   await ok(provider.execute("alice", d.meshProvider, providerMsg.withdrawUnbonded()), "alice withdraw");
   expect(await ilpAccount("bob")).toMatchObject({ max_claim: (BigInt(before.bob.max_claim) - 500_000n).toString() });
   expect(await ilpAccount("alice")).toMatchObject({ max_claim: (BigInt(before.alice.max_claim) - 600_000n).toString() });
-  for (const u of ["alice", "bob"] as const) {
+  for (const u of ["alice", "bob", "validator2"] as const) {
     const left = await unbondingOf(u);
     expect(left.from_closed_channels).toEqual([]);
     expect(left.unbonding.filter((e) => BigInt(e.release_at) <= closedAt + BigInt(d.unbondingPeriodSeconds) * 1_000_000_000n)).toEqual([]);
