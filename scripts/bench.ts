@@ -4,13 +4,17 @@
 //   3. gas per operation on real wasmd nodes: the ILP alone, then every step of cross-staking between two chains
 //      (user transactions, and the relayer transactions in which the contracts' IBC entry points run), and the
 //      time and blocks from a cross-stake to the delegation on the consumer chain
-// `--host-only` stops after 2. Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and
-// stopped again.
+//   4. gas of the safety paths on real nodes: governance close on either side (1 and 50 stakers) and the relayer's
+//      close-confirm, meta-staking's undelegation crank (1 and 20 queued unstakes), slash_claim with 8 lienholders
+//      one of which burns all its gas (src/flows/safety-gas.ts; ~3 minutes, mostly undelegation epochs)
+// `--host-only` stops after 2; `--safety-only` runs 1 and 4. Real chains: the devnet's mesh-a and mesh-b, reused
+// if running, else started and stopped again.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/chain";
 import { runIlpFlow } from "../src/flows/ilp-flow";
 import { currentHeight, relayerTxGas, RelayTxGas } from "../src/flows/gas";
+import { measureSafetyGas, SafetyGas } from "../src/flows/safety-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/build/artifacts";
 import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
@@ -50,11 +54,31 @@ function row(label: string, gas: number | string): void {
   console.log(`  ${label.padEnd(58)} ${String(gas).padStart(9)}`);
 }
 
-async function benchChains(): Promise<void> {
+/** One row per measured path, one column per case (e.g. 1 vs 50 stakers). */
+function printSafetyTable(t: SafetyGas): void {
+  for (const { label, gas } of t.rows) {
+    const cells = Object.entries(gas).map(([column, g]) => `${column}: ${g}`).join("   ");
+    console.log(`  ${label.padEnd(58)} ${cells}`);
+  }
+}
+
+async function benchSafety(a: ReturnType<typeof chainConfig>, b: ReturnType<typeof chainConfig>): Promise<void> {
+  console.log(`\ncross-staking safety gas on real wasmd nodes (${a.chainId} provides to ${b.chainId})`);
+  const t0 = Date.now();
+  const table = await measureSafetyGas(a, b, (line) => console.log(line));
+  printSafetyTable(table);
+  console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+}
+
+async function benchChains(safetyOnly: boolean): Promise<void> {
   const a = chainConfig("mesh-a");
   const b = chainConfig("mesh-b");
   const started = [...(await ensureChain(a)).startedNodes.map(() => a), ...(await ensureChain(b)).startedNodes.map(() => b)];
   try {
+    if (safetyOnly) {
+      await benchSafety(a, b);
+      return;
+    }
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
     await runIlpFlow({
       cfg: a, admin: await connectSigner(a, "admin"), user: await connectSigner(a, "alice"),
@@ -96,6 +120,7 @@ async function benchChains(): Promise<void> {
     }
     const stake = relayRounds[0];
     if (stake) console.log(`\ncross-stake → delegation on ${b.chainId}: ${stake.seconds.toFixed(1)}s, ${stake.blocksB} blocks (packet and ack relayed)`);
+    await benchSafety(a, b);
   } finally {
     for (const cfg of new Set(started)) await stopChain(cfg);
   }
@@ -103,8 +128,9 @@ async function benchChains(): Promise<void> {
 
 async function main() {
   benchSizes();
-  benchHost();
-  if (!process.argv.includes("--host-only")) await benchChains();
+  const safetyOnly = process.argv.includes("--safety-only");
+  if (!safetyOnly) benchHost();
+  if (!process.argv.includes("--host-only")) await benchChains(safetyOnly);
 }
 
 main().then(() => process.exit(0), (e) => {

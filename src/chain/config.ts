@@ -8,7 +8,8 @@
  * Ports: chain with index i, node (validator) v uses portBase = 27000 + 100*i + 20*v and
  *   rpc = base+0, p2p = base+1, grpc = base+2, api = base+3 (REST, disabled unless `api: true`),
  *   abci proxy = base+4 (unused by the in-process app, set so nothing binds a default port),
- *   grpc-web and pprof are disabled. mesh-a → 27000.., mesh-b → 27100.., mesh-c → 27200..
+ *   grpc-web and pprof are disabled. mesh-a → 27000.., mesh-b → 27100.., mesh-c → 27200.. (all shifted by
+ *   MESH_PORT_OFFSET, see portOffset()).
  */
 import * as path from "path";
 import { ACCOUNT_NAMES, AccountName } from "./accounts";
@@ -148,6 +149,20 @@ const PORT_BASE = 27000;
 const CHAIN_STRIDE = 100;
 const NODE_STRIDE = 20;
 
+/**
+ * MESH_PORT_OFFSET (default 0) shifts every computed port, e.g. 5000 puts mesh-a on 32000: two checkouts (each with
+ * its own .devnet/) can then run their chains side by side without fighting over ports.
+ */
+export function portOffset(): number {
+  const raw = (process.env.MESH_PORT_OFFSET ?? "").trim();
+  if (raw === "") return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n % CHAIN_STRIDE !== 0 || PORT_BASE + n > 60000) {
+    throw new Error(`MESH_PORT_OFFSET must be a multiple of ${CHAIN_STRIDE} in [0, ${60000 - PORT_BASE}], got "${raw}"`);
+  }
+  return n;
+}
+
 /** "mesh-a" → 0, "mesh-b" → 1, …; undefined for other ids. */
 export function chainIndexFromId(chainId: string): number | undefined {
   const m = /^mesh-([a-z])$/.exec(chainId);
@@ -167,7 +182,7 @@ export function chainConfig(chainId: string, opts: ChainOptions = {}): ChainConf
   if (index === undefined && opts.portBase === undefined) {
     throw new Error(`chain id "${chainId}" is not mesh-<letter>: pass opts.index or opts.portBase`);
   }
-  const base = opts.portBase ?? PORT_BASE + CHAIN_STRIDE * (index as number);
+  const base = opts.portBase ?? PORT_BASE + portOffset() + CHAIN_STRIDE * (index as number);
   const validators = opts.validators ?? 1;
   const home = opts.home ?? path.join(DEVNET_DIR, chainId);
   const bonds = validators === 2 ? TWO_VALIDATOR_BONDS : [DEFAULT_SELF_BOND];

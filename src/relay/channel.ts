@@ -1,12 +1,15 @@
 /**
  * Opening channels over a Link (4-step handshake: ChanOpenInit on the initiating side, Try,
- * Ack, Confirm; each step also updates the counterparty's light client).
+ * Ack, Confirm; each step also updates the counterparty's light client), and finishing a close.
  *
  *   openTransferChannel(link)                         ICS-20: port "transfer" both sides, "ics20-1", unordered
  *   openChannel(link, portA, portB, version, order)   e.g. contract ports "wasm.<contract address>"
+ *   confirmChannelClose(link, side, port, channel)    MsgChannelCloseConfirm once the other end is CLOSED
+ *   channelState(link, side, port, channel)           "OPEN", "CLOSED", … (ibc-go's channel query)
  */
-import { Link } from "./lib";
-import { Order, State } from "cosmjs-types/ibc/core/channel/v1/channel";
+import { Link, Side, prepareChannelHandshake } from "./lib";
+import { Order, State, stateToJSON } from "cosmjs-types/ibc/core/channel/v1/channel";
+import { MsgChannelCloseConfirm } from "cosmjs-types/ibc/core/channel/v1/tx";
 import { relayLog } from "./log";
 
 export const TRANSFER_PORT = "transfer";
@@ -102,4 +105,52 @@ export async function channelIsOpen(link: Link, ids: Pick<ChannelIds, "portA" | 
   } catch {
     return false; // not found
   }
+}
+
+/** ibc-go's state of a channel end without the "STATE_" prefix ("OPEN", "CLOSED", "INIT", …), or "NOT_FOUND". */
+export async function channelState(link: Link, side: Side, portId: string, channelId: string): Promise<string> {
+  const end = side === "A" ? link.endA : link.endB;
+  try {
+    const { channel } = await end.client.query.ibc.channel.channel(portId, channelId);
+    return channel ? stateToJSON(channel.state).replace(/^STATE_/, "") : "NOT_FOUND";
+  } catch (e) {
+    if (/not found/i.test((e as Error).message)) return "NOT_FOUND";
+    throw e;
+  }
+}
+
+export interface CloseConfirmResult {
+  height: number;
+  transactionHash: string;
+}
+
+/**
+ * The relayer's half of a channel close: after MsgChannelCloseInit on one end (e.g. a contract's own
+ * IbcMsg::CloseChannel), deliver MsgChannelCloseConfirm to the other end (`side`, with its port and
+ * channel), proving that the counterparty end is CLOSED. ibc-go then calls the app's OnChanCloseConfirm
+ * (a contract's ibc_channel_close with close_confirm). @confio/relayer 0.12 has no close step of its own.
+ */
+export async function confirmChannelClose(link: Link, side: Side, portId: string, channelId: string): Promise<CloseConfirmResult> {
+  const [end, other] = side === "A" ? [link.endA, link.endB] : [link.endB, link.endA];
+  const { channel } = await end.client.query.ibc.channel.channel(portId, channelId);
+  const counterparty = channel?.counterparty;
+  if (!channel || !counterparty) throw new Error(`${end.chainId()}: channel ${portId}/${channelId} not found`);
+  if (channel.state !== State.STATE_OPEN) {
+    throw new Error(`${end.chainId()}: channel ${portId}/${channelId} is ${stateToJSON(channel.state)}, not OPEN: nothing to confirm`);
+  }
+  const theirs = await channelState(link, side === "A" ? "B" : "A", counterparty.portId, counterparty.channelId);
+  if (theirs !== "CLOSED") {
+    throw new Error(`${other.chainId()}: counterparty ${counterparty.portId}/${counterparty.channelId} is ${theirs}, not CLOSED`);
+  }
+  // Proof of the counterparty's CLOSED end, at a height the client on this side has just been updated to.
+  const proof = await prepareChannelHandshake(other.client, end.client, end.clientID, counterparty.portId, counterparty.channelId);
+  const t0 = Date.now();
+  const res = await end.client.sendMultiMsg([{
+    typeUrl: "/ibc.core.channel.v1.MsgChannelCloseConfirm",
+    value: MsgChannelCloseConfirm.fromPartial({
+      portId, channelId, proofInit: proof.proof, proofHeight: proof.proofHeight, signer: end.client.senderAddress,
+    }),
+  }]);
+  relayLog(`${end.chainId()}: channel ${portId}/${channelId} close confirmed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  return { height: res.height, transactionHash: res.transactionHash };
 }

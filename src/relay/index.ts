@@ -8,4 +8,4 @@ export { patchEndpoint, blockEvents, packetsFromEvents, acksFromEvents, parseTim
 export { setRelayLogger, setRelayLogLevel, libraryLogger, relayLog } from "./log";
 export type { RelayLogLevel, RelayLogSink } from "./log";
 export { Link, IbcClient, Endpoint } from "./lib";
-export type { RelayedHeights, AckWithMetadata, PacketWithMetadata, Logger, ChannelPair } from "./lib";
+export type { RelayedHeights, AckWithMetadata, PacketWithMetadata, Logger, ChannelPair, Side } from "./lib";

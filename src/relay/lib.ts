@@ -5,7 +5,7 @@
  */
 export { Link } from "@confio/relayer/build/lib/link";
 export type { RelayedHeights, RelayInfo, Side, ChannelPair } from "@confio/relayer/build/lib/link";
-export { IbcClient } from "@confio/relayer/build/lib/ibcclient";
+export { IbcClient, prepareChannelHandshake } from "@confio/relayer/build/lib/ibcclient";
 export { Endpoint } from "@confio/relayer/build/lib/endpoint";
 export type { AckWithMetadata, PacketWithMetadata, QueryOpts } from "@confio/relayer/build/lib/endpoint";
 export type { Logger } from "@confio/relayer/build/lib/logger";

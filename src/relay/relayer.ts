@@ -11,6 +11,14 @@
  *   new Relayer(link)       background loop: start(pollMs) / pause() / resume() / stop(), counts,
  *                           errors are logged and the next round retries; keeps both light clients fresh.
  *
+ *   relayPackets(link)      only MsgRecvPacket for what is pending, both directions: the acks are
+ *                           written on the receiving chain but not delivered (a relayer that stops
+ *                           half-way; the next relayOnce/relayAll delivers them).
+ *
+ * Closed channels: a packet whose destination end, or an ack whose packet's source end, is no longer
+ * OPEN can never be delivered (ibc-go refuses MsgRecvPacket / MsgAcknowledgement there), so it is
+ * left out and counted as `stranded` instead of failing every later round.
+ *
  * Timeouts: a packet is timed out when the destination's latest block height ≥ its timeout height
  * or its latest block time ≥ its timeout timestamp (ibc-go then accepts a MsgTimeout proven at a
  * later height). A packet whose timeout is less than `timeoutMarginSec` / `timeoutMarginBlocks`
@@ -18,8 +26,8 @@
  * batch) nor timed out yet: it is "deferred" and timed out in a later round.
  */
 import type { AckWithMetadata, Link, RelayedHeights } from "./lib";
-import type { PacketWithMetadata } from "./lib";
-import { Order } from "cosmjs-types/ibc/core/channel/v1/channel";
+import type { PacketWithMetadata, Side } from "./lib";
+import { Order, State } from "cosmjs-types/ibc/core/channel/v1/channel";
 import { Height } from "cosmjs-types/ibc/core/client/v1/client";
 import { relayLog } from "./log";
 
@@ -47,6 +55,8 @@ export interface RelayResult {
   timeoutsFromB: number;
   /** Packets left pending because they are about to time out (timed out in a later round). */
   deferred: number;
+  /** Packets and acks left out because their channel end on the receiving chain is closed (never deliverable). */
+  stranded: number;
   /** The acks that were delivered (both directions), with the bytes written by the receiving app. */
   acks: AckWithMetadata[];
   /** Where the next round should start scanning (pass as `from` to relayOnce). */
@@ -58,7 +68,9 @@ export const totalAcks = (r: Pick<RelayResult, "acksFromA" | "acksFromB">) => r.
 export const totalTimeouts = (r: Pick<RelayResult, "timeoutsFromA" | "timeoutsFromB">) => r.timeoutsFromA + r.timeoutsFromB;
 
 function emptyResult(heights: RelayedHeights = {}): RelayResult {
-  return { packetsFromA: 0, packetsFromB: 0, acksFromA: 0, acksFromB: 0, timeoutsFromA: 0, timeoutsFromB: 0, deferred: 0, acks: [], heights };
+  return {
+    packetsFromA: 0, packetsFromB: 0, acksFromA: 0, acksFromB: 0, timeoutsFromA: 0, timeoutsFromB: 0, deferred: 0, stranded: 0, acks: [], heights,
+  };
 }
 
 /** The receiving chain as seen by the relayer: latest block height, revision number, block time. */
@@ -115,6 +127,67 @@ function split(packets: PacketWithMetadata[], dest: DestView, opts: RelayOptions
   const out = { submit: [] as PacketWithMetadata[], timeout: [] as PacketWithMetadata[], defer: [] as PacketWithMetadata[] };
   for (const p of packets) out[classifyPacket(p.packet, dest, marginSec, marginBlocks)].push(p);
   return out;
+}
+
+/**
+ * Splits `items` into those whose channel end on chain `side` is OPEN and the rest (closed channels: nothing can
+ * be delivered there any more). One channel query per distinct (port, channel).
+ */
+async function onOpenChannels<T>(
+  link: Link, side: Side, items: T[], endOf: (item: T) => { port: string; channel: string },
+): Promise<{ open: T[]; stranded: number }> {
+  if (items.length === 0) return { open: items, stranded: 0 };
+  const client = side === "A" ? link.endA.client : link.endB.client;
+  const states = new Map<string, Promise<boolean>>();
+  const isOpen = (port: string, channel: string): Promise<boolean> => {
+    const key = `${port}/${channel}`;
+    let p = states.get(key);
+    if (!p) {
+      p = client.query.ibc.channel.channel(port, channel).then((r) => r.channel?.state === State.STATE_OPEN, () => false);
+      states.set(key, p);
+    }
+    return p;
+  };
+  const flags = await Promise.all(items.map((item) => {
+    const { port, channel } = endOf(item);
+    return isOpen(port, channel);
+  }));
+  const open = items.filter((_, i) => flags[i]);
+  return { open, stranded: items.length - open.length };
+}
+
+const destEnd = (p: PacketWithMetadata) => ({ port: p.packet.destinationPort, channel: p.packet.destinationChannel });
+/** An ack goes back to where its packet came from. */
+const ackDestEnd = (a: AckWithMetadata) => ({ port: a.originalPacket.sourcePort, channel: a.originalPacket.sourceChannel });
+
+/** Pending packets sent on `source` that can still be delivered (destination end OPEN). */
+async function deliverablePackets(link: Link, source: Side, from: RelayedHeights): Promise<{ packets: PacketWithMetadata[]; stranded: number }> {
+  const pending = await link.getPendingPackets(source, { minHeight: source === "A" ? from.packetHeightA : from.packetHeightB });
+  const { open, stranded } = await onOpenChannels(link, source === "A" ? "B" : "A", pending, destEnd);
+  return { packets: open, stranded };
+}
+
+/** Pending acks written on `source` that can still be delivered (their packet's source end OPEN). */
+async function deliverableAcks(link: Link, source: Side, from: RelayedHeights): Promise<{ acks: AckWithMetadata[]; stranded: number }> {
+  const pending = await link.getPendingAcks(source, { minHeight: source === "A" ? from.ackHeightA : from.ackHeightB });
+  const { open, stranded } = await onOpenChannels(link, source === "A" ? "B" : "A", pending, ackDestEnd);
+  return { acks: open, stranded };
+}
+
+/**
+ * Runs a relay step, once more if its tx ran out of gas. Fees are simulated ("auto"), but a contract's gas can depend
+ * on the block the tx lands in: e.g. meta-staking undelegates a batch inline when its epoch has just ended, so a
+ * MsgRecvPacket simulated in the block before costs ~130k gas less than it does on delivery. The failed tx changed
+ * nothing, and the new simulation sees the new state.
+ */
+async function retryOutOfGas<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!/out of gas/i.test((e as Error).message)) throw e;
+    relayLog(`${what}: out of gas (the gas estimate came from an earlier block), retrying once`);
+    return fn();
+  }
 }
 
 /** Error of a relay round in which some steps failed; `result` counts what did get through. */
@@ -182,16 +255,16 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
   const [packetHeightA, packetHeightB, pendingA, pendingB] = await Promise.all([
     link.endA.client.currentHeight(),
     link.endB.client.currentHeight(),
-    link.getPendingPackets("A", { minHeight: from.packetHeightA }),
-    link.getPendingPackets("B", { minHeight: from.packetHeightB }),
+    deliverablePackets(link, "A", from),
+    deliverablePackets(link, "B", from),
   ]);
   const [viewB, viewA] = await Promise.all([destView(link, "B"), destView(link, "A")]);
-  const fromA = split(pendingA, viewB, opts);
-  const fromB = split(pendingB, viewA, opts);
+  const fromA = split(pendingA.packets, viewB, opts);
+  const fromB = split(pendingB.packets, viewA, opts);
   const errors: Error[] = [];
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<boolean> => {
     try {
-      await fn();
+      await retryOutOfGas(what, fn);
       return true;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -209,12 +282,13 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
   ]);
   if (fromA.submit.length + fromB.submit.length > 0) await link.endA.client.waitForIndexer();
 
-  const [ackHeightA, ackHeightB, acksA, acksB] = await Promise.all([
+  const [ackHeightA, ackHeightB, pendingAcksA, pendingAcksB] = await Promise.all([
     link.endA.client.currentHeight(),
     link.endB.client.currentHeight(),
-    link.getPendingAcks("A", { minHeight: from.ackHeightA }),
-    link.getPendingAcks("B", { minHeight: from.ackHeightB }),
+    deliverableAcks(link, "A", from),
+    deliverableAcks(link, "B", from),
   ]);
+  const [acksA, acksB] = [pendingAcksA.acks, pendingAcksB.acks];
   const [okAA, okAB] = await Promise.all([
     step(`relaying ${acksA.length} ack(s) ${nameA}→${nameB}`, () => link.relayAcks("A", acksA)),
     step(`relaying ${acksB.length} ack(s) ${nameB}→${nameA}`, () => link.relayAcks("B", acksB)),
@@ -233,6 +307,7 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
     timeoutsFromA: okTA ? fromA.timeout.length : 0,
     timeoutsFromB: okTB ? fromB.timeout.length : 0,
     deferred: fromA.defer.length + fromB.defer.length,
+    stranded: pendingA.stranded + pendingB.stranded + pendingAcksA.stranded + pendingAcksB.stranded,
     acks: [...(okAA ? acksA : []), ...(okAB ? acksB : [])],
     heights: errors.length
       ? { ...from }
@@ -257,6 +332,7 @@ function add(total: RelayResult, r: RelayResult): void {
   total.timeoutsFromB += r.timeoutsFromB;
   total.acks.push(...r.acks);
   total.deferred = r.deferred;
+  total.stranded = r.stranded;
   total.heights = r.heights;
 }
 
@@ -299,6 +375,23 @@ export async function relayAll(link: Link, opts: RelayAllOptions = {}): Promise<
     }
     if (!busy) await link.endA.client.waitOneBlock(); // only deferred left: let the clocks advance
   }
+}
+
+/**
+ * Delivers the packets pending in both directions (MsgRecvPacket) and nothing else: the receiving apps write their
+ * acks, which stay undelivered until a later relayOnce/relayAll. Packets about to time out are left alone.
+ */
+export async function relayPackets(link: Link, opts: RelayOptions = {}): Promise<Pick<RelayResult, "packetsFromA" | "packetsFromB" | "stranded">> {
+  const [pendingA, pendingB, viewB, viewA] = await Promise.all([
+    deliverablePackets(link, "A", {}), deliverablePackets(link, "B", {}), destView(link, "B"), destView(link, "A"),
+  ]);
+  const fromA = split(pendingA.packets, viewB, opts).submit;
+  const fromB = split(pendingB.packets, viewA, opts).submit;
+  await Promise.all([
+    retryOutOfGas("relaying packets A→B", () => link.relayPackets("A", fromA)),
+    retryOutOfGas("relaying packets B→A", () => link.relayPackets("B", fromB)),
+  ]);
+  return { packetsFromA: fromA.length, packetsFromB: fromB.length, stranded: pendingA.stranded + pendingB.stranded };
 }
 
 // ---------------------------------------------------------------------------------------------

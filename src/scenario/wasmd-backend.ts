@@ -4,7 +4,10 @@ import {
   ChainConfig, ConnectedSigner, TEST_ACCOUNTS, connectSigner, ensureChain, moduleQueryClient, queryClient,
 } from "../chain";
 import type { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { Link, closeLink, connectChains, linkIds, openChannel, relayAll, totalAcks, totalPackets, totalTimeouts } from "../relay";
+import {
+  CloseConfirmResult, Link, Side, channelState, closeLink, confirmChannelClose, connectChains, linkIds, openChannel, relayAll, relayPackets,
+  totalAcks, totalPackets, totalTimeouts,
+} from "../relay";
 import { Account, Coin, RelayStats, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome, contractMessage } from "./types";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,6 +103,22 @@ export class WasmdScenarioChain implements ScenarioChain {
     }
   }
 
+  /** x/staking's unbonding entries of `delegator` at `validator` (none when there is no unbonding delegation). */
+  async unbondingEntries(delegator: string, validator: string): Promise<{ balance: bigint; creationHeight: bigint; completionTime: Date }[]> {
+    const { query } = await this.mods();
+    try {
+      const res = await query.staking.unbondingDelegation(delegator, validator);
+      return (res.unbond?.entries ?? []).map((e) => ({
+        balance: BigInt(e.balance),
+        creationHeight: e.creationHeight,
+        completionTime: new Date(Number(e.completionTime.seconds) * 1000 + Math.floor(e.completionTime.nanos / 1e6)),
+      }));
+    } catch (e) {
+      if (/not found/i.test((e as Error).message)) return [];
+      throw e;
+    }
+  }
+
   async now(): Promise<bigint> {
     const client = await this.client();
     const block = await client.getBlock();
@@ -142,17 +161,36 @@ export class WasmdScenarioLink implements ScenarioLink {
   }
 
   async openChannel(portA: string, portB: string, version: string): Promise<{ channelA: string; channelB: string }> {
-    const run = this.busy.then(() => openChannel(this.link, portA, portB, version, "unordered"));
-    this.busy = run.catch(() => undefined);
-    const ids = await run;
+    const ids = await this.serial((link) => openChannel(link, portA, portB, version, "unordered"));
     return { channelA: ids.channelA, channelB: ids.channelB };
   }
 
-  async relayAll(): Promise<RelayStats> {
-    const run = this.busy.then(() => relayAll(this.link));
+  /** Runs `fn` on the Link after everything queued before it (keep-alive, relaying): one signer, no sequence races. */
+  private serial<T>(fn: (link: Link) => Promise<T>): Promise<T> {
+    const run = this.busy.then(() => fn(this.link));
     this.busy = run.catch(() => undefined);
-    const r = await run;
+    return run;
+  }
+
+  async relayAll(): Promise<RelayStats> {
+    const r = await this.serial((link) => relayAll(link));
     return { packets: totalPackets(r), acks: totalAcks(r), timeouts: totalTimeouts(r) };
+  }
+
+  /** Delivers pending packets (both directions) but not the acks they produce: those stay for a later relayAll. */
+  async relayPacketsOnly(): Promise<number> {
+    const r = await this.serial((link) => relayPackets(link));
+    return totalPackets(r);
+  }
+
+  /** MsgChannelCloseConfirm on `side` for its end (port, channel) once the other end is CLOSED. */
+  confirmClose(side: Side, portId: string, channelId: string): Promise<CloseConfirmResult> {
+    return this.serial((link) => confirmChannelClose(link, side, portId, channelId));
+  }
+
+  /** ibc-go's state of a channel end: "OPEN", "CLOSED", … */
+  channelState(side: Side, portId: string, channelId: string): Promise<string> {
+    return channelState(this.link, side, portId, channelId);
   }
 
   close(): void {

@@ -36,6 +36,43 @@ function sortClaims(value: unknown): unknown {
   return value;
 }
 
+export interface LienholderOptions {
+  /** Test lienholders to instantiate (all registered with the new ILP). */
+  count: number;
+  /** The ILP's max_lienholders. */
+  maxLienholders: number;
+  /** Index of the lienholder that loops until out of gas on claim_capped (real chains only), if any. */
+  burner?: number;
+  /** Bonds `bond` and grants `claim` to each of the first `grants` lienholders. */
+  owner: Account;
+  bond: bigint;
+  claim: bigint;
+  grants: number;
+}
+
+/** A fresh ILP with `count` test lienholders, `owner`'s collateral bonded and claims granted. */
+export async function ilpWithLienholders(chain: ScenarioChain, codes: IlpCodes, opts: LienholderOptions): Promise<{ ilp: string; holders: string[] }> {
+  const ilp = await chain.instantiate("admin", await chain.upload("admin", codes.ilp),
+    { denom: chain.denom, max_lienholders: opts.maxLienholders }, `ilp with ${opts.maxLienholders} lienholders`);
+  const code = await chain.upload("admin", codes.lienholder);
+  const holders: string[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    holders.push(await chain.instantiate("admin", code, { ilp, burn_gas_on_cap: i === opts.burner }, `lienholder ${i}`));
+  }
+  const steps = [() => chain.execute(opts.owner, ilp, ilpMsg.bond(), [{ denom: chain.denom, amount: opts.bond.toString() }])];
+  for (const h of holders.slice(0, opts.grants)) steps.push(() => chain.execute(opts.owner, ilp, ilpMsg.grantClaim(h, opts.claim, "some-validator")));
+  for (const step of steps) {
+    const r = await step();
+    if (!r.ok) throw new Error(`lienholder setup failed: ${r.error}`);
+  }
+  return { ilp, holders };
+}
+
+/** The test lienholder forwards `{"slash":{owner, amount}}` to its ILP as slash_claim (anyone may ask it to). */
+export function slashThrough(chain: ScenarioChain, sender: Account, lienholder: string, owner: string, amount: bigint) {
+  return chain.execute(sender, lienholder, { slash: { owner, amount: amount.toString() } });
+}
+
 class Recorder {
   readonly transcript: Transcript;
   constructor(name: string, private roles: Record<string, string>) {

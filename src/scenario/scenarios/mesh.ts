@@ -1,8 +1,8 @@
 // Deploying mesh security between a provider chain and a consumer chain, and the cross-staking flow, written once
 // against the scenario interface (runs in-process and on the devnet).
 import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../client/ilp";
-import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, providerUnbondingPeriod } from "../../client/mesh";
-import { ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
+import { MESH_VERSION, MetaStakingQueueEntry, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery, ProviderStake, providerUnbondingPeriod } from "../../client/mesh";
+import { Account, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
 export interface MeshCodes {
   ilp: Uint8Array;
@@ -74,6 +74,31 @@ export async function deployMesh(
   // The consumer announces its validator set on connect.
   await l.relayAll();
   return { unbondingPeriodSeconds, provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB };
+}
+
+/** Lets block time pass on `chain` until it reaches `timeNs` (no-op when it already has). */
+export async function waitUntilTime(chain: ScenarioChain, timeNs: bigint): Promise<void> {
+  const now = await chain.now();
+  if (now < timeNs) await chain.wait(Number(timeNs - now) / 1e9);
+}
+
+/**
+ * Lets meta-staking's queued undelegations reach x/staking: waits for the queued batches' epoch and runs the
+ * permissionless `process_unbonding` crank (signed by `crankAs`) until the queue is empty. Returns the crank txs.
+ */
+export async function drainUnbondingQueue(
+  d: Pick<MeshDeployment, "consumer" | "metaStaking">, crankAs: Account, onCrank?: (crank: TxOutcome & { ok: true }) => Promise<void>,
+): Promise<(TxOutcome & { ok: true })[]> {
+  const cranks: (TxOutcome & { ok: true })[] = [];
+  for (;;) {
+    const { queue } = await d.consumer.query<{ queue: MetaStakingQueueEntry[] }>(d.metaStaking, metaStakingQuery.unbondingQueue());
+    if (queue.length === 0) return cranks;
+    await waitUntilTime(d.consumer, queue.reduce((max, q) => (BigInt(q.batch_at) > max ? BigInt(q.batch_at) : max), 0n));
+    const crank = await must(d.consumer.execute(crankAs, d.metaStaking, metaStakingMsg.processUnbonding()), "process_unbonding");
+    if (!crank.ok) throw new Error("unreachable");
+    cranks.push(crank);
+    await onCrank?.(crank);
+  }
 }
 
 async function must<T extends { ok: boolean; error?: string }>(p: Promise<T>, what: string): Promise<T> {
