@@ -1,5 +1,5 @@
 // npm run devnet -- [--chains N] [--validators 2] [--gov-upload [ids]] [--fresh]   (see src/chain/devnet.ts)
-import { DEVNET_USAGE, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+import { DEVNET_USAGE, formatDevnet, parseDevnetArgs, startDevnet } from "../src/wasmd";
 
 async function main() {
   const args = parseDevnetArgs(process.argv.slice(2));

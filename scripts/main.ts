@@ -4,9 +4,9 @@
 //   bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → unbonding period →
 //   withdraw → claim released → unbond from the ILP.
 // Leaves the devnet running for you to explore (stop with `npm run devnet:stop`).
-import { compileAll } from "../src/build/contracts";
-import { chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
-import { meshCodes } from "../src/build/artifacts";
+import { compileAll } from "../src/compile/contracts";
+import { chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/wasmd";
+import { meshCodes } from "../src/compile/artifacts";
 import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
 import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 

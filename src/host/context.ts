@@ -1,7 +1,7 @@
 // The execution context threaded through message handlers and queries (the host's sdk.Context), and the
 // interface a chain module implements to plug into message dispatch and `query_chain`.
 
-import type { Chain } from "./chain";
+import type { Chain } from "./host-chain";
 import type { JsonValue } from "./json";
 import type { CacheStore, MemStore } from "./storage";
 import type { Event, MsgResponse } from "./types";

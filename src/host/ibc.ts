@@ -24,7 +24,7 @@
 //   * VM errors of the other IBC entry points are reported as ErrExecuteFailed (code 5), as wasmd does.
 
 import { NormCoin, parseWasmCoin } from "./bank";
-import type { Chain } from "./chain";
+import type { Chain } from "./host-chain";
 import { Ctx, DispatchResult, HostModule } from "./context";
 import {
   JsonSyntaxError, JsonValue, ShapeError, decBinary, decObject, decOptString, decString, decU64, goString, isObject, parseJson, toBase64,

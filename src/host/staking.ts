@@ -12,7 +12,7 @@
 
 import { fromBech32, moduleAddress, sha256, toBech32 } from "./address";
 import { NormCoin, coinsToString, parseWasmCoin } from "./bank";
-import type { Chain } from "./chain";
+import type { Chain } from "./host-chain";
 import { Ctx, DispatchResult, HostModule } from "./context";
 import {
   ONE, decFromInt, decMul, decMulInt, decQuo, decQuoInt, decQuoTruncate, decToString, decTruncateInt, minBig, maxBig,

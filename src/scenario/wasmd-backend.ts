@@ -2,7 +2,7 @@
 // through CosmJS, signed by the fixed test accounts; waiting means waiting for blocks.
 import {
   ChainConfig, ConnectedSigner, TEST_ACCOUNTS, connectSigner, ensureChain, moduleQueryClient, queryClient,
-} from "../chain";
+} from "../wasmd";
 import type { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { Link, closeLink, connectChains, linkIds, openChannel, relayAll, totalAcks, totalPackets, totalTimeouts } from "../relay";
 import { Account, Coin, RelayStats, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome, contractMessage } from "./types";

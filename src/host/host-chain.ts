@@ -9,7 +9,7 @@ import { CosmosMsg } from "./messages";
 import { CacheStore, MemStore } from "./storage";
 import { Coin, Errors, Event, HostError, QueryError, SystemError, TxFailure, TxResult } from "./types";
 import { DEFAULT_CAPABILITIES, VmStats, WasmCode } from "./vm";
-import { ContractInfo, WasmModule } from "./wasm";
+import { ContractInfo, WasmModule } from "./wasm-module";
 import { decToString as decString, parseDec } from "./dec";
 import { DistributionModule } from "./distribution";
 import { IbcModule } from "./ibc";
