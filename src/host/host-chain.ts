@@ -104,7 +104,7 @@ export class Chain {
     this.blockTimeMs = opts.blockTimeMs ?? 5000;
     this.height = opts.startHeight ?? 1;
     this.timeNs = opts.startTimeNs ?? 1_700_000_000_000_000_000n;
-    this.capabilities = opts.capabilities ?? DEFAULT_CAPABILITIES;
+    this.capabilities = opts.capabilities ?? [...DEFAULT_CAPABILITIES];
     this.redactAllErrors = opts.redactAllErrors ?? false;
     this.api = new AddressApi(this.prefix);
     this.bank = new BankModule(this.prefix);
