@@ -1,7 +1,7 @@
 // The instruction walker. The gate uses it to find forbidden instructions in function bodies; the module parser
 // needs it too, because the length of a constant expression is only known by decoding it.
 
-import { EXTERNREF, F32, F64, FUNCREF, Reader, V128, VALTYPE_NAMES, hex, readValType } from "./binary";
+import { F32, F64, Reader, V128, VALTYPE_NAMES, hex, readValType } from "./binary";
 
 // Instruction walker. Returns the first forbidden instruction (or null) and throws Malformed on undecodable bytes.
 // After a forbidden instruction it keeps going when the immediates are known, so the structure is still validated

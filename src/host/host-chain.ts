@@ -12,7 +12,7 @@ import { DEFAULT_CAPABILITIES, VmStats, WasmCode } from "./vm";
 import { ContractInfo, WasmModule } from "./wasm-module";
 import { decToString as decString, parseDec } from "./dec";
 import { DistributionModule } from "./distribution";
-import { IbcModule } from "./ibc";
+import { IbcModule } from "./ibc/module";
 import { StakingModule, StakingParams, UnbondingEntry, Validator, ValidatorOptions } from "./staking";
 import { TransferApp } from "./transfer";
 
@@ -108,13 +108,13 @@ export class Chain {
     this.redactAllErrors = opts.redactAllErrors ?? false;
     this.api = new AddressApi(this.prefix);
     this.bank = new BankModule(this.prefix);
-    this.wasm = new WasmModule();
+    this.wasm = new WasmModule(this.bank, this);
     const stakingParams: Partial<StakingParams> = { ...opts.staking };
     if (opts.unbondingTimeSeconds !== undefined) stakingParams.unbondingTimeNs = BigInt(Math.round(opts.unbondingTimeSeconds * 1e9));
-    this.staking = new StakingModule(this.prefix, this.bondDenom, stakingParams, () => this);
-    this.distribution = new DistributionModule(this.prefix);
-    this.ibc = new IbcModule();
-    this.transfer = new TransferApp(this.prefix);
+    this.staking = new StakingModule(this.prefix, this.bondDenom, this.bank, stakingParams, () => this.view());
+    this.distribution = new DistributionModule(this.prefix, this.bank);
+    this.ibc = new IbcModule(this.wasm);
+    this.transfer = new TransferApp(this.prefix, this.bank, this.ibc);
     this.ibc.transfer = this.transfer;
     this.registerModule(this.bank);
     this.registerModule(this.wasm);
