@@ -73,17 +73,11 @@ export type DistributionMsg =
 export class DistributionModule implements HostModule, StakingHooks {
   readonly name = "distribution";
 
-  constructor(private readonly prefix: string, private readonly bank: BankModule) {}
+  constructor(private readonly prefix: string, private readonly bank: BankModule, private readonly staking: StakingModule) {}
 
   /** The distribution module account (holds minted rewards until withdrawn). */
   get moduleAccount(): string {
     return moduleAddress(this.prefix, "distribution");
-  }
-
-  private staking(ctx: Ctx): StakingModule {
-    const s = ctx.env.modules.get("staking") as StakingModule | undefined;
-    if (!s) throw new Error("distribution needs the staking module");
-    return s;
   }
 
   private lp(ctx: Ctx, addr: string): string {
@@ -134,7 +128,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   /** Allocates `times` blocks' rewards (one block's allocation repeated: the state does not change in between). */
   private allocate(ctx: Ctx, times: bigint): void {
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const rewarded = staking.allValidators(ctx.store).filter((v) => v.status === "bonded" && !v.jailed && v.shares > 0n);
     if (rewarded.length === 0) return;
     const withReward = rewarded.map((v) => ({ v, reward: this.blockReward(ctx.store, v.operator) })).filter((x) => x.reward.length > 0);
@@ -256,7 +250,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   /** msgServer.WithdrawDelegatorReward → keeper.WithdrawDelegationRewards. */
   msgWithdrawDelegatorReward(ctx: Ctx, delegator: string, valoper: string): DispatchResult {
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const r = staking.parseValoper(valoper);
     if ("error" in r) throw new HostError(r.error, "undefined", 1);
     if (!staking.getValidator(ctx.store, valoper)) throw DistributionErrors.noValidatorDistInfo.err();
@@ -280,7 +274,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   handleQuery(ctx: Ctx, _caller: string, value: JsonValue): Uint8Array {
     const o = decObject(value, "QueryRequest.distribution", "types.DistributionQuery");
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const delegatorOf = (v: JsonValue | undefined, path: string) => {
       const d = decString(v, path);
       if (d === "") throw new HostError("empty delegator address", "undefined", 1);

@@ -112,7 +112,8 @@ export class Chain {
     const stakingParams: Partial<StakingParams> = { ...opts.staking };
     if (opts.unbondingTimeSeconds !== undefined) stakingParams.unbondingTimeNs = BigInt(Math.round(opts.unbondingTimeSeconds * 1e9));
     this.staking = new StakingModule(this.prefix, this.bondDenom, this.bank, stakingParams, () => this.view());
-    this.distribution = new DistributionModule(this.prefix, this.bank);
+    this.distribution = new DistributionModule(this.prefix, this.bank, this.staking);
+    this.staking.setHooks([this.distribution], this.distribution);
     this.ibc = new IbcModule(this.wasm);
     this.transfer = new TransferApp(this.prefix, this.bank, this.ibc);
     this.ibc.transfer = this.transfer;

@@ -91,6 +91,11 @@ export interface StakingHooks {
   beforeDelegationSharesModified?(ctx: Ctx, delegator: string, validator: string): void;
 }
 
+/** Where the `delegation` query gets `accumulated_rewards` (x/distribution), without staking depending on it. */
+export interface RewardsSource {
+  rewardsOf(ctx: Ctx, delegator: string, validator: string): { denom: string; raw: bigint }[];
+}
+
 // -- errors (x/staking/types/errors.go, codespace "staking") -------------------------------------------------------
 
 const staking = (code: number, desc: string) => new RootError("staking", code, desc);
@@ -174,6 +179,8 @@ export class StakingModule implements HostModule {
   readonly name = "staking";
   readonly params: StakingParams;
   readonly valPrefix: string;
+  private hooks: StakingHooks[] = [];
+  private rewards?: RewardsSource;
 
   constructor(
     private readonly prefix: string,
@@ -389,8 +396,10 @@ export class StakingModule implements HostModule {
     if (amount > 0n) this.bank.burnCoins(ctx, this.poolOf(status), this.coins(amount));
   }
 
-  private hooks(ctx: Ctx): StakingHooks[] {
-    return [...ctx.env.modules.values()].filter((m) => (m as StakingHooks).beforeDelegationSharesModified) as StakingHooks[];
+  /** keeper.SetHooks: the modules told about delegation changes (and the source of delegation rewards). */
+  setHooks(hooks: StakingHooks[], rewards?: RewardsSource): void {
+    this.hooks = hooks.filter((h) => h.beforeDelegationSharesModified);
+    this.rewards = rewards;
   }
 
   // -- keeper operations -------------------------------------------------------------------------------------------
@@ -415,7 +424,7 @@ export class StakingModule implements HostModule {
     let validator = this.requireValidator(ctx.store, validatorIn.operator);
     if (validator.tokens === 0n && validator.shares > 0n) throw StakingErrors.delegatorShareExRateInvalid.err();
     const existing = this.getDelegationShares(ctx, delegator, validator.operator);
-    if (existing !== undefined) for (const h of this.hooks(ctx)) h.beforeDelegationSharesModified!(ctx, delegator, validator.operator);
+    if (existing !== undefined) for (const h of this.hooks) h.beforeDelegationSharesModified!(ctx, delegator, validator.operator);
     if (subtractAccount) {
       this.delegateCoins(ctx, delegator, this.poolOf(validator.status), amount);
     } else {
@@ -448,7 +457,7 @@ export class StakingModule implements HostModule {
   unbond(ctx: Ctx, delegator: string, valoper: string, shares: bigint): bigint {
     const delShares = this.getDelegationShares(ctx, delegator, valoper);
     if (delShares === undefined) throw StakingErrors.noDelegation.err();
-    for (const h of this.hooks(ctx)) h.beforeDelegationSharesModified!(ctx, delegator, valoper);
+    for (const h of this.hooks) h.beforeDelegationSharesModified!(ctx, delegator, valoper);
     if (delShares < shares) throw StakingErrors.notEnoughDelegationShares.wrap(decToString(delShares));
     let validator = this.requireValidator(ctx.store, valoper);
     const remaining = delShares - shares;
@@ -879,8 +888,7 @@ export class StakingModule implements HostModule {
       if (!v) throw StakingErrors.noValidatorFound.wrap("can't load validator for delegation");
       const amount = this.tokenValue(v, shares);
       const canRedelegate = this.hasReceivingRedelegation(ctx, delegator, valoper) ? 0n : amount;
-      const distr = ctx.env.modules.get("distribution") as { rewardsOf?(ctx: Ctx, d: string, v: string): { denom: string; raw: bigint }[] } | undefined;
-      const rewards = (distr?.rewardsOf?.(ctx, delegator, valoper) ?? [])
+      const rewards = (this.rewards?.rewardsOf(ctx, delegator, valoper) ?? [])
         .map((r) => `{"denom":${goString(r.denom)},"amount":"${decTruncateInt(r.raw)}"}`);
       return utf8(
         `{"delegation":{"delegator":${goString(delegator)},"validator":${goString(valoper)},"amount":${coin(amount)},` +

@@ -187,7 +187,7 @@ export class WasmModule implements HostModule {
   /**
    * Calls an IBC entry point (`ibc_channel_open`, `ibc_packet_receive`…) with (env, msg) and returns the raw result
    * bytes. wasmd reports a VM error of these calls as ErrExecuteFailed ("<vm error>: execute wasm contract failed",
-   * code 5, `vm` set); the caller parses the result (see ibc.ts).
+   * code 5, `vm` set); the caller parses the result (see ibc/wasm-app.ts).
    */
   callIbcEntry(ctx: Ctx, contract: string, entry: string, msg: Uint8Array): Uint8Array {
     const { code } = this.requireContract(ctx, contract);

@@ -127,7 +127,7 @@ export function handleIbcMsg(deps: IbcMsgDeps, ctx: Ctx, sender: string, msg: Ib
     const raw = readJson<RawPacket>(ctx.store, key);
     if (!raw) throw Errors.invalid.wrap("packet");
     try {
-      writeAcknowledgement(deps.router, ctx, packetFromRaw(raw), m.ack);
+      writeAcknowledgement(ctx, packetFromRaw(raw), m.ack);
     } catch (e) {
       throw e instanceof HostError ? e.wrap("acknowledgement") : e;
     }

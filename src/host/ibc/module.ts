@@ -128,7 +128,7 @@ export class IbcModule implements HostModule, IbcRouter {
 
   /** WriteAcknowledgement (ack bytes as the app serialised them). */
   writeAcknowledgement(ctx: Ctx, packet: Packet, ack: Uint8Array): void {
-    packets.writeAcknowledgement(this, ctx, packet, ack);
+    packets.writeAcknowledgement(ctx, packet, ack);
   }
 
   /** MsgRecvPacket on this (the destination) chain; `noop` for a redundant relay. */

@@ -54,7 +54,7 @@ export function sendPacket(ibc: IbcRouter, ctx: Ctx, port: string, channelId: st
 }
 
 /** WriteAcknowledgement (ack bytes as the app serialised them). */
-export function writeAcknowledgement(ibc: IbcRouter, ctx: Ctx, packet: Packet, ack: Uint8Array): void {
+export function writeAcknowledgement(ctx: Ctx, packet: Packet, ack: Uint8Array): void {
   const c = getChannel(ctx.store, packet.destPort, packet.destChannel);
   if (!c) throw ChannelErrors.channelNotFound.wrap(packet.destChannel);
   if (c.state !== "OPEN") throw ChannelErrors.invalidChannelState.wrap(`expected one of [STATE_OPEN, STATE_FLUSHING, STATE_FLUSHCOMPLETE], got ${STATE_NAMES[c.state]}`);
@@ -112,7 +112,7 @@ export function recvPacket(ibc: IbcRouter, ctx: Ctx, packet: Packet, relayer: st
   } else {
     ctx.emit(...errorEvents(cbEvents));
   }
-  if (ack !== null) writeAcknowledgement(ibc, ctx, packet, ack.bytes);
+  if (ack !== null) writeAcknowledgement(ctx, packet, ack.bytes);
   return { noop: false, ack };
 }
 
