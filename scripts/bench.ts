@@ -11,12 +11,12 @@
 // if running, else started and stopped again.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/chain";
+import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/wasmd";
 import { runIlpFlow } from "../src/flows/ilp-flow";
 import { currentHeight, relayerTxGas, RelayTxGas } from "../src/flows/gas";
 import { measureSafetyGas, SafetyGas } from "../src/flows/safety-gas";
 import { Chain } from "../src/host";
-import { artifact, meshCodes, testContract } from "../src/build/artifacts";
+import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
 import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
 import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 

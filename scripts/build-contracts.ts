@@ -2,7 +2,7 @@
 // artifacts/<name>.wasm, writes artifacts/checksums.txt (sha256), and fails on any wasm-gate error.
 //   --test-contracts   build the test-only contracts of tests/assembly/ into build/test-contracts/
 //   --cosmwasm-check   also run the VM's own cosmwasm-check (implied by CI=true for shipped contracts)
-import { compileAll } from "../src/build/contracts";
+import { compileAll } from "../src/compile/contracts";
 
 const args = process.argv.slice(2);
 const testContracts = args.includes("--test-contracts");

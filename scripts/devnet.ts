@@ -1,6 +1,6 @@
-// npm run devnet -- [--chains N] [--validators 2] [--gov-upload [ids]] [--fresh] [--only ids] [--foreground]   (see src/chain/devnet.ts)
-import { DEVNET_USAGE, chainConfig, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
-import { runForeground } from "../src/chain/foreground";
+// npm run devnet -- [--chains N] [--validators 2] [--gov-upload [ids]] [--fresh] [--only ids] [--foreground]   (see src/wasmd/devnet.ts)
+import { DEVNET_USAGE, chainConfig, formatDevnet, parseDevnetArgs, startDevnet } from "../src/wasmd";
+import { runForeground } from "../src/wasmd/foreground";
 
 async function main() {
   const args = parseDevnetArgs(process.argv.slice(2));

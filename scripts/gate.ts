@@ -4,7 +4,7 @@
 // so local CI-like runs without the Rust toolchain still get the static gate.
 
 import { existsSync } from "fs";
-import { COSMWASM_CHECK_BIN, runGate } from "../src/wasm/gate-cli";
+import { COSMWASM_CHECK_BIN, runGate } from "../src/gate/gate-cli";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -7,8 +7,8 @@
 // Leaves the devnet running for you to explore (stop with `npm run devnet:stop`); the deployment is recorded in
 // .devnet/mesh-deployment.json, so `npx mesh status --config examples/devnet.mesh.json` shows it.
 import * as path from "path";
-import { compileAll } from "../src/build/contracts";
-import { DEVNET_DIR, chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/chain";
+import { compileAll } from "../src/compile/contracts";
+import { DEVNET_DIR, chainConfig, ensureWasmd, formatDevnet, parseDevnetArgs, startDevnet } from "../src/wasmd";
 import { deploy } from "../src/deploy/deploy";
 import { devnetLink, devnetMeshConfig } from "../src/deploy/devnet";
 import { RecordFile, readRecord } from "../src/deploy/record";

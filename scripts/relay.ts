@@ -7,7 +7,7 @@
 // re-initialised, light clients not expired), otherwise creates them and records them. Chain
 // options come from .devnet/devnet.json (npm run devnet), so run that first. With --start it
 // keeps relaying (and keeps the light clients fresh) until Ctrl-C.
-import { chainConfig, ChainOptions, readDevnetState } from "../src/chain";
+import { chainConfig, ChainOptions, readDevnetState } from "../src/wasmd";
 import {
   ChannelOrder,
   Relayer,

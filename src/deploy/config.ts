@@ -9,7 +9,7 @@ import { minimumProviderUnbonding, unbondingEpochSeconds } from "../client/mesh"
 export type KeySource =
   | { mnemonic_env: string }
   | { mnemonic_file: string }
-  /** One of the PUBLIC test accounts of src/chain/accounts.ts: local devnets only. */
+  /** One of the PUBLIC test accounts of src/wasmd/accounts.ts: local devnets only. */
   | { devnet_account: string };
 
 export interface ChainSpec {

@@ -1,7 +1,7 @@
 // The local devnet as a mesh config: `npm start` and the docker-compose deploy job drive the same deploy code as
 // an operator on a testnet, with the devnet's public "admin" test account as the key.
 import * as path from "path";
-import { ChainConfig, REPO_ROOT, chainConfig } from "../chain";
+import { ChainConfig, REPO_ROOT, chainConfig } from "../wasmd";
 import { ChainSpec, MeshConfig, MeshLinkSpec } from "./config";
 import { providerUnbondingPeriod } from "../client/mesh";
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Bip39, EnglishMnemonic, Slip10, Slip10Curve } from "@cosmjs/crypto";
 import { DirectSecp256k1Wallet, makeCosmoshubPath } from "@cosmjs/proto-signing";
-import { ACCOUNT_NAMES, AccountName, testAccount } from "../chain/accounts";
+import { ACCOUNT_NAMES, AccountName, testAccount } from "../wasmd/accounts";
 import { ChainSpec } from "./config";
 import { MeshError } from "./errors";
 

@@ -2,7 +2,7 @@
 // slash, unbond within and beyond the free amount. Every step is checked against on-chain state (balances and
 // queries) and its gas is recorded, so the devnet demo, the benchmark and the real-chain test share one flow.
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { ChainConfig, ConnectedSigner } from "../chain";
+import { ChainConfig, ConnectedSigner } from "../wasmd";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../client/ilp";
 
 export interface StepGas {

@@ -4,8 +4,8 @@
 //   without an inline batch; slash_claim with 8 lienholders, all well-behaved or one burning all its gas.
 // One deployment; each close is followed by a new channel. Before every close that undelegates, the validator's
 // undelegation epoch is let pass, so the close's batch always runs inline (the costlier case) and numbers compare.
-import { ChainConfig } from "../chain";
-import { artifact, meshCodes, testContract } from "../build/artifacts";
+import { ChainConfig } from "../wasmd";
+import { artifact, meshCodes, testContract } from "../compile/artifacts";
 import { ilpMsg } from "../client/ilp";
 import { MESH_VERSION, MetaStakingConfig, consumerMsg, metaStakingQuery, providerMsg, providerQuery } from "../client/mesh";
 import { ilpWithLienholders, slashThrough } from "../scenario/scenarios/ilp";

@@ -237,7 +237,7 @@ export class BankModule implements HostModule {
       if (msg.send.amount.length === 0) return { msgResponses: [] }; // wasmd encodes no SDK message at all
       const coins = normalizeWasmCoins(msg.send.amount);
       const to = msg.send.to_address;
-      const c = ctx.chain.api.canonicalize(to);
+      const c = ctx.env.api.canonicalize(to);
       if ("error" in c) throw Errors.invalidAddress.wrap(`invalid to address: ${c.error}`);
       if (coins.length === 0) throw Errors.invalidCoins.wrap(coinsToString(coins));
       this.send(ctx, sender, to, coins);
@@ -258,7 +258,7 @@ export class BankModule implements HostModule {
   handleQuery(ctx: Ctx, _caller: string, value: JsonValue): Uint8Array {
     const o = decObject(value, "QueryRequest.bank", "types.BankQuery");
     const addrOf = (a: string) => {
-      const c = ctx.chain.api.canonicalize(a);
+      const c = ctx.env.api.canonicalize(a);
       if ("error" in c) throw Errors.invalidAddress.wrap(a);
       return a;
     };

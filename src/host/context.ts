@@ -1,14 +1,33 @@
 // The execution context threaded through message handlers and queries (the host's sdk.Context), and the
 // interface a chain module implements to plug into message dispatch and `query_chain`.
 
-import type { Chain } from "./chain";
+import type { AddressApi } from "./address";
 import type { JsonValue } from "./json";
+import type { CosmosMsg } from "./messages";
 import type { CacheStore, MemStore } from "./storage";
-import type { Event, MsgResponse } from "./types";
+import type { Event, HostError, MsgResponse } from "./types";
+
+/**
+ * What a handler may read about the chain it runs on. Modules are not reachable from here: each module receives
+ * the modules it uses through its constructor, so the dependencies between them are explicit.
+ */
+export interface ChainEnv {
+  readonly chainId: string;
+  readonly prefix: string;
+  readonly height: number;
+  readonly timeNs: bigint;
+  readonly api: AddressApi;
+  /** The module table: decoding contract responses, hooks across modules. */
+  readonly modules: ReadonlyMap<string, HostModule>;
+  /** Routes one CosmosMsg of a contract to its module (wasmd's message router). */
+  dispatchMsg(ctx: Ctx, sender: string, msg: CosmosMsg): DispatchResult;
+  /** What a contract is told about a failed sub-message or query (wasmd redactError). */
+  redact(e: HostError): string;
+}
 
 export class Ctx {
   constructor(
-    readonly chain: Chain,
+    readonly env: ChainEnv,
     /** The current state branch: a tx branch, a submessage branch, or a throwaway branch for queries. */
     readonly store: CacheStore | MemStore,
     /** Event sink of the current scope (a submessage gets a fresh one, appended to the parent's on success). */
@@ -23,7 +42,7 @@ export class Ctx {
 
   with(p: Partial<Pick<Ctx, "store" | "events" | "callDepth" | "queryDepth">>): Ctx {
     return new Ctx(
-      this.chain,
+      this.env,
       p.store ?? this.store,
       p.events ?? this.events,
       this.txIndex,

@@ -12,7 +12,7 @@
 // so the split is the same), withdrawing validator commission, community pool spends.
 
 import { moduleAddress } from "./address";
-import { NormCoin, coinsToString, normalizeWasmCoins } from "./bank";
+import { BankModule, NormCoin, coinsToString, normalizeWasmCoins } from "./bank";
 import type { Ctx, DispatchResult, HostModule } from "./context";
 import { ONE, decFromInt, decMul, decToString, decTruncateInt } from "./dec";
 import { JsonValue, ShapeError, decArray, decObject, decString, goString, isObject } from "./json";
@@ -73,21 +73,15 @@ export type DistributionMsg =
 export class DistributionModule implements HostModule, StakingHooks {
   readonly name = "distribution";
 
-  constructor(private readonly prefix: string) {}
+  constructor(private readonly prefix: string, private readonly bank: BankModule, private readonly staking: StakingModule) {}
 
   /** The distribution module account (holds minted rewards until withdrawn). */
   get moduleAccount(): string {
     return moduleAddress(this.prefix, "distribution");
   }
 
-  private staking(ctx: Ctx): StakingModule {
-    const s = ctx.chain.modules.get("staking") as StakingModule | undefined;
-    if (!s) throw new Error("distribution needs the staking module");
-    return s;
-  }
-
   private lp(ctx: Ctx, addr: string): string {
-    const c = ctx.chain.api.canonicalize(addr);
+    const c = ctx.env.api.canonicalize(addr);
     if ("error" in c) throw new HostError(c.error, "undefined", 1);
     return String.fromCharCode(c.ok.length) + bytesToKey(c.ok);
   }
@@ -134,7 +128,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   /** Allocates `times` blocks' rewards (one block's allocation repeated: the state does not change in between). */
   private allocate(ctx: Ctx, times: bigint): void {
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const rewarded = staking.allValidators(ctx.store).filter((v) => v.status === "bonded" && !v.jailed && v.shares > 0n);
     if (rewarded.length === 0) return;
     const withReward = rewarded.map((v) => ({ v, reward: this.blockReward(ctx.store, v.operator) })).filter((x) => x.reward.length > 0);
@@ -147,7 +141,7 @@ export class DistributionModule implements HostModule, StakingHooks {
     }
     const pool = readMap(ctx.store, COMMUNITY_POOL);
     for (const { v, reward } of withReward) {
-      ctx.chain.bank.mintCoins(ctx, this.moduleAccount, reward.map((c) => ({ denom: c.denom, amount: c.amount * times })));
+      this.bank.mintCoins(ctx, this.moduleAccount, reward.map((c) => ({ denom: c.denom, amount: c.amount * times })));
       const commission = readMap(ctx.store, COMMISSION + utf8Key(v.operator));
       const dels = byValidator.get(v.operator) ?? [];
       for (const c of reward) {
@@ -198,7 +192,7 @@ export class DistributionModule implements HostModule, StakingHooks {
     }
     writeMap(ctx.store, COMMUNITY_POOL, pool);
     ctx.store.delete(key);
-    if (coins.length > 0) ctx.chain.bank.send(ctx, this.moduleAccount, this.withdrawAddress(ctx, delegator), coins);
+    if (coins.length > 0) this.bank.send(ctx, this.moduleAccount, this.withdrawAddress(ctx, delegator), coins);
     // x/distribution emits "0stake" (sdk.DefaultBondDenom when no base denom is registered) for an empty withdrawal
     const emitted = coins.length > 0 ? coinsToString(coins) : "0stake";
     ctx.emit(ev("withdraw_rewards", ["amount", emitted], ["validator", valoper], ["delegator", delegator]));
@@ -247,7 +241,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   /** msgServer.SetWithdrawAddress. */
   msgSetWithdrawAddress(ctx: Ctx, delegator: string, address: string): DispatchResult {
-    const c = ctx.chain.api.canonicalize(address);
+    const c = ctx.env.api.canonicalize(address);
     if ("error" in c) throw new HostError(c.error, "undefined", 1);
     ctx.store.set(WITHDRAW_ADDR + this.lp(ctx, delegator), utf8(address));
     ctx.emit(ev("set_withdraw_address", ["withdraw_address", address]));
@@ -256,7 +250,7 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   /** msgServer.WithdrawDelegatorReward → keeper.WithdrawDelegationRewards. */
   msgWithdrawDelegatorReward(ctx: Ctx, delegator: string, valoper: string): DispatchResult {
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const r = staking.parseValoper(valoper);
     if ("error" in r) throw new HostError(r.error, "undefined", 1);
     if (!staking.getValidator(ctx.store, valoper)) throw DistributionErrors.noValidatorDistInfo.err();
@@ -269,7 +263,7 @@ export class DistributionModule implements HostModule, StakingHooks {
   /** msgServer.FundCommunityPool. */
   msgFundCommunityPool(ctx: Ctx, depositor: string, coins: NormCoin[]): DispatchResult {
     if (coins.length === 0) throw Errors.invalidCoins.wrap("amount cannot be empty");
-    ctx.chain.bank.send(ctx, depositor, this.moduleAccount, coins);
+    this.bank.send(ctx, depositor, this.moduleAccount, coins);
     const pool = readMap(ctx.store, COMMUNITY_POOL);
     for (const c of coins) addTo(pool, c.denom, decFromInt(c.amount));
     writeMap(ctx.store, COMMUNITY_POOL, pool);
@@ -280,11 +274,11 @@ export class DistributionModule implements HostModule, StakingHooks {
 
   handleQuery(ctx: Ctx, _caller: string, value: JsonValue): Uint8Array {
     const o = decObject(value, "QueryRequest.distribution", "types.DistributionQuery");
-    const staking = this.staking(ctx);
+    const staking = this.staking;
     const delegatorOf = (v: JsonValue | undefined, path: string) => {
       const d = decString(v, path);
       if (d === "") throw new HostError("empty delegator address", "undefined", 1);
-      const c = ctx.chain.api.canonicalize(d);
+      const c = ctx.env.api.canonicalize(d);
       if ("error" in c) throw new HostError(c.error, "undefined", 1);
       return d;
     };

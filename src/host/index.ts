@@ -1,12 +1,12 @@
 // In-process multi-contract CosmWasm host with wasmd semantics (see each module's header).
-export { Chain, UNSUPPORTED_KINDS } from "./chain";
-export type { ChainOptions, InstantiateOptions, DebugEntry } from "./chain";
+export { Chain, UNSUPPORTED_KINDS } from "./host-chain";
+export type { ChainOptions, InstantiateOptions, DebugEntry } from "./host-chain";
 export { Ctx } from "./context";
 export type { DispatchResult, HostModule } from "./context";
 export { BankModule, normalizeWasmCoins, validateUserFunds, coinsToString } from "./bank";
 export type { NormCoin, BankMsg } from "./bank";
-export { WasmModule, MAX_CALL_DEPTH } from "./wasm";
-export type { ContractInfo, CodeInfo, WasmMsg } from "./wasm";
+export { WasmModule, MAX_CALL_DEPTH } from "./wasm-module";
+export type { ContractInfo, CodeInfo, WasmMsg } from "./wasm-module";
 export { WasmCode, callEntryPoint, encodeSections, LIMITS, IMPORT_SIGNATURES, DEFAULT_CAPABILITIES } from "./vm";
 export type { VmBackend, VmStats, CallOptions } from "./vm";
 export { MemStore, CacheStore, PrefixStore, ReadOnlyStore, bytesToKey, keyToBytes, utf8Key, prefixEnd } from "./storage";

@@ -1,12 +1,16 @@
 // Parsing what a contract returns, as strictly as wasmvm's Go types do (types/msg.go, submessages.go,
 // queries.go), and building what the chain sends to a contract (Reply, SubMsgResult) in Go's JSON layout.
 
-import type { HostModule } from "./context";
 import {
   JsonSyntaxError, JsonValue, ShapeError, decArray, decBinary, decObject, decOptU64, decString, decU64, goString,
   parseJson, toBase64,
 } from "./json";
 import { Attribute, Event, MsgResponse, VmError } from "./types";
+
+/** The part of a module that decodes its CosmosMsg variant (HostModule.decodeMsg). */
+export interface MsgDecoder {
+  decodeMsg?(value: JsonValue, path: string): unknown;
+}
 
 export type ReplyOn = "always" | "success" | "error" | "never";
 
@@ -53,7 +57,7 @@ function decEvent(v: JsonValue, path: string): Event {
   };
 }
 
-export function decodeCosmosMsg(v: JsonValue, path: string, modules: Map<string, HostModule>): CosmosMsg {
+export function decodeCosmosMsg(v: JsonValue, path: string, modules: ReadonlyMap<string, MsgDecoder>): CosmosMsg {
   const o = decObject(v, path, "types.CosmosMsg");
   const known = new Set([...COSMOS_MSG_KINDS, ...modules.keys()]);
   const present: string[] = [];
@@ -75,7 +79,7 @@ export function decodeCosmosMsg(v: JsonValue, path: string, modules: Map<string,
   return { kind, value: decObject(raw, `${path}.${kind}`) };
 }
 
-function decodeSubMsg(v: JsonValue, path: string, modules: Map<string, HostModule>): SubMsg {
+function decodeSubMsg(v: JsonValue, path: string, modules: ReadonlyMap<string, MsgDecoder>): SubMsg {
   const o = decObject(v, path, "types.SubMsg");
   let replyOn: SubMsg["replyOn"] = "unset";
   if (o.reply_on !== undefined) {
@@ -96,7 +100,7 @@ function decodeSubMsg(v: JsonValue, path: string, modules: Map<string, HostModul
   };
 }
 
-export function decodeResponse(v: JsonValue, path: string, modules: Map<string, HostModule>): ContractResponse {
+export function decodeResponse(v: JsonValue, path: string, modules: ReadonlyMap<string, MsgDecoder>): ContractResponse {
   const o = decObject(v, path, "types.Response");
   const messages = decArray(o.messages, `${path}.messages`).map((m, i) => decodeSubMsg(m, `${path}.messages[${i}]`, modules));
   messages.forEach((m, i) => {
@@ -130,7 +134,7 @@ function asResultError(e: unknown): never {
  * `ContractResult<Response>` (instantiate, execute, migrate, sudo, reply). Like Go, the whole document is decoded
  * first (a malformed `ok` fails even next to an `error`), then a non-empty `error` wins; neither → VM error.
  */
-export function parseResponseResult(bytes: Uint8Array, modules: Map<string, HostModule>): { ok: ContractResponse } | { error: string } {
+export function parseResponseResult(bytes: Uint8Array, modules: ReadonlyMap<string, MsgDecoder>): { ok: ContractResponse } | { error: string } {
   const v = parseResult(bytes);
   try {
     const o = decObject(v, "ContractResult", "types.ContractResult");

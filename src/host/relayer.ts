@@ -15,7 +15,7 @@
 // Each delivery reports whether the relay tx succeeded, whether it was a no-op, the acknowledgement written (for
 // receives) and the error. The relayer account is `chain.addr("relayer")` on each chain.
 
-import type { Chain } from "./chain";
+import type { Chain } from "./host-chain";
 import { ChannelEnd, Link, Packet, packetId, selfHeight, timeoutElapsed } from "./ibc";
 import { Event } from "./types";
 

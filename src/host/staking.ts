@@ -11,8 +11,7 @@
 // to the validator's current consensus power.
 
 import { fromBech32, moduleAddress, sha256, toBech32 } from "./address";
-import { NormCoin, coinsToString, parseWasmCoin } from "./bank";
-import type { Chain } from "./chain";
+import { BankModule, NormCoin, coinsToString, parseWasmCoin } from "./bank";
 import { Ctx, DispatchResult, HostModule } from "./context";
 import {
   ONE, decFromInt, decMul, decMulInt, decQuo, decQuoInt, decQuoTruncate, decToString, decTruncateInt, minBig, maxBig,
@@ -90,6 +89,11 @@ export interface ValidatorOptions {
 export interface StakingHooks {
   /** Before a delegation's shares change or it is removed (x/distribution withdraws the rewards here). */
   beforeDelegationSharesModified?(ctx: Ctx, delegator: string, validator: string): void;
+}
+
+/** Where the `delegation` query gets `accumulated_rewards` (x/distribution), without staking depending on it. */
+export interface RewardsSource {
+  rewardsOf(ctx: Ctx, delegator: string, validator: string): { denom: string; raw: bigint }[];
 }
 
 // -- errors (x/staking/types/errors.go, codespace "staking") -------------------------------------------------------
@@ -175,13 +179,16 @@ export class StakingModule implements HostModule {
   readonly name = "staking";
   readonly params: StakingParams;
   readonly valPrefix: string;
+  private hooks: StakingHooks[] = [];
+  private rewards?: RewardsSource;
 
   constructor(
     private readonly prefix: string,
     readonly bondDenom: string,
+    private readonly bank: BankModule,
     params: Partial<StakingParams> = {},
-    /** The owning chain, for the committed-state views below (bondedValidators, delegationTokens). */
-    private readonly chainRef?: () => Chain,
+    /** A context on the owning chain's committed state, for the views below (bondedValidators, delegationTokens). */
+    private readonly committed?: () => Ctx,
   ) {
     this.params = { ...DEFAULT_STAKING_PARAMS, ...params };
     this.valPrefix = `${prefix}valoper`;
@@ -222,7 +229,7 @@ export class StakingModule implements HostModule {
   }
 
   private accBytes(ctx: Ctx, addr: string): Uint8Array {
-    const c = ctx.chain.api.canonicalize(addr);
+    const c = ctx.env.api.canonicalize(addr);
     if ("error" in c) throw new HostError(c.error, "undefined", 1);
     return c.ok;
   }
@@ -372,25 +379,27 @@ export class StakingModule implements HostModule {
     const a = this.poolOf(from);
     const b = this.poolOf(to);
     if (a === b || amount <= 0n) return;
-    ctx.chain.bank.send(ctx, a, b, this.coins(amount));
+    this.bank.send(ctx, a, b, this.coins(amount));
   }
 
   /** bankkeeper.DelegateCoinsFromAccountToModule (events coin_spent, coin_received). */
   private delegateCoins(ctx: Ctx, from: string, pool: string, amount: bigint): void {
-    const have = ctx.chain.bank.balance(ctx.store, from, this.bondDenom);
+    const have = this.bank.balance(ctx.store, from, this.bondDenom);
     if (have < amount) {
       throw Errors.insufficientFunds.wrap(`failed to delegate; ${have}${this.bondDenom} is smaller than ${amount}${this.bondDenom}`);
     }
-    ctx.chain.bank.subtract(ctx, from, this.coins(amount));
-    ctx.chain.bank.add(ctx, pool, this.coins(amount));
+    this.bank.subtract(ctx, from, this.coins(amount));
+    this.bank.add(ctx, pool, this.coins(amount));
   }
 
   private burn(ctx: Ctx, status: BondStatus, amount: bigint): void {
-    if (amount > 0n) ctx.chain.bank.burnCoins(ctx, this.poolOf(status), this.coins(amount));
+    if (amount > 0n) this.bank.burnCoins(ctx, this.poolOf(status), this.coins(amount));
   }
 
-  private hooks(ctx: Ctx): StakingHooks[] {
-    return [...ctx.chain.modules.values()].filter((m) => (m as StakingHooks).beforeDelegationSharesModified) as StakingHooks[];
+  /** keeper.SetHooks: the modules told about delegation changes (and the source of delegation rewards). */
+  setHooks(hooks: StakingHooks[], rewards?: RewardsSource): void {
+    this.hooks = hooks.filter((h) => h.beforeDelegationSharesModified);
+    this.rewards = rewards;
   }
 
   // -- keeper operations -------------------------------------------------------------------------------------------
@@ -415,7 +424,7 @@ export class StakingModule implements HostModule {
     let validator = this.requireValidator(ctx.store, validatorIn.operator);
     if (validator.tokens === 0n && validator.shares > 0n) throw StakingErrors.delegatorShareExRateInvalid.err();
     const existing = this.getDelegationShares(ctx, delegator, validator.operator);
-    if (existing !== undefined) for (const h of this.hooks(ctx)) h.beforeDelegationSharesModified!(ctx, delegator, validator.operator);
+    if (existing !== undefined) for (const h of this.hooks) h.beforeDelegationSharesModified!(ctx, delegator, validator.operator);
     if (subtractAccount) {
       this.delegateCoins(ctx, delegator, this.poolOf(validator.status), amount);
     } else {
@@ -448,7 +457,7 @@ export class StakingModule implements HostModule {
   unbond(ctx: Ctx, delegator: string, valoper: string, shares: bigint): bigint {
     const delShares = this.getDelegationShares(ctx, delegator, valoper);
     if (delShares === undefined) throw StakingErrors.noDelegation.err();
-    for (const h of this.hooks(ctx)) h.beforeDelegationSharesModified!(ctx, delegator, valoper);
+    for (const h of this.hooks) h.beforeDelegationSharesModified!(ctx, delegator, valoper);
     if (delShares < shares) throw StakingErrors.notEnoughDelegationShares.wrap(decToString(delShares));
     let validator = this.requireValidator(ctx.store, valoper);
     const remaining = delShares - shares;
@@ -482,14 +491,14 @@ export class StakingModule implements HostModule {
     if (entries.length >= this.params.maxEntries) throw StakingErrors.maxUnbondingEntries.err();
     const amount = this.unbond(ctx, delegator, valoper, shares);
     if (validator.status === "bonded") this.movePool(ctx, "bonded", "unbonded", amount);
-    const completionTimeNs = ctx.chain.timeNs + this.params.unbondingTimeNs;
+    const completionTimeNs = ctx.env.timeNs + this.params.unbondingTimeNs;
     // UnbondingDelegation.AddEntry merges entries of the same height and completion time
-    const same = entries.find((e) => e.creationHeight === ctx.chain.height && e.completionTimeNs === completionTimeNs);
+    const same = entries.find((e) => e.creationHeight === ctx.env.height && e.completionTimeNs === completionTimeNs);
     if (same) {
       same.balance += amount;
       same.initialBalance += amount;
     } else {
-      entries.push({ creationHeight: ctx.chain.height, completionTimeNs, initialBalance: amount, balance: amount });
+      entries.push({ creationHeight: ctx.env.height, completionTimeNs, initialBalance: amount, balance: amount });
     }
     this.setUnbondingEntries(ctx, delegator, valoper, entries);
     return { completionTimeNs, amount };
@@ -513,8 +522,8 @@ export class StakingModule implements HostModule {
     let completionTimeNs: bigint;
     let height: number;
     if (!after || after.status === "bonded") {
-      completionTimeNs = ctx.chain.timeNs + this.params.unbondingTimeNs;
-      height = ctx.chain.height;
+      completionTimeNs = ctx.env.timeNs + this.params.unbondingTimeNs;
+      height = ctx.env.height;
     } else if (after.status === "unbonded") {
       return undefined;
     } else {
@@ -550,13 +559,13 @@ export class StakingModule implements HostModule {
     if (!validator) return { slashAmount: 0n, burned: 0n }; // over-slashed and removed: nothing to do
     if (validator.status === "unbonded") throw new Error("should not be slashing unbonded validator");
     if (fractionRaw < 0n || fractionRaw > ONE) throw new Error("slash fraction must be between 0 and 1");
-    if (infractionHeight > ctx.chain.height) throw new Error(`impossible attempt to slash future infraction at height ${infractionHeight} but we are at height ${ctx.chain.height}`);
+    if (infractionHeight > ctx.env.height) throw new Error(`impossible attempt to slash future infraction at height ${infractionHeight} but we are at height ${ctx.env.height}`);
     const amount = (power ?? this.consensusPower(validator.tokens)) * this.params.powerReduction;
     const slashAmount = decTruncateInt(decMul(decFromInt(amount), fractionRaw));
     let remaining = slashAmount;
     let burned = 0n;
-    const now = ctx.chain.timeNs;
-    if (infractionHeight < ctx.chain.height) {
+    const now = ctx.env.timeNs;
+    if (infractionHeight < ctx.env.height) {
       // unbonding delegations from the validator
       for (const ubd of this.allUnbondings(ctx.store).filter((u) => u.validator === valoper)) {
         let total = 0n;
@@ -596,7 +605,7 @@ export class StakingModule implements HostModule {
   private slashRedelegation(
     ctx: Ctx, red: { delegator: string; src: string; dst: string; entries: RedelegationEntry[] }, infractionHeight: number, fractionRaw: bigint,
   ): { total: bigint; burned: bigint } {
-    const now = ctx.chain.timeNs;
+    const now = ctx.env.timeNs;
     let total = 0n;
     let bondedBurn = 0n;
     let notBondedBurn = 0n;
@@ -662,7 +671,7 @@ export class StakingModule implements HostModule {
       if (v.status === "bonded" && !next.has(v.operator)) {
         toNotBonded += v.tokens;
         this.setValidator(ctx.store, {
-          ...v, status: "unbonding", unbondingTimeNs: ctx.chain.timeNs + this.params.unbondingTimeNs, unbondingHeight: ctx.chain.height,
+          ...v, status: "unbonding", unbondingTimeNs: ctx.env.timeNs + this.params.unbondingTimeNs, unbondingHeight: ctx.env.height,
         });
       }
     }
@@ -672,10 +681,10 @@ export class StakingModule implements HostModule {
 
   endBlock(ctx: Ctx): void {
     this.applyValidatorSetUpdates(ctx);
-    const now = ctx.chain.timeNs;
+    const now = ctx.env.timeNs;
     // UnbondAllMatureValidators
     for (const v of this.allValidators(ctx.store)) {
-      if (v.status === "unbonding" && v.unbondingTimeNs <= now && v.unbondingHeight <= ctx.chain.height) {
+      if (v.status === "unbonding" && v.unbondingTimeNs <= now && v.unbondingHeight <= ctx.env.height) {
         if (v.shares === 0n) this.removeValidator(ctx.store, v.operator);
         else this.setValidator(ctx.store, { ...v, status: "unbonded" });
       }
@@ -690,8 +699,8 @@ export class StakingModule implements HostModule {
         else keep.push(e);
       }
       if (paid > 0n) {
-        ctx.chain.bank.subtract(ctx, this.notBondedPool, this.coins(paid));
-        ctx.chain.bank.add(ctx, ubd.delegator, this.coins(paid));
+        this.bank.subtract(ctx, this.notBondedPool, this.coins(paid));
+        this.bank.add(ctx, ubd.delegator, this.coins(paid));
       }
       this.setUnbondingEntries(ctx, ubd.delegator, ubd.validator, keep);
       ctx.emit(ev("complete_unbonding", ["amount", coinsToString(this.coins(paid))], ["validator", ubd.validator], ["delegator", ubd.delegator]));
@@ -725,7 +734,7 @@ export class StakingModule implements HostModule {
       if (want.size >= this.params.maxValidators || this.consensusPower(v.tokens) === 0n) break;
       want.add(v.operator);
     }
-    if (this.allValidators(ctx.store).some((v) => (v.status === "bonded") !== want.has(v.operator))) return ctx.chain.timeNs;
+    if (this.allValidators(ctx.store).some((v) => (v.status === "bonded") !== want.has(v.operator))) return ctx.env.timeNs;
     return d;
   }
 
@@ -821,17 +830,16 @@ export class StakingModule implements HostModule {
 
   /** Operator addresses of the bonded validators, in all_validators order. */
   bondedValidators(): string[] {
-    const chain = this.chainRef?.();
-    return chain ? this.bondedByPower(chain.state).map((v) => v.operator) : [];
+    const ctx = this.committed?.();
+    return ctx ? this.bondedByPower(ctx.store).map((v) => v.operator) : [];
   }
 
   /** Token value of a delegation on the committed state (0 when none). */
   delegationTokens(delegator: string, valoper: string): bigint {
-    const chain = this.chainRef?.();
-    if (!chain) return 0n;
-    const ctx = new Ctx(chain, chain.state, [], null);
+    const ctx = this.committed?.();
+    if (!ctx) return 0n;
     const shares = this.getDelegationShares(ctx, delegator, valoper);
-    const v = this.getValidator(chain.state, valoper);
+    const v = this.getValidator(ctx.store, valoper);
     return shares === undefined || !v ? 0n : this.tokenValue(v, shares);
   }
 
@@ -861,7 +869,7 @@ export class StakingModule implements HostModule {
     }
     if (isObject(o.all_delegations)) {
       const delegator = decString(o.all_delegations.delegator, "StakingQuery.all_delegations.delegator");
-      if ("error" in ctx.chain.api.canonicalize(delegator)) throw Errors.invalidAddress.wrap(delegator);
+      if ("error" in ctx.env.api.canonicalize(delegator)) throw Errors.invalidAddress.wrap(delegator);
       const items = this.delegations(ctx, delegator).map((d) => {
         const v = this.getValidator(ctx.store, d.validator);
         if (!v) throw StakingErrors.noValidatorFound.wrap("can't load validator for delegation");
@@ -872,7 +880,7 @@ export class StakingModule implements HostModule {
     if (isObject(o.delegation)) {
       const delegator = decString(o.delegation.delegator, "StakingQuery.delegation.delegator");
       const valoper = decString(o.delegation.validator, "StakingQuery.delegation.validator");
-      if ("error" in ctx.chain.api.canonicalize(delegator)) throw Errors.invalidAddress.wrap(delegator);
+      if ("error" in ctx.env.api.canonicalize(delegator)) throw Errors.invalidAddress.wrap(delegator);
       if ("error" in this.parseValoper(valoper)) throw Errors.invalidAddress.wrap(valoper);
       const shares = this.getDelegationShares(ctx, delegator, valoper);
       if (shares === undefined) return utf8("{}"); // Go omits the nil *FullDelegation
@@ -880,8 +888,7 @@ export class StakingModule implements HostModule {
       if (!v) throw StakingErrors.noValidatorFound.wrap("can't load validator for delegation");
       const amount = this.tokenValue(v, shares);
       const canRedelegate = this.hasReceivingRedelegation(ctx, delegator, valoper) ? 0n : amount;
-      const distr = ctx.chain.modules.get("distribution") as { rewardsOf?(ctx: Ctx, d: string, v: string): { denom: string; raw: bigint }[] } | undefined;
-      const rewards = (distr?.rewardsOf?.(ctx, delegator, valoper) ?? [])
+      const rewards = (this.rewards?.rewardsOf(ctx, delegator, valoper) ?? [])
         .map((r) => `{"denom":${goString(r.denom)},"amount":"${decTruncateInt(r.raw)}"}`);
       return utf8(
         `{"delegation":{"delegator":${goString(delegator)},"validator":${goString(valoper)},"amount":${coin(amount)},` +

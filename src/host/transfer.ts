@@ -10,11 +10,13 @@
 // middleware (memo-driven ibc_source_callback / ibc_destination_callback), fee middleware.
 
 import { moduleAddress, sha256, toBech32 } from "./address";
-import { NormCoin } from "./bank";
+import { BankModule } from "./bank";
 import type { Ctx } from "./context";
+import { ackResult, errorAck } from "./ibc/json";
+import { getChannel } from "./ibc/store";
 import {
-  Acknowledgement, ChannelErrors, Height, IbcApp, IbcErrors, Order, Packet, ackResult, errorAck,
-} from "./ibc";
+  Acknowledgement, ChannelErrors, IbcErrors, Order, Packet, PacketSender, TransferHandler, TransferRequest,
+} from "./ibc/types";
 import { JsonSyntaxError, goString, isObject, parseJson } from "./json";
 import { KVStore } from "./storage";
 import { Event, HostError, RootError } from "./types";
@@ -114,22 +116,13 @@ function parsePacketData(bytes: Uint8Array): PacketData | undefined {
   return out;
 }
 
-export interface TransferRequest {
-  sourcePort: string;
-  sourceChannel: string;
-  token: NormCoin;
-  sender: string;
-  receiver: string;
-  timeoutHeight?: Height;
-  timeoutTimestamp: bigint;
-  memo: string;
-}
+export type { TransferRequest };
 
 // State layout (host-internal): 0x09 ‖ HASH → full denom path.
 const TRACE = "\x09t";
 
-export class TransferApp implements IbcApp {
-  constructor(private readonly prefix: string) {}
+export class TransferApp implements TransferHandler {
+  constructor(private readonly prefix: string, private readonly bank: BankModule, private readonly ibc: PacketSender) {}
 
   get moduleAccount(): string {
     return moduleAddress(this.prefix, "transfer");
@@ -156,7 +149,7 @@ export class TransferApp implements IbcApp {
     if (Buffer.byteLength(m.memo) > MAX_MEMO_LENGTH) throw TransferErrors.invalidMemo.wrap(`memo must not exceed ${MAX_MEMO_LENGTH} bytes`);
     if (m.token.denom === "ibc") throw TransferErrors.invalidDenomForTransfer.wrap("denomination should be prefixed with the format 'ibc/{hash(trace + \"/\" + ibc)}'");
 
-    const channel = ctx.chain.ibc.getChannel(ctx.store, m.sourcePort, m.sourceChannel);
+    const channel = getChannel(ctx.store, m.sourcePort, m.sourceChannel);
     if (!channel) throw ChannelErrors.channelNotFound.wrap(`port ID (${m.sourcePort}) channel ID (${m.sourceChannel})`);
     let fullPath = m.token.denom;
     if (m.token.denom.startsWith("ibc/")) {
@@ -169,14 +162,14 @@ export class TransferApp implements IbcApp {
     const coins = [m.token];
     if (!fullPath.startsWith(`${m.sourcePort}/${m.sourceChannel}/`)) {
       // sender chain is source: escrow
-      ctx.chain.bank.send(ctx, m.sender, this.escrowAddress(m.sourcePort, m.sourceChannel), coins);
+      this.bank.send(ctx, m.sender, this.escrowAddress(m.sourcePort, m.sourceChannel), coins);
     } else {
       // the voucher goes back to its source: burn it
-      ctx.chain.bank.send(ctx, m.sender, this.moduleAccount, coins);
-      ctx.chain.bank.burnCoins(ctx, this.moduleAccount, coins);
+      this.bank.send(ctx, m.sender, this.moduleAccount, coins);
+      this.bank.burnCoins(ctx, this.moduleAccount, coins);
     }
     const data = packetDataBytes({ amount: m.token.amount.toString(), denom: fullPath, receiver: m.receiver, sender: m.sender, memo: m.memo });
-    const seq = ctx.chain.ibc.sendPacket(ctx, m.sourcePort, m.sourceChannel, m.timeoutHeight, m.timeoutTimestamp, data);
+    const seq = this.ibc.sendPacket(ctx, m.sourcePort, m.sourceChannel, m.timeoutHeight, m.timeoutTimestamp, data);
     ctx.emit(ev("ibc_transfer", ["sender", m.sender], ["receiver", m.receiver], ["amount", m.token.amount.toString()],
       ["denom", m.token.denom], ["memo", m.memo]));
     return seq;
@@ -247,7 +240,7 @@ export class TransferApp implements IbcApp {
     if (data.receiver.trim() === "") throw IbcErrors.invalidAddress.wrap("receiver address cannot be blank").wrap("error validating ICS-20 transfer packet data");
     const items = data.denom.split("/");
     if (items[items.length - 1].trim() === "") throw TransferErrors.invalidDenomForTransfer.wrap("base denomination cannot be blank").wrap("error validating ICS-20 transfer packet data");
-    const receiver = ctx.chain.api.canonicalize(data.receiver);
+    const receiver = ctx.env.api.canonicalize(data.receiver);
     if ("error" in receiver) throw new HostError(`failed to decode receiver address: ${data.receiver}: ${receiver.error}`, "undefined", 1);
 
     const voucherPrefix = `${packet.sourcePort}/${packet.sourceChannel}/`;
@@ -256,7 +249,7 @@ export class TransferApp implements IbcApp {
       const unprefixed = data.denom.slice(voucherPrefix.length);
       const denom = ibcDenom(unprefixed);
       try {
-        ctx.chain.bank.send(ctx, this.escrowAddress(packet.destPort, packet.destChannel), data.receiver, [{ denom, amount }]);
+        this.bank.send(ctx, this.escrowAddress(packet.destPort, packet.destChannel), data.receiver, [{ denom, amount }]);
       } catch (e) {
         throw e instanceof HostError
           ? e.wrap("unable to unescrow tokens, this may be caused by a malicious counterparty module or a bug: please open an issue on counterparty module")
@@ -272,8 +265,8 @@ export class TransferApp implements IbcApp {
     const voucher = trace.path === "" ? trace.baseDenom : `ibc/${hash}`;
     ctx.emit(ev("denomination_trace", ["trace_hash", hash], ["denom", voucher]));
     const coins = [{ denom: voucher, amount }];
-    ctx.chain.bank.mintCoins(ctx, this.moduleAccount, coins);
-    ctx.chain.bank.send(ctx, this.moduleAccount, data.receiver, coins);
+    this.bank.mintCoins(ctx, this.moduleAccount, coins);
+    this.bank.send(ctx, this.moduleAccount, data.receiver, coins);
   }
 
   onAcknowledgementPacket(ctx: Ctx, packet: Packet, ack: Uint8Array): void {
@@ -308,7 +301,7 @@ export class TransferApp implements IbcApp {
     const coins = [{ denom: ibcDenom(data.denom), amount }];
     if (!data.denom.startsWith(`${packet.sourcePort}/${packet.sourceChannel}/`)) {
       try {
-        ctx.chain.bank.send(ctx, this.escrowAddress(packet.sourcePort, packet.sourceChannel), data.sender, coins);
+        this.bank.send(ctx, this.escrowAddress(packet.sourcePort, packet.sourceChannel), data.sender, coins);
       } catch (e) {
         throw e instanceof HostError
           ? e.wrap("unable to unescrow tokens, this may be caused by a malicious counterparty module or a bug: please open an issue on counterparty module")
@@ -316,8 +309,8 @@ export class TransferApp implements IbcApp {
       }
       return;
     }
-    ctx.chain.bank.mintCoins(ctx, this.moduleAccount, coins);
-    ctx.chain.bank.send(ctx, this.moduleAccount, data.sender, coins);
+    this.bank.mintCoins(ctx, this.moduleAccount, coins);
+    this.bank.send(ctx, this.moduleAccount, data.sender, coins);
   }
 }
 

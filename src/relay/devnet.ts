@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Link } from "./lib";
-import { ChainConfig, DEVNET_DIR, pidAlive, readChainState } from "../chain";
+import { ChainConfig, DEVNET_DIR, pidAlive, readChainState } from "../wasmd";
 import { ChannelIds, ChannelOrder, ICS20_VERSION, OpenChannelOptions, TRANSFER_PORT, channelIsOpen, openChannel } from "./channel";
 import { ConnectOptions, connectChains, linkIds, LinkIds, reuseLink } from "./link";
 import { relayLog } from "./log";

@@ -21,7 +21,7 @@ import { IbcClient, Link, Logger } from "./lib";
 import { GasPrice } from "@cosmjs/stargate";
 import { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { QueryClientStatusRequest, QueryClientStatusResponse } from "cosmjs-types/ibc/core/client/v1/query";
-import { AccountName, ChainConfig, accountWallet, testAccount } from "../chain";
+import { AccountName, ChainConfig, accountWallet, testAccount } from "../wasmd";
 import { patchEndpoint } from "./events";
 import { libraryLogger, relayLog } from "./log";
 

@@ -1,7 +1,7 @@
 // ScenarioNetwork on the in-process host: chains are `Chain` instances, accounts get the same genesis funds as
 // on the devnet, and time passes instantly.
 import { Chain, Link, Relayer, connectChains, openChannel } from "../host";
-import { DEFAULT_EXTRA_DENOM, DEFAULT_SELF_BOND, GENESIS_BALANCE, STAKE_DENOM } from "../chain/config";
+import { DEFAULT_EXTRA_DENOM, DEFAULT_SELF_BOND, GENESIS_BALANCE, STAKE_DENOM } from "../wasmd/config";
 import { Account, Coin, RelayStats, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome, contractMessage } from "./types";
 
 const ACCOUNTS: Account[] = ["admin", "alice", "bob", "carol", "relayer", "validator", "validator2"];

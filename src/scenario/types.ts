@@ -17,7 +17,7 @@ export type TxOutcome =
   | { ok: true; events: ScenarioEvent[]; gasUsed?: number }
   | { ok: false; error: string };
 
-/** The fixed test accounts every chain funds at genesis (src/chain/accounts.ts). */
+/** The fixed test accounts every chain funds at genesis (src/wasmd/accounts.ts). */
 export type Account = "admin" | "alice" | "bob" | "carol" | "relayer" | "validator" | "validator2";
 
 export interface ScenarioChain {

@@ -1,8 +1,8 @@
-// ScenarioNetwork on real wasmd nodes (the devnet harness in src/chain): every call is a real transaction or query
+// ScenarioNetwork on real wasmd nodes (the devnet harness in src/wasmd): every call is a real transaction or query
 // through CosmJS, signed by the fixed test accounts; waiting means waiting for blocks.
 import {
   ChainConfig, ConnectedSigner, TEST_ACCOUNTS, connectSigner, ensureChain, moduleQueryClient, queryClient,
-} from "../chain";
+} from "../wasmd";
 import type { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import {
   CloseConfirmResult, Link, Side, channelState, closeLink, confirmChannelClose, connectChains, linkIds, openChannel, relayAll, relayPackets,

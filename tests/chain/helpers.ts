@@ -21,10 +21,10 @@ import {
   pidAlive,
   queryClient,
   setChainLogger,
-} from "../../src/chain";
+} from "../../src/wasmd";
 import type { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 
-export * from "../../src/chain";
+export * from "../../src/wasmd";
 
 // Plain progress lines (jest's console.log adds a stack location to every line).
 setChainLogger((msg) => process.stderr.write(`${msg}\n`));

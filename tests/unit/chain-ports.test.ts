@@ -1,5 +1,5 @@
 // Port layout of the local chains and MESH_PORT_OFFSET (two checkouts running chains side by side).
-import { chainConfig } from "../../src/chain/config";
+import { chainConfig } from "../../src/wasmd/config";
 
 const saved = process.env.MESH_PORT_OFFSET;
 afterEach(() => {

@@ -6,7 +6,7 @@ import * as path from "path";
 import { QueryCodesResponse, QueryParamsResponse } from "cosmjs-types/cosmwasm/wasm/v1/query";
 import { AccessType, Params } from "cosmjs-types/cosmwasm/wasm/v1/types";
 import { runCli } from "../../src/cli/main";
-import { TEST_ACCOUNTS } from "../../src/chain/accounts";
+import { TEST_ACCOUNTS } from "../../src/wasmd/accounts";
 import { govModuleAddress } from "../../src/deploy/proposal";
 import { closedPort, startFakeNode } from "../helpers/fake-node";
 

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TEST_ACCOUNTS } from "../../src/chain/accounts";
+import { TEST_ACCOUNTS } from "../../src/wasmd/accounts";
 import { ChainSpec } from "../../src/deploy/config";
 import { describeKey, loadWallet } from "../../src/deploy/keys";
 

@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 import yaml from "js-yaml";
-import { chainConfig, parseDevnetArgs } from "../../src/chain";
+import { chainConfig, parseDevnetArgs } from "../../src/wasmd";
 import { checkCommandLine } from "../../src/cli/main";
 import { loadMeshConfig } from "../../src/deploy/config";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { checkWasm, GateReport } from "../../src/wasm/gate";
+import { checkWasm, GateReport } from "../../src/gate/gate";
 import { addMinimalExports, I32_CONST_0, minimalContract, WasmBuilder } from "../helpers/wasm-builder";
 
 const DROP = 0x1a;

@@ -14,7 +14,7 @@
 import * as path from "path";
 import { ACCOUNT_NAMES, AccountName } from "./accounts";
 
-/** Repository root (this file lives in <repo>/src/chain). */
+/** Repository root (this file lives in <repo>/src/wasmd). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Where chain homes and devnet state live (gitignored). */
 export const DEVNET_DIR = path.join(REPO_ROOT, ".devnet");

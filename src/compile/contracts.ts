@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { compileContract } from "./asc";
-import { COSMWASM_CHECK_BIN, runGate } from "../wasm/gate-cli";
+import { COSMWASM_CHECK_BIN, runGate } from "../gate/gate-cli";
 
 const root = path.resolve(__dirname, "..", "..");
 

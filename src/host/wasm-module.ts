@@ -3,7 +3,7 @@
 // msg_dispatcher.go, events.go, handler_plugin_encoders.go, query_plugins.go).
 
 import { classicContractAddress, predictableContractAddress, toBech32 } from "./address";
-import { NormCoin, normalizeWasmCoins } from "./bank";
+import { BankModule, NormCoin, normalizeWasmCoins } from "./bank";
 import type { Ctx, DispatchResult, HostModule } from "./context";
 import {
   JsonValue, ShapeError, decArray, decBinary, decObject, decOptString, decString, decU64, goString, isObject,
@@ -12,7 +12,7 @@ import {
 import { ContractResponse, SubMsg, SubMsgResult, parseQueryResult, parseResponseResult, protoBytesFields, replyJson } from "./messages";
 import { PrefixStore, bytesToKey, utf8Key } from "./storage";
 import { Coin, Errors, Event, HostError, RootError, VmError } from "./types";
-import { WasmCode, callEntryPoint } from "./vm";
+import { VmStats, WasmCode, callEntryPoint } from "./vm";
 
 export interface ContractInfo {
   address: string;
@@ -82,9 +82,19 @@ function byteCompare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
+/** What a running contract reaches on its chain besides its own storage. */
+export interface ContractHost {
+  /** Answers `query_chain` (all modules, wasmd's QueryPlugins). */
+  queryChain(ctx: Ctx, caller: string, request: Uint8Array): Uint8Array;
+  readonly stats: VmStats;
+  recordDebug(contract: string, entry: string, message: string): void;
+}
+
 export class WasmModule implements HostModule {
   readonly name = "wasm";
   readonly codes = new Map<number, CodeInfo>();
+
+  constructor(private readonly bank: BankModule, private readonly host: ContractHost) {}
 
   // -- state ----------------------------------------------------------------------------------------------------
 
@@ -106,7 +116,7 @@ export class WasmModule implements HostModule {
 
   /** The contract's storage namespace in the current branch. */
   contractStore(ctx: Ctx, address: string): PrefixStore {
-    const c = ctx.chain.api.canonicalize(address);
+    const c = ctx.env.api.canonicalize(address);
     if ("error" in c) throw new Error(`bad contract address ${address}`);
     return new PrefixStore(ctx.store, CONTRACT_STORE + bytesToKey(c.ok));
   }
@@ -134,7 +144,7 @@ export class WasmModule implements HostModule {
 
   /** wasmd types.NewEnv in Go's JSON layout; `transaction` is null outside a tx. */
   envJson(ctx: Ctx, contract: string): Uint8Array {
-    const c = ctx.chain;
+    const c = ctx.env;
     const tx = ctx.txIndex === null ? "null" : `{"index":${ctx.txIndex}}`;
     return utf8(
       `{"block":{"height":${c.height},"time":"${c.timeNs}","chain_id":${goString(c.chainId)}},` +
@@ -154,7 +164,7 @@ export class WasmModule implements HostModule {
   private call(
     ctx: Ctx, contract: string, code: WasmCode, entry: string, args: Uint8Array[], readonly: boolean, vmRoot: RootError = Errors.vmError,
   ): Uint8Array {
-    const chain = ctx.chain;
+    const host = this.host;
     try {
       return callEntryPoint(
         code,
@@ -163,10 +173,10 @@ export class WasmModule implements HostModule {
         {
           store: this.contractStore(ctx, contract),
           readonly,
-          api: chain.api,
-          query: (req) => chain.queryChain(ctx, contract, req),
+          api: ctx.env.api,
+          query: (req) => host.queryChain(ctx, contract, req),
         },
-        { stats: chain.stats, debug: (m) => chain.recordDebug(contract, entry, m) },
+        { stats: host.stats, debug: (m) => host.recordDebug(contract, entry, m) },
       );
     } catch (e) {
       if (e instanceof VmError) throw vmRoot.wrap(e.message, true);
@@ -177,7 +187,7 @@ export class WasmModule implements HostModule {
   /**
    * Calls an IBC entry point (`ibc_channel_open`, `ibc_packet_receive`…) with (env, msg) and returns the raw result
    * bytes. wasmd reports a VM error of these calls as ErrExecuteFailed ("<vm error>: execute wasm contract failed",
-   * code 5, `vm` set); the caller parses the result (see ibc.ts).
+   * code 5, `vm` set); the caller parses the result (see ibc/wasm-app.ts).
    */
   callIbcEntry(ctx: Ctx, contract: string, entry: string, msg: Uint8Array): Uint8Array {
     const { code } = this.requireContract(ctx, contract);
@@ -186,7 +196,7 @@ export class WasmModule implements HostModule {
 
   private parseResponse(ctx: Ctx, bytes: Uint8Array): { ok: ContractResponse } | { error: string } {
     try {
-      return parseResponseResult(bytes, ctx.chain.modules);
+      return parseResponseResult(bytes, ctx.env.modules);
     } catch (e) {
       if (e instanceof VmError) throw Errors.vmError.wrap(e.message, true);
       throw e;
@@ -207,19 +217,19 @@ export class WasmModule implements HostModule {
     if (!code) {
       throw new HostError(`code id ${codeId}: ${Errors.noSuchCode.description}`, "wasm", 28, false, false, { no_such_code: { code_id: BigInt(codeId) } });
     }
-    const prefix = ctx.chain.prefix;
+    const prefix = ctx.env.prefix;
     let address: string;
     if (salt === undefined) {
       address = toBech32(prefix, classicContractAddress(code.codeId, this.nextInstanceId(ctx)));
     } else {
-      const creatorCanon = ctx.chain.api.canonicalize(creator);
+      const creatorCanon = ctx.env.api.canonicalize(creator);
       if ("error" in creatorCanon) throw Errors.invalidAddress.wrap(creatorCanon.error).wrap("creator");
       address = toBech32(prefix, predictableContractAddress(code.code.checksum, creatorCanon.ok, salt));
     }
     if (this.contractInfo(ctx, address)) {
       throw Errors.duplicate.wrap("contract address already exists, try a different combination of creator, checksum and salt");
     }
-    ctx.chain.bank.send(ctx, creator, address, funds);
+    this.bank.send(ctx, creator, address, funds);
 
     const res = this.parseResponse(
       ctx,
@@ -234,7 +244,7 @@ export class WasmModule implements HostModule {
       admin,
       label,
       ibcPort: code.code.hasIbcEntryPoints ? `wasm.${address}` : "",
-      created: { height: ctx.chain.height, txIndex: ctx.txIndex },
+      created: { height: ctx.env.height, txIndex: ctx.txIndex },
     });
     ctx.emit(ev("instantiate", ["_contract_address", address], ["code_id", String(code.codeId)]));
     try {
@@ -246,7 +256,7 @@ export class WasmModule implements HostModule {
 
   execute(ctx: Ctx, contract: string, caller: string, msg: Uint8Array, funds: NormCoin[]): Uint8Array | undefined {
     const { code } = this.requireContract(ctx, contract);
-    ctx.chain.bank.send(ctx, caller, contract, funds);
+    this.bank.send(ctx, caller, contract, funds);
     const res = this.parseResponse(
       ctx,
       this.call(ctx, contract, code.code, "execute", [this.envJson(ctx, contract), this.infoJson(caller, funds), msg], false),
@@ -396,7 +406,7 @@ export class WasmModule implements HostModule {
       let result: DispatchResult | undefined;
       let err: HostError | undefined;
       try {
-        result = ctx.chain.dispatchMsg(sub, contract, msg.msg);
+        result = ctx.env.dispatchMsg(sub, contract, msg.msg);
       } catch (e) {
         if (!(e instanceof HostError)) throw e;
         err = e;
@@ -418,7 +428,7 @@ export class WasmModule implements HostModule {
       if (msg.replyOn === "never" || (msg.replyOn === "error" && !err)) continue;
 
       const subResult: SubMsgResult = err
-        ? { error: ctx.chain.redact(err) }
+        ? { error: ctx.env.redact(err) }
         : { ok: { events: replyEvents, data: result!.data, msgResponses: result!.msgResponses } };
       let data: Uint8Array | undefined;
       try {
@@ -481,7 +491,7 @@ export class WasmModule implements HostModule {
   }
 
   private checkAddr(ctx: Ctx, addr: string, what: string): void {
-    const c = ctx.chain.api.canonicalize(addr);
+    const c = ctx.env.api.canonicalize(addr);
     if ("error" in c) throw new HostError(`${what}: ${c.error}`, "sdk", 7);
   }
 
@@ -550,7 +560,7 @@ export class WasmModule implements HostModule {
   handleQuery(ctx: Ctx, _caller: string, value: JsonValue): Uint8Array {
     const o = decObject(value, "QueryRequest.wasm", "types.WasmQuery");
     const addr = (a: string) => {
-      const c = ctx.chain.api.canonicalize(a);
+      const c = ctx.env.api.canonicalize(a);
       if ("error" in c) throw Errors.invalidAddress.wrap(a);
       return a;
     };
