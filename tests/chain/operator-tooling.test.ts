@@ -138,7 +138,7 @@ test("proposal files: wasmd's submit-proposal builds byte-for-byte the MsgSubmit
   expect(instantiate.expedited).toBe(true);
 }, 60_000);
 
-test("consumer side deployed through passed proposals only; mesh deploy finishes the mesh, a re-run skips everything", async () => {
+test("consumer side deployed through passed proposals only; mesh deploy finishes the mesh, a re-run skips everything, a cross-stake flows", async () => {
   // 1. Code, by proposal (expedited: 3 s voting period); the passed proposal's code ids are recorded.
   const store = await ok("propose", "store", "--chain", GOV.chainId, "--contracts", "meta-staking,mesh-consumer", "--expedited",
     "--out", path.join(dir, "store.json"), "--submit", "--vote", "yes", "--wait");
@@ -200,7 +200,20 @@ test("consumer side deployed through passed proposals only; mesh deploy finishes
   const v = await signer(GOV, "validator");
   expect((await v.client.queryContractSmart(consumer, { config: {} })).admin).toBe(gov);
 
-  // 8. A proposal whose message fails is reported with the chain's reason (the contract's error).
+  // 8. The mesh works: a cross-stake from mesh-a lands as a delegation of the governance-deployed meta-staking.
+  const alice = await signer(A, "alice");
+  const ilp = readRecord(deploymentFile).chains[A.chainId].ilp!;
+  const provider = lr.mesh_provider!;
+  const validator = ((await alice.client.queryContractSmart(provider, { validators: {} })) as { validators: string[] }).validators[0];
+  await alice.client.execute(alice.address, ilp, { bond: {} }, "auto", undefined, [{ denom: A.denom, amount: "1000" }]);
+  await alice.client.execute(alice.address, ilp, { grant_claim: { lienholder: provider, amount: "1000", validator } }, "auto");
+  await ok("relay", "--once");
+  const staked = await alice.client.queryContractSmart(provider, { stake: { owner: alice.address, validator } });
+  expect(staked).toMatchObject({ staked: "1000", pending_stake: "0" });
+  // rate 1, discount 0.1: 900 delegated by meta-staking.
+  expect(await v.client.queryContractSmart(metaStaking, { validator: { validator } })).toMatchObject({ delegated: "900", on_chain: "900" });
+
+  // 9. A proposal whose message fails is reported with the chain's reason (the contract's error).
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
     "--msg", JSON.stringify({ update_conversion: { rate: "0", discount: "0" } }), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
   expect(failed.code).toBe(1);
