@@ -1,0 +1,96 @@
+// A governance close after a real downtime slash on the consumer chain completes on both ends. The consumer is a
+// chain of its own with two validators; users cross-stake to the small one, which is then stopped until x/staking
+// jails and slashes it. meta-staking's books still show the pre-slash amounts, yet the consumer's close undelegates
+// (what x/staking really holds, pro rata), and the provider confirms the close and counts the stake as unbonding.
+import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
+import { MeshDeployment, deployMesh, drainUnbondingQueue } from "../../src/scenario/scenarios/mesh";
+import { ilpMsg } from "../../src/client/ilp";
+import {
+  ConsumerRecord, MetaStakingValidator, ProviderChannelResponse, ProviderUnbondingResponse, consumerMsg, consumerQuery, metaStakingQuery,
+  providerQuery,
+} from "../../src/client/mesh";
+import { meshCodes } from "../helpers/artifacts";
+import {
+  ensureChain, getHeight, isolatedChain, moduleQueryClient, releaseLease, stopChain, testChain, waitForBlocks, waitForHeight,
+} from "./helpers";
+
+const consumerCfg = isolatedChain("mesh-slash", 22, { validators: 2 });
+let net: WasmdScenarioNetwork;
+let d: MeshDeployment;
+
+jest.setTimeout(300_000);
+
+beforeAll(async () => {
+  await ensureChain(consumerCfg, { fresh: true, leaseFor: process.pid });
+  net = new WasmdScenarioNetwork([testChain("mesh-a"), consumerCfg]);
+});
+
+afterAll(async () => {
+  await net?.close();
+  await stopChain(consumerCfg);
+  releaseLease(consumerCfg.chainId);
+});
+
+async function ok<T extends { ok: boolean; error?: string }>(p: Promise<T>, what: string): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
+  return r;
+}
+
+it("the consumer's governance close after a downtime slash of the staked validator completes on both ends", async () => {
+  d = await deployMesh(net, "mesh-a", consumerCfg.chainId, meshCodes(), {
+    consumerUnbondingSeconds: consumerCfg.unbondingSeconds, packetTimeoutSeconds: 30,
+    rate: "1", discount: "0", metaStakingFunds: 5_000_000n, allowance: 5_000_000n,
+  });
+  const provider = d.provider as WasmdScenarioChain;
+  const consumer = d.consumer as WasmdScenarioChain;
+  const link = d.link as WasmdScenarioLink;
+  const { query, comet } = await moduleQueryClient(consumerCfg);
+  try {
+    const small = async () => {
+      const { validators } = await query.staking.validators("");
+      return validators.find((v) => v.description?.moniker === consumerCfg.nodes[1].moniker)!;
+    };
+    const target = (await small()).operatorAddress;
+    expect((await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators).toContain(target);
+
+    for (const [user, amount] of [["alice", 600_000n], ["bob", 400_000n]] as const) {
+      await ok(provider.execute(user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: amount.toString() }]), "bond");
+      await ok(provider.execute(user, d.ilp, ilpMsg.grantClaim(d.meshProvider, amount, target)), "grant claim");
+    }
+    await link.relayAll();
+    expect(await consumer.delegation(d.metaStaking, target)).toBe(1_000_000n);
+
+    // Downtime: the small validator signs a full window first, then stops until it is jailed (and slashed 1%).
+    await waitForHeight(consumerCfg, consumerCfg.slashing.signedBlocksWindow + 5);
+    await stopChain(consumerCfg, { nodes: [1] });
+    const stoppedAt = await getHeight(consumerCfg);
+    const deadline = Date.now() + 90_000;
+    while (!(await small()).jailed && Date.now() < deadline) await waitForBlocks(consumerCfg, 1);
+    expect((await small()).jailed).toBe(true);
+    process.stderr.write(`${consumerCfg.chainId}: validator2 jailed ${(await getHeight(consumerCfg)) - stoppedAt} blocks after being stopped\n`);
+    const onChain = await consumer.delegation(d.metaStaking, target);
+    expect(onChain).toBe(990_000n); // slash_fraction_downtime 0.01
+    expect(await consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(target)))
+      .toMatchObject({ delegated: "1000000", queued: "0", on_chain: "990000" });
+
+    // Governance closes on the consumer: the books say 1 000 000, x/staking holds 990 000; nothing may fail.
+    await ok(consumer.execute("admin", d.meshConsumer, consumerMsg.closeChannel()), "consumer close_channel");
+    expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toBeNull();
+    expect((await consumer.query<{ records: ConsumerRecord[] }>(d.meshConsumer, consumerQuery.records())).records).toEqual([]);
+    await drainUnbondingQueue(d, "carol");
+    expect(await consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(target)))
+      .toEqual({ validator: target, delegated: "0", queued: "0", on_chain: "0" });
+
+    // The provider's end follows through close_confirm, and everything staked there unbonds from now.
+    await link.confirmClose("A", `wasm.${d.meshProvider}`, d.channelA);
+    expect(await link.channelState("A", `wasm.${d.meshProvider}`, d.channelA)).toBe("CLOSED");
+    expect(await provider.query<ProviderChannelResponse>(d.meshProvider, providerQuery.channel())).toMatchObject({ channel_id: null, generation: 1 });
+    for (const [user, amount] of [["alice", "600000"], ["bob", "400000"]] as const) {
+      const u = await provider.query<ProviderUnbondingResponse>(d.meshProvider, providerQuery.unbonding(provider.address(user)));
+      expect(u.from_closed_channels).toEqual([expect.objectContaining({ validator: target, amount })]);
+    }
+  } finally {
+    comet.disconnect();
+  }
+});
