@@ -16,7 +16,7 @@ import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgSubmitProposal } from "cosmjs-types/cosmos/gov/v1/tx";
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { REPO_ROOT, TEST_ACCOUNTS, WASMD_BIN, disconnectAll, ensureChain, isolatedChain, releaseLease, signer, stopChain, testChain } from "./helpers";
+import { REPO_ROOT, TEST_ACCOUNTS, WASMD_BIN, disconnectAll, ensureChain, isolatedChain, releaseLease, signer, stopChain } from "./helpers";
 import { runCli } from "../../src/cli/main";
 import { providerUnbondingPeriod } from "../../src/client/mesh";
 import { explainTxError } from "../../src/deploy/errors";
@@ -25,7 +25,8 @@ import { readRecord } from "../../src/deploy/record";
 import { MeshStatus } from "../../src/deploy/status";
 
 const GOV = isolatedChain("mesh-gov", 27, { uploadAccess: "governance", votingPeriodSeconds: 6 });
-const A = testChain("mesh-a");
+/** The provider chain: governance-only upload too, so the whole mesh goes through proposals. */
+const A = isolatedChain("mesh-govp", 28, { uploadAccess: "governance", votingPeriodSeconds: 6 });
 const gov = govModuleAddress("wasm");
 const TEST_VALIDATOR = TEST_ACCOUNTS.validator.address;
 const wasmd = async (args: string[]) => (await promisify(execFile)(WASMD_BIN, args)).stdout;
@@ -60,16 +61,18 @@ async function ok(...argv: string[]): Promise<CliRun> {
 beforeAll(async () => {
   const t0 = Date.now();
   // Fresh: a chain left over from an earlier run would already hold the code, and nothing would be refused.
-  const r = await ensureChain(GOV, { fresh: true, leaseFor: process.pid });
-  if (r.started) started.push(GOV);
+  for (const cfg of [GOV, A]) {
+    const r = await ensureChain(cfg, { fresh: true, leaseFor: process.pid });
+    if (r.started) started.push(cfg);
+  }
   timings["mesh-gov ready"] = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   const chain = (cfg: typeof GOV, account: string) => ({
     id: cfg.chainId, rpc: cfg.rpcUrl, prefix: cfg.prefix, gas_price: cfg.gasPrice, denom: cfg.denom, key: { devnet_account: account }, block_time_ms: cfg.blockTimeMs,
     unbonding_period_seconds: cfg.unbondingSeconds,
   });
   fs.writeFileSync(configFile, JSON.stringify({
-    // The validator holds all of mesh-gov's voting power, so its yes vote passes the proposals.
-    chains: [chain(A, "admin"), chain(GOV, "validator")],
+    // The validator holds all of each chain's voting power, so its yes vote passes the proposals.
+    chains: [chain(A, "validator"), chain(GOV, "validator")],
     mesh: [{
       provider: A.chainId, consumer: GOV.chainId, unbonding_period_seconds: providerUnbondingPeriod(GOV.unbondingSeconds, 30), packet_timeout_seconds: 30,
       rate: "1", discount: "0.1", meta_staking_funds: "1000000", allowance: "500000",
@@ -82,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   disconnectAll();
   releaseLease(GOV.chainId);
+  releaseLease(A.chainId);
   for (const cfg of started) await stopChain(cfg);
   fs.rmSync(dir, { recursive: true, force: true });
   timings["whole file"] = `${((Date.now() - fileStart) / 1000).toFixed(1)}s`;
@@ -138,17 +142,22 @@ test("proposal files: wasmd's submit-proposal builds byte-for-byte the MsgSubmit
   expect(instantiate.expedited).toBe(true);
 }, 60_000);
 
-test("consumer side deployed through passed proposals only; mesh deploy finishes the mesh, a re-run skips everything, a cross-stake flows", async () => {
-  // 1. Code, by proposal (expedited: 3 s voting period); the passed proposal's code ids are recorded.
+test("the whole mesh deployed and configured through passed proposals only; mesh deploy finishes it, a re-run skips everything, a cross-stake flows", async () => {
+  // 1. Code, by proposal on both chains (expedited: 3 s voting period); the passed proposals' code ids are recorded.
   const store = await ok("propose", "store", "--chain", GOV.chainId, "--contracts", "meta-staking,mesh-consumer", "--expedited",
     "--out", path.join(dir, "store.json"), "--submit", "--vote", "yes", "--wait");
   expect(store.out).toMatch(/proposal \d+ passed/);
   const codes = readRecord(deploymentFile).chains[GOV.chainId].codes;
   expect(Object.keys(codes).sort()).toEqual(["mesh-consumer", "meta-staking"]);
+  await ok("propose", "store", "--chain", A.chainId, "--contracts", "ilp,mesh-provider", "--expedited",
+    "--out", path.join(dir, "store-provider.json"), "--submit", "--vote", "yes", "--wait");
+  expect(Object.keys(readRecord(deploymentFile).chains[A.chainId].codes).sort()).toEqual(["ilp", "mesh-provider"]);
 
-  // 2. The provider side on mesh-a, directly.
-  await ok("upload", "--chain", A.chainId);
-  await ok("instantiate", "--chain", A.chainId);
+  // 2. The provider side: the ILP, then mesh-provider (which needs the ILP's address), by proposals.
+  await ok("propose", "instantiate", "--chain", A.chainId, "--contract", "ilp", "--expedited", "--out", path.join(dir, "ilp.json"),
+    "--submit", "--vote", "yes", "--wait");
+  await ok("propose", "instantiate", "--chain", A.chainId, "--contract", "mesh-provider", "--for", GOV.chainId, "--expedited",
+    "--out", path.join(dir, "provider.json"), "--submit", "--vote", "yes", "--wait");
 
   // 3. meta-staking, then the consumer (instantiate2: its address is known before the vote) with its allowance,
   //    all sent by the gov module account.
@@ -164,22 +173,29 @@ test("consumer side deployed through passed proposals only; mesh deploy finishes
   await ok("propose", "submit", p3, "--chain", GOV.chainId, "--vote", "yes", "--wait");
   expect(readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].mesh_consumer).toBe(consumer);
 
-  // 4. deploy: connection, set_consumer on mesh-a; set_provider belongs to governance, and deploy says how.
-  const first = await mesh("deploy");
-  expect(first.code).toBe(1);
-  expect(first.err).toContain(`set_provider on ${GOV.chainId}: ${TEST_VALIDATOR} is not the admin of ${consumer} (the admin is ${gov})`);
-  expect(first.err).toContain(`mesh propose execute --chain ${GOV.chainId} --contract ${consumer} --msg '{"set_provider":`);
-  const connection = readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].connection!;
-  const lr = readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`];
-  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
-    "--msg", JSON.stringify({ set_provider: { connection_id: connection.consumer, port_id: `wasm.${lr.mesh_provider}` } }),
-    "--out", path.join(dir, "set-provider.json"), "--submit", "--vote", "yes", "--wait");
+  // 4. deploy: the connection; set_consumer and set_provider belong to governance on both chains, and deploy says
+  //    how — each advice is run as written (plus --expedited --vote yes --wait) until deploy gets through.
+  const lr = () => readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`];
+  const advised: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const attempt = await mesh("deploy");
+    if (attempt.code === 0) break;
+    const advice = /mesh propose execute --chain (\S+) --contract (\S+) --msg '([^']+)'/.exec(attempt.err);
+    if (!advice) throw new Error(`deploy failed without proposal advice:\n${attempt.err}`);
+    const [, chainId, contract, msg] = advice;
+    expect(attempt.err).toContain(`${TEST_VALIDATOR} is not the admin of ${contract} (the admin is ${gov})`);
+    advised.push(`${chainId} ${Object.keys(JSON.parse(msg))[0]}`);
+    await ok("propose", "execute", "--chain", chainId, "--contract", contract, "--msg", msg, "--expedited",
+      "--out", path.join(dir, `advice-${round}.json`), "--submit", "--vote", "yes", "--wait");
+  }
+  expect(advised).toEqual([`${A.chainId} set_consumer`, `${GOV.chainId} set_provider`]);
+  const connection = lr().connection!;
 
-  // 5. deploy again: same connection, channel opened, validator set relayed.
+  // 5. deploy again: same connection, both counterparties set, channel open, validator set relayed.
   const second = await ok("deploy");
   expect(second.err).toContain(`connection ${connection.provider}/${connection.consumer} reused`);
   expect(second.err).toContain("mesh-consumer: provider already set, skipped");
-  expect(second.err).toMatch(/mesh channel channel-\d+\/channel-\d+ open/);
+  expect(second.err).toMatch(/mesh channel channel-\d+\/channel-\d+ (open|is open, skipped)/);
   expect(second.err).not.toMatch(/instantiated|stored as code|uploading/);
 
   // 6. Re-run: everything is skipped.
@@ -192,6 +208,9 @@ test("consumer side deployed through passed proposals only; mesh deploy finishes
   const govChain = st.chains.find((c) => c.chainId === GOV.chainId)!;
   expect(govChain.codes.every((c) => c.matches)).toBe(true);
   expect(govChain.contracts.map((c) => [c.name, c.admin])).toEqual([["meta-staking", gov], [`mesh-consumer for ${A.chainId}`, gov]]);
+  const providerChain = st.chains.find((c) => c.chainId === A.chainId)!;
+  expect(providerChain.codes.every((c) => c.matches)).toBe(true);
+  expect(providerChain.contracts.map((c) => c.admin)).toEqual([gov, gov]);
   const link = st.links[0];
   expect(link.channel?.state).toBe("open");
   expect(link.validators).toMatchObject({ consumerBonded: 1, knownByProvider: 1, inSync: true });
@@ -203,7 +222,7 @@ test("consumer side deployed through passed proposals only; mesh deploy finishes
   // 8. The mesh works: a cross-stake from mesh-a lands as a delegation of the governance-deployed meta-staking.
   const alice = await signer(A, "alice");
   const ilp = readRecord(deploymentFile).chains[A.chainId].ilp!;
-  const provider = lr.mesh_provider!;
+  const provider = lr().mesh_provider!;
   const validator = ((await alice.client.queryContractSmart(provider, { validators: {} })) as { validators: string[] }).validators[0];
   await alice.client.execute(alice.address, ilp, { bond: {} }, "auto", undefined, [{ denom: A.denom, amount: "1000" }]);
   await alice.client.execute(alice.address, ilp, { grant_claim: { lienholder: provider, amount: "1000", validator } }, "auto");
