@@ -97,9 +97,16 @@ const CLOSING = new Item<string>(
   (j: JsonValue): string => j.text,
 );
 
-/** Marks the live channel as being closed by this contract; the close_init callback then lets it through. */
-export function beginOwnClose(channelId: string): void {
-  CLOSING.save(channelId);
+/**
+ * Starts governance's close of the live channel: marks it so that the close_init callback, which ibc-go sends back
+ * within the same transaction, lets exactly this close through. Returns the channel (the caller does its
+ * bookkeeping and emits IbcMsg::CloseChannel), or null with an error when none is open.
+ */
+export function beginOwnClose(): ChannelInfo | null {
+  const channel = CHANNEL.may_load();
+  if (channel == null) return fail<ChannelInfo>("No channel to close");
+  CLOSING.save(channel.channelId);
+  return channel;
 }
 
 /**

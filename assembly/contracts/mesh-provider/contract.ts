@@ -117,10 +117,8 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
   if (name == "close_channel") {
     if (!f.finish()) return null;
     if (requireAdmin(info) == null) return null;
-    const channel = CHANNEL.may_load();
-    if (channel == null) return fail<Response>("No channel to close");
-    // ibc-go calls our close_init back within this transaction; beginOwnClose lets exactly this close through.
-    beginOwnClose(channel.channelId);
+    const channel = beginOwnClose();
+    if (channel == null) return null;
     closeLiveChannel(env);
     return new Response()
       .addMessage(IbcMsg.closeChannel(channel.channelId))
