@@ -35,10 +35,7 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   const unbonding = f.u64("unbonding_period_seconds");
   const maxEntries = f.optU64("max_unbonding_entries", DEFAULT_MAX_UNBONDING_ENTRIES);
   if (!f.finish()) return null;
-  if (!checkDuration(unbonding, "unbonding_period_seconds")) return null;
-  if (maxEntries < 2 || maxEntries > 1000) {
-    return fail<Response>("Invalid max_unbonding_entries: must be between 2 and 1000 (x/staking's max_entries), got " + maxEntries.toString());
-  }
+  if (!checkDuration(unbonding, "unbonding_period_seconds") || !checkMaxEntries(maxEntries)) return null;
   const adminAddress = admin != null ? admin : info.sender;
   if (validateAddress(adminAddress, "admin") == null) return null;
   const denom = queryBondedDenom();
@@ -52,6 +49,13 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
   recordVersion("meta-staking");
   return new Response().addAttribute("action", "instantiate").addAttribute("admin", adminAddress).addAttribute("denom", denom)
     .addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
+}
+
+/** x/staking's max_entries as configured: at least 2 (one entry must stay free), at most 1000. */
+function checkMaxEntries(maxEntries: u64): bool {
+  if (maxEntries >= 2 && maxEntries <= 1000) return true;
+  fail<string>("Invalid max_unbonding_entries: must be between 2 and 1000 (x/staking's max_entries), got " + maxEntries.toString());
+  return false;
 }
 
 export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
@@ -312,7 +316,7 @@ export function migrate(env: Env, msg: JsonValue): Response | null {
     return fail<Response>("Migrating from " + from.version + " requires unbonding_period_seconds (x/staking's unbonding period on this chain)");
   }
   if (hasEntries) {
-    if (maxEntries < 2 || maxEntries > 1000) return fail<Response>("Invalid max_unbonding_entries: must be between 2 and 1000, got " + maxEntries.toString());
+    if (!checkMaxEntries(maxEntries)) return null;
     config.maxUnbondingEntries = <u32>maxEntries;
   }
   CONFIG.save(config);

@@ -43,7 +43,6 @@ export interface MeshDeployment {
   channelB: string;
 }
 
-export { providerUnbondingPeriod, unbondingEpochSeconds } from "../../client/mesh";
 
 /** Deploys ILP + mesh-provider on `providerId`, meta-staking + mesh-consumer on `consumerId`, and connects them. */
 export async function deployMesh(

@@ -4,9 +4,9 @@
 // is migrated (meta-staking first: the migrated consumer announces the unbonding rules it reads from it); then the
 // relayer delivers the old packet and the new code must commit it, and new stake must flow.
 import { ilpMsg } from "../../client/ilp";
-import { MESH_VERSION, ProviderStake, ProviderValidatorsResponse, providerMsg, providerQuery } from "../../client/mesh";
+import { MESH_VERSION, ProviderStake, ProviderValidatorsResponse, providerMsg, providerQuery, providerUnbondingPeriod } from "../../client/mesh";
 import { ScenarioNetwork, TxOutcome } from "../types";
-import { MeshCodes, providerUnbondingPeriod } from "./mesh";
+import { MeshCodes } from "./mesh";
 
 export interface UpgradeOptions {
   consumerUnbondingSeconds: number;
