@@ -1,6 +1,7 @@
 // cw2 contract info: `{"contract":"<name>","version":"<semver>"}` under the storage key "contract_info", the layout
 // explorers and tooling read to tell what code a contract runs. Migrations check it: same contract, never a downgrade.
 import { fail } from "./error";
+import { cannotDowngrade, cannotMigrateOtherContract, invalidContractVersion } from "./errors";
 import { JsonValue, JsonWriter } from "./json";
 import { Item } from "./storage";
 
@@ -55,11 +56,11 @@ export function checkMigration(contract: string, version: string): ContractVersi
   const stored = CONTRACT_INFO.may_load();
   if (stored == null) return new ContractVersion(contract, "0.0.0");
   if (stored.contract != contract) {
-    return fail<ContractVersion>("Cannot migrate from a different contract: this is " + contract + ", the stored contract is " + stored.contract);
+    return fail<ContractVersion>(cannotMigrateOtherContract(contract, stored.contract));
   }
   const from = parseSemver(stored.version);
   const to = parseSemver(version);
-  if (from == null || to == null) return fail<ContractVersion>("Invalid contract version '" + (from == null ? stored.version : version) + "'");
-  if (compareSemver(to, from) < 0) return fail<ContractVersion>("Cannot downgrade " + contract + " from " + stored.version + " to " + version);
+  if (from == null || to == null) return fail<ContractVersion>(invalidContractVersion(from == null ? stored.version : version));
+  if (compareSemver(to, from) < 0) return fail<ContractVersion>(cannotDowngrade(contract, stored.version, version));
   return stored;
 }

@@ -30,7 +30,12 @@ export class Fields {
     if (this.firstError == null) this.firstError = message;
   }
 
-  private fieldPath(key: string): string { return this.path.length > 0 ? this.path + "." + key : key; }
+  fieldPath(key: string): string { return this.path.length > 0 ? this.path + "." + key : key; }
+
+  /** Path of a field (index < 0) or of an item of the array field `key`; built only for error messages. */
+  private at(key: string, index: i32): string {
+    return index < 0 ? this.fieldPath(key) : this.fieldPath(key) + "[" + index.toString() + "]";
+  }
 
   /** The member `key` (marking it used), or null if absent. JSON null counts as present here. */
   private take(key: string): JsonValue | null {
@@ -44,14 +49,18 @@ export class Fields {
     return null;
   }
 
-  private required(key: string, kind: i32): JsonValue | null {
-    const v = this.take(key);
-    if (v == null) { this.error(this.fieldPath(key) + ": missing field"); return null; }
+  /** `v` when it is of `kind`; otherwise records "missing" or the kind mismatch and returns null. */
+  private expect(v: JsonValue | null, kind: i32, key: string, index: i32): JsonValue | null {
+    if (v == null) { this.error(this.at(key, index) + ": missing field"); return null; }
     if (v.kind != kind) {
-      this.error(this.fieldPath(key) + ": expected " + kindName(kind) + ", got " + kindName(v.kind));
+      this.error(this.at(key, index) + ": expected " + kindName(kind) + ", got " + kindName(v.kind));
       return null;
     }
     return v;
+  }
+
+  private required(key: string, kind: i32): JsonValue | null {
+    return this.expect(this.take(key), kind, key, -1);
   }
 
   /** Absent and null both mean "not given" (Go omits empty optionals, Rust writes null). */
@@ -70,8 +79,10 @@ export class Fields {
     return v != null && !v.isNull();
   }
 
-  str(key: string): string {
-    const v = this.required(key, JsonKind.String);
+  str(key: string): string { return this.strOf(this.take(key), key, -1); }
+  strItem(items: JsonValue[], i: i32, key: string): string { return this.strOf(items[i], key, i); }
+  private strOf(value: JsonValue | null, key: string, index: i32): string {
+    const v = this.expect(value, JsonKind.String, key, index);
     return v != null ? v.text : "";
   }
 
@@ -80,81 +91,107 @@ export class Fields {
     return v != null ? v.text : null;
   }
 
-  bool(key: string): bool {
-    const v = this.required(key, JsonKind.Bool);
+  bool(key: string): bool { return this.boolOf(this.take(key), key, -1); }
+  boolItem(items: JsonValue[], i: i32, key: string): bool { return this.boolOf(items[i], key, i); }
+  private boolOf(value: JsonValue | null, key: string, index: i32): bool {
+    const v = this.expect(value, JsonKind.Bool, key, index);
     return v != null ? v.flag : false;
   }
 
   /** A u64 encoded as a JSON number (heights, ids, sequences). */
-  u64(key: string): u64 {
-    const v = this.required(key, JsonKind.Number);
-    return v != null ? this.numberText(key, v.text) : 0;
+  u64(key: string): u64 { return this.u64Of(this.take(key), key, -1, u64.MAX_VALUE); }
+  u64Item(items: JsonValue[], i: i32, key: string): u64 { return this.u64Of(items[i], key, i, u64.MAX_VALUE); }
+  /** A JSON number that must fit in a u32. */
+  u32(key: string): u32 { return <u32>this.u64Of(this.take(key), key, -1, <u64>u32.MAX_VALUE); }
+  u32Item(items: JsonValue[], i: i32, key: string): u32 { return <u32>this.u64Of(items[i], key, i, <u64>u32.MAX_VALUE); }
+  private u64Of(value: JsonValue | null, key: string, index: i32, max: u64): u64 {
+    const v = this.expect(value, JsonKind.Number, key, index);
+    if (v == null) return 0;
+    const n = this.numberText(this.at(key, index), v.text);
+    if (n > max) { this.error(this.at(key, index) + ": number too large: must be at most " + max.toString()); return 0; }
+    return n;
   }
 
   optU64(key: string, fallback: u64): u64 {
     const v = this.optional(key, JsonKind.Number);
-    return v != null ? this.numberText(key, v.text) : fallback;
+    return v != null ? this.numberText(this.fieldPath(key), v.text) : fallback;
   }
 
   /** A u64 encoded as a decimal string (Uint64, Timestamp nanoseconds). */
-  u64String(key: string): u64 {
-    const v = this.required(key, JsonKind.String);
-    return v != null ? this.numberText(key, v.text) : 0;
+  u64String(key: string): u64 { return this.u64StringOf(this.take(key), key, -1); }
+  u64StringItem(items: JsonValue[], i: i32, key: string): u64 { return this.u64StringOf(items[i], key, i); }
+  private u64StringOf(value: JsonValue | null, key: string, index: i32): u64 {
+    const v = this.expect(value, JsonKind.String, key, index);
+    return v != null ? this.numberText(this.at(key, index), v.text) : 0;
   }
 
   optU64String(key: string, fallback: u64): u64 {
     const v = this.optional(key, JsonKind.String);
-    return v != null ? this.numberText(key, v.text) : fallback;
+    return v != null ? this.numberText(this.fieldPath(key), v.text) : fallback;
   }
 
-  private numberText(key: string, text: string): u64 {
+  private numberText(path: string, text: string): u64 {
     clearError();
-    const value = parseU64Strict(text, this.fieldPath(key));
+    const value = parseU64Strict(text, path);
     if (hasError()) this.error(takeError());
     return value;
   }
 
-  uint128(key: string): Uint128 {
-    const v = this.required(key, JsonKind.String);
+  uint128(key: string): Uint128 { return this.uint128Of(this.take(key), key, -1); }
+  uint128Item(items: JsonValue[], i: i32, key: string): Uint128 { return this.uint128Of(items[i], key, i); }
+  private uint128Of(value: JsonValue | null, key: string, index: i32): Uint128 {
+    const v = this.expect(value, JsonKind.String, key, index);
     if (v == null) return Uint128.zero();
-    return this.parsedUint128(key, v.text);
-  }
-
-  optUint128(key: string): Uint128 | null {
-    const v = this.optional(key, JsonKind.String);
-    if (v == null) return null;
-    return this.parsedUint128(key, v.text);
-  }
-
-  private parsedUint128(key: string, text: string): Uint128 {
-    const parsed = Uint128.parse(text, this.fieldPath(key));
+    const parsed = Uint128.parse(v.text, this.at(key, index));
     if (parsed == null) { this.error(takeError()); return Uint128.zero(); }
     return parsed;
   }
 
-  decimal(key: string): Decimal {
-    const v = this.required(key, JsonKind.String);
+  optUint128(key: string): Uint128 | null {
+    const v = this.optional(key, JsonKind.String);
+    return v != null ? this.uint128Of(v, key, -1) : null;
+  }
+
+  decimal(key: string): Decimal { return this.decimalOf(this.take(key), key, -1); }
+  decimalItem(items: JsonValue[], i: i32, key: string): Decimal { return this.decimalOf(items[i], key, i); }
+  private decimalOf(value: JsonValue | null, key: string, index: i32): Decimal {
+    const v = this.expect(value, JsonKind.String, key, index);
     if (v == null) return Decimal.zero();
-    const parsed = Decimal.parse(v.text, this.fieldPath(key));
+    const parsed = Decimal.parse(v.text, this.at(key, index));
     if (parsed == null) { this.error(takeError()); return Decimal.zero(); }
     return parsed;
   }
 
   /** Binary: standard padded base64. */
-  binary(key: string): Uint8Array {
-    const v = this.required(key, JsonKind.String);
+  binary(key: string): Uint8Array { return this.binaryOf(this.take(key), key, -1); }
+  binaryItem(items: JsonValue[], i: i32, key: string): Uint8Array { return this.binaryOf(items[i], key, i); }
+  private binaryOf(value: JsonValue | null, key: string, index: i32): Uint8Array {
+    const v = this.expect(value, JsonKind.String, key, index);
     if (v == null) return new Uint8Array(0);
     const bytes = base64Decode(v.text);
-    if (bytes == null) { this.error(this.fieldPath(key) + ": " + takeError()); return new Uint8Array(0); }
+    if (bytes == null) { this.error(this.at(key, index) + ": " + takeError()); return new Uint8Array(0); }
     return bytes;
   }
 
   optBinary(key: string): Uint8Array | null {
     const v = this.optional(key, JsonKind.String);
-    if (v == null) return null;
-    const bytes = base64Decode(v.text);
-    if (bytes == null) { this.error(this.fieldPath(key) + ": " + takeError()); return null; }
-    return bytes;
+    return v != null ? this.binaryOf(v, key, -1) : null;
+  }
+
+  /** An item of the array field `key` that must be an object (placeholder on error); close it with closeNested. */
+  objItem(items: JsonValue[], i: i32, key: string): Fields {
+    const v = this.expect(items[i], JsonKind.Object, key, i);
+    return new Fields(v != null ? v : emptyObject(), this.at(key, i));
+  }
+
+  /** Ends a nested object read by generated code: its unknown fields and first error become this one's error. */
+  closeNested(nested: Fields): void {
+    if (nested.firstError == null) {
+      for (let i = 0, n = nested.used.length; i < n; i++) {
+        if (!nested.used[i]) { nested.firstError = nested.fieldPath(nested.value.keys[i]) + ": unknown field"; break; }
+      }
+    }
+    if (nested.firstError != null) this.error(nested.firstError!);
   }
 
   /** A nested object; on error returns an empty placeholder so reading can continue. */
@@ -239,6 +276,8 @@ export class Variant {
   constructor(public readonly name: string, public readonly fields: Fields) {}
 
   static of(value: JsonValue | null, path: string): Variant | null {
+    // A null value usually means parsing already failed: keep that (more precise) error.
+    if (value == null && hasError()) return null;
     if (value == null) return fail<Variant>(path + ": missing");
     if (value.kind == JsonKind.String) return new Variant(value.text, new Fields(emptyObject(), path + "." + value.text));
     if (value.kind != JsonKind.Object || value.keys.length != 1) {

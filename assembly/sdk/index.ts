@@ -1,8 +1,10 @@
 // The mesh-security AssemblyScript CosmWasm SDK: import everything a contract needs from here.
 export * from "./error";
+export * from "./errors";
 export { cwAbort, panic } from "./abort";
 export * from "./json";
 export * from "./decode";
+export * from "./message";
 export * from "./math";
 export * from "./time";
 export * from "./base64";

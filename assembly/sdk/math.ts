@@ -3,6 +3,7 @@
 // or fails with a message (see error.ts).
 import { u128 } from "as-bignum/assembly";
 import { fail } from "./error";
+import { divideByZero, overflow } from "./errors";
 
 const U64_MAX_DIGITS = 20;
 
@@ -78,13 +79,13 @@ export class Uint128 {
 
   checkedAdd(other: Uint128): Uint128 | null {
     const sum = u128.add(this.value, other.value);
-    if (u128.lt(sum, this.value)) return fail<Uint128>("Overflow: Cannot Add with " + this.toString() + " and " + other.toString());
+    if (u128.lt(sum, this.value)) return fail<Uint128>(overflow("Cannot Add with " + this.toString() + " and " + other.toString()));
     return new Uint128(sum);
   }
 
   checkedSub(other: Uint128): Uint128 | null {
     if (u128.lt(this.value, other.value)) {
-      return fail<Uint128>("Overflow: Cannot Sub with " + this.toString() + " and " + other.toString());
+      return fail<Uint128>(overflow("Cannot Sub with " + this.toString() + " and " + other.toString()));
     }
     return new Uint128(u128.sub(this.value, other.value));
   }
@@ -95,17 +96,17 @@ export class Uint128 {
 
   checkedMul(other: Uint128): Uint128 | null {
     const wide = mul256(this.value, other.value);
-    if (!wide.hi.isZero()) return fail<Uint128>("Overflow: Cannot Mul with " + this.toString() + " and " + other.toString());
+    if (!wide.hi.isZero()) return fail<Uint128>(overflow("Cannot Mul with " + this.toString() + " and " + other.toString()));
     return new Uint128(wide.lo);
   }
 
   checkedDiv(other: Uint128): Uint128 | null {
-    if (other.isZero()) return fail<Uint128>("Cannot divide " + this.toString() + " by zero");
+    if (other.isZero()) return fail<Uint128>(divideByZero(this.toString()));
     return new Uint128(u128.div(this.value, other.value));
   }
 
   checkedRem(other: Uint128): Uint128 | null {
-    if (other.isZero()) return fail<Uint128>("Cannot divide " + this.toString() + " by zero");
+    if (other.isZero()) return fail<Uint128>(divideByZero(this.toString()));
     return new Uint128(u128.rem(this.value, other.value));
   }
 
@@ -158,18 +159,18 @@ function mul256(a: u128, b: u128): Wide {
 
 /** floor or ceil of (a·b)/c; the quotient must fit in 128 bits. Shift-subtract long division of 256 by 128 bits. */
 function mulDiv(a: u128, b: u128, c: u128, roundUp: bool): Uint128 | null {
-  if (c.isZero()) return fail<Uint128>("Cannot divide by zero");
+  if (c.isZero()) return fail<Uint128>(divideByZero(a.toString() + " × " + b.toString()));
   const wide = mul256(a, b);
   if (wide.hi.isZero()) {
     let q = u128.div(wide.lo, c);
     if (roundUp && !u128.rem(wide.lo, c).isZero()) {
-      if (u128.eq(q, u128.Max)) return fail<Uint128>("Overflow: result does not fit in Uint128");
+      if (u128.eq(q, u128.Max)) return fail<Uint128>(overflow("result does not fit in Uint128"));
       q = u128.add(q, u128.One);
     }
     return new Uint128(q);
   }
   // The quotient fits in 128 bits iff hi < c.
-  if (u128.ge(wide.hi, c)) return fail<Uint128>("Overflow: result does not fit in Uint128");
+  if (u128.ge(wide.hi, c)) return fail<Uint128>(overflow("result does not fit in Uint128"));
   let rem = wide.hi;
   let q = u128.Zero;
   let lo = wide.lo;
@@ -186,7 +187,7 @@ function mulDiv(a: u128, b: u128, c: u128, roundUp: bool): Uint128 | null {
     }
   }
   if (roundUp && !rem.isZero()) {
-    if (u128.eq(q, u128.Max)) return fail<Uint128>("Overflow: result does not fit in Uint128");
+    if (u128.eq(q, u128.Max)) return fail<Uint128>(overflow("result does not fit in Uint128"));
     q = u128.add(q, u128.One);
   }
   return new Uint128(q);
@@ -273,7 +274,7 @@ export class Decimal {
 
   /** self / other rounded down; fails on division by zero. */
   checkedDiv(other: Decimal): Decimal | null {
-    if (other.isZero()) return fail<Decimal>("Cannot divide " + this.toString() + " by zero");
+    if (other.isZero()) return fail<Decimal>(divideByZero(this.toString()));
     const a = this.atomics.mulDivFloor(Decimal.fractional(), other.atomics);
     return a != null ? new Decimal(a) : null;
   }

@@ -3,6 +3,7 @@
 import { base64Decode, base64Encode } from "./base64";
 import { Fields } from "./decode";
 import { fail, takeError } from "./error";
+import { querierContractError, querierSystemError } from "./errors";
 import { query_chain } from "./imports";
 import { JsonKind, JsonValue, JsonWriter, parseJson, stringifyJson } from "./json";
 import { Uint128 } from "./math";
@@ -12,19 +13,19 @@ import { bytesFromRegion, ptr, regionFromString } from "./region";
 export function queryChainRaw(requestJson: string, what: string): Uint8Array | null {
   const resultPtr = query_chain(ptr(regionFromString(requestJson)));
   const result = parseJson(bytesFromRegion(resultPtr));
-  if (result == null) return fail<Uint8Array>("Querier system error: unreadable result for " + what);
+  if (result == null) return fail<Uint8Array>(querierSystemError("unreadable result for " + what));
   const system = result.get("error");
-  if (system != null) return fail<Uint8Array>("Querier system error (" + what + "): " + stringifyJson(system));
+  if (system != null) return fail<Uint8Array>(querierSystemError(what + ": " + stringifyJson(system)));
   const contract = result.get("ok");
-  if (contract == null) return fail<Uint8Array>("Querier system error: malformed result for " + what);
+  if (contract == null) return fail<Uint8Array>(querierSystemError("malformed result for " + what));
   const contractError = contract.get("error");
   if (contractError != null) {
-    return fail<Uint8Array>("Querier contract error (" + what + "): " + (contractError.kind == JsonKind.String ? contractError.text : stringifyJson(contractError)));
+    return fail<Uint8Array>(querierContractError(what, contractError.kind == JsonKind.String ? contractError.text : stringifyJson(contractError)));
   }
   const ok = contract.get("ok");
-  if (ok == null || ok.kind != JsonKind.String) return fail<Uint8Array>("Querier system error: malformed result for " + what);
+  if (ok == null || ok.kind != JsonKind.String) return fail<Uint8Array>(querierSystemError("malformed result for " + what));
   const bytes = base64Decode(ok.text);
-  if (bytes == null) return fail<Uint8Array>("Querier system error: " + takeError());
+  if (bytes == null) return fail<Uint8Array>(querierSystemError(takeError()));
   return bytes;
 }
 
@@ -63,7 +64,7 @@ export function queryAllValidators(): string[] | null {
   const out = new Array<string>();
   for (let i = 0; i < items.length; i++) {
     const v = items[i].get("address");
-    if (v == null || v.kind != JsonKind.String) return fail<string[]>("Querier: malformed validator entry");
+    if (v == null || v.kind != JsonKind.String) return fail<string[]>(querierSystemError("malformed validator entry"));
     out.push(v.text);
   }
   return out;
@@ -88,9 +89,9 @@ export function queryDelegationAmount(delegator: string, validator: string): Uin
   // Go omits the field when there is no delegation; Rust writes null.
   if (d == null || d.isNull()) return Uint128.zero();
   const amount = d.get("amount");
-  if (amount == null) return fail<Uint128>("Querier: malformed delegation");
+  if (amount == null) return fail<Uint128>(querierSystemError("malformed delegation"));
   const text = amount.get("amount");
-  if (text == null || text.kind != JsonKind.String) return fail<Uint128>("Querier: malformed delegation");
+  if (text == null || text.kind != JsonKind.String) return fail<Uint128>(querierSystemError("malformed delegation"));
   return Uint128.parse(text.text, "delegation amount");
 }
 

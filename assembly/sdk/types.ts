@@ -1,6 +1,7 @@
 // Env, MessageInfo and Coin as the chain sends them, plus fund and address helpers.
 import { Fields } from "./decode";
 import { fail, failCheck } from "./error";
+import { fundsNotAccepted, invalidAddress, multipleDenoms, noFunds, unauthorized, wrongDenom } from "./errors";
 import { addr_validate } from "./imports";
 import { JsonValue, JsonWriter } from "./json";
 import { Uint128 } from "./math";
@@ -102,25 +103,25 @@ export class Reply {
 /** Rejects any attached funds (cw_utils::nonpayable). */
 export function nonpayable(info: MessageInfo): bool {
   for (let i = 0; i < info.funds.length; i++) {
-    if (!info.funds[i].amount.isZero()) return failCheck("This message does not accept funds");
+    if (!info.funds[i].amount.isZero()) return failCheck(fundsNotAccepted());
   }
   return true;
 }
 
 /** Exactly one coin of `denom` with a non-zero amount (cw_utils::must_pay). */
 export function mustPay(info: MessageInfo, denom: string): Uint128 | null {
-  if (info.funds.length == 0) return fail<Uint128>("No funds sent");
-  if (info.funds.length > 1) return fail<Uint128>("Sent more than one denomination");
+  if (info.funds.length == 0) return fail<Uint128>(noFunds());
+  if (info.funds.length > 1) return fail<Uint128>(multipleDenoms());
   const coin = info.funds[0];
-  if (coin.denom != denom) return fail<Uint128>("Must send '" + denom + "' to this message, got '" + coin.denom + "'");
-  if (coin.amount.isZero()) return fail<Uint128>("No funds sent");
+  if (coin.denom != denom) return fail<Uint128>(wrongDenom(denom, coin.denom));
+  if (coin.amount.isZero()) return fail<Uint128>(noFunds());
   return coin.amount;
 }
 
 /** The sender must be `admin` (governance on a real deployment). */
 export function onlyAdmin(info: MessageInfo, admin: string): bool {
   if (info.sender == admin) return true;
-  return failCheck("Unauthorized: only the admin (" + admin + ") may do this");
+  return failCheck(unauthorized(admin));
 }
 
 const MAX_HUMAN_ADDRESS_BYTES = 256;
@@ -131,11 +132,11 @@ const MAX_HUMAN_ADDRESS_BYTES = 256;
  */
 export function validateAddress(address: string, what: string): string | null {
   const length = String.UTF8.byteLength(address, false);
-  if (length == 0) return fail<string>("Invalid " + what + ": empty address");
-  if (length > MAX_HUMAN_ADDRESS_BYTES) return fail<string>("Invalid " + what + ": address too long");
+  if (length == 0) return fail<string>(invalidAddress(what, "is empty"));
+  if (length > MAX_HUMAN_ADDRESS_BYTES) return fail<string>(invalidAddress(what, "is too long"));
   const result = addr_validate(ptr(regionFromString(address)));
   if (result != 0) {
-    return fail<string>("Invalid " + what + " '" + address + "': " + fromUtf8(bytesFromRegion(result)));
+    return fail<string>(invalidAddress(what, "'" + address + "': " + fromUtf8(bytesFromRegion(result))));
   }
   return address;
 }

@@ -9,6 +9,10 @@
 //    IbcMsg::CloseChannel through ibc-go's msg server, which calls this contract's ibc_channel_close(close_init)
 //    back within the same transaction; the bookkeeping is done in the execute that requests the close.
 import { IbcChannel, IbcChannelMsg, Item, JsonValue, JsonWriter, fail, failCheck } from "../sdk";
+import {
+  channelAlreadyOpen, closeIsGovernance, consumerDoesNotOpen, incompatibleVersion, noChannelToClose, noCounterparty, orderedChannel,
+  providerOpensItself, unauthorizedConnection, unauthorizedPort, unknownChannel,
+} from "./errors";
 import { MESH_VERSION } from "./packets";
 
 /** Who may connect: set by governance (the admin) before the channel opens. */
@@ -49,26 +53,26 @@ export const enum HandshakeRole {
 /** Checks an open_init/open_try against the rules; returns the version to use, or null (error recorded). */
 export function checkChannelOpen(msg: IbcChannelMsg, trusted: Counterparty | null, role: HandshakeRole): string | null {
   const channel = msg.channel;
-  if (trusted == null) return fail<string>("No counterparty is authorised yet: governance must set it before a channel opens");
+  if (trusted == null) return fail<string>(noCounterparty());
   if (role == HandshakeRole.Responder && msg.step == "open_init") {
-    return fail<string>("The consumer does not open channels: the handshake must start on the provider chain (open_try here)");
+    return fail<string>(consumerDoesNotOpen());
   }
   if (role == HandshakeRole.Initiator && msg.step == "open_try") {
-    return fail<string>("The provider opens the channel itself: a handshake started on the consumer chain is refused");
+    return fail<string>(providerOpensItself());
   }
   // Counterparty first: an untrusted party learns nothing else about our state.
   if (channel.connectionId != trusted.connectionId) {
-    return fail<string>("Unauthorised connection " + channel.connectionId + ": only " + trusted.connectionId + " is trusted");
+    return fail<string>(unauthorizedConnection(channel.connectionId, trusted.connectionId));
   }
   if (channel.counterpartyEndpoint.portId != trusted.portId) {
-    return fail<string>("Unauthorised counterparty port " + channel.counterpartyEndpoint.portId + ": only " + trusted.portId + " is trusted");
+    return fail<string>(unauthorizedPort(channel.counterpartyEndpoint.portId, trusted.portId));
   }
-  if (CHANNEL.may_load() != null) return fail<string>("A channel is already open: only one channel at a time");
-  if (channel.ordered) return fail<string>("Only unordered channels are supported");
+  if (CHANNEL.may_load() != null) return fail<string>(channelAlreadyOpen());
+  if (channel.ordered) return fail<string>(orderedChannel());
   const proposed = msg.step == "open_try" ? msg.counterpartyVersion : channel.version;
   // On open_init the relayer may leave the version empty, letting the contract choose.
   if (proposed != null && proposed.length > 0 && proposed != MESH_VERSION) {
-    return fail<string>("Incompatible protocol version '" + proposed + "': expected " + MESH_VERSION);
+    return fail<string>(incompatibleVersion(proposed, MESH_VERSION));
   }
   return MESH_VERSION;
 }
@@ -76,8 +80,8 @@ export function checkChannelOpen(msg: IbcChannelMsg, trusted: Counterparty | nul
 /** open_ack/open_confirm: re-check the version and record the channel. */
 export function recordChannelConnect(msg: IbcChannelMsg): ChannelInfo | null {
   const version = msg.step == "open_ack" ? msg.counterpartyVersion : msg.channel.version;
-  if (version != null && version != MESH_VERSION) return fail<ChannelInfo>("Incompatible protocol version '" + version + "'");
-  if (CHANNEL.may_load() != null) return fail<ChannelInfo>("A channel is already open: only one channel at a time");
+  if (version != null && version != MESH_VERSION) return fail<ChannelInfo>(incompatibleVersion(version, MESH_VERSION));
+  if (CHANNEL.may_load() != null) return fail<ChannelInfo>(channelAlreadyOpen());
   const info = new ChannelInfo(msg.channel.endpoint.channelId, msg.channel.counterpartyEndpoint.channelId, msg.channel.connectionId);
   CHANNEL.save(info);
   return info;
@@ -86,7 +90,7 @@ export function recordChannelConnect(msg: IbcChannelMsg): ChannelInfo | null {
 /** The stored channel if `channelId` is it; otherwise null with an error (packets from elsewhere are refused). */
 export function requireOurChannel(channelId: string): ChannelInfo | null {
   const channel = CHANNEL.may_load();
-  if (channel == null || channel.channelId != channelId) return fail<ChannelInfo>("Unknown channel " + channelId);
+  if (channel == null || channel.channelId != channelId) return fail<ChannelInfo>(unknownChannel(channelId));
   return channel;
 }
 
@@ -104,7 +108,7 @@ const CLOSING = new Item<string>(
  */
 export function beginOwnClose(): ChannelInfo | null {
   const channel = CHANNEL.may_load();
-  if (channel == null) return fail<ChannelInfo>("No channel to close");
+  if (channel == null) return fail<ChannelInfo>(noChannelToClose());
   CLOSING.save(channel.channelId);
   return channel;
 }
@@ -121,7 +125,7 @@ export function checkCloseInit(msg: IbcChannelMsg): bool {
     return true;
   }
   if (isOurChannel(msg.channel)) {
-    return failCheck("Closing the mesh channel " + id + " is a governance decision: use the contract's close_channel message");
+    return failCheck(closeIsGovernance(id));
   }
   return true;
 }

@@ -1,61 +1,39 @@
-// Messages between the ILP and its lienholders (the mesh-provider contracts, or any contract holding claims).
-// One definition serves both sides; their exact JSON is pinned by tests/fixtures/lien-messages.json.
-import { Fields, JsonWriter, Uint128 } from "../sdk";
+// Messages between the ILP and its lienholders (the mesh-provider contracts, or any contract holding claims),
+// declared once for both sides; `npm run codegen` generates lien.codec.ts. Exact JSON: tests/fixtures/protocol.json.
+import { Message, Uint128 } from "../sdk";
 
-/** ILP → lienholder when a user grants a claim: `{"receive_claim":{"owner","amount","validator"}}`. */
-export class ReceiveClaimMsg {
-  constructor(public owner: string, public amount: Uint128, public validator: string) {}
+/** What the ILP sends a lienholder; every lienholder's execute API includes these. */
+@message
+export abstract class LienholderMsg extends Message {}
 
-  toJson(): string {
-    const w = new JsonWriter();
-    w.beginObject().key("receive_claim").beginObject();
-    w.key("owner").string(this.owner).key("amount").string(this.amount.toString()).key("validator").string(this.validator);
-    w.endObject().endObject();
-    return w.toString();
-  }
-
-  static read(f: Fields): ReceiveClaimMsg {
-    return new ReceiveClaimMsg(f.str("owner"), f.uint128("amount"), f.str("validator"));
-  }
+/** A user granted the lienholder a claim of `amount` more on their collateral, to stake to `validator`. */
+export class ReceiveClaim extends LienholderMsg {
+  owner!: string;
+  amount!: Uint128;
+  validator!: string;
 }
 
 /**
- * ILP → lienholder when a slash by another lienholder left the owner's collateral below this lienholder's claim:
- * the claim was cut to `amount` and the lienholder must reduce what it stakes on the owner's behalf.
- * `{"claim_capped":{"owner","amount"}}`
+ * A slash through another lienholder left the owner's collateral below this lienholder's claim: the claim was cut
+ * to `amount` and the lienholder must reduce what it stakes on the owner's behalf.
  */
-export class ClaimCappedMsg {
-  constructor(public owner: string, public amount: Uint128) {}
-
-  toJson(): string {
-    const w = new JsonWriter();
-    w.beginObject().key("claim_capped").beginObject();
-    w.key("owner").string(this.owner).key("amount").string(this.amount.toString());
-    w.endObject().endObject();
-    return w.toString();
-  }
-
-  static read(f: Fields): ClaimCappedMsg {
-    return new ClaimCappedMsg(f.str("owner"), f.uint128("amount"));
-  }
+export class ClaimCapped extends LienholderMsg {
+  owner!: string;
+  amount!: Uint128;
 }
 
-/** Lienholder → ILP: `{"release_claim":{"owner","amount"}}` or `{"slash_claim":{"owner","amount"}}`. */
-export class LienAmountMsg {
-  constructor(public action: string, public owner: string, public amount: Uint128) {}
+/** What a lienholder tells the ILP about a claim it holds; part of the ILP's execute API. */
+@message
+export abstract class LienMsg extends Message {}
 
-  static release(owner: string, amount: Uint128): LienAmountMsg { return new LienAmountMsg("release_claim", owner, amount); }
-  static slash(owner: string, amount: Uint128): LienAmountMsg { return new LienAmountMsg("slash_claim", owner, amount); }
+/** The lienholder no longer needs `amount` of the owner's claim. */
+export class ReleaseClaim extends LienMsg {
+  owner!: string;
+  amount!: Uint128;
+}
 
-  toJson(): string {
-    const w = new JsonWriter();
-    w.beginObject().key(this.action).beginObject();
-    w.key("owner").string(this.owner).key("amount").string(this.amount.toString());
-    w.endObject().endObject();
-    return w.toString();
-  }
-
-  static read(action: string, f: Fields): LienAmountMsg {
-    return new LienAmountMsg(action, f.str("owner"), f.uint128("amount"));
-  }
+/** `amount` of the owner's claim was slashed: the ILP takes it from the owner's collateral. */
+export class SlashClaim extends LienMsg {
+  owner!: string;
+  amount!: Uint128;
 }

@@ -1,18 +1,18 @@
-// Messages a consumer contract sends to meta-staking (the bridge to x/staking on the consumer chain).
-// `{"delegate":{"validator","amount"}}` / `{"undelegate":{"validator","amount"}}`, amounts in the local bond denom.
-import { JsonWriter, Uint128 } from "../sdk";
+// Messages a consumer contract sends to meta-staking (the bridge to x/staking on the consumer chain), declared once;
+// meta-staking's execute API includes them. Amounts are in the consumer chain's bond denom.
+import { Message, Uint128 } from "../sdk";
 
-export class MetaStakingMsg {
-  constructor(public action: string, public validator: string, public amount: Uint128) {}
+@message
+export abstract class MetaStakingMsg extends Message {}
 
-  static delegate(validator: string, amount: Uint128): MetaStakingMsg { return new MetaStakingMsg("delegate", validator, amount); }
-  static undelegate(validator: string, amount: Uint128): MetaStakingMsg { return new MetaStakingMsg("undelegate", validator, amount); }
+/** Delegate `amount` of meta-staking's funds to `validator` on the caller's behalf (within its allowance). */
+export class Delegate extends MetaStakingMsg {
+  validator!: string;
+  amount!: Uint128;
+}
 
-  toJson(): string {
-    const w = new JsonWriter();
-    w.beginObject().key(this.action).beginObject();
-    w.key("validator").string(this.validator).key("amount").string(this.amount.toString());
-    w.endObject().endObject();
-    return w.toString();
-  }
+/** Undelegate `amount` of the caller's delegation to `validator` (queued into the validator's next batch). */
+export class Undelegate extends MetaStakingMsg {
+  validator!: string;
+  amount!: Uint128;
 }

@@ -2,6 +2,7 @@
 // older version; a contract deployed before cw2 info existed must show its own state. Each contract's migrate
 // upgrades its stored layout in O(1) (new fields decode with defaults) and then records the new version.
 import { ContractVersion, Response, checkMigration, fail, parseJson, setContractVersion, storageGet, utf8 } from "../sdk";
+import { notThisContractsState } from "./errors";
 import { CONTRACTS_VERSION, contractName } from "./version";
 
 /**
@@ -12,7 +13,7 @@ export function beginMigration(contract: string, configKeys: string[]): Contract
   const from = checkMigration(contractName(contract), CONTRACTS_VERSION);
   if (from == null) return null;
   if (from.version == "0.0.0" && !storedConfigHas(configKeys)) {
-    return fail<ContractVersion>("Cannot migrate: this contract's state is not that of " + contractName(contract));
+    return fail<ContractVersion>(notThisContractsState(contractName(contract)));
   }
   return from;
 }

@@ -1,6 +1,7 @@
 // Failure handling on two real chains through the relayer: a second channel and an untrusted port are refused in
 // the handshake; an error ack (allowance exhausted) and a packet that times out while the relayer is away both roll
 // the stake back and release the ILP claim.
+import { commonErrors } from "../../src/contracts/errors";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
@@ -46,7 +47,7 @@ it("refuses a channel from a provider the consumer does not trust", async () => 
   const rogue = await d.provider.instantiate("admin", code, { ilp: d.ilp, unbonding_period_seconds: 300, packet_timeout_seconds: TIMEOUT }, "rogue");
   const set = await d.provider.execute("admin", rogue, providerMsg.setConsumer(d.link.connectionA, `wasm.${d.meshConsumer}`));
   expect(set.ok).toBe(true);
-  await expect(d.link.openChannel(`wasm.${rogue}`, `wasm.${d.meshConsumer}`, MESH_VERSION)).rejects.toThrow(/Unauthorised counterparty port/);
+  await expect(d.link.openChannel(`wasm.${rogue}`, `wasm.${d.meshConsumer}`, MESH_VERSION)).rejects.toThrow(commonErrors.unauthorizedPort);
 });
 
 it("an error ack (allowance exhausted) rolls the stake back and releases the claim", async () => {

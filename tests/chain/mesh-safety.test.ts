@@ -11,6 +11,7 @@
 //     touched it meanwhile), then the consumer's governance closes the second channel.
 // The provider's unbonding period (consumer unbonding + epoch + packet timeout, ~2 min here) runs from the close in
 // step 2 while steps 3 and 4 run, so step 5 waits only for what is left of it.
+import { commonErrors } from "../../src/contracts/errors";
 import { calculateFee, DeliverTxResponse, GasPrice } from "@cosmjs/stargate";
 import { MsgChannelCloseInit } from "cosmjs-types/ibc/core/channel/v1/tx";
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
@@ -96,7 +97,7 @@ it("refuses a stranger's MsgChannelCloseInit on both chains: the channel stays o
   for (const [chain, side, port, channel] of [[provider, "A", portA, channelA], [consumer, "B", portB, channelB]] as const) {
     const res = await strangersCloseInit(chain, "bob", port, channel);
     expect(res.code).not.toBe(0);
-    expect(res.rawLog).toContain(`Closing the mesh channel ${channel} is a governance decision: use the contract's close_channel message`);
+    expect(res.rawLog).toContain(`${commonErrors.closeIsGovernance}: ${channel} closes through the contract's close_channel message`);
     expect(await link.channelState(side, port, channel)).toBe("OPEN");
   }
   expect((await providerChannel()).channel_id).toBe(channelA);

@@ -2,6 +2,7 @@
 // (max(claims) ≤ bonded per account; the contract's balance = Σ bonded = totals) after every step.
 import { Chain } from "../../src/host";
 import { IlpAccountResponse, IlpAllAccountsResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { commonErrors, ilpErrors } from "../../src/contracts/errors";
 import { artifact, testContract } from "../helpers/artifacts";
 import { checkIlpInvariants, expectErr, expectOk, snapshotState } from "../helpers/ilp";
 
@@ -62,7 +63,7 @@ describe("instantiate", () => {
     [{ denom: "ustake", extra: 1 }, "instantiate.extra: unknown field"],
     [{}, "instantiate.denom: missing field"],
     [{ denom: 5 }, "instantiate.denom: expected a string, got a number"],
-    [{ denom: "ustake", slash_recipient: "cosmos1xyz" }, /Invalid slash_recipient 'cosmos1xyz'/],
+    [{ denom: "ustake", slash_recipient: "cosmos1xyz" }, `${commonErrors.invalidAddress}: slash_recipient 'cosmos1xyz'`],
   ])("rejects %j", (msg, error) => {
     const chain = new Chain({ chainId: "mesh-a", prefix: "wasm", bondDenom: DENOM });
     const code = chain.storeCode(artifact("ilp"));
@@ -118,13 +119,13 @@ describe("unbond", () => {
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 600n, "valoper-a")));
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(401n)),
-      "Insufficient free collateral: cannot unbond 401, only 400 of 1000 bonded is free (the largest claim holds 600)");
+      `${ilpErrors.insufficientFreeCollateral}: cannot unbond 401, only 400 of 1000 bonded is free (the largest claim holds 600)`);
   });
 
   it("rejects zero, funds, malformed and overflowing amounts", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 10n));
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(0n)), "Invalid unbond: amount must be greater than zero");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(0n)), `${commonErrors.zeroAmount}: unbond must be greater than zero`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(1n), [{ denom: DENOM, amount: "1" }]),
       "This message does not accept funds");
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "-1" } }),
@@ -136,7 +137,7 @@ describe("unbond", () => {
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "340282366920938463463374607431768211456" } }),
       "invalid unbond.amount: 340282366920938463463374607431768211456 overflows Uint128");
     expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.unbond(1n)),
-      "Insufficient free collateral: cannot unbond 1, only 0 of 0 bonded is free (the largest claim holds 0)");
+      `${ilpErrors.insufficientFreeCollateral}: cannot unbond 1, only 0 of 0 bonded is free (the largest claim holds 0)`);
   });
 });
 
@@ -172,15 +173,15 @@ describe("grant_claim", () => {
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 900n, "valoper-a")));
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 101n, "valoper-a")),
-      `Insufficient collateral: a claim of 1001 for ${s.lien} would exceed the 1000 bonded`);
+      `${ilpErrors.insufficientCollateral}: a claim of 1001 for ${s.lien} would exceed the 1000 bonded`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim("not-an-address", 1n, "v")),
-      /^Invalid lienholder 'not-an-address'/);
+      `${commonErrors.invalidAddress}: lienholder 'not-an-address'`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien.toUpperCase(), 1n, "v")),
-      /^Invalid lienholder/);
+      `${commonErrors.invalidAddress}: lienholder '${s.lien.toUpperCase()}'`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 0n, "v")),
-      "Invalid grant_claim: amount must be greater than zero");
+      `${commonErrors.zeroAmount}: grant_claim must be greater than zero`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "")),
-      "Invalid grant_claim: validator must not be empty");
+      `${ilpErrors.emptyValidator}: grant_claim needs a validator`);
     expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "v")),
       `Insufficient collateral: a claim of 1 for ${s.lien} would exceed the 0 bonded`);
   });
@@ -200,13 +201,13 @@ describe("release_claim", () => {
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 400n, "valoper-a")));
     expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
-      `No claim of ${s.alice} is held by ${s.bob}`);
+      `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.bob}`);
     expectRejected(s, () => s.chain.execute(s.lien2, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
-      `No claim of ${s.alice} is held by ${s.lien2}`);
+      `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.lien2}`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "401" } }),
-      "Cannot release 401: the claim is only 400");
+      `${ilpErrors.claimTooSmall}: cannot release 401, the claim is only 400`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "0" } }),
-      "Invalid release: amount must be greater than zero");
+      `${commonErrors.zeroAmount}: release must be greater than zero`);
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "150" } }));
     expect(account(s, s.alice)).toMatchObject({ free: "750", claims: [{ lienholder: s.lien, amount: "250" }] });
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "250" } }));
@@ -264,10 +265,10 @@ describe("slash_claim", () => {
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 100n, "valoper-a")));
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "101" } }),
-      "Cannot slash 101: the claim is only 100");
+      `${ilpErrors.claimTooSmall}: cannot slash 101, the claim is only 100`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.slashClaim(s.alice, 1n)),
-      `No claim of ${s.alice} is held by ${s.alice}`);
-    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: "bad", amount: "1" } }), /^Invalid owner 'bad'/);
+      `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.alice}`);
+    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: "bad", amount: "1" } }), `${commonErrors.invalidAddress}: owner 'bad'`);
   });
 });
 
@@ -295,8 +296,8 @@ describe("queries and malformed input", () => {
   it("answers unknown accounts with zeros and rejects invalid addresses", () => {
     const s = setup();
     expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", free: "0", max_claim: "0", claims: [] });
-    expect(() => s.chain.query(s.ilp, ilpQuery.account("nope"))).toThrow(/Invalid address 'nope'/);
-    expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow("Unknown query 'nope'; expected one of: config, totals, account, all_accounts");
+    expect(() => s.chain.query(s.ilp, ilpQuery.account("nope"))).toThrow(`${commonErrors.invalidAddress}: address 'nope'`);
+    expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow(`${commonErrors.unknownVariant}: query 'nope'; expected one of: config, totals, account, all_accounts`);
   });
 
   it.each([
@@ -306,7 +307,7 @@ describe("queries and malformed input", () => {
     ["[]", "execute: expected an object with exactly one key naming the variant"],
     ["{\"bond\":{},\"unbond\":{}}", "execute: expected an object with exactly one key naming the variant"],
     ["{\"bond\":[]}", "execute.bond: expected an object, got an array"],
-    ["{\"frobnicate\":{}}", "Unknown execute message 'frobnicate'; expected one of: bond, unbond, grant_claim, release_claim, slash_claim"],
+    ["{\"frobnicate\":{}}", `${commonErrors.unknownVariant}: execute message 'frobnicate'; expected one of: bond, unbond, grant_claim, release_claim, slash_claim`],
     ["{\"unbond\":{\"amount\":\"1\",\"amount2\":\"1\"}}", "unbond.amount2: unknown field"],
     ["{\"unbond\":{\"amount\":\"é\"}}", 'invalid unbond.amount: expected a decimal string, got "é"'],
   ])("execute %s fails cleanly", (raw, error) => {

@@ -1,6 +1,7 @@
 // Cross-staking safety, on two in-process chains with the compiled contracts: who may close the mesh channel and
 // what a close settles, reconnection that does not wait for any user, handshakes that cannot be raced, batched
 // undelegations under x/staking's entry limit, versioned validator sets, rate limits and configuration bounds.
+import { commonErrors, ilpErrors } from "../../src/contracts/errors";
 import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
 import {
   MESH_VERSION, ProviderChannelResponse, ProviderUnbondingResponse, ProviderValidatorsResponse, consumerMsg, consumerQuery,
@@ -43,10 +44,10 @@ describe("closing the mesh channel", () => {
     await stakeRelayed(m, "alice", 1000n);
     const onProvider = m.link.relayer.closeChannel(m.a.host, providerPort(m), "channel-0");
     expect(onProvider.init.ok).toBe(false);
-    expect(onProvider.init.error).toContain("Closing the mesh channel channel-0 is a governance decision: use the contract's close_channel message");
+    expect(onProvider.init.error).toContain(`${commonErrors.closeIsGovernance}: channel-0 closes through the contract's close_channel message`);
     const onConsumer = m.link.relayer.closeChannel(m.b.host, consumerPort(m), "channel-0");
     expect(onConsumer.init.ok).toBe(false);
-    expect(onConsumer.init.error).toContain("is a governance decision");
+    expect(onConsumer.init.error).toContain(commonErrors.closeIsGovernance);
     expect(m.a.host.ibc.getChannel(m.a.host.state, providerPort(m), "channel-0")?.state).toBe("OPEN");
     expect(m.b.host.ibc.getChannel(m.b.host.state, consumerPort(m), "channel-0")?.state).toBe("OPEN");
     await stakeRelayed(m, "bob", 500n);
@@ -357,11 +358,11 @@ describe("configuration bounds", () => {
     const provider = (unbonding: number | string, timeout: number) =>
       m.a.instantiate("admin", code, { ilp: m.ilp, unbonding_period_seconds: unbonding, packet_timeout_seconds: timeout }, "p");
     // u64::MAX / 1e9 + 1 seconds would wrap when converted to nanoseconds.
-    await expect(provider(18446744074, 30)).rejects.toThrow("Invalid unbonding_period_seconds: 18446744074 s is more than the maximum of 315360000 s (10 years)");
-    await expect(provider(140, 0)).rejects.toThrow("Invalid packet_timeout_seconds: must be at least 1 s, got 0");
+    await expect(provider(18446744074, 30)).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds 18446744074 s is more than the maximum of 315360000 s (10 years)`);
+    await expect(provider(140, 0)).rejects.toThrow(`${commonErrors.invalidDuration}: packet_timeout_seconds must be at least 1 s, got 0`);
     await expect(provider(30, 30)).rejects.toThrow("Invalid unbonding_period_seconds: must exceed packet_timeout_seconds");
     const metaCode = await m.b.upload("admin", artifact("meta-staking"));
-    await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 0 }, "m")).rejects.toThrow("Invalid unbonding_period_seconds: must be at least 1 s");
+    await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 0 }, "m")).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s`);
     await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 90, max_unbonding_entries: 1 }, "m"))
       .rejects.toThrow("Invalid max_unbonding_entries: must be between 2 and 1000");
     expect(await m.b.query(m.meta, metaStakingQuery.config())).toMatchObject({
@@ -417,6 +418,6 @@ describe("ILP lienholder bounds", () => {
     await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[1], 10n, "v")));
     await expect(m.a.instantiate("admin", code, { denom: m.a.denom, max_lienholders: 0 }, "x")).rejects.toThrow("Invalid max_lienholders: must be between 1 and 32");
     await expect(m.a.instantiate("admin", code, { denom: m.a.denom, lienholder_gas_limit: 10 }, "x"))
-      .rejects.toThrow("Invalid lienholder_gas_limit: must be between 50000 and 10000000");
+      .rejects.toThrow(`${ilpErrors.invalidLienholderGasLimit}: must be between 50000 and 10000000`);
   });
 });

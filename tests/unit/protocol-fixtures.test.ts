@@ -39,7 +39,7 @@ describe("protocol fixtures", () => {
     ['{"stake":{"tx_id":7,"validator":"v","amount":"1","extra":1}}', "stake.extra: unknown field"],
     ['{"stake":{"tx_id":"7","validator":"v","amount":"1"}}', "stake.tx_id: expected a number, got a string"],
     ['{"stake":{"tx_id":7,"validator":"v","amount":1}}', "stake.amount: expected a string, got a number"],
-    ['{"bond":{}}', "Unknown packet 'bond'; expected one of: stake, unstake, list_validators"],
+    ['{"bond":{}}', "Unknown variant: packet 'bond'; expected one of: stake, unstake, list_validators"],
     ["not json", "Invalid JSON"],
   ])("rejects packet %s", (input, error) => {
     expect(queryErr({ decode_provider_packet: { input } })).toContain(error);

@@ -1,5 +1,6 @@
 // Unit tests of the AssemblyScript SDK, compiled to wasm (tests/assembly/sdk-harness) and called through the real
 // contract ABI on the in-process host. Expected values are written out by hand from the JSON/number rules.
+import { commonErrors } from "../../src/contracts/errors";
 import { Chain } from "../../src/host";
 import { testContract } from "../helpers/artifacts";
 
@@ -156,7 +157,7 @@ describe("Uint128", () => {
     expect(opErr("mul", "18446744073709551616", "18446744073709551616")).toContain("Overflow: Cannot Mul");
     expect(opErr("div", "1", "0")).toContain("Cannot divide 1 by zero");
     expect(opErr("rem", "1", "0")).toContain("Cannot divide 1 by zero");
-    expect(opErr("mul_div_floor", "1", "1", "0")).toContain("Cannot divide by zero");
+    expect(opErr("mul_div_floor", "1", "1", "0")).toContain(`${commonErrors.divideByZero} 1 × 1 by zero`);
   });
 
   it.each(["340282366920938463463374607431768211456", "999999999999999999999999999999999999999", "1000000000000000000000000000000000000000"])(
@@ -191,7 +192,7 @@ describe("Decimal", () => {
     expect(opErr("sub", "0.1", "0.2")).toContain("Overflow: Cannot Sub");
     expect(opErr("div", "1", "0")).toContain("Cannot divide 1 by zero");
     expect(op("from_ratio", "1", "3")).toBe("0.333333333333333333");
-    expect(opErr("from_ratio", "1", "0")).toContain("Cannot divide by zero");
+    expect(opErr("from_ratio", "1", "0")).toContain(`${commonErrors.divideByZero} 1 × 1000000000000000000 by zero`);
     expect(op("mul_floor", "0.333333333333333333", "3")).toBe("0");
     expect(op("mul_ceil", "0.333333333333333333", "3")).toBe("1");
     expect(op("mul_floor", "0.01", "12345")).toBe("123");
@@ -294,9 +295,9 @@ describe("storage", () => {
 describe("addresses", () => {
   it("accepts a valid bech32 address and rejects others with the chain's reason", () => {
     expect(q({ address: { input: user } })).toEqual({ valid: true });
-    expect(qErr({ address: { input: "" } })).toContain("Invalid address: empty address");
-    expect(qErr({ address: { input: user.toUpperCase() } })).toContain(`Invalid address '${user.toUpperCase()}'`);
-    expect(qErr({ address: { input: "a".repeat(300) } })).toContain("Invalid address: address too long");
+    expect(qErr({ address: { input: "" } })).toContain(`${commonErrors.invalidAddress}: address is empty`);
+    expect(qErr({ address: { input: user.toUpperCase() } })).toContain(`${commonErrors.invalidAddress}: address '${user.toUpperCase()}'`);
+    expect(qErr({ address: { input: "a".repeat(300) } })).toContain(`${commonErrors.invalidAddress}: address is too long`);
   });
 });
 
@@ -312,8 +313,8 @@ describe("cw2 migration rules", () => {
     [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.2.0", "mesh-security:ilp@0.2.0"],
     [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.10.0", "mesh-security:ilp@0.2.0"],
     [{ contract: "mesh-security:ilp", version: "0.9.9" }, "mesh-security:ilp", "1.0.0", "mesh-security:ilp@0.9.9"],
-    [{ contract: "mesh-security:ilp", version: "0.10.0" }, "mesh-security:ilp", "0.9.0", "error: Cannot downgrade mesh-security:ilp from 0.10.0 to 0.9.0"],
-    [{ contract: "mesh-security:ilp", version: "1.0.0" }, "mesh-security:ilp", "0.99.99", "error: Cannot downgrade mesh-security:ilp from 1.0.0 to 0.99.99"],
+    [{ contract: "mesh-security:ilp", version: "0.10.0" }, "mesh-security:ilp", "0.9.0", "error: Cannot downgrade: mesh-security:ilp from 0.10.0 to 0.9.0"],
+    [{ contract: "mesh-security:ilp", version: "1.0.0" }, "mesh-security:ilp", "0.99.99", "error: Cannot downgrade: mesh-security:ilp from 1.0.0 to 0.99.99"],
     [{ contract: "crates.io:cw20-base", version: "0.1.0" }, "mesh-security:ilp", "0.2.0",
       "error: Cannot migrate from a different contract: this is mesh-security:ilp, the stored contract is crates.io:cw20-base"],
     [{ contract: "mesh-security:ilp", version: "0.2" }, "mesh-security:ilp", "0.2.0", "error: Invalid contract version '0.2'"],

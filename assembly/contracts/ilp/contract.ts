@@ -4,25 +4,31 @@
 //   the contract's balance of `denom` = Σ bonded = totals.bonded
 // A user can unbond only the free part, bonded − max(claims).
 import {
-  BankMsg, Coin, Reply, CosmosMsg, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, ReplyOn, Response, SubMsg,
-  Uint128, Variant, WasmMsg, fail, fromUtf8, mustPay, nonpayable, PageRequest, writePage, utf8, validateAddress,
+  BankMsg, Coin, Reply, Env, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8,
+  mustPay, nonpayable, unknownReplyId, utf8, validateAddress, zeroAmount,
 } from "../../sdk";
-import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
-import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
+import { ReleaseClaim, SlashClaim } from "../../shared/lien";
+import { createClaimCapped, createReceiveClaim, encodeClaimCapped, encodeReceiveClaim } from "../../shared/lien.codec";
 import {
-  ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS, TOTALS, Totals, accountKey, claimKey,
-  encodeConfig,
-} from "./state";
+  claimTooSmall, emptyValidator, insufficientCollateral, insufficientFreeCollateral, invalidDenom, invalidLienholderGasLimit,
+  invalidMaxLienholders, noClaim, tooManyLienholders,
+} from "./errors";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
+import { AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
+import {
+  createAccountResponse, createAllAccountsResponse, createClaimInfo, createConfigResponse, createTotalsResponse, decodeExecuteMsg,
+  decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAccountResponse, encodeAllAccountsResponse, encodeConfigResponse,
+  encodeTotalsResponse,
+} from "./msg.codec";
+import { ACCOUNTS, Account, CLAIMS, CONFIG, Claim, Config, TOTALS, Totals, accountKey, claimKey } from "./state";
 
 /** Reply id of the best-effort notification sent to lienholders whose claim a slash capped. */
 export const REPLY_CAP_NOTIFICATION: u64 = 1;
 
-const MAX_MAX_LIENHOLDERS: u64 = 32;
+const MAX_MAX_LIENHOLDERS: u32 = 32;
 const MIN_LIENHOLDER_GAS_LIMIT: u64 = 50_000;
 const MAX_LIENHOLDER_GAS_LIMIT: u64 = 10_000_000;
 
-const EXECUTE_VARIANTS = "bond, unbond, grant_claim, release_claim, slash_claim";
-const QUERY_VARIANTS = "config, totals, account, all_accounts";
 
 /** Cosmos SDK denom rule: [a-zA-Z][a-zA-Z0-9/:._-]{2,127}. */
 function isValidDenom(denom: string): bool {
@@ -38,57 +44,40 @@ function isValidDenom(denom: string): bool {
   return true;
 }
 
-export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "instantiate");
-  if (f == null) return null;
-  const denom = f.str("denom");
-  const recipient = f.optStr("slash_recipient");
-  const maxLienholders = f.optU64("max_lienholders", DEFAULT_MAX_LIENHOLDERS);
-  const gasLimit = f.optU64("lienholder_gas_limit", DEFAULT_LIENHOLDER_GAS_LIMIT);
-  if (!f.finish()) return null;
+export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
+  const msg = decodeInstantiateMsg(json);
+  if (msg == null) return null;
+  const denom = msg.denom;
+  const recipient = msg.slashRecipient;
+  const maxLienholders = msg.maxLienholders;
+  const gasLimit = msg.lienholderGasLimit;
   if (!nonpayable(info)) return null;
-  if (!isValidDenom(denom)) return fail<Response>("Invalid denom '" + denom + "'");
+  if (!isValidDenom(denom)) return fail<Response>(invalidDenom(denom));
   if (recipient != null && validateAddress(recipient, "slash_recipient") == null) return null;
   if (maxLienholders < 1 || maxLienholders > MAX_MAX_LIENHOLDERS) {
-    return fail<Response>("Invalid max_lienholders: must be between 1 and " + MAX_MAX_LIENHOLDERS.toString() + ", got " + maxLienholders.toString());
+    return fail<Response>(invalidMaxLienholders(MAX_MAX_LIENHOLDERS, maxLienholders));
   }
   if (gasLimit < MIN_LIENHOLDER_GAS_LIMIT || gasLimit > MAX_LIENHOLDER_GAS_LIMIT) {
-    return fail<Response>("Invalid lienholder_gas_limit: must be between " + MIN_LIENHOLDER_GAS_LIMIT.toString() + " and " +
-      MAX_LIENHOLDER_GAS_LIMIT.toString() + ", got " + gasLimit.toString());
+    return fail<Response>(invalidLienholderGasLimit(MIN_LIENHOLDER_GAS_LIMIT, MAX_LIENHOLDER_GAS_LIMIT, gasLimit));
   }
-  CONFIG.save(new Config(denom, recipient, <u32>maxLienholders, gasLimit));
+  CONFIG.save(new Config(denom, recipient, maxLienholders, gasLimit));
   recordVersion("ilp");
   TOTALS.save(new Totals(Uint128.zero()));
   return new Response().addAttribute("action", "instantiate").addAttribute("denom", denom);
 }
 
-export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
-  const variant = Variant.of(msg, "execute");
-  if (variant == null) return null;
-  const f = variant.fields;
-  const name = variant.name;
-  if (name == "bond") {
-    if (!f.finish()) return null;
-    return bond(info);
+export function execute(env: Env, info: MessageInfo, json: JsonValue): Response | null {
+  const msg = decodeExecuteMsg(json);
+  if (msg == null) return null;
+  if (msg instanceof Bond) return bond(info);
+  if (msg instanceof Unbond) return unbond(info, (<Unbond>msg).amount);
+  if (msg instanceof GrantClaim) {
+    const grant = <GrantClaim>msg;
+    return grantClaim(info, grant.lienholder, grant.amount, grant.validator);
   }
-  if (name == "unbond") {
-    const amount = f.uint128("amount");
-    if (!f.finish()) return null;
-    return unbond(info, amount);
-  }
-  if (name == "grant_claim") {
-    const lienholder = f.str("lienholder");
-    const amount = f.uint128("amount");
-    const validator = f.str("validator");
-    if (!f.finish()) return null;
-    return grantClaim(info, lienholder, amount, validator);
-  }
-  if (name == "release_claim" || name == "slash_claim") {
-    const lien = LienAmountMsg.read(name, f);
-    if (!f.finish()) return null;
-    return name == "release_claim" ? releaseClaim(info, lien.owner, lien.amount) : slashClaim(info, lien.owner, lien.amount);
-  }
-  return fail<Response>("Unknown execute message '" + name + "'; expected one of: " + EXECUTE_VARIANTS);
+  if (msg instanceof ReleaseClaim) return releaseClaim(info, (<ReleaseClaim>msg).owner, (<ReleaseClaim>msg).amount);
+  const slash = <SlashClaim>msg;
+  return slashClaim(info, slash.owner, slash.amount);
 }
 
 function loadAccount(owner: string): Account {
@@ -131,7 +120,7 @@ function countClaims(owner: string, stopAt: u32): u32 {
 
 function requirePositive(amount: Uint128, what: string): bool {
   if (amount.isZero()) {
-    fail<string>("Invalid " + what + ": amount must be greater than zero");
+    fail<string>(zeroAmount(what));
     return false;
   }
   return true;
@@ -161,10 +150,7 @@ function unbond(info: MessageInfo, amount: Uint128): Response | null {
   const claimed = maxClaim(info.sender);
   const free = account.bonded.saturatingSub(claimed);
   if (amount.gt(free)) {
-    return fail<Response>(
-      "Insufficient free collateral: cannot unbond " + amount.toString() + ", only " + free.toString() +
-      " of " + account.bonded.toString() + " bonded is free (the largest claim holds " + claimed.toString() + ")",
-    );
+    return fail<Response>(insufficientFreeCollateral(amount, free, account.bonded, claimed));
   }
   account.bonded = account.bonded.checkedSub(amount)!;
   if (!adjustTotal(null, amount)) return null;
@@ -181,7 +167,7 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
   if (!nonpayable(info) || !requirePositive(amount, "grant_claim")) return null;
   if (validateAddress(lienholder, "lienholder") == null) return null;
   // The validator lives on the consumer chain (another bech32 prefix): the lienholder validates it.
-  if (validator.length == 0) return fail<Response>("Invalid grant_claim: validator must not be empty");
+  if (validator.length == 0) return fail<Response>(emptyValidator());
   const account = loadAccount(info.sender);
   const key = claimKey(info.sender, lienholder);
   const existing = CLAIMS.may_load(key);
@@ -190,23 +176,18 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
     const max = CONFIG.load().maxLienholders;
     const held = countClaims(info.sender, max);
     if (held >= max) {
-      return fail<Response>("Too many lienholders: " + info.sender + " already has " + held.toString() + " claims (the maximum is " +
-        max.toString() + "); release one before granting to a new lienholder");
+      return fail<Response>(tooManyLienholders(info.sender, held, max));
     }
   }
   const previous = existing != null ? existing.amount : Uint128.zero();
   const total = previous.checkedAdd(amount);
   if (total == null) return null;
   if (total.gt(account.bonded)) {
-    return fail<Response>(
-      "Insufficient collateral: a claim of " + total.toString() + " for " + lienholder +
-      " would exceed the " + account.bonded.toString() + " bonded",
-    );
+    return fail<Response>(insufficientCollateral(total, lienholder, account.bonded));
   }
   CLAIMS.save(key, new Claim(total));
-  const notify = new ReceiveClaimMsg(info.sender, amount, validator);
   return new Response()
-    .addMessage(WasmMsg.execute(lienholder, notify.toJson(), []))
+    .addMessage(WasmMsg.execute(lienholder, encodeReceiveClaim(createReceiveClaim(info.sender, amount, validator)), []))
     .addAttribute("action", "grant_claim")
     .addAttribute("owner", info.sender)
     .addAttribute("lienholder", lienholder)
@@ -220,9 +201,9 @@ function heldClaim(info: MessageInfo, owner: string, amount: Uint128, action: st
   if (!nonpayable(info) || !requirePositive(amount, action)) return null;
   if (validateAddress(owner, "owner") == null) return null;
   const claim = CLAIMS.may_load(claimKey(owner, info.sender));
-  if (claim == null) return fail<Claim>("No claim of " + owner + " is held by " + info.sender);
+  if (claim == null) return fail<Claim>(noClaim(owner, info.sender));
   if (amount.gt(claim.amount)) {
-    return fail<Claim>("Cannot " + action + " " + amount.toString() + ": the claim is only " + claim.amount.toString());
+    return fail<Claim>(claimTooSmall(action, amount, claim.amount));
   }
   return claim;
 }
@@ -282,8 +263,8 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
   for (let i = 0; i < capped.length; i++) {
     const lienholder = capped[i];
     saveClaim(owner, lienholder, new Claim(bonded));
-    const note = new ClaimCappedMsg(owner, bonded);
-    response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note.toJson(), []), ReplyOn.Error, null,
+    const note = encodeClaimCapped(createClaimCapped(owner, bonded));
+    response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note, []), ReplyOn.Error, null,
       config.lienholderGasLimit));
     response.addAttribute("capped", lienholder);
   }
@@ -292,9 +273,8 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
 }
 
 /** `{}`: from 0.1.0 (no cw2 info, no lienholder bounds: the defaults apply) or any older 0.x of this contract. */
-export function migrate(env: Env, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "migrate");
-  if (f == null || !f.finish()) return null;
+export function migrate(env: Env, json: JsonValue): Response | null {
+  if (decodeMigrateMsg(json) == null) return null;
   const from = beginMigration("ilp", ["denom", "slash_recipient"]);
   if (from == null) return null;
   CONFIG.save(CONFIG.load());
@@ -302,7 +282,7 @@ export function migrate(env: Env, msg: JsonValue): Response | null {
 }
 
 export function reply(env: Env, reply: Reply): Response | null {
-  if (reply.id != REPLY_CAP_NOTIFICATION) return fail<Response>("Unknown reply id " + reply.id.toString());
+  if (reply.id != REPLY_CAP_NOTIFICATION) return fail<Response>(unknownReplyId(reply.id));
   const error = reply.error;
   return new Response()
     .addAttribute("action", "claim_capped_notification_failed")
@@ -312,60 +292,35 @@ export function reply(env: Env, reply: Reply): Response | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Queries
 
-export function query(env: Env, msg: JsonValue): string | null {
-  const variant = Variant.of(msg, "query");
-  if (variant == null) return null;
-  const f = variant.fields;
-  const name = variant.name;
-  if (name == "config") {
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    encodeConfig(CONFIG.load(), w);
-    return w.toString();
+export function query(env: Env, json: JsonValue): string | null {
+  const msg = decodeQueryMsg(json);
+  if (msg == null) return null;
+  if (msg instanceof ConfigQuery) {
+    const c = CONFIG.load();
+    return encodeConfigResponse(createConfigResponse(c.denom, c.slashRecipient, c.maxLienholders, c.lienholderGasLimit));
   }
-  if (name == "totals") {
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    w.beginObject().key("bonded").string(TOTALS.load().bonded.toString()).endObject();
-    return w.toString();
-  }
-  if (name == "account") {
-    const address = f.str("address");
-    if (!f.finish()) return null;
+  if (msg instanceof TotalsQuery) return encodeTotalsResponse(createTotalsResponse(TOTALS.load().bonded));
+  if (msg instanceof AccountQuery) {
+    const address = (<AccountQuery>msg).address;
     if (validateAddress(address, "address") == null) return null;
-    const w = new JsonWriter();
-    writeAccount(w, address, loadAccount(address));
-    return w.toString();
+    return encodeAccountResponse(accountResponse(address, loadAccount(address)));
   }
-  if (name == "all_accounts") {
-    const page = PageRequest.read(f);
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    w.beginObject();
-    writePage<Account>(w, "accounts", ACCOUNTS, [], page, writeAccount);
-    w.endObject();
-    return w.toString();
-  }
-  return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);
+  const page = <AllAccountsQuery>msg;
+  const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
+  const startAfter = page.startAfter;
+  const it = ACCOUNTS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+  const accounts = new Array<AccountResponse>();
+  for (let e = it.next(); e != null && <u32>accounts.length < limit; e = it.next()) accounts.push(accountResponse(fromUtf8(e.key), e.value));
+  return encodeAllAccountsResponse(createAllAccountsResponse(accounts));
 }
 
-function writeAccount(w: JsonWriter, owner: string, account: Account): void {
+function accountResponse(owner: string, account: Account): AccountResponse {
   let max = Uint128.zero();
-  w.beginObject().key("address").string(owner).key("bonded").string(account.bonded.toString());
-  // Claims are written after bonded/free, so collect them first.
-  const lienholders = new Array<string>();
-  const amounts = new Array<Uint128>();
+  const claims = new Array<ClaimInfo>();
   const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
   for (let e = it.next(); e != null; e = it.next()) {
-    lienholders.push(fromUtf8(e.key));
-    amounts.push(e.value.amount);
+    claims.push(createClaimInfo(fromUtf8(e.key), e.value.amount));
     max = max.max(e.value.amount);
   }
-  w.key("free").string(account.bonded.saturatingSub(max).toString());
-  w.key("max_claim").string(max.toString());
-  w.key("claims").beginArray();
-  for (let i = 0; i < lienholders.length; i++) {
-    w.beginObject().key("lienholder").string(lienholders[i]).key("amount").string(amounts[i].toString()).endObject();
-  }
-  w.endArray().endObject();
+  return createAccountResponse(owner, account.bonded, account.bonded.saturatingSub(max), max, claims);
 }

@@ -4,10 +4,7 @@
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
 import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
-
-export const DEFAULT_MAX_LIENHOLDERS: u64 = 8;
-/** Enough for a lienholder that records the cap and sends an IBC packet; small enough that 8 of them stay cheap. */
-export const DEFAULT_LIENHOLDER_GAS_LIMIT: u64 = 500_000;
+import { DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS } from "./msg";
 
 export class Config {
   constructor(

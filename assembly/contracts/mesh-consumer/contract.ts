@@ -10,15 +10,20 @@ import {
   ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Item,
   JsonValue, JsonWriter, Map, MessageInfo, Order, ReceiveResult, Reply, ReplyOn, Response, SubMsg, Uint128, Variant, WasmMsg, ackSuccess,
   addSeconds, checkDuration, fail, fromUtf8, nonpayable, onlyAdmin, PageRequest, writePage, isActiveValidator, queryAllValidators,
-  querySmart, utf8, validateAddress,
+  parseJson, querySmart, utf8, validateAddress,
 } from "../../sdk";
 import {
   CHANNEL, Counterparty, HandshakeRole, beginOwnClose, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect,
   requireOurChannel,
 } from "../../shared/channel";
-import { MetaStakingMsg } from "../../shared/meta-staking";
+import { createDelegate, createUndelegate, encodeDelegate, encodeUndelegate } from "../../shared/meta-staking.codec";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
-import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
+import { Ack, emptyResult } from "../../shared/ack";
+import { ListValidatorsPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
+import {
+  createValidatorSetPacket, createValidatorSetUpdate, decodeConsumerPacket, decodeProviderPacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
+  readValidatorSetUpdate, writeValidatorSetUpdate,
+} from "../../shared/packets.codec";
 
 class Config {
   constructor(
@@ -67,8 +72,8 @@ const RECORDS = new Map<StakeRecord>(
 /** The last validator_set sent (validators and unbonding rules; its version is ignored when comparing). */
 const LAST_SENT = new Item<ValidatorSetUpdate>(
   "last_sent_validator_set",
-  (u: ValidatorSetUpdate, w: JsonWriter): void => { w.beginObject(); u.writeFields(w); w.endObject(); },
-  (j: JsonValue): ValidatorSetUpdate => ValidatorSetUpdate.readFields(new Fields(j, "stored"))!,
+  (u: ValidatorSetUpdate, w: JsonWriter): void => { writeValidatorSetUpdate(w, u); },
+  (j: JsonValue): ValidatorSetUpdate => readValidatorSetUpdate(new Fields(j, "stored")),
 );
 
 /** Reply id of an undelegation sent while closing; only failures come back. */
@@ -190,14 +195,14 @@ function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   const unbonding = f.u64("unbonding_period_seconds");
   const epoch = f.u64("unbonding_epoch_seconds");
   if (!f.finishLenient()) return null;
-  return new ValidatorSetUpdate(env.block.height, validators, unbonding, epoch);
+  return createValidatorSetUpdate(env.block.height, validators, unbonding, epoch);
 }
 
 function validatorSetPacket(env: Env, channelId: string, update: ValidatorSetUpdate): CosmosMsg | null {
   const at = addSeconds(env.block.timeNanos, CONFIG.load().packetTimeoutSeconds);
   if (at == 0) return null;
   LAST_SENT.save(update);
-  return IbcMsg.sendPacket(channelId, update.toPacket(), IbcTimeout.atTimestamp(at));
+  return IbcMsg.sendPacket(channelId, utf8(encodeValidatorSetPacket(createValidatorSetPacket(update))), IbcTimeout.atTimestamp(at));
 }
 
 /**
@@ -219,7 +224,7 @@ function closeLiveChannel(response: Response): void {
   for (let i = 0; i < validators.length; i++) {
     RECORDS.remove([utf8(validators[i])]);
     if (locals[i].isZero()) continue;
-    const undelegate = WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(validators[i], locals[i]).toJson(), []);
+    const undelegate = WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(validators[i], locals[i])), []);
     response.addSubMessage(new SubMsg(REPLY_CLOSE_UNDELEGATE_FAILED, undelegate, ReplyOn.Error));
   }
   response.addAttribute("undelegated_validators", validators.length.toString());
@@ -290,21 +295,25 @@ export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
 
 export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | null {
   if (requireOurChannel(msg.packet.dest.channelId) == null) return null;
-  const packet = ProviderPacket.decode(msg.packet.data);
+  const packet = decodeProviderPacket(parseJson(msg.packet.data));
   if (packet == null) return null;
-  if (packet.kind == PacketKind.ListValidators) {
+  if (packet instanceof ListValidatorsPacket) {
     const update = currentValidatorSet(env);
     if (update == null) return null;
     return new ReceiveResult(new Response().addAttribute("action", "list_validators").addAttribute("version", update.version.toString()),
-      ackSuccess(update.toResult()));
+      ackSuccess(utf8(encodeValidatorSetUpdate(update))));
   }
-  if (packet.amount.isZero()) return fail<ReceiveResult>("Invalid amount: must be greater than zero");
-  const response = packet.kind == PacketKind.Stake ? receiveStake(env, packet) : receiveUnstake(packet);
+  const stake = packet instanceof StakePacket ? <StakePacket>packet : null;
+  const unstake = packet instanceof UnstakePacket ? <UnstakePacket>packet : null;
+  const amount = stake != null ? stake.amount : unstake!.amount;
+  const txId = stake != null ? stake.txId : unstake!.txId;
+  if (amount.isZero()) return fail<ReceiveResult>("Invalid amount: must be greater than zero");
+  const response = stake != null ? receiveStake(env, stake) : receiveUnstake(unstake!);
   if (response == null) return null;
-  return new ReceiveResult(response.addAttribute("tx_id", packet.txId.toString()), ackSuccess(emptyResult()));
+  return new ReceiveResult(response.addAttribute("tx_id", txId.toString()), ackSuccess(emptyResult()));
 }
 
-function receiveStake(env: Env, packet: ProviderPacket): Response | null {
+function receiveStake(env: Env, packet: StakePacket): Response | null {
   const config = CONFIG.load();
   const factor = config.rate.checkedMul(Decimal.one().checkedSub(config.discount)!);
   if (factor == null) return null;
@@ -338,14 +347,14 @@ function receiveStake(env: Env, packet: ProviderPacket): Response | null {
   if (provider == null || total == null) return null;
   RECORDS.save(key, new StakeRecord(provider, total));
   return new Response()
-    .addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.delegate(packet.validator, local).toJson(), []))
+    .addMessage(WasmMsg.execute(config.metaStaking, encodeDelegate(createDelegate(packet.validator, local)), []))
     .addAttribute("action", "stake")
     .addAttribute("validator", packet.validator)
     .addAttribute("amount", packet.amount.toString())
     .addAttribute("local_amount", local.toString());
 }
 
-function receiveUnstake(packet: ProviderPacket): Response | null {
+function receiveUnstake(packet: UnstakePacket): Response | null {
   const key = [utf8(packet.validator)];
   const record = RECORDS.may_load(key);
   const have = record != null ? record.provider : Uint128.zero();
@@ -367,7 +376,7 @@ function receiveUnstake(packet: ProviderPacket): Response | null {
     .addAttribute("local_amount", local.toString());
   if (!local.isZero()) {
     const config = CONFIG.load();
-    response.addMessage(WasmMsg.execute(config.metaStaking, MetaStakingMsg.undelegate(packet.validator, local).toJson(), []));
+    response.addMessage(WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(packet.validator, local)), []));
   }
   return response;
 }
@@ -386,9 +395,9 @@ export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
 
 /** If the update that failed is the last one sent, the provider may not have it: allow sending it again. */
 function forgetLastSent(data: Uint8Array): void {
-  const failed = ValidatorSetUpdate.decodePacket(data);
+  const failed = decodeConsumerPacket(parseJson(data));
   const last = LAST_SENT.may_load();
-  if (failed != null && last != null && failed.version == last.version) LAST_SENT.remove();
+  if (failed != null && last != null && (<ValidatorSetPacket>failed).update.version == last.version) LAST_SENT.remove();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -424,10 +433,7 @@ export function query(env: Env, msg: JsonValue): string | null {
     if (!f.finish()) return null;
     const last = LAST_SENT.may_load();
     if (last == null) return "null";
-    w.beginObject();
-    last.writeFields(w);
-    w.endObject();
-    return w.toString();
+    return encodeValidatorSetUpdate(last);
   }
   if (name == "records") {
     const page = PageRequest.read(f);

@@ -22,9 +22,15 @@ import {
   CHANNEL, Counterparty, HandshakeRole, beginOwnClose, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect,
   requireOurChannel,
 } from "../../shared/channel";
-import { LienAmountMsg, ReceiveClaimMsg } from "../../shared/lien";
+import { ReceiveClaim } from "../../shared/lien";
+import { createReleaseClaim, encodeReleaseClaim, readReceiveClaim } from "../../shared/lien.codec";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
-import { Ack, PacketKind, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../shared/packets";
+import { Ack, emptyResult } from "../../shared/ack";
+import { ListValidatorsPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
+import {
+  createListValidatorsPacket, createStakePacket, createUnstakePacket, decodeConsumerPacket, decodeProviderPacket, decodeValidatorSetUpdate,
+  encodeListValidatorsPacket, encodeStakePacket, encodeUnstakePacket,
+} from "../../shared/packets.codec";
 import {
   CLOSED, CONFIG, Closed, Config, STAKES, STATE, Stake, State, TOTALS, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
   ValidatorSet, encodeConfig, encodeValidatorSet, generationKey, stakeKey, txKey, unbondingKey,
@@ -65,7 +71,7 @@ export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response |
   const f = variant.fields;
   const name = variant.name;
   if (name == "receive_claim") {
-    const claim = ReceiveClaimMsg.read(f);
+    const claim = readReceiveClaim(f);
     if (!f.finish()) return null;
     return receiveClaim(env, info, claim);
   }
@@ -234,7 +240,7 @@ function coversConsumer(config: Config, set: ValidatorSet): bool {
   return true;
 }
 
-function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaimMsg): Response | null {
+function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaim): Response | null {
   const config = CONFIG.load();
   if (info.sender != config.ilp) return fail<Response>("Unauthorized: only the ILP (" + config.ilp + ") grants claims");
   if (claim.amount.isZero()) return fail<Response>("Invalid claim: amount must be greater than zero");
@@ -260,7 +266,7 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaimMsg): Resp
   const id = nextId();
   TXS.save(txKey(id), new Tx(TxKind.Stake, claim.owner, claim.validator, claim.amount, stake.generation));
   return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.stake(id, claim.validator, claim.amount).toBytes(), timeout))
+    .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeStakePacket(createStakePacket(id, claim.validator, claim.amount))), timeout))
     .addAttribute("action", "stake")
     .addAttribute("owner", claim.owner)
     .addAttribute("validator", claim.validator)
@@ -290,7 +296,7 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
   const id = nextId();
   TXS.save(txKey(id), new Tx(TxKind.Unstake, info.sender, validator, amount, stake.generation));
   return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.unstake(id, validator, amount).toBytes(), timeout))
+    .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeUnstakePacket(createUnstakePacket(id, validator, amount))), timeout))
     .addAttribute("action", "unstake")
     .addAttribute("owner", info.sender)
     .addAttribute("validator", validator)
@@ -346,7 +352,7 @@ function withdrawUnbonded(env: Env, info: MessageInfo, limit: i32): Response | n
     return fail<Response>(nextRelease == 0 ? "Nothing to withdraw" : "Nothing to withdraw yet: the next release is at " + nextRelease.toString() + " (ns)");
   }
   return new Response()
-    .addMessage(WasmMsg.execute(config.ilp, LienAmountMsg.release(owner, released).toJson(), []))
+    .addMessage(WasmMsg.execute(config.ilp, encodeReleaseClaim(createReleaseClaim(owner, released)), []))
     .addAttribute("action", "withdraw_unbonded")
     .addAttribute("owner", owner)
     .addAttribute("amount", released.toString())
@@ -364,7 +370,7 @@ function refreshValidators(env: Env): Response | null {
   state.listing = true;
   STATE.save(state);
   return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, ProviderPacket.listValidators().toBytes(), timeout))
+    .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeListValidatorsPacket(createListValidatorsPacket())), timeout))
     .addAttribute("action", "refresh_validators");
 }
 
@@ -419,8 +425,9 @@ export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
 /** The consumer's validator_set packet: the active set we accept stake for (older versions are ignored). */
 export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | null {
   if (requireOurChannel(msg.packet.dest.channelId) == null) return null;
-  const update = ValidatorSetUpdate.decodePacket(msg.packet.data);
-  if (update == null) return null;
+  const packet = decodeConsumerPacket(parseJson(msg.packet.data));
+  if (packet == null) return null;
+  const update = (<ValidatorSetPacket>packet).update;
   const applied = applyValidatorSet(env, update);
   return new ReceiveResult(
     new Response().addAttribute("action", applied ? "validator_set" : "stale_validator_set")
@@ -440,26 +447,27 @@ export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
 
 /** Commits or rolls back the operation a packet carried. Never fails on unknown or repeated outcomes. */
 function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null, reason: string): Response | null {
-  const packet = ProviderPacket.decode(data);
+  const packet = decodeProviderPacket(parseJson(data));
   if (packet == null) return null;
   const response = new Response().addAttribute("outcome", ok ? "success" : "failure");
   if (!ok) response.addAttribute("reason", reason);
-  if (packet.kind == PacketKind.ListValidators) {
+  if (packet instanceof ListValidatorsPacket) {
     const state = STATE.load();
     state.listing = false;
     STATE.save(state);
     if (ok && result != null) {
-      const update = ValidatorSetUpdate.decodeResult(result);
+      const update = decodeValidatorSetUpdate(parseJson(result), "list_validators result");
       if (update == null) return null;
       if (!applyValidatorSet(env, update)) response.addAttribute("stale_version", update.version.toString());
     }
     return response.addAttribute("action", "list_validators_settled");
   }
-  const key = txKey(packet.txId);
+  const txId = packet instanceof StakePacket ? (<StakePacket>packet).txId : (<UnstakePacket>packet).txId;
+  const key = txKey(txId);
   const tx = TXS.may_load(key);
-  if (tx == null) return response.addAttribute("action", "unknown_tx").addAttribute("tx_id", packet.txId.toString());
+  if (tx == null) return response.addAttribute("action", "unknown_tx").addAttribute("tx_id", txId.toString());
   TXS.remove(key);
-  response.addAttribute("tx_id", packet.txId.toString()).addAttribute("owner", tx.owner).addAttribute("validator", tx.validator);
+  response.addAttribute("tx_id", txId.toString()).addAttribute("owner", tx.owner).addAttribute("validator", tx.validator);
   // Its channel closed meanwhile: the close already counted it as unbonding from then on.
   if (closedAt(tx.generation) > 0) return response.addAttribute("action", "settled_by_close");
   const stake = STAKES.may_load(stakeKey(tx.owner, tx.validator));
@@ -475,7 +483,7 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
     } else {
       // The consumer never delegated it: the claim goes back to the owner. As a sub-message that may fail on its
       // own (reply on error), so that the ILP can never make this ack fail and leave the packet stuck.
-      const release = WasmMsg.execute(CONFIG.load().ilp, LienAmountMsg.release(tx.owner, tx.amount).toJson(), []);
+      const release = WasmMsg.execute(CONFIG.load().ilp, encodeReleaseClaim(createReleaseClaim(tx.owner, tx.amount)), []);
       response.addSubMessage(new SubMsg(REPLY_RELEASE_ON_ROLLBACK, release, ReplyOn.Error));
       response.addAttribute("action", "stake_rolled_back");
     }
@@ -485,7 +493,7 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
     if (ok) {
       const releaseAt = addSeconds(env.block.timeNanos, CONFIG.load().unbondingPeriodSeconds);
       if (releaseAt == 0) return null;
-      UNBONDING.save(unbondingKey(tx.owner, packet.txId), new Unbonding(tx.validator, tx.amount, releaseAt));
+      UNBONDING.save(unbondingKey(tx.owner, txId), new Unbonding(tx.validator, tx.amount, releaseAt));
       response.addAttribute("action", "unstake_committed").addAttribute("release_at", releaseAt.toString());
     } else {
       stake.staked = stake.staked.checkedAdd(tx.amount)!;

@@ -6,9 +6,16 @@ import {
   u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion,
 } from "../../../assembly/sdk";
 
-import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
-import { MetaStakingMsg } from "../../../assembly/shared/meta-staking";
-import { Ack, ProviderPacket, ValidatorSetUpdate, emptyResult } from "../../../assembly/shared/packets";
+import { Ack, emptyResult } from "../../../assembly/shared/ack";
+import {
+  createClaimCapped, createReceiveClaim, createReleaseClaim, createSlashClaim, encodeClaimCapped, encodeReceiveClaim, encodeReleaseClaim,
+  encodeSlashClaim,
+} from "../../../assembly/shared/lien.codec";
+import { createDelegate, createUndelegate, encodeDelegate, encodeUndelegate } from "../../../assembly/shared/meta-staking.codec";
+import {
+  createListValidatorsPacket, createStakePacket, createUnstakePacket, createValidatorSetPacket, createValidatorSetUpdate, decodeProviderPacket,
+  encodeListValidatorsPacket, encodeProviderPacket, encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
+} from "../../../assembly/shared/packets.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
@@ -273,17 +280,17 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     const amount = Uint128.fromU64(100);
     const w = new JsonWriter();
     w.beginObject();
-    w.key("receive_claim").string(new ReceiveClaimMsg("wasm1owner", amount, "valoper1").toJson());
-    w.key("claim_capped").string(new ClaimCappedMsg("wasm1owner", amount).toJson());
-    w.key("release_claim").string(LienAmountMsg.release("wasm1owner", amount).toJson());
-    w.key("slash_claim").string(LienAmountMsg.slash("wasm1owner", amount).toJson());
-    w.key("meta_delegate").string(MetaStakingMsg.delegate("valoper1", amount).toJson());
-    w.key("meta_undelegate").string(MetaStakingMsg.undelegate("valoper1", amount).toJson());
-    w.key("stake_packet").string(fromUtf8(ProviderPacket.stake(7, "valoper1", amount).toBytes()));
-    w.key("unstake_packet").string(fromUtf8(ProviderPacket.unstake(8, "valoper1", amount).toBytes()));
-    w.key("list_validators_packet").string(fromUtf8(ProviderPacket.listValidators().toBytes()));
-    w.key("validator_set_packet").string(fromUtf8(new ValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400).toPacket()));
-    w.key("validator_list_result").string(fromUtf8(new ValidatorSetUpdate(813, ["valoper1"], 1814400, 302400).toResult()));
+    w.key("receive_claim").string(encodeReceiveClaim(createReceiveClaim("wasm1owner", amount, "valoper1")));
+    w.key("claim_capped").string(encodeClaimCapped(createClaimCapped("wasm1owner", amount)));
+    w.key("release_claim").string(encodeReleaseClaim(createReleaseClaim("wasm1owner", amount)));
+    w.key("slash_claim").string(encodeSlashClaim(createSlashClaim("wasm1owner", amount)));
+    w.key("meta_delegate").string(encodeDelegate(createDelegate("valoper1", amount)));
+    w.key("meta_undelegate").string(encodeUndelegate(createUndelegate("valoper1", amount)));
+    w.key("stake_packet").string(encodeStakePacket(createStakePacket(7, "valoper1", amount)));
+    w.key("unstake_packet").string(encodeUnstakePacket(createUnstakePacket(8, "valoper1", amount)));
+    w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
+    w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
+    w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
     w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
     w.key("ack_error").string(fromUtf8(ackError("Unknown channel channel-9")));
     w.endObject();
@@ -292,9 +299,9 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
   if (name == "decode_provider_packet") {
     const input = f.str("input");
     if (!f.finish()) return null;
-    const packet = ProviderPacket.decode(utf8(input));
+    const packet = decodeProviderPacket(parseJsonString(input));
     if (packet == null) return null;
-    return fromUtf8(packet.toBytes());
+    return encodeProviderPacket(packet);
   }
   if (name == "parse_ack") {
     const input = f.str("input");

@@ -8,7 +8,7 @@ import {
   Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
   doInstantiate, doQuery, fail, storageSet, u64Key, utf8, validateAddress,
 } from "../../../assembly/sdk";
-import { ClaimCappedMsg, LienAmountMsg, ReceiveClaimMsg } from "../../../assembly/shared/lien";
+import { createReleaseClaim, createSlashClaim, encodeReleaseClaim, encodeSlashClaim, readClaimCapped, readReceiveClaim } from "../../../assembly/shared/lien.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
@@ -62,7 +62,7 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
   const f = variant.fields;
   const config = CONFIG.load();
   if (variant.name == "receive_claim") {
-    const claim = ReceiveClaimMsg.read(f);
+    const claim = readReceiveClaim(f);
     if (!f.finish()) return null;
     if (info.sender != config.ilp) return fail<Response>("Unauthorized: only the ILP grants claims");
     if (claim.validator == "reject-me") return fail<Response>("lienholder rejects validator reject-me");
@@ -73,7 +73,7 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     return new Response().addAttribute("action", "receive_claim");
   }
   if (variant.name == "claim_capped") {
-    const note = ClaimCappedMsg.read(f);
+    const note = readClaimCapped(f);
     if (!f.finish()) return null;
     if (config.failCapNotifications) return fail<Response>("lienholder refuses claim_capped");
     if (config.burnGasOnCap) {
@@ -93,8 +93,8 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     const h = held(owner);
     h.amount = h.amount.saturatingSub(amount);
     HELD.save([utf8(owner)], h);
-    const forward = variant.name == "release" ? LienAmountMsg.release(owner, amount) : LienAmountMsg.slash(owner, amount);
-    return new Response().addMessage(WasmMsg.execute(config.ilp, forward.toJson(), []));
+    const forward = variant.name == "release" ? encodeReleaseClaim(createReleaseClaim(owner, amount)) : encodeSlashClaim(createSlashClaim(owner, amount));
+    return new Response().addMessage(WasmMsg.execute(config.ilp, forward, []));
   }
   return fail<Response>("Unknown execute message '" + variant.name + "'");
 }

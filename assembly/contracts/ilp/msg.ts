@@ -1,0 +1,96 @@
+// The ILP's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders) and
+// schema/ilp.json from them. Exact JSON: tests/fixtures/protocol.json.
+import { Message, Uint128 } from "../../sdk";
+import { LienMsg } from "../../shared/lien";
+
+/** Claims (lienholders) one owner may have at once by default; a slash visits them all. */
+export const DEFAULT_MAX_LIENHOLDERS: u32 = 8;
+/** Enough for a lienholder that records the cap and sends an IBC packet; small enough that 8 of them stay cheap. */
+export const DEFAULT_LIENHOLDER_GAS_LIMIT: u64 = 500_000;
+export const DEFAULT_PAGE: u32 = 10;
+
+@instantiate
+export class InstantiateMsg {
+  /** The native denom users bond as collateral. */
+  denom!: string;
+  /** Where slashed collateral goes; burned when absent. */
+  slashRecipient: string | null = null;
+  /** How many lienholders one owner may grant claims to at once (1 to 32). */
+  maxLienholders: u32 = DEFAULT_MAX_LIENHOLDERS;
+  /** Gas each lienholder's claim_capped notification may use (50 000 to 10 000 000). */
+  lienholderGasLimit: u64 = DEFAULT_LIENHOLDER_GAS_LIMIT;
+}
+
+@execute
+@includes(LienMsg)
+export abstract class ExecuteMsg extends Message {}
+
+/** Bonds the attached funds (the ILP's denom only) as the sender's collateral. */
+export class Bond extends ExecuteMsg {}
+
+/** Returns `amount` of the sender's free collateral (bonded − largest claim). */
+export class Unbond extends ExecuteMsg {
+  amount!: Uint128;
+}
+
+/** Grants `lienholder` a claim of `amount` more on the sender's collateral, to stake to `validator`. */
+export class GrantClaim extends ExecuteMsg {
+  lienholder!: string;
+  amount!: Uint128;
+  validator!: string;
+}
+
+@query
+export abstract class QueryMsg {}
+
+@returns(ConfigResponse)
+export class ConfigQuery extends QueryMsg {}
+
+/** Σ bonded, always equal to the contract's balance of the denom. */
+@returns(TotalsResponse)
+export class TotalsQuery extends QueryMsg {}
+
+@returns(AccountResponse)
+export class AccountQuery extends QueryMsg {
+  address!: string;
+}
+
+/** All accounts in address order, a page at a time. */
+@returns(AllAccountsResponse)
+export class AllAccountsQuery extends QueryMsg {
+  startAfter: string | null = null;
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
+@migrate
+export class MigrateMsg {}
+
+export class ConfigResponse {
+  denom!: string;
+  slashRecipient: string | null = null;
+  maxLienholders!: u32;
+  lienholderGasLimit!: u64;
+}
+
+export class TotalsResponse {
+  bonded!: Uint128;
+}
+
+export class ClaimInfo {
+  lienholder!: string;
+  amount!: Uint128;
+}
+
+export class AccountResponse {
+  address!: string;
+  bonded!: Uint128;
+  /** bonded − max_claim: what the owner may unbond */
+  free!: Uint128;
+  maxClaim!: Uint128;
+  claims!: ClaimInfo[];
+}
+
+export class AllAccountsResponse {
+  accounts!: AccountResponse[];
+}
