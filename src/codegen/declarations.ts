@@ -38,6 +38,8 @@ export interface FieldDecl {
   flatten: boolean;
   /** the initializer's source text; absent for required fields */
   defaultText?: string;
+  /** the initializer's literal text when it names a constant of the declaration file */
+  defaultValue?: string;
   doc?: string;
 }
 
@@ -71,6 +73,8 @@ export interface DeclFile {
   classes: ClassDecl[];
   /** imported name → repo-relative file it comes from */
   imports: Map<string, string>;
+  /** top-level constants with a literal value (name → source text), for documenting defaults */
+  consts: Map<string, string>;
 }
 
 export function snakeCase(name: string): string {
@@ -103,8 +107,16 @@ function stringArg(args: ts.Expression[], what: string): string {
 export function parseDeclarationFile(root: string, file: string): DeclFile {
   const text = fs.readFileSync(path.join(root, file), "utf8");
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-  const out: DeclFile = { file, classes: [], imports: new Map() };
+  const out: DeclFile = { file, classes: [], imports: new Map(), consts: new Map() };
   for (const stmt of source.statements) {
+    if (ts.isVariableStatement(stmt)) {
+      for (const d of stmt.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer && (ts.isNumericLiteral(d.initializer) || ts.isStringLiteral(d.initializer))) {
+          out.consts.set(d.name.text, d.initializer.getText());
+        }
+      }
+      continue;
+    }
     if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) {
       const spec = stmt.moduleSpecifier.text;
       if (!spec.startsWith(".")) continue;
@@ -211,7 +223,7 @@ export function loadDeclarations(root: string, files: string[]): DeclFile[] {
         if (f.flatten && (type.kind !== "class" || type.decl.abstract || !f.required)) {
           throw new Error(`${file.file}: ${c.name}.${f.name}: @flatten needs a required struct field`);
         }
-        return { name: f.name, json: f.json, type, defaultText: f.defaultText, doc: f.doc, flatten: f.flatten };
+        return { name: f.name, json: f.json, type, defaultText: f.defaultText, defaultValue: f.defaultText !== undefined ? file.consts.get(f.defaultText) ?? f.defaultText : undefined, doc: f.doc, flatten: f.flatten };
       });
       if (c.returnsName) c.returns = lookup(file, c.returnsName);
     }

@@ -3,8 +3,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generateCodecs } from "./assemblyscript";
+import { generateClients } from "./clients";
 import { loadDeclarations } from "./declarations";
 import { errorCatalogueModule, loadErrorCatalogues } from "./errors";
+import { contractSchema } from "./schema";
 
 export { loadDeclarations } from "./declarations";
 
@@ -19,17 +21,33 @@ export function declarationFiles(root: string): string[] {
 }
 
 /** Everything generated: repo-relative path → content. */
-export function generatedFiles(root: string): Map<string, string> {
+export async function generatedFiles(root: string): Promise<Map<string, string>> {
   const decls = loadDeclarations(root, declarationFiles(root));
   const files = generateCodecs(decls);
   files.set("src/contracts/errors.ts", errorCatalogueModule(loadErrorCatalogues(root)));
+  const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version as string;
+  const schemas = new Map<string, string>();
+  for (const decl of decls) {
+    const contract = /^assembly\/contracts\/([^/]+)\/msg\.ts$/.exec(decl.file)?.[1];
+    if (contract) schemas.set(`schema/${contract}.json`, JSON.stringify(contractSchema(contract, version, decl), null, 2) + "\n");
+  }
+  for (const [file, content] of schemas) files.set(file, content);
+  for (const [file, content] of await generateClients(root, schemas)) files.set(file, content);
   return files;
 }
 
-/** Writes the generated files (or, with check, only compares); returns the paths that were (or would be) changed. */
-export function writeGenerated(root: string, options: { check?: boolean } = {}): string[] {
+/**
+ * Writes the generated files (or, with check, only compares); returns the paths that were (or would be) changed,
+ * including stale generated files that nothing generates any more.
+ */
+export async function writeGenerated(root: string, options: { check?: boolean } = {}): Promise<string[]> {
   const changed: string[] = [];
-  for (const [file, content] of generatedFiles(root)) {
+  const generated = await generatedFiles(root);
+  for (const file of staleGenerated(root, generated)) {
+    changed.push(file);
+    if (!options.check) fs.rmSync(path.join(root, file));
+  }
+  for (const [file, content] of generated) {
     const full = path.join(root, file);
     const current = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : null;
     if (current === content) continue;
@@ -40,4 +58,17 @@ export function writeGenerated(root: string, options: { check?: boolean } = {}):
     }
   }
   return changed;
+}
+
+/** Files in the generated-only folders (schema/, src/contracts/) that the declarations no longer produce. */
+function staleGenerated(root: string, generated: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const dir of ["schema", "src/contracts"]) {
+    if (!fs.existsSync(path.join(root, dir))) continue;
+    for (const f of fs.readdirSync(path.join(root, dir))) {
+      const file = `${dir}/${f}`;
+      if (!generated.has(file)) out.push(file);
+    }
+  }
+  return out;
 }
