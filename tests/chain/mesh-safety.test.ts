@@ -11,7 +11,7 @@
 //     touched it meanwhile), then the consumer's governance closes the second channel.
 // The provider's unbonding period (consumer unbonding + epoch + packet timeout, ~2 min here) runs from the close in
 // step 2 while steps 3 and 4 run, so step 5 waits only for what is left of it.
-import { commonErrors } from "../../src/contracts/errors";
+import { commonErrors, ilpErrors } from "../../src/contracts/errors";
 import { calculateFee, DeliverTxResponse, GasPrice } from "@cosmjs/stargate";
 import { MsgChannelCloseInit } from "cosmjs-types/ibc/core/channel/v1/tx";
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
@@ -207,7 +207,7 @@ it("a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th
   const burner = holders[3];
   const owner = provider.address("carol");
   expect(await provider.execute("carol", ilp, ilpMsg.grantClaim(holders[8], 1n, "some-validator"))).toEqual({
-    ok: false, error: `Too many lienholders: ${owner} already has 8 claims (the maximum is 8); release one before granting to a new lienholder`,
+    ok: false, error: `${ilpErrors.tooManyLienholders}: ${owner} already has 8 claims (the maximum is 8); release one before granting to a new lienholder`,
   });
 
   // holders[0] slashes 200_000: bonded 800_000, so the 7 other claims of 900_000 are capped and their holders told.

@@ -58,8 +58,8 @@ describe("instantiate", () => {
   });
 
   it.each([
-    [{ denom: "x" }, "Invalid denom 'x'"],
-    [{ denom: "1abc" }, "Invalid denom '1abc'"],
+    [{ denom: "x" }, `${ilpErrors.invalidDenom} 'x'`],
+    [{ denom: "1abc" }, `${ilpErrors.invalidDenom} '1abc'`],
     [{ denom: "ustake", extra: 1 }, "instantiate.extra: unknown field"],
     [{}, "instantiate.denom: missing field"],
     [{ denom: 5 }, "instantiate.denom: expected a string, got a number"],

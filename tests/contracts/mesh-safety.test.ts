@@ -413,10 +413,10 @@ describe("ILP lienholder bounds", () => {
     await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[0], 10n, "v")));
     await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[1], 10n, "v")));
     expect(errorOf(await m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[2], 10n, "v"))))
-      .toContain("Too many lienholders: " + m.a.address("alice") + " already has 2 claims (the maximum is 2)");
+      .toContain(`${ilpErrors.tooManyLienholders}: ${m.a.address("alice")} already has 2 claims (the maximum is 2)`);
     // Raising an existing claim is not a new lienholder.
     await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[1], 10n, "v")));
-    await expect(m.a.instantiate("admin", code, { denom: m.a.denom, max_lienholders: 0 }, "x")).rejects.toThrow("Invalid max_lienholders: must be between 1 and 32");
+    await expect(m.a.instantiate("admin", code, { denom: m.a.denom, max_lienholders: 0 }, "x")).rejects.toThrow(`${ilpErrors.invalidMaxLienholders}: must be between 1 and 32`);
     await expect(m.a.instantiate("admin", code, { denom: m.a.denom, lienholder_gas_limit: 10 }, "x"))
       .rejects.toThrow(`${ilpErrors.invalidLienholderGasLimit}: must be between 50000 and 10000000`);
   });
