@@ -1,5 +1,6 @@
 // The mesh-security IBC protocol between mesh-provider (provider chain) and mesh-consumer (consumer chain).
-// One definition for both sides; exact JSON pinned by tests/fixtures/packets.json.
+// Declared once for both sides (npm run codegen generates packets.codec.ts); exact JSON pinned by
+// tests/fixtures/protocol.json.
 //
 // Channel: unordered, version MESH_VERSION, one channel per provider/consumer pair, both sides checking the
 // counterparty's (connection, port).
@@ -12,8 +13,8 @@
 //   {"validator_set":{"version":812,"validators":["<valoper>",…],"unbonding_period_seconds":1814400,"unbonding_epoch_seconds":302400}}
 //       the bonded set at consumer height `version` (on connect, on request, and when it changed), and the unbonding
 //       rules the provider's unbonding period must cover
-// Acknowledgements use the ICS envelope: {"result":"<base64 JSON>"} or {"error":"<reason>"}; the success result of
-// stake/unstake/validator_set is {}.
+// Acknowledgements use the ICS envelope (ack.ts): {"result":"<base64 JSON>"} or {"error":"<reason>"}; the success
+// result of stake/unstake/validator_set is {}.
 // tx_id is the provider's own id of the in-flight operation, so an ack or timeout can be matched to what it reserved.
 import { Uint128 } from "../sdk";
 
@@ -25,7 +26,7 @@ export abstract class ProviderPacket {}
 
 /** Delegate `amount` (provider tokens) × rate × (1 − discount) to `validator`. */
 export class StakePacket extends ProviderPacket {
-  /** the provider's id of this operation, echoed by nothing: the ack is matched by packet */
+  /** the provider's id of this operation: an ack or timeout carries the packet back, and so the id */
   txId!: u64;
   validator!: string;
   amount!: Uint128;
