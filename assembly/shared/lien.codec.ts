@@ -50,12 +50,9 @@ export function readReceiveClaim(f: Fields): ReceiveClaim {
 
 /** Writes the fields of one ReceiveClaim into an open object. */
 export function writeReceiveClaimFields(w: JsonWriter, m: ReceiveClaim): void {
-  w.key("owner");
-  w.string(m.owner);
-  w.key("amount");
-  w.string(m.amount.toString());
-  w.key("validator");
-  w.string(m.validator);
+  w.key("owner").string(m.owner);
+  w.key("amount").string(m.amount.toString());
+  w.key("validator").string(m.validator);
 }
 
 /** Writes one ReceiveClaim tagged "receive_claim". */
@@ -89,10 +86,8 @@ export function readClaimCapped(f: Fields): ClaimCapped {
 
 /** Writes the fields of one ClaimCapped into an open object. */
 export function writeClaimCappedFields(w: JsonWriter, m: ClaimCapped): void {
-  w.key("owner");
-  w.string(m.owner);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("owner").string(m.owner);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one ClaimCapped tagged "claim_capped". */
@@ -154,10 +149,8 @@ export function readReleaseClaim(f: Fields): ReleaseClaim {
 
 /** Writes the fields of one ReleaseClaim into an open object. */
 export function writeReleaseClaimFields(w: JsonWriter, m: ReleaseClaim): void {
-  w.key("owner");
-  w.string(m.owner);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("owner").string(m.owner);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one ReleaseClaim tagged "release_claim". */
@@ -191,10 +184,8 @@ export function readSlashClaim(f: Fields): SlashClaim {
 
 /** Writes the fields of one SlashClaim into an open object. */
 export function writeSlashClaimFields(w: JsonWriter, m: SlashClaim): void {
-  w.key("owner");
-  w.string(m.owner);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("owner").string(m.owner);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one SlashClaim tagged "slash_claim". */

@@ -48,10 +48,8 @@ export function readDelegate(f: Fields): Delegate {
 
 /** Writes the fields of one Delegate into an open object. */
 export function writeDelegateFields(w: JsonWriter, m: Delegate): void {
-  w.key("validator");
-  w.string(m.validator);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("validator").string(m.validator);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one Delegate tagged "delegate". */
@@ -85,10 +83,8 @@ export function readUndelegate(f: Fields): Undelegate {
 
 /** Writes the fields of one Undelegate into an open object. */
 export function writeUndelegateFields(w: JsonWriter, m: Undelegate): void {
-  w.key("validator");
-  w.string(m.validator);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("validator").string(m.validator);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one Undelegate tagged "undelegate". */

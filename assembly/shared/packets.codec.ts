@@ -52,12 +52,9 @@ export function readStakePacket(f: Fields): StakePacket {
 
 /** Writes the fields of one StakePacket into an open object. */
 export function writeStakePacketFields(w: JsonWriter, m: StakePacket): void {
-  w.key("tx_id");
-  w.u64(m.txId);
-  w.key("validator");
-  w.string(m.validator);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("tx_id").u64(m.txId);
+  w.key("validator").string(m.validator);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one StakePacket tagged "stake". */
@@ -93,12 +90,9 @@ export function readUnstakePacket(f: Fields): UnstakePacket {
 
 /** Writes the fields of one UnstakePacket into an open object. */
 export function writeUnstakePacketFields(w: JsonWriter, m: UnstakePacket): void {
-  w.key("tx_id");
-  w.u64(m.txId);
-  w.key("validator");
-  w.string(m.validator);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("tx_id").u64(m.txId);
+  w.key("validator").string(m.validator);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one UnstakePacket tagged "unstake". */
@@ -170,8 +164,7 @@ export function readValidatorSetUpdate(f: Fields): ValidatorSetUpdate {
 
 /** Writes the fields of one ValidatorSetUpdate into an open object. */
 export function writeValidatorSetUpdateFields(w: JsonWriter, m: ValidatorSetUpdate): void {
-  w.key("version");
-  w.u64(m.version);
+  w.key("version").u64(m.version);
   w.key("validators");
   const a1 = m.validators;
   w.beginArray();
@@ -179,10 +172,8 @@ export function writeValidatorSetUpdateFields(w: JsonWriter, m: ValidatorSetUpda
     w.string(a1[i1]);
   }
   w.endArray();
-  w.key("unbonding_period_seconds");
-  w.u64(m.unbondingPeriodSeconds);
-  w.key("unbonding_epoch_seconds");
-  w.u64(m.unbondingEpochSeconds);
+  w.key("unbonding_period_seconds").u64(m.unbondingPeriodSeconds);
+  w.key("unbonding_epoch_seconds").u64(m.unbondingEpochSeconds);
 }
 
 /** Writes one ValidatorSetUpdate. */

@@ -162,6 +162,7 @@ class Emitter {
         ];
       }
       case "nullable": {
+        if (t.of.kind === "primitive" && t.of.name === "string") return [`${indent}w.nullableString(${expr});`];
         const v = `v${this.tmp++}`;
         return [
           `${indent}const ${v} = ${expr};`,
@@ -197,8 +198,10 @@ class Emitter {
         L.push(`  ${this.use(f.type.decl, "write" + f.type.decl.name + "Fields", true)}(w, m.${f.name});`);
         continue;
       }
-      L.push(`  w.key(${JSON.stringify(f.json)});`);
-      L.push(...this.writeValue(`m.${f.name}`, f.type, "  "));
+      const value = this.writeValue(`m.${f.name}`, f.type, "  ");
+      // A one-call value goes on the key's line: `w.key("amount").string(m.amount.toString());`
+      if (value.length === 1 && value[0].startsWith("  w.")) L.push(`  w.key(${JSON.stringify(f.json)})${value[0].slice(3)}`);
+      else L.push(`  w.key(${JSON.stringify(f.json)});`, ...value);
     }
     L.push(`}`, ``);
     L.push(`/** Writes one ${c.name}${c.parent ? ` tagged "${c.tag}"` : ""}. */`);

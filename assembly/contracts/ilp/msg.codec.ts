@@ -32,18 +32,10 @@ export function readInstantiateMsg(f: Fields): InstantiateMsg {
 
 /** Writes the fields of one InstantiateMsg into an open object. */
 export function writeInstantiateMsgFields(w: JsonWriter, m: InstantiateMsg): void {
-  w.key("denom");
-  w.string(m.denom);
-  w.key("slash_recipient");
-  const v0 = m.slashRecipient;
-  if (v0 == null) w.null_();
-  else {
-    w.string(v0!);
-  }
-  w.key("max_lienholders");
-  w.u64(<u64>m.maxLienholders);
-  w.key("lienholder_gas_limit");
-  w.u64(m.lienholderGasLimit);
+  w.key("denom").string(m.denom);
+  w.key("slash_recipient").nullableString(m.slashRecipient);
+  w.key("max_lienholders").u64(<u64>m.maxLienholders);
+  w.key("lienholder_gas_limit").u64(m.lienholderGasLimit);
 }
 
 /** Writes one InstantiateMsg. */
@@ -146,8 +138,7 @@ export function readUnbond(f: Fields): Unbond {
 
 /** Writes the fields of one Unbond into an open object. */
 export function writeUnbondFields(w: JsonWriter, m: Unbond): void {
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one Unbond tagged "unbond". */
@@ -183,12 +174,9 @@ export function readGrantClaim(f: Fields): GrantClaim {
 
 /** Writes the fields of one GrantClaim into an open object. */
 export function writeGrantClaimFields(w: JsonWriter, m: GrantClaim): void {
-  w.key("lienholder");
-  w.string(m.lienholder);
-  w.key("amount");
-  w.string(m.amount.toString());
-  w.key("validator");
-  w.string(m.validator);
+  w.key("lienholder").string(m.lienholder);
+  w.key("amount").string(m.amount.toString());
+  w.key("validator").string(m.validator);
 }
 
 /** Writes one GrantClaim tagged "grant_claim". */
@@ -310,8 +298,7 @@ export function readAccountQuery(f: Fields): AccountQuery {
 
 /** Writes the fields of one AccountQuery into an open object. */
 export function writeAccountQueryFields(w: JsonWriter, m: AccountQuery): void {
-  w.key("address");
-  w.string(m.address);
+  w.key("address").string(m.address);
 }
 
 /** Writes one AccountQuery tagged "account". */
@@ -349,14 +336,8 @@ export function readAllAccountsQuery(f: Fields): AllAccountsQuery {
 
 /** Writes the fields of one AllAccountsQuery into an open object. */
 export function writeAllAccountsQueryFields(w: JsonWriter, m: AllAccountsQuery): void {
-  w.key("start_after");
-  const v1 = m.startAfter;
-  if (v1 == null) w.null_();
-  else {
-    w.string(v1!);
-  }
-  w.key("limit");
-  w.u64(<u64>m.limit);
+  w.key("start_after").nullableString(m.startAfter);
+  w.key("limit").u64(<u64>m.limit);
 }
 
 /** Writes one AllAccountsQuery tagged "all_accounts". */
@@ -433,18 +414,10 @@ export function readConfigResponse(f: Fields): ConfigResponse {
 
 /** Writes the fields of one ConfigResponse into an open object. */
 export function writeConfigResponseFields(w: JsonWriter, m: ConfigResponse): void {
-  w.key("denom");
-  w.string(m.denom);
-  w.key("slash_recipient");
-  const v2 = m.slashRecipient;
-  if (v2 == null) w.null_();
-  else {
-    w.string(v2!);
-  }
-  w.key("max_lienholders");
-  w.u64(<u64>m.maxLienholders);
-  w.key("lienholder_gas_limit");
-  w.u64(m.lienholderGasLimit);
+  w.key("denom").string(m.denom);
+  w.key("slash_recipient").nullableString(m.slashRecipient);
+  w.key("max_lienholders").u64(<u64>m.maxLienholders);
+  w.key("lienholder_gas_limit").u64(m.lienholderGasLimit);
 }
 
 /** Writes one ConfigResponse. */
@@ -484,8 +457,7 @@ export function readTotalsResponse(f: Fields): TotalsResponse {
 
 /** Writes the fields of one TotalsResponse into an open object. */
 export function writeTotalsResponseFields(w: JsonWriter, m: TotalsResponse): void {
-  w.key("bonded");
-  w.string(m.bonded.toString());
+  w.key("bonded").string(m.bonded.toString());
 }
 
 /** Writes one TotalsResponse. */
@@ -527,10 +499,8 @@ export function readClaimInfo(f: Fields): ClaimInfo {
 
 /** Writes the fields of one ClaimInfo into an open object. */
 export function writeClaimInfoFields(w: JsonWriter, m: ClaimInfo): void {
-  w.key("lienholder");
-  w.string(m.lienholder);
-  w.key("amount");
-  w.string(m.amount.toString());
+  w.key("lienholder").string(m.lienholder);
+  w.key("amount").string(m.amount.toString());
 }
 
 /** Writes one ClaimInfo. */
@@ -572,32 +542,28 @@ export function readAccountResponse(f: Fields): AccountResponse {
   m.bonded = f.uint128("bonded");
   m.free = f.uint128("free");
   m.maxClaim = f.uint128("max_claim");
-  const items3 = f.array("claims");
-  const list3 = new Array<ClaimInfo>(items3.length);
-  for (let i3 = 0; i3 < items3.length; i3++) {
-    const sub4 = f.objItem(items3, i3, "claims");
-    list3[i3] = readClaimInfo(sub4);
-    f.closeNested(sub4);
+  const items0 = f.array("claims");
+  const list0 = new Array<ClaimInfo>(items0.length);
+  for (let i0 = 0; i0 < items0.length; i0++) {
+    const sub1 = f.objItem(items0, i0, "claims");
+    list0[i0] = readClaimInfo(sub1);
+    f.closeNested(sub1);
   }
-  m.claims = list3;
+  m.claims = list0;
   return m;
 }
 
 /** Writes the fields of one AccountResponse into an open object. */
 export function writeAccountResponseFields(w: JsonWriter, m: AccountResponse): void {
-  w.key("address");
-  w.string(m.address);
-  w.key("bonded");
-  w.string(m.bonded.toString());
-  w.key("free");
-  w.string(m.free.toString());
-  w.key("max_claim");
-  w.string(m.maxClaim.toString());
+  w.key("address").string(m.address);
+  w.key("bonded").string(m.bonded.toString());
+  w.key("free").string(m.free.toString());
+  w.key("max_claim").string(m.maxClaim.toString());
   w.key("claims");
-  const a5 = m.claims;
+  const a2 = m.claims;
   w.beginArray();
-  for (let i5 = 0; i5 < a5.length; i5++) {
-    writeClaimInfo(w, a5[i5]);
+  for (let i2 = 0; i2 < a2.length; i2++) {
+    writeClaimInfo(w, a2[i2]);
   }
   w.endArray();
 }
@@ -633,24 +599,24 @@ export function createAllAccountsResponse(accounts: AccountResponse[]): AllAccou
 /** Reads the fields of one AllAccountsResponse from an object (the caller checks for unknown fields). */
 export function readAllAccountsResponse(f: Fields): AllAccountsResponse {
   const m = new AllAccountsResponse();
-  const items6 = f.array("accounts");
-  const list6 = new Array<AccountResponse>(items6.length);
-  for (let i6 = 0; i6 < items6.length; i6++) {
-    const sub7 = f.objItem(items6, i6, "accounts");
-    list6[i6] = readAccountResponse(sub7);
-    f.closeNested(sub7);
+  const items3 = f.array("accounts");
+  const list3 = new Array<AccountResponse>(items3.length);
+  for (let i3 = 0; i3 < items3.length; i3++) {
+    const sub4 = f.objItem(items3, i3, "accounts");
+    list3[i3] = readAccountResponse(sub4);
+    f.closeNested(sub4);
   }
-  m.accounts = list6;
+  m.accounts = list3;
   return m;
 }
 
 /** Writes the fields of one AllAccountsResponse into an open object. */
 export function writeAllAccountsResponseFields(w: JsonWriter, m: AllAccountsResponse): void {
   w.key("accounts");
-  const a8 = m.accounts;
+  const a5 = m.accounts;
   w.beginArray();
-  for (let i8 = 0; i8 < a8.length; i8++) {
-    writeAccountResponse(w, a8[i8]);
+  for (let i5 = 0; i5 < a5.length; i5++) {
+    writeAccountResponse(w, a5[i5]);
   }
   w.endArray();
 }
