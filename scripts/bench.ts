@@ -6,17 +6,19 @@
 //      time and blocks from a cross-stake to the delegation on the consumer chain
 //   4. gas of the safety paths on real nodes: governance close on either side (1 and 50 stakers) and the relayer's
 //      close-confirm, meta-staking's undelegation crank (1 and 20 queued unstakes), slash_claim with 8 lienholders
-//      one of which burns all its gas (src/flows/safety-gas.ts; ~3 minutes, mostly undelegation epochs)
+//      one of which burns all its gas (src/scenario/flows/safety-gas.ts; ~3 minutes, mostly undelegation epochs)
 // `--host-only` stops after 2; `--safety-only` runs 1 and 4. Real chains: the devnet's mesh-a and mesh-b, reused
 // if running, else started and stopped again.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/wasmd";
-import { runIlpFlow } from "../src/flows/ilp-flow";
-import { currentHeight, relayerTxGas, RelayTxGas } from "../src/flows/gas";
-import { measureSafetyGas, SafetyGas } from "../src/flows/safety-gas";
+import { runIlpFlow } from "../src/scenario/flows/ilp-flow";
+import { currentHeight, relayerTxGas, RelayTxGas } from "../src/scenario/flows/gas";
+import { measureSafetyGas, SafetyGas } from "../src/scenario/flows/safety-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../src/contracts/Ilp.types";
 import { crossStakeFlow, deployMesh } from "../src/scenario/scenarios/mesh";
 import { WasmdScenarioNetwork } from "../src/scenario/wasmd-backend";
 
@@ -35,15 +37,15 @@ function benchHost(): void {
   const chain = new Chain({ chainId: "bench", prefix: "wasm", bondDenom: "ustake" });
   const users = Array.from({ length: 100 }, (_, i) => chain.addr(`user${i}`));
   for (const u of users) chain.fund(u, [{ denom: "ustake", amount: "1000000000" }]);
-  const ilp = chain.instantiate(users[0], chain.storeCode(artifact("ilp")), { denom: "ustake" }, { label: "ilp" }).address!;
+  const ilp = chain.instantiate(users[0], chain.storeCode(artifact("ilp")), { denom: "ustake" } satisfies Ilp.InstantiateMsg, { label: "ilp" }).address!;
   const rounds = 3000;
   const before = chain.stats.calls;
   const started = process.hrtime.bigint();
   for (let i = 0; i < rounds; i++) {
     const u = users[i % users.length];
-    const res = chain.execute(u, ilp, { bond: {} }, [{ denom: "ustake", amount: "10" }]);
+    const res = chain.execute(u, ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "10" }]);
     if (!res.ok) throw new Error(res.error);
-    chain.query(ilp, { account: { address: u } });
+    chain.query(ilp, IlpQueryMsgBuilder.account({ address: u }));
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const calls = chain.stats.calls - before;

@@ -1,7 +1,7 @@
 // What each mesh contract is instantiated with, derived from the config: one definition for `mesh deploy`,
 // `mesh instantiate` and `mesh propose instantiate`, so a contract created by a proposal is recognised by deploy
 // (same code, same label) and never created twice.
-import { IlpInstantiateMsg } from "../client/ilp";
+import type * as Ilp from "../contracts/Ilp.types";
 import { ConsumerInstantiateMsg, MetaStakingInstantiateMsg, ProviderInstantiateMsg } from "../client/mesh";
 import { MeshConfig, chainSpec, meshLink } from "./config";
 import { MeshContract } from "./artifacts";
@@ -60,7 +60,7 @@ export function instantiatePlan(
   const admins = admin ? { admin } : {};
   switch (contract) {
     case "ilp": {
-      const msg: IlpInstantiateMsg = { denom: chainSpec(config, chainId).denom };
+      const msg: Ilp.InstantiateMsg = { denom: chainSpec(config, chainId).denom };
       return { chainId, contract, label: labels.ilp(), msg: { ...msg } };
     }
     case "meta-staking": {

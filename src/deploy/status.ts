@@ -2,7 +2,7 @@
 // the local artifacts, contracts (code, admin), totals, the mesh channel's state, the validator set the provider
 // knows against the consumer's bonded set, and packets still waiting for a relayer.
 import { State } from "cosmjs-types/ibc/core/channel/v1/channel";
-import { IlpTotalsResponse } from "../client/ilp";
+import { IlpQueryClient } from "../contracts/Ilp.client";
 import { MetaStakingConsumer, consumerQuery, metaStakingQuery, providerQuery } from "../client/mesh";
 import { wasmPort } from "../relay/channel";
 import { MESH_CONTRACTS, loadArtifact } from "./artifacts";
@@ -97,7 +97,7 @@ async function chainStatus(config: MeshConfig, sessions: Sessions, record: Deplo
   }
   const none = async () => ({});
   if (cr?.ilp || contractsFor(config, chainId).includes("ilp")) {
-    status.contracts.push(await contractStatus(s, "ilp", cr?.ilp, async (a) => ({ bonded: ((await s.client.queryContractSmart(a, { totals: {} })) as IlpTotalsResponse).bonded })));
+    status.contracts.push(await contractStatus(s, "ilp", cr?.ilp, async (a) => ({ bonded: (await new IlpQueryClient(s.client, a).totals()).bonded })));
   }
   if (cr?.meta_staking || contractsFor(config, chainId).includes("meta-staking")) {
     status.contracts.push(await contractStatus(s, "meta-staking", cr?.meta_staking, async (a) => ({

@@ -2,8 +2,8 @@
 // bond → grant → refused unbond → release → slash → unbond works with balances checked on chain.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { runIlpFlow } from "../../src/flows/ilp-flow";
-import { ilpMsg } from "../../src/client/ilp";
+import { runIlpFlow } from "../../src/scenario/flows/ilp-flow";
+import { IlpClient } from "../../src/contracts/Ilp.client";
 import { artifact, testContract } from "../helpers/artifacts";
 import { disconnectAll, signer, testChain } from "./helpers";
 
@@ -38,11 +38,12 @@ it("runs the ILP flow with on-chain checks and reports gas", async () => {
 
   // Malformed input and wrong funds are clear contract errors on chain too, and change nothing.
   const before = await user.client.getBalance(result.ilp, cfg.denom);
+  const asUser = new IlpClient(user.client, user.address, result.ilp);
   await expect(user.client.execute(user.address, result.ilp, { bond: { x: 1 } }, user.fee, undefined, [{ denom: cfg.denom, amount: "5" }]))
     .rejects.toThrow("bond.x: unknown field");
-  await expect(user.client.execute(user.address, result.ilp, ilpMsg.bond(), user.fee, undefined, [{ denom: cfg.extraDenom, amount: "5" }]))
+  await expect(asUser.bond(user.fee, undefined, [{ denom: cfg.extraDenom, amount: "5" }]))
     .rejects.toThrow(`Must send '${cfg.denom}' to this message, got '${cfg.extraDenom}'`);
-  await expect(user.client.execute(user.address, result.ilp, ilpMsg.unbond("00"), user.fee))
+  await expect(asUser.unbond({ amount: "00" }, user.fee))
     .rejects.toThrow('invalid unbond.amount: expected a decimal string, got "00"');
   expect(await user.client.getBalance(result.ilp, cfg.denom)).toEqual(before);
 });

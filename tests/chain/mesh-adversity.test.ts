@@ -4,7 +4,8 @@
 import { commonErrors } from "../../src/contracts/errors";
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { MESH_VERSION, ProviderStake, providerMsg, providerQuery } from "../../src/client/mesh";
 import { artifact, meshCodes } from "../helpers/artifacts";
 import { testChain } from "./helpers";
@@ -28,12 +29,12 @@ afterAll(() => net.close());
 
 const owner = () => d.provider.address("carol");
 const stake = () => d.provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner(), validator));
-const claim = async () => (await d.provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner()))).max_claim;
+const claim = async () => (await d.provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner() }))).max_claim;
 
 async function bondAndGrant(amount: bigint): Promise<void> {
   for (const r of [
-    await d.provider.execute("carol", d.ilp, ilpMsg.bond(), [{ denom: d.provider.denom, amount: amount.toString() }]),
-    await d.provider.execute("carol", d.ilp, ilpMsg.grantClaim(d.meshProvider, amount, validator)),
+    await d.provider.execute("carol", d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: d.provider.denom, amount: amount.toString() }]),
+    await d.provider.execute("carol", d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: amount.toString(), validator })),
   ]) if (!r.ok) throw new Error(r.error);
 }
 
@@ -59,7 +60,7 @@ it("an error ack (allowance exhausted) rolls the stake back and releases the cla
   expect(await stake()).toMatchObject({ staked: "0", pending_stake: "0" });
   expect(await claim()).toBe("0");
   expect(await d.consumer.delegation(d.metaStaking, validator)).toBe(before);
-  const unbond = await d.provider.execute("carol", d.ilp, ilpMsg.unbond(1_500_000n));
+  const unbond = await d.provider.execute("carol", d.ilp, IlpExecuteMsgBuilder.unbond({ amount: "1500000" }));
   expect(unbond.ok).toBe(true);
 });
 

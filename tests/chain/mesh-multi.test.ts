@@ -3,7 +3,8 @@
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { meshCodes } from "../helpers/artifacts";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { ProviderStake, providerQuery } from "../../src/client/mesh";
 import { testChain } from "./helpers";
 
@@ -35,11 +36,11 @@ it("two providers share one collateral, and both chains provide to each other at
 
   const [valB] = await validatorsOf(a, first.meshProvider);
   const [valA] = await validatorsOf(b, reverse.meshProvider);
-  await ok(a.execute("carol", first.ilp, ilpMsg.bond(), [{ denom: a.denom, amount: "1000000" }]));
-  await ok(a.execute("carol", first.ilp, ilpMsg.grantClaim(first.meshProvider, 700_000n, valB)));
-  await ok(a.execute("carol", first.ilp, ilpMsg.grantClaim(second.meshProvider, 500_000n, valB)));
-  await ok(b.execute("carol", reverse.ilp, ilpMsg.bond(), [{ denom: b.denom, amount: "300000" }]));
-  await ok(b.execute("carol", reverse.ilp, ilpMsg.grantClaim(reverse.meshProvider, 300_000n, valA)));
+  await ok(a.execute("carol", first.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: a.denom, amount: "1000000" }]));
+  await ok(a.execute("carol", first.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: first.meshProvider, amount: "700000", validator: valB })));
+  await ok(a.execute("carol", first.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: second.meshProvider, amount: "500000", validator: valB })));
+  await ok(b.execute("carol", reverse.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: b.denom, amount: "300000" }]));
+  await ok(b.execute("carol", reverse.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: reverse.meshProvider, amount: "300000", validator: valA })));
   await first.link.relayAll();
   await reverse.link.relayAll();
 
@@ -51,9 +52,9 @@ it("two providers share one collateral, and both chains provide to each other at
   expect(await b.delegation(second.metaStaking, valB)).toBe(500_000n);
   expect(await a.delegation(reverse.metaStaking, valA)).toBe(300_000n);
 
-  const account = await a.query<IlpAccountResponse>(first.ilp, ilpQuery.account(carolA));
+  const account = await a.query<Ilp.AccountResponse>(first.ilp, IlpQueryMsgBuilder.account({ address: carolA }));
   expect(account).toMatchObject({ bonded: "1000000", max_claim: "700000", free: "300000" });
-  const tooMuch = await a.execute("carol", first.ilp, ilpMsg.unbond(300_001n));
+  const tooMuch = await a.execute("carol", first.ilp, IlpExecuteMsgBuilder.unbond({ amount: "300001" }));
   expect(tooMuch.ok ? "" : tooMuch.error).toContain("cannot unbond 300001, only 300000 of 1000000 bonded is free");
-  await ok(a.execute("carol", first.ilp, ilpMsg.unbond(300_000n)));
+  await ok(a.execute("carol", first.ilp, IlpExecuteMsgBuilder.unbond({ amount: "300000" })));
 });

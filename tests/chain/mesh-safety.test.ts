@@ -18,7 +18,8 @@ import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../
 import { MeshDeployment, deployMesh, drainUnbondingQueue, waitUntilTime } from "../../src/scenario/scenarios/mesh";
 import { ilpWithLienholders, slashThrough } from "../../src/scenario/scenarios/ilp";
 import { Account, ScenarioEvent, TxOutcome } from "../../src/scenario/types";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import {
   MESH_VERSION, MetaStakingValidator, ProviderChannelResponse, ProviderStake, ProviderUnbondingResponse,
   consumerMsg, consumerQuery, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery,
@@ -75,13 +76,14 @@ const attrs = (events: ScenarioEvent[], key: string) =>
 
 /** Bond `amount` in the ILP and grant it all to the provider for `validator` (a stake packet). */
 async function crossStake(user: Account, amount: bigint): Promise<void> {
-  await ok(provider.execute(user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: amount.toString() }]), `${user} bond`);
-  await ok(provider.execute(user, d.ilp, ilpMsg.grantClaim(d.meshProvider, amount, validator)), `${user} grant`);
+  await ok(provider.execute(user, d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: amount.toString() }]), `${user} bond`);
+  await ok(provider.execute(user, d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: amount.toString(), validator })),
+    `${user} grant`);
 }
 
 const stakeOf = (user: Account) => provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(provider.address(user), validator));
 const unbondingOf = (user: Account) => provider.query<ProviderUnbondingResponse>(d.meshProvider, providerQuery.unbonding(provider.address(user)));
-const ilpAccount = (user: Account) => provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(provider.address(user)));
+const ilpAccount = (user: Account) => provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: provider.address(user) }));
 const providerChannel = () => provider.query<ProviderChannelResponse>(d.meshProvider, providerQuery.channel());
 const metaValidator = () => consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(validator));
 const unbondingEntries = async () => (await consumer.unbondingEntries(d.metaStaking, validator)).length;
@@ -206,7 +208,8 @@ it("a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th
   });
   const burner = holders[3];
   const owner = provider.address("carol");
-  expect(await provider.execute("carol", ilp, ilpMsg.grantClaim(holders[8], 1n, "some-validator"))).toEqual({
+  const ninth = IlpExecuteMsgBuilder.grantClaim({ lienholder: holders[8], amount: "1", validator: "some-validator" });
+  expect(await provider.execute("carol", ilp, ninth)).toEqual({
     ok: false, error: `${ilpErrors.tooManyLienholders}: ${owner} already has 8 claims (the maximum is 8); release one before granting to a new lienholder`,
   });
 
@@ -219,7 +222,7 @@ it("a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th
   expect(failed[0].attributes.find((a) => a.key === "error")?.value).toMatch(/out of gas|code: 11/);
   process.stderr.write(`  slash_claim with 8 lienholders, one burning its gas: ${slash.gasUsed} gas\n`);
 
-  const account = await provider.query<IlpAccountResponse>(ilp, ilpQuery.account(owner));
+  const account = await provider.query<Ilp.AccountResponse>(ilp, IlpQueryMsgBuilder.account({ address: owner }));
   expect(account).toMatchObject({ bonded: "800000", max_claim: "800000" });
   expect(account.claims).toHaveLength(8);
   for (const c of account.claims) expect(c.amount).toBe(c.lienholder === holders[0] ? "700000" : "800000");
@@ -242,7 +245,7 @@ it("after the provider's unbonding period the closed channel's claims are releas
     expect(left.from_closed_channels).toEqual([]);
     expect(left.unbonding.filter((e) => BigInt(e.release_at) <= closedAt + BigInt(d.unbondingPeriodSeconds) * 1_000_000_000n)).toEqual([]);
   }
-  await ok(provider.execute("bob", d.ilp, ilpMsg.unbond(500_000n)), "bob unbond");
+  await ok(provider.execute("bob", d.ilp, IlpExecuteMsgBuilder.unbond({ amount: "500000" })), "bob unbond");
 
   // The consumer's governance closes the second channel; the relayer confirms on the provider chain.
   const carol = await stakeOf("carol");

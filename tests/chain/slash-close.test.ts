@@ -4,7 +4,7 @@
 // (what x/staking really holds, pro rata), and the provider confirms the close and counts the stake as unbonding.
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh, drainUnbondingQueue } from "../../src/scenario/scenarios/mesh";
-import { ilpMsg } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import {
   ConsumerRecord, MetaStakingValidator, ProviderChannelResponse, ProviderUnbondingResponse, consumerMsg, consumerQuery, metaStakingQuery,
   providerQuery,
@@ -55,8 +55,9 @@ it("the consumer's governance close after a downtime slash of the staked validat
     expect((await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators).toContain(target);
 
     for (const [user, amount] of [["alice", 600_000n], ["bob", 400_000n]] as const) {
-      await ok(provider.execute(user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: amount.toString() }]), "bond");
-      await ok(provider.execute(user, d.ilp, ilpMsg.grantClaim(d.meshProvider, amount, target)), "grant claim");
+      await ok(provider.execute(user, d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: amount.toString() }]), "bond");
+      await ok(provider.execute(user, d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: amount.toString(), validator: target })),
+        "grant claim");
     }
     await link.relayAll();
     expect(await consumer.delegation(d.metaStaking, target)).toBe(1_000_000n);

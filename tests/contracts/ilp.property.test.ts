@@ -4,7 +4,8 @@
 // Seeded and reproducible: a failure prints the seed and the shrunk sequence. MESH_PROPERTY_RUNS raises the budget.
 import fc from "fast-check";
 import { Chain } from "../../src/host";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { artifact, testContract } from "../helpers/artifacts";
 import { allIlpAccounts, checkIlpInvariants } from "../helpers/ilp";
 
@@ -88,9 +89,11 @@ function run(ops: Op[]): void {
     const u = users[o.user];
     let res;
     switch (o.kind) {
-      case "bond": res = chain.execute(u, ilp, ilpMsg.bond(), o.amount > 0n ? [{ denom: DENOM, amount: o.amount.toString() }] : []); break;
-      case "unbond": res = chain.execute(u, ilp, ilpMsg.unbond(o.amount)); break;
-      case "grant": res = chain.execute(u, ilp, ilpMsg.grantClaim(liens[o.lien], o.amount, "valoper")); break;
+      case "bond": res = chain.execute(u, ilp, IlpExecuteMsgBuilder.bond(), o.amount > 0n ? [{ denom: DENOM, amount: o.amount.toString() }] : []); break;
+      case "unbond": res = chain.execute(u, ilp, IlpExecuteMsgBuilder.unbond({ amount: o.amount.toString() })); break;
+      case "grant":
+        res = chain.execute(u, ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: liens[o.lien], amount: o.amount.toString(), validator: "valoper" }));
+        break;
       case "release": res = chain.execute(liens[o.lien], liens[o.lien], { release: { owner: u, amount: o.amount.toString() } }); break;
       case "slash": res = chain.execute(liens[o.lien], liens[o.lien], { slash: { owner: u, amount: o.amount.toString() } }); break;
     }
@@ -102,7 +105,7 @@ function run(ops: Op[]): void {
 
     checkIlpInvariants(chain, ilp, DENOM);
     for (let i = 0; i < USERS; i++) {
-      const a = chain.query<IlpAccountResponse>(ilp, ilpQuery.account(users[i]));
+      const a = chain.query<Ilp.AccountResponse>(ilp, IlpQueryMsgBuilder.account({ address: users[i] }));
       expect(BigInt(a.bonded)).toBe(model.bonded[i]);
       for (let l = 0; l < LIENS; l++) {
         const claim = a.claims.find((c) => c.lienholder === liens[l]);

@@ -1,7 +1,8 @@
 // The ILP contract, compiled, on the in-process host: every message, every error path, and the invariants
 // (max(claims) ≤ bonded per account; the contract's balance = Σ bonded = totals) after every step.
 import { Chain } from "../../src/host";
-import { IlpAccountResponse, IlpAllAccountsResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { commonErrors, ilpErrors } from "../../src/contracts/errors";
 import { artifact, testContract } from "../helpers/artifacts";
 import { checkIlpInvariants, expectErr, expectOk, snapshotState } from "../helpers/ilp";
@@ -33,12 +34,12 @@ function setup(opts: { slashRecipient?: string; failCapNotifications?: boolean }
   return { chain, ilp, lien, lien2, alice, bob };
 }
 
-function account(s: Setup, who: string): IlpAccountResponse {
-  return s.chain.query(s.ilp, ilpQuery.account(who));
+function account(s: Setup, who: string): Ilp.AccountResponse {
+  return s.chain.query(s.ilp, IlpQueryMsgBuilder.account({ address: who }));
 }
 
 function bond(s: Setup, who: string, amount: bigint) {
-  return s.chain.execute(who, s.ilp, ilpMsg.bond(), [{ denom: DENOM, amount: amount.toString() }]);
+  return s.chain.execute(who, s.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: DENOM, amount: amount.toString() }]);
 }
 
 /** Runs `call`, expects it to fail with `message`, and checks that no state changed. */
@@ -52,9 +53,10 @@ function expectRejected(s: Setup, call: () => ReturnType<Chain["execute"]>, mess
 describe("instantiate", () => {
   it("stores the config and starts with nothing bonded", () => {
     const s = setup();
-    expect(s.chain.query(s.ilp, ilpQuery.config())).toEqual({ denom: DENOM, slash_recipient: null, max_lienholders: 8, lienholder_gas_limit: 500000 });
-    expect(s.chain.query(s.ilp, ilpQuery.totals())).toEqual({ bonded: "0" });
-    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts())).toEqual({ accounts: [] });
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.config()))
+      .toEqual({ denom: DENOM, slash_recipient: null, max_lienholders: 8, lienholder_gas_limit: 500000 });
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0" });
+    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({}))).toEqual({ accounts: [] });
   });
 
   it.each([
@@ -93,10 +95,10 @@ describe("bond", () => {
 
   it("rejects missing, zero, wrong and multiple denominations", () => {
     const s = setup();
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(), []), "No funds sent");
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(), [{ denom: "ucosm", amount: "5" }]),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(), []), "No funds sent");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ucosm", amount: "5" }]),
       "Must send 'ustake' to this message, got 'ucosm'");
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.bond(),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(),
       [{ denom: DENOM, amount: "5" }, { denom: "ucosm", amount: "5" }]), "Sent more than one denomination");
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { bond: { amount: "5" } }, [{ denom: DENOM, amount: "5" }]),
       "bond.amount: unknown field");
@@ -107,8 +109,8 @@ describe("unbond", () => {
   it("returns free collateral and keeps what claims need", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 700n, "valoper-a")));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(300n)));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "700", validator: "valoper-a" })));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "300" })));
     expect(s.chain.balance(s.alice, DENOM)).toBe(999300n);
     expect(account(s, s.alice)).toMatchObject({ bonded: "700", free: "0", max_claim: "700" });
     checkIlpInvariants(s.chain, s.ilp, DENOM);
@@ -117,16 +119,17 @@ describe("unbond", () => {
   it("refuses to unbond beyond the free amount, with the numbers in the error", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 600n, "valoper-a")));
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(401n)),
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "600", validator: "valoper-a" })));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "401" })),
       `${ilpErrors.insufficientFreeCollateral}: cannot unbond 401, only 400 of 1000 bonded is free (the largest claim holds 600)`);
   });
 
   it("rejects zero, funds, malformed and overflowing amounts", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 10n));
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(0n)), `${commonErrors.zeroAmount}: unbond must be greater than zero`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(1n), [{ denom: DENOM, amount: "1" }]),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "0" })),
+      `${commonErrors.zeroAmount}: unbond must be greater than zero`);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "1" }), [{ denom: DENOM, amount: "1" }]),
       "This message does not accept funds");
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "-1" } }),
       'invalid unbond.amount: expected a decimal string, got "-1"');
@@ -136,7 +139,7 @@ describe("unbond", () => {
       "unbond.amount: expected a string, got a number");
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "340282366920938463463374607431768211456" } }),
       "invalid unbond.amount: 340282366920938463463374607431768211456 overflows Uint128");
-    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.unbond(1n)),
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "1" })),
       `${ilpErrors.insufficientFreeCollateral}: cannot unbond 1, only 0 of 0 bonded is free (the largest claim holds 0)`);
   });
 });
@@ -145,9 +148,9 @@ describe("grant_claim", () => {
   it("records the claim and delivers it to the lienholder", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    const res = expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 400n, "valoper-a")));
+    const res = expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "400", validator: "valoper-a" })));
     expect(res.events.some((e) => e.type === "wasm" && e.attributes.some((a) => a.key === "action" && a.value === "receive_claim"))).toBe(true);
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 100n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "100", validator: "valoper-a" })));
     expect(s.chain.query(s.lien, { held: { owner: s.alice } })).toEqual({ amount: "500", capped: "0", validator: "valoper-a" });
     expect(account(s, s.alice)).toEqual({
       address: s.alice, bonded: "1000", free: "500", max_claim: "500", claims: [{ lienholder: s.lien, amount: "500" }],
@@ -158,10 +161,10 @@ describe("grant_claim", () => {
   it("lets one collateral back claims to several lienholders, limited by max(claims)", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 700n, "valoper-a")));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 500n, "valoper-b")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "700", validator: "valoper-a" })));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "500", validator: "valoper-b" })));
     expect(account(s, s.alice)).toMatchObject({ bonded: "1000", free: "300", max_claim: "700" });
-    expectErr(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(301n)), /cannot unbond 301, only 300/);
+    expectErr(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "301" })), /cannot unbond 301, only 300/);
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "700" } }));
     // Brief: once the 700 claim is released, another 200 can come out.
     expect(account(s, s.alice)).toMatchObject({ free: "500", max_claim: "500" });
@@ -171,27 +174,27 @@ describe("grant_claim", () => {
   it("rejects claims above the bonded amount, bad addresses, zero and empty validators", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 900n, "valoper-a")));
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 101n, "valoper-a")),
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "900", validator: "valoper-a" })));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "101", validator: "valoper-a" })),
       `${ilpErrors.insufficientCollateral}: a claim of 1001 for ${s.lien} would exceed the 1000 bonded`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim("not-an-address", 1n, "v")),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: "not-an-address", amount: "1", validator: "v" })),
       `${commonErrors.invalidAddress}: lienholder 'not-an-address'`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien.toUpperCase(), 1n, "v")),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien.toUpperCase(), amount: "1", validator: "v" })),
       `${commonErrors.invalidAddress}: lienholder '${s.lien.toUpperCase()}'`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 0n, "v")),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "0", validator: "v" })),
       `${commonErrors.zeroAmount}: grant_claim must be greater than zero`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "")),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "1", validator: "" })),
       `${ilpErrors.emptyValidator}: grant_claim needs a validator`);
-    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.grantClaim(s.lien, 1n, "v")),
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "1", validator: "v" })),
       `Insufficient collateral: a claim of 1 for ${s.lien} would exceed the 0 bonded`);
   });
 
   it("rolls back when the lienholder refuses or is not a contract", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 10n, "reject-me")),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "10", validator: "reject-me" })),
       /lienholder rejects validator reject-me/);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.bob, 10n, "v")), /./);
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.bob, amount: "10", validator: "v" })), /./);
   });
 });
 
@@ -199,10 +202,10 @@ describe("release_claim", () => {
   it("only the lienholder releases, at most its claim", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 400n, "valoper-a")));
-    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "400", validator: "valoper-a" })));
+    expectRejected(s, () => s.chain.execute(s.bob, s.ilp, IlpExecuteMsgBuilder.releaseClaim({ owner: s.alice, amount: "1" })),
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.bob}`);
-    expectRejected(s, () => s.chain.execute(s.lien2, s.ilp, ilpMsg.releaseClaim(s.alice, 1n)),
+    expectRejected(s, () => s.chain.execute(s.lien2, s.ilp, IlpExecuteMsgBuilder.releaseClaim({ owner: s.alice, amount: "1" })),
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.lien2}`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "401" } }),
       `${ilpErrors.claimTooSmall}: cannot release 401, the claim is only 400`);
@@ -213,8 +216,8 @@ describe("release_claim", () => {
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "250" } }));
     expect(account(s, s.alice)).toMatchObject({ free: "1000", claims: [] });
     // Fully released and unbonded: the account record disappears.
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.unbond(1000n)));
-    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts()).accounts).toEqual([]);
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "1000" })));
+    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({})).accounts).toEqual([]);
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 });
@@ -223,8 +226,8 @@ describe("slash_claim", () => {
   it("cuts bonded and the claim, burns the tokens, and caps other claims above the new bonded amount", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 900n, "valoper-a")));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 950n, "valoper-b")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "900", validator: "valoper-a" })));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "950", validator: "valoper-b" })));
     const res = expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "100" } }));
     expect(account(s, s.alice)).toEqual({
       address: s.alice, bonded: "900", free: "0", max_claim: "900",
@@ -242,7 +245,7 @@ describe("slash_claim", () => {
     const s = setup({ slashRecipient: new Chain({ chainId: "x", prefix: "wasm", bondDenom: DENOM }).addr(chainRecipient) });
     const recipient = s.chain.addr(chainRecipient);
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 500n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "500", validator: "valoper-a" })));
     expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "50" } }));
     expect(s.chain.balance(recipient, DENOM)).toBe(50n);
     checkIlpInvariants(s.chain, s.ilp, DENOM);
@@ -251,8 +254,8 @@ describe("slash_claim", () => {
   it("is not blocked by a lienholder that fails the cap notification", () => {
     const s = setup({ failCapNotifications: true });
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 1000n, "valoper-a")));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien2, 1000n, "valoper-b")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "1000", validator: "valoper-a" })));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "1000", validator: "valoper-b" })));
     // lien (configured to fail notifications) gets capped when lien2 slashes.
     const res = expectOk(s.chain.execute(s.lien2, s.lien2, { slash: { owner: s.alice, amount: "10" } }));
     expect(res.events.some((e) => e.attributes.some((a) => a.value === "claim_capped_notification_failed"))).toBe(true);
@@ -263,10 +266,10 @@ describe("slash_claim", () => {
   it("rejects slashes beyond the claim or from others", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
-    expectOk(s.chain.execute(s.alice, s.ilp, ilpMsg.grantClaim(s.lien, 100n, "valoper-a")));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "100", validator: "valoper-a" })));
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "101" } }),
       `${ilpErrors.claimTooSmall}: cannot slash 101, the claim is only 100`);
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, ilpMsg.slashClaim(s.alice, 1n)),
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.slashClaim({ owner: s.alice, amount: "1" })),
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.alice}`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: "bad", amount: "1" } }), `${commonErrors.invalidAddress}: owner 'bad'`);
   });
@@ -283,20 +286,20 @@ describe("queries and malformed input", () => {
       owners.push(who);
     }
     owners.sort();
-    const first = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(undefined, 100));
+    const first = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ limit: 100 }));
     expect(first.accounts.map((a) => a.address)).toEqual(owners.slice(0, 30));
-    const second = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(owners[29], 100));
+    const second = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ startAfter: owners[29], limit: 100 }));
     expect(second.accounts.map((a) => a.address)).toEqual(owners.slice(30));
-    const small = s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts(owners[0], 2));
+    const small = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ startAfter: owners[0], limit: 2 }));
     expect(small.accounts.map((a) => a.address)).toEqual(owners.slice(1, 3));
-    expect(s.chain.query<IlpAllAccountsResponse>(s.ilp, ilpQuery.allAccounts()).accounts).toHaveLength(10);
+    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({})).accounts).toHaveLength(10);
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 
   it("answers unknown accounts with zeros and rejects invalid addresses", () => {
     const s = setup();
     expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", free: "0", max_claim: "0", claims: [] });
-    expect(() => s.chain.query(s.ilp, ilpQuery.account("nope"))).toThrow(`${commonErrors.invalidAddress}: address 'nope'`);
+    expect(() => s.chain.query(s.ilp, IlpQueryMsgBuilder.account({ address: "nope" }))).toThrow(`${commonErrors.invalidAddress}: address 'nope'`);
     expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow(`${commonErrors.unknownVariant}: query 'nope'; expected one of: config, totals, account, all_accounts`);
   });
 

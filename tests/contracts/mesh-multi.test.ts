@@ -2,7 +2,8 @@
 // limited by max(claims); and two chains provide security to each other at the same time.
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { ProviderStake, providerQuery } from "../../src/client/mesh";
 import { meshCodes } from "../helpers/artifacts";
 
@@ -25,22 +26,22 @@ it("one collateral backs claims to two providers; unbonding is limited by the la
   const valB = net.chain("mesh-b").host.valoper("validator");
   const valC = net.chain("mesh-c").host.valoper("validator");
 
-  await ok(a.execute("alice", toB.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "1000" }]));
-  await ok(a.execute("alice", toB.ilp, ilpMsg.grantClaim(toB.meshProvider, 700n, valB)));
-  await ok(a.execute("alice", toB.ilp, ilpMsg.grantClaim(toC.meshProvider, 500n, valC)));
+  await ok(a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "1000" }]));
+  await ok(a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: toB.meshProvider, amount: "700", validator: valB })));
+  await ok(a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: toC.meshProvider, amount: "500", validator: valC })));
   await toB.link.relayAll();
   await toC.link.relayAll();
   expect(await net.chain("mesh-b").delegation(toB.metaStaking, valB)).toBe(700n);
   expect(await net.chain("mesh-c").delegation(toC.metaStaking, valC)).toBe(500n);
 
-  const account = await a.query<IlpAccountResponse>(toB.ilp, ilpQuery.account(alice));
+  const account = await a.query<Ilp.AccountResponse>(toB.ilp, IlpQueryMsgBuilder.account({ address: alice }));
   expect(account).toMatchObject({ bonded: "1000", max_claim: "700", free: "300" });
-  const tooMuch = await a.execute("alice", toB.ilp, ilpMsg.unbond(301n));
+  const tooMuch = await a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.unbond({ amount: "301" }));
   expect(tooMuch.ok ? "" : tooMuch.error).toContain("cannot unbond 301, only 300 of 1000 bonded is free");
-  await ok(a.execute("alice", toB.ilp, ilpMsg.unbond(300n)));
+  await ok(a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.unbond({ amount: "300" })));
 
   // A third claim may not exceed what is left bonded.
-  const over = await a.execute("alice", toB.ilp, ilpMsg.grantClaim(toC.meshProvider, 201n, valC));
+  const over = await a.execute("alice", toB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: toC.meshProvider, amount: "201", validator: valC }));
   expect(over.ok ? "" : over.error).toContain("a claim of 701");
 });
 
@@ -53,10 +54,10 @@ it("two chains provide security to each other at once", async () => {
   const valA = a.host.valoper("validator");
   const valB = b.host.valoper("validator");
 
-  await ok(a.execute("alice", aToB.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "400" }]));
-  await ok(a.execute("alice", aToB.ilp, ilpMsg.grantClaim(aToB.meshProvider, 400n, valB)));
-  await ok(b.execute("bob", bToA.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "600" }]));
-  await ok(b.execute("bob", bToA.ilp, ilpMsg.grantClaim(bToA.meshProvider, 600n, valA)));
+  await ok(a.execute("alice", aToB.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "400" }]));
+  await ok(a.execute("alice", aToB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: aToB.meshProvider, amount: "400", validator: valB })));
+  await ok(b.execute("bob", bToA.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "600" }]));
+  await ok(b.execute("bob", bToA.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: bToA.meshProvider, amount: "600", validator: valA })));
   await aToB.link.relayAll();
   await bToA.link.relayAll();
 

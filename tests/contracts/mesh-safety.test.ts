@@ -2,7 +2,8 @@
 // what a close settles, reconnection that does not wait for any user, handshakes that cannot be raced, batched
 // undelegations under x/staking's entry limit, versioned validator sets, rate limits and configuration bounds.
 import { commonErrors, ilpErrors } from "../../src/contracts/errors";
-import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import {
   MESH_VERSION, ProviderChannelResponse, ProviderUnbondingResponse, ProviderValidatorsResponse, consumerMsg, consumerQuery,
   metaStakingMsg, metaStakingQuery, MetaStakingQueueEntry, MetaStakingValidator, providerMsg, providerQuery,
@@ -395,7 +396,7 @@ describe("configuration bounds", () => {
     const rest = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
     expect(attr(rest, "more")).toEqual(["false"]);
     expect(await claim(m, "alice")).toBe("965");
-    const account = await m.a.query<IlpAccountResponse>(m.ilp, ilpQuery.account(m.a.address("alice")));
+    const account = await m.a.query<Ilp.AccountResponse>(m.ilp, IlpQueryMsgBuilder.account({ address: m.a.address("alice") }));
     expect(account.free).toBe("35");
   });
 });
@@ -405,17 +406,17 @@ describe("ILP lienholder bounds", () => {
     const m = await setup({ open: false });
     const code = await m.a.upload("admin", artifact("ilp"));
     const ilp = await m.a.instantiate("admin", code, { denom: m.a.denom, max_lienholders: 2 }, "small ilp");
-    expect(await m.a.query(ilp, ilpQuery.config())).toMatchObject({ max_lienholders: 2, lienholder_gas_limit: 500000 });
+    expect(await m.a.query(ilp, IlpQueryMsgBuilder.config())).toMatchObject({ max_lienholders: 2, lienholder_gas_limit: 500000 });
     const lienCode = await m.a.upload("admin", testContract("test-lienholder"));
     const liens: string[] = [];
     for (let i = 0; i < 3; i++) liens.push(await m.a.instantiate("admin", lienCode, { ilp }, `lien ${i}`));
-    await ok(m.a.execute("alice", ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: "100" }]));
-    await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[0], 10n, "v")));
-    await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[1], 10n, "v")));
-    expect(errorOf(await m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[2], 10n, "v"))))
+    await ok(m.a.execute("alice", ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "100" }]));
+    await ok(m.a.execute("alice", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: liens[0], amount: "10", validator: "v" })));
+    await ok(m.a.execute("alice", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: liens[1], amount: "10", validator: "v" })));
+    expect(errorOf(await m.a.execute("alice", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: liens[2], amount: "10", validator: "v" }))))
       .toContain(`${ilpErrors.tooManyLienholders}: ${m.a.address("alice")} already has 2 claims (the maximum is 2)`);
     // Raising an existing claim is not a new lienholder.
-    await ok(m.a.execute("alice", ilp, ilpMsg.grantClaim(liens[1], 10n, "v")));
+    await ok(m.a.execute("alice", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: liens[1], amount: "10", validator: "v" })));
     await expect(m.a.instantiate("admin", code, { denom: m.a.denom, max_lienholders: 0 }, "x")).rejects.toThrow(`${ilpErrors.invalidMaxLienholders}: must be between 1 and 32`);
     await expect(m.a.instantiate("admin", code, { denom: m.a.denom, lienholder_gas_limit: 10 }, "x"))
       .rejects.toThrow(`${ilpErrors.invalidLienholderGasLimit}: must be between 50000 and 10000000`);

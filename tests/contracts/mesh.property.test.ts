@@ -17,7 +17,8 @@ import fc from "fast-check";
 import { HostScenarioChain, HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { HostScenarioLink } from "../../src/scenario/host-backend";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import {
   ConsumerRecord, MESH_VERSION, MetaStakingValidator, ProviderChannelResponse, ProviderStake, ProviderUnbondingResponse, consumerMsg,
   consumerQuery, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery,
@@ -113,7 +114,7 @@ async function checkInvariants(w: World): Promise<void> {
   checkIlpInvariants(a.host, d.ilp, "ustake");
   for (const u of USERS) {
     const owner = a.address(u);
-    const account = await a.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
+    const account = await a.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
     const claim = BigInt(account.claims.find((c) => c.lienholder === d.meshProvider)?.amount ?? "0");
     let held = 0n;
     const stakes = await a.query<{ stakes: ProviderStake[] }>(d.meshProvider, providerQuery.stakes(owner));
@@ -154,8 +155,9 @@ async function apply(w: World, o: Op): Promise<void> {
   switch (o.kind) {
     case "stake": {
       const who = USERS[o.user];
-      const bond = await a.execute(who, d.ilp, ilpMsg.bond(), o.amount > 0 ? [{ denom: "ustake", amount: String(o.amount) }] : []);
-      if (bond.ok) await a.execute(who, d.ilp, ilpMsg.grantClaim(d.meshProvider, BigInt(o.amount), w.validators[o.validator]));
+      const bond = await a.execute(who, d.ilp, IlpExecuteMsgBuilder.bond(), o.amount > 0 ? [{ denom: "ustake", amount: String(o.amount) }] : []);
+      const grant = IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: BigInt(o.amount).toString(), validator: w.validators[o.validator] });
+      if (bond.ok) await a.execute(who, d.ilp, grant);
       break;
     }
     case "unstake": {
@@ -167,7 +169,7 @@ async function apply(w: World, o: Op): Promise<void> {
       break;
     }
     case "withdraw": await a.execute(USERS[o.user], d.meshProvider, providerMsg.withdrawUnbonded()); break;
-    case "unbond": await a.execute(USERS[o.user], d.ilp, ilpMsg.unbond(BigInt(o.amount))); break;
+    case "unbond": await a.execute(USERS[o.user], d.ilp, IlpExecuteMsgBuilder.unbond({ amount: BigInt(o.amount).toString() })); break;
     case "crank": expect((await b.execute("carol", d.metaStaking, metaStakingMsg.processUnbonding())).ok).toBe(true); break;
     case "close": {
       if (o.side === "provider") await a.execute("admin", d.meshProvider, providerMsg.closeChannel());
@@ -221,7 +223,7 @@ async function drain(w: World): Promise<void> {
   expect((await b.execute("carol", d.metaStaking, metaStakingMsg.processUnbonding())).ok).toBe(true);
   for (const u of USERS) {
     await a.execute(u, d.meshProvider, providerMsg.withdrawUnbonded(100));
-    const account = await a.query<IlpAccountResponse>(d.ilp, ilpQuery.account(a.address(u)));
+    const account = await a.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: a.address(u) }));
     expect(account.claims.filter((c) => c.lienholder === d.meshProvider)).toEqual([]);
   }
   for (const v of w.validators) {

@@ -2,7 +2,7 @@
 // controls: handshake rules, every packet type with success / error ack / timeout, reordering, replay, channel
 // close, unknown validators, exhausted allowance and concurrent operations on the same claim.
 import { commonErrors } from "../../src/contracts/errors";
-import { ilpMsg } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import { MESH_VERSION, providerMsg, providerQuery, consumerMsg, consumerQuery } from "../../src/client/mesh";
 import { HandshakeError, openChannel } from "../../src/host";
 import { artifact } from "../helpers/artifacts";
@@ -55,8 +55,8 @@ describe("validator set", () => {
     const set = await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators());
     expect([...set.validators].sort()).toEqual([m.validator, newcomer].sort());
     // Stake is now accepted for the newcomer.
-    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: "ustake", amount: "10" }]));
-    await ok(m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 10n, newcomer)));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "10" }]));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "10", validator: newcomer })));
   });
 
   it("a list_validators request that times out changes nothing and does not fail", async () => {
@@ -178,8 +178,8 @@ describe("unstake and withdraw", () => {
 
   it("refuses to unstake more than the acknowledged stake, including while a stake is in flight", async () => {
     const m = await staked(1000n);
-    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: "500" }]));
-    await ok(m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 500n, m.validator)));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "500" }]));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "500", validator: m.validator })));
     const r = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1001n));
     expect(r.ok ? "" : r.error).toContain("Cannot unstake 1001 from");
     // Two concurrent unstakes cannot spend the same stake twice.
@@ -240,8 +240,8 @@ describe("channel close", () => {
     await ok(m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()));
     expect(await claim(m, "alice")).toBe("0");
     // New claims are refused without a channel.
-    await ok(m.a.execute("alice", m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: "10" }]));
-    const r = await m.a.execute("alice", m.ilp, ilpMsg.grantClaim(m.provider, 10n, m.validator));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "10" }]));
+    const r = await m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "10", validator: m.validator }));
     expect(r.ok ? "" : r.error).toContain("No channel to the consumer is open");
   });
 });

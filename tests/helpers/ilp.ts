@@ -1,7 +1,8 @@
 // Assertions shared by the ILP tests: transaction outcomes, full-state snapshots (to prove a rejected call changed
 // nothing) and the ILP invariants.
 import type { Chain, TxResult } from "../../src/host";
-import { IlpAccountResponse, IlpAllAccountsResponse, ilpQuery } from "../../src/client/ilp";
+import { IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 
 export type OkResult = Extract<TxResult, { ok: true }>;
 
@@ -18,11 +19,11 @@ export function expectErr(res: TxResult, message: string | RegExp): void {
 }
 
 /** Every account of the ILP, following pagination to the end. */
-export function allIlpAccounts(chain: Chain, ilp: string): IlpAccountResponse[] {
-  const out: IlpAccountResponse[] = [];
+export function allIlpAccounts(chain: Chain, ilp: string): Ilp.AccountResponse[] {
+  const out: Ilp.AccountResponse[] = [];
   let startAfter: string | undefined;
   for (;;) {
-    const page = chain.query<IlpAllAccountsResponse>(ilp, ilpQuery.allAccounts(startAfter, 30)).accounts;
+    const page = chain.query<Ilp.AllAccountsResponse>(ilp, IlpQueryMsgBuilder.allAccounts({ startAfter, limit: 30 })).accounts;
     out.push(...page);
     if (page.length < 30) return out;
     startAfter = page[page.length - 1].address;
@@ -43,7 +44,7 @@ export function checkIlpInvariants(chain: Chain, ilp: string, denom: string): vo
     expect(bonded > 0n || a.claims.length > 0).toBe(true);
     sum += bonded;
   }
-  const totals = chain.query<{ bonded: string }>(ilp, ilpQuery.totals());
+  const totals = chain.query<Ilp.TotalsResponse>(ilp, IlpQueryMsgBuilder.totals());
   expect(BigInt(totals.bonded)).toBe(sum);
   expect(chain.balance(ilp, denom)).toBe(sum);
 }
@@ -52,7 +53,7 @@ export function checkIlpInvariants(chain: Chain, ilp: string, denom: string): vo
 export function snapshotState(chain: Chain, ilp: string, addresses: string[], denom: string): unknown {
   return {
     accounts: allIlpAccounts(chain, ilp),
-    totals: chain.query(ilp, ilpQuery.totals()),
+    totals: chain.query(ilp, IlpQueryMsgBuilder.totals()),
     balances: [ilp, ...addresses].map((a) => chain.allBalances(a)),
   };
 }

@@ -1,7 +1,8 @@
 // Two in-process chains with the mesh contracts deployed and authorised, for the contract tests: mesh-a provides
 // (ILP + mesh-provider), mesh-b consumes (meta-staking + mesh-consumer), with a relayer the test controls.
 import { HostScenarioChain, HostScenarioLink, HostScenarioNetwork } from "../../src/scenario/host-backend";
-import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../src/client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
 import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, consumerQuery, ConsumerRecord, metaStakingMsg } from "../../src/client/mesh";
 import { artifact } from "./artifacts";
 
@@ -44,7 +45,7 @@ export async function setup(opts: SetupOptions = {}): Promise<Mesh> {
   const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
   const a = net.chain("mesh-a");
   const b = net.chain("mesh-b");
-  const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom }, "ilp");
+  const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom } satisfies Ilp.InstantiateMsg, "ilp");
   const provider = await a.instantiate("admin", await a.upload("admin", artifact("mesh-provider")),
     { ilp, unbonding_period_seconds: opts.providerUnbonding ?? UNBONDING, packet_timeout_seconds: TIMEOUT }, "provider");
   const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: CONSUMER_UNBONDING, ...(opts.metaMaxEntries ? { max_unbonding_entries: opts.metaMaxEntries } : {}) }, "meta",
@@ -66,13 +67,13 @@ export async function setup(opts: SetupOptions = {}): Promise<Mesh> {
 export type User = "alice" | "bob" | "carol";
 
 export async function bondAndGrant(m: Mesh, user: User, amount: bigint, validator = m.validator) {
-  await ok(m.a.execute(user, m.ilp, ilpMsg.bond(), [{ denom: m.a.denom, amount: amount.toString() }]));
-  return m.a.execute(user, m.ilp, ilpMsg.grantClaim(m.provider, amount, validator));
+  await ok(m.a.execute(user, m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: amount.toString() }]));
+  return m.a.execute(user, m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: amount.toString(), validator }));
 }
 
 export const stake = (m: Mesh, user: User) =>
   m.a.query<ProviderStake>(m.provider, providerQuery.stake(m.a.address(user), m.validator));
 export const claim = async (m: Mesh, user: User) =>
-  (await m.a.query<IlpAccountResponse>(m.ilp, ilpQuery.account(m.a.address(user)))).max_claim;
+  (await m.a.query<Ilp.AccountResponse>(m.ilp, IlpQueryMsgBuilder.account({ address: m.a.address(user) }))).max_claim;
 export const record = (m: Mesh) => m.b.query<ConsumerRecord>(m.consumer, consumerQuery.record(m.validator));
 

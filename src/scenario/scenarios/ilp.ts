@@ -1,6 +1,7 @@
 // ILP scenarios written once against the scenario interface. Each returns a transcript (every step's outcome
 // and the queried state, with addresses replaced by role names) so that runs on different backends compare.
-import { ilpMsg, ilpQuery } from "../../client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../contracts/Ilp.message-builder";
+import type * as Ilp from "../../contracts/Ilp.types";
 import { Account, ScenarioChain } from "../types";
 
 export interface Transcript {
@@ -53,14 +54,16 @@ export interface LienholderOptions {
 /** A fresh ILP with `count` test lienholders, `owner`'s collateral bonded and claims granted. */
 export async function ilpWithLienholders(chain: ScenarioChain, codes: IlpCodes, opts: LienholderOptions): Promise<{ ilp: string; holders: string[] }> {
   const ilp = await chain.instantiate("admin", await chain.upload("admin", codes.ilp),
-    { denom: chain.denom, max_lienholders: opts.maxLienholders }, `ilp with ${opts.maxLienholders} lienholders`);
+    { denom: chain.denom, max_lienholders: opts.maxLienholders } satisfies Ilp.InstantiateMsg, `ilp with ${opts.maxLienholders} lienholders`);
   const code = await chain.upload("admin", codes.lienholder);
   const holders: string[] = [];
   for (let i = 0; i < opts.count; i++) {
     holders.push(await chain.instantiate("admin", code, { ilp, burn_gas_on_cap: i === opts.burner }, `lienholder ${i}`));
   }
-  const steps = [() => chain.execute(opts.owner, ilp, ilpMsg.bond(), [{ denom: chain.denom, amount: opts.bond.toString() }])];
-  for (const h of holders.slice(0, opts.grants)) steps.push(() => chain.execute(opts.owner, ilp, ilpMsg.grantClaim(h, opts.claim, "some-validator")));
+  const steps = [() => chain.execute(opts.owner, ilp, IlpExecuteMsgBuilder.bond(), [{ denom: chain.denom, amount: opts.bond.toString() }])];
+  for (const h of holders.slice(0, opts.grants)) {
+    steps.push(() => chain.execute(opts.owner, ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: h, amount: opts.claim.toString(), validator: "some-validator" })));
+  }
   for (const step of steps) {
     const r = await step();
     if (!r.ok) throw new Error(`lienholder setup failed: ${r.error}`);
@@ -94,7 +97,7 @@ class Recorder {
 async function deploy(chain: ScenarioChain, codes: IlpCodes) {
   const ilpCode = await chain.upload("admin", codes.ilp);
   const lienCode = await chain.upload("admin", codes.lienholder);
-  const ilp = await chain.instantiate("admin", ilpCode, { denom: chain.denom }, "ilp");
+  const ilp = await chain.instantiate("admin", ilpCode, { denom: chain.denom } satisfies Ilp.InstantiateMsg, "ilp");
   const lien = await chain.instantiate("admin", lienCode, { ilp }, "lien");
   const lien2 = await chain.instantiate("admin", lienCode, { ilp }, "lien2");
   return { ilp, lien, lien2 };
@@ -113,24 +116,26 @@ export async function ilpLifecycle(chain: ScenarioChain, codes: IlpCodes, user: 
   const owner = chain.address(user);
   const rec = new Recorder("ilp lifecycle", rolesFor(chain, { ilp, lien, lien2 }, [user, "admin"]));
   const d = chain.denom;
-  await rec.tx("bond 1000", () => chain.execute(user, ilp, ilpMsg.bond(), [{ denom: d, amount: "1000" }]));
-  await rec.tx("bond wrong denom", () => chain.execute(user, ilp, ilpMsg.bond(), [{ denom: chain.extraDenom, amount: "5" }]));
-  await rec.tx("grant 700 to lien", () => chain.execute(user, ilp, ilpMsg.grantClaim(lien, 700n, "val-a")));
-  await rec.tx("grant 900 to lien2", () => chain.execute(user, ilp, ilpMsg.grantClaim(lien2, 900n, "val-b")));
-  await rec.tx("grant 101 more to lien2", () => chain.execute(user, ilp, ilpMsg.grantClaim(lien2, 101n, "val-b")));
-  await rec.tx("unbond 101", () => chain.execute(user, ilp, ilpMsg.unbond(101n)));
-  await rec.tx("unbond 100", () => chain.execute(user, ilp, ilpMsg.unbond(100n)));
-  await rec.query("account after unbond", () => chain.query(ilp, ilpQuery.account(owner)));
+  await rec.tx("bond 1000", () => chain.execute(user, ilp, IlpExecuteMsgBuilder.bond(), [{ denom: d, amount: "1000" }]));
+  await rec.tx("bond wrong denom", () => chain.execute(user, ilp, IlpExecuteMsgBuilder.bond(), [{ denom: chain.extraDenom, amount: "5" }]));
+  await rec.tx("grant 700 to lien", () => chain.execute(user, ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: lien, amount: "700", validator: "val-a" })));
+  await rec.tx("grant 900 to lien2",
+    () => chain.execute(user, ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: lien2, amount: "900", validator: "val-b" })));
+  await rec.tx("grant 101 more to lien2",
+    () => chain.execute(user, ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: lien2, amount: "101", validator: "val-b" })));
+  await rec.tx("unbond 101", () => chain.execute(user, ilp, IlpExecuteMsgBuilder.unbond({ amount: "101" })));
+  await rec.tx("unbond 100", () => chain.execute(user, ilp, IlpExecuteMsgBuilder.unbond({ amount: "100" })));
+  await rec.query("account after unbond", () => chain.query(ilp, IlpQueryMsgBuilder.account({ address: owner })));
   await rec.tx("release 200 via lien", () => chain.execute("admin", lien, { release: { owner, amount: "200" } }));
-  await rec.tx("release 1 by a stranger", () => chain.execute("admin", ilp, ilpMsg.releaseClaim(owner, 1n)));
+  await rec.tx("release 1 by a stranger", () => chain.execute("admin", ilp, IlpExecuteMsgBuilder.releaseClaim({ owner, amount: "1" })));
   await rec.tx("slash 100 via lien2", () => chain.execute("admin", lien2, { slash: { owner, amount: "100" } }));
-  await rec.query("account after slash", () => chain.query(ilp, ilpQuery.account(owner)));
+  await rec.query("account after slash", () => chain.query(ilp, IlpQueryMsgBuilder.account({ address: owner })));
   await rec.query("lien2 view", () => chain.query(lien, { held: { owner } }));
-  await rec.query("totals", () => chain.query(ilp, ilpQuery.totals()));
+  await rec.query("totals", () => chain.query(ilp, IlpQueryMsgBuilder.totals()));
   await rec.query("ilp balance", async () => (await chain.balance(ilp, d)).toString());
   await rec.tx("malformed json", () => chain.execute(user, ilp, { unbond: { amount: "1", extra: true } }));
   await rec.tx("unknown variant", () => chain.execute(user, ilp, { frobnicate: {} }));
   await rec.query("unknown query", () => chain.query(ilp, { nope: {} }));
-  await rec.query("invalid address query", () => chain.query(ilp, ilpQuery.account("wasm1invalid")));
+  await rec.query("invalid address query", () => chain.query(ilp, IlpQueryMsgBuilder.account({ address: "wasm1invalid" })));
   return rec.transcript;
 }

@@ -1,6 +1,7 @@
 // Deploying mesh security between a provider chain and a consumer chain, and the cross-staking flow, written once
 // against the scenario interface (runs in-process and on the devnet).
-import { ilpMsg, ilpQuery, IlpAccountResponse } from "../../client/ilp";
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../contracts/Ilp.message-builder";
+import type * as Ilp from "../../contracts/Ilp.types";
 import { MESH_VERSION, MetaStakingQueueEntry, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery, ProviderStake, providerUnbondingPeriod } from "../../client/mesh";
 import { Account, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
@@ -54,7 +55,8 @@ export async function deployMesh(
   const providerCode = await provider.upload("admin", codes.provider);
   const [metaCode, consumerCode] = [await consumer.upload("admin", codes.metaStaking), await consumer.upload("admin", codes.consumer)];
 
-  const ilp = opts.ilp ?? (await provider.instantiate("admin", await provider.upload("admin", codes.ilp), { denom: provider.denom }, "mesh ilp"));
+  const ilpInstantiate: Ilp.InstantiateMsg = { denom: provider.denom };
+  const ilp = opts.ilp ?? (await provider.instantiate("admin", await provider.upload("admin", codes.ilp), ilpInstantiate, "mesh ilp"));
   const unbondingPeriodSeconds = opts.unbondingPeriodSeconds ?? providerUnbondingPeriod(opts.consumerUnbondingSeconds, opts.packetTimeoutSeconds);
   const meshProvider = await provider.instantiate("admin", providerCode, {
     ilp, unbonding_period_seconds: unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
@@ -147,9 +149,10 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   const validator = validators[0];
   const delegatedBefore = await consumer.delegation(d.metaStaking, validator);
 
-  await must(provider.execute(opts.user, d.ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: opts.amount.toString() }]), "bond in the ILP");
+  await must(provider.execute(opts.user, d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: opts.amount.toString() }]), "bond in the ILP");
   step(`bonded ${opts.amount} in the ILP`);
-  await must(provider.execute(opts.user, d.ilp, ilpMsg.grantClaim(d.meshProvider, opts.amount, validator)), "grant claim (ILP + provider receive + packet send)");
+  await must(provider.execute(opts.user, d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: opts.amount.toString(), validator })),
+    "grant claim (ILP + provider receive + packet send)");
   const pending = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
   check(pending.pending_stake === opts.amount.toString() && pending.staked === "0", "the stake is pending until the consumer acknowledges it");
   step(`granted a claim of ${opts.amount} to the provider for ${validator}`);
@@ -169,17 +172,17 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   check(afterUnstake === 0n, `the consumer undelegated (delegation left: ${afterUnstake})`);
   const early = await provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded());
   check(!early.ok && /Nothing to withdraw yet/.test(early.error ?? ""), "nothing is released before the unbonding period ends");
-  const account = await provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
+  const account = await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
   check(account.max_claim === opts.amount.toString(), "the claim stays while unbonding");
   step("unstaked: undelegation on the consumer, claim held during the unbonding period");
 
   await provider.wait(opts.unbondingPeriodSeconds + 1);
   await must(provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded()), "withdraw unbonded (provider + ILP release)");
-  const released = await provider.query<IlpAccountResponse>(d.ilp, ilpQuery.account(owner));
+  const released = await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
   check(released.max_claim === "0" && released.free === opts.amount.toString(), `the claim was released (got ${JSON.stringify(released)})`);
   step(`after ${opts.unbondingPeriodSeconds}s the claim was released`);
 
-  await must(provider.execute(opts.user, d.ilp, ilpMsg.unbond(opts.amount)), "unbond from the ILP");
+  await must(provider.execute(opts.user, d.ilp, IlpExecuteMsgBuilder.unbond({ amount: opts.amount.toString() })), "unbond from the ILP");
   step(`unbonded ${opts.amount} from the ILP`);
   return { validator, delegatedOnConsumer: delegated, steps };
 }

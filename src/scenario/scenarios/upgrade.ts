@@ -3,7 +3,7 @@
 // and connected with the messages that release understood; a user's stake packet is left unrelayed; every contract
 // is migrated (meta-staking first: the migrated consumer announces the unbonding rules it reads from it); then the
 // relayer delivers the old packet and the new code must commit it, and new stake must flow.
-import { ilpMsg } from "../../client/ilp";
+import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
 import { MESH_VERSION, ProviderStake, ProviderValidatorsResponse, providerMsg, providerQuery, providerUnbondingPeriod } from "../../client/mesh";
 import { ScenarioNetwork, TxOutcome } from "../types";
 import { MeshCodes } from "./mesh";
@@ -61,8 +61,9 @@ export async function upgradeWithStakeInFlight(
   log(`old release deployed and connected; staking to ${validator}`);
 
   // A stake is sent and left in flight across the upgrade.
-  await must(provider.execute("alice", ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: "1000" }]), "bond");
-  await must(provider.execute("alice", ilp, ilpMsg.grantClaim(meshProvider, 1000n, validator)), "grant claim (stake in flight)");
+  await must(provider.execute("alice", ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: "1000" }]), "bond");
+  await must(provider.execute("alice", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: meshProvider, amount: "1000", validator })),
+    "grant claim (stake in flight)");
 
   const migrations: string[] = [];
   const migrate = async (chain: typeof provider, contract: string, wasm: Uint8Array, msg: unknown, name: string) => {
@@ -80,8 +81,9 @@ export async function upgradeWithStakeInFlight(
   const before = await provider.query<ProviderStake>(meshProvider, providerQuery.stake(provider.address("alice"), validator));
   const set = await provider.query<ProviderValidatorsResponse>(meshProvider, providerQuery.validators());
 
-  await must(provider.execute("bob", ilp, ilpMsg.bond(), [{ denom: provider.denom, amount: "500" }]), "bond after upgrade");
-  await must(provider.execute("bob", ilp, ilpMsg.grantClaim(meshProvider, 500n, validator)), "grant claim after upgrade");
+  await must(provider.execute("bob", ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: "500" }]), "bond after upgrade");
+  await must(provider.execute("bob", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: meshProvider, amount: "500", validator })),
+    "grant claim after upgrade");
   await link.relayAll();
   const after = await provider.query<ProviderStake>(meshProvider, providerQuery.stake(provider.address("bob"), validator));
   return {

@@ -2,8 +2,9 @@
 // slash, unbond within and beyond the free amount. Every step is checked against on-chain state (balances and
 // queries) and its gas is recorded, so the devnet demo, the benchmark and the real-chain test share one flow.
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { ChainConfig, ConnectedSigner } from "../wasmd";
-import { IlpAccountResponse, ilpMsg, ilpQuery } from "../client/ilp";
+import { ChainConfig, ConnectedSigner } from "../../wasmd";
+import { IlpClient } from "../../contracts/Ilp.client";
+import type * as Ilp from "../../contracts/Ilp.types";
 
 export interface StepGas {
   step: string;
@@ -51,28 +52,31 @@ export async function runIlpFlow(input: IlpFlowInput): Promise<IlpFlowResult> {
   const lienUpload = await admin.client.upload(admin.address, input.lienholderWasm, admin.fee, "test lienholder");
   record("store test-lienholder", lienUpload);
 
-  const ilpInit = await admin.client.instantiate(admin.address, ilpUpload.codeId, { denom }, "mesh ilp", admin.fee, { admin: admin.address });
+  const ilpInstantiate: Ilp.InstantiateMsg = { denom };
+  const ilpInit = await admin.client.instantiate(admin.address, ilpUpload.codeId, ilpInstantiate, "mesh ilp", admin.fee, { admin: admin.address });
   record("instantiate ilp", ilpInit);
   const ilp = ilpInit.contractAddress;
   const lienInit = await admin.client.instantiate(admin.address, lienUpload.codeId, { ilp }, "test lienholder", admin.fee);
   record("instantiate lienholder", lienInit);
   const lienholder = lienInit.contractAddress;
 
-  const account = (): Promise<IlpAccountResponse> => user.client.queryContractSmart(ilp, ilpQuery.account(user.address));
+  // The user's own transactions and queries go through the generated client, with the signer's fee.
+  const asUser = new IlpClient(user.client, user.address, ilp);
+  const account = (): Promise<Ilp.AccountResponse> => asUser.account({ address: user.address });
 
   const start = await balance(user.client, user.address, denom);
-  record("bond 1000000", await user.client.execute(user.address, ilp, ilpMsg.bond(), user.fee, undefined, [{ denom, amount: "1000000" }]));
+  record("bond 1000000", await asUser.bond(user.fee, undefined, [{ denom, amount: "1000000" }]));
   check((await balance(user.client, ilp, denom)) === 1000000n, "the ILP holds the bonded tokens");
   check((await balance(user.client, user.address, denom)) < start - 1000000n + 1n, "the user paid the bond");
 
-  record("grant_claim 600000", await user.client.execute(user.address, ilp, ilpMsg.grantClaim(lienholder, 600000n, "valoper-demo"), user.fee));
+  record("grant_claim 600000", await asUser.grantClaim({ lienholder, amount: "600000", validator: "valoper-demo" }, user.fee));
   const held = await user.client.queryContractSmart(lienholder, { held: { owner: user.address } });
   check(held.amount === "600000" && held.validator === "valoper-demo", "the lienholder received the claim");
   check((await account()).free === "400000", "free = bonded − max(claims)");
 
   let unbondBeyondFreeError = "";
   try {
-    await user.client.execute(user.address, ilp, ilpMsg.unbond(400001n), user.fee);
+    await asUser.unbond({ amount: "400001" }, user.fee);
   } catch (e) {
     unbondBeyondFreeError = (e as Error).message;
   }
@@ -88,7 +92,7 @@ export async function runIlpFlow(input: IlpFlowInput): Promise<IlpFlowResult> {
   check((await balance(user.client, ilp, denom)) === 950000n, "slashed tokens left the ILP (burned)");
 
   const beforeUnbond = await balance(user.client, user.address, denom);
-  const unbond = await user.client.execute(user.address, ilp, ilpMsg.unbond(500000n), user.fee);
+  const unbond = await asUser.unbond({ amount: "500000" }, user.fee);
   record("unbond 500000", unbond);
   const fee = BigInt(Math.ceil(Number(unbond.gasWanted) * Number(user.gasPrice.amount.toString())));
   const afterUnbond = await balance(user.client, user.address, denom);

@@ -4,14 +4,14 @@
 //   without an inline batch; slash_claim with 8 lienholders, all well-behaved or one burning all its gas.
 // One deployment; each close is followed by a new channel. Before every close that undelegates, the validator's
 // undelegation epoch is let pass, so the close's batch always runs inline (the costlier case) and numbers compare.
-import { ChainConfig } from "../wasmd";
-import { artifact, meshCodes, testContract } from "../compile/artifacts";
-import { ilpMsg } from "../client/ilp";
-import { MESH_VERSION, MetaStakingConfig, consumerMsg, metaStakingQuery, providerMsg, providerQuery } from "../client/mesh";
-import { ilpWithLienholders, slashThrough } from "../scenario/scenarios/ilp";
-import { MeshDeployment, deployMesh, drainUnbondingQueue, waitUntilTime } from "../scenario/scenarios/mesh";
-import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../scenario/wasmd-backend";
-import { TxOutcome } from "../scenario/types";
+import { ChainConfig } from "../../wasmd";
+import { artifact, meshCodes, testContract } from "../../compile/artifacts";
+import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
+import { MESH_VERSION, MetaStakingConfig, consumerMsg, metaStakingQuery, providerMsg, providerQuery } from "../../client/mesh";
+import { ilpWithLienholders, slashThrough } from "../scenarios/ilp";
+import { MeshDeployment, deployMesh, drainUnbondingQueue, waitUntilTime } from "../scenarios/mesh";
+import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../wasmd-backend";
+import { TxOutcome } from "../types";
 import { currentHeight, relayerTxGas } from "./gas";
 import { Stakers, fundedStakers } from "./stakers";
 
@@ -106,8 +106,8 @@ export async function measureSafetyGas(a: ChainConfig, b: ChainConfig, log: (s: 
 /** The first `n` stakers each bond STAKE and grant it to the provider (one tx each, all at once). */
 async function stakeEach(stakers: Stakers, d: MeshDeployment, validator: string, n: number): Promise<void> {
   await Promise.all(stakers.addresses.slice(0, n).map((addr) => stakers.client.executeMultiple(addr, [
-    { contractAddress: d.ilp, msg: ilpMsg.bond(), funds: [{ denom: d.provider.denom, amount: STAKE.toString() }] },
-    { contractAddress: d.ilp, msg: ilpMsg.grantClaim(d.meshProvider, STAKE, validator) },
+    { contractAddress: d.ilp, msg: IlpExecuteMsgBuilder.bond(), funds: [{ denom: d.provider.denom, amount: STAKE.toString() }] },
+    { contractAddress: d.ilp, msg: IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: STAKE.toString(), validator }) },
   ], "auto")));
 }
 

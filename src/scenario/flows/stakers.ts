@@ -6,7 +6,7 @@ import { AccountData, DirectSecp256k1Wallet, DirectSignResponse, OfflineDirectSi
 import { GasPrice } from "@cosmjs/stargate";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgMultiSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { ChainConfig, ConnectedSigner } from "../wasmd";
+import { ChainConfig, ConnectedSigner } from "../../wasmd";
 
 /** An OfflineDirectSigner over several keys: signs for whichever of its addresses is asked. */
 class KeyRing implements OfflineDirectSigner {

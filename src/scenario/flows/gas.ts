@@ -2,7 +2,7 @@
 // contracts' IBC entry points run, so it is the cost of "consumer receive" and "provider ack handling".
 import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { decodeTxRaw } from "@cosmjs/proto-signing";
-import { ChainConfig, TEST_ACCOUNTS } from "../wasmd";
+import { ChainConfig, TEST_ACCOUNTS } from "../../wasmd";
 
 export interface RelayTxGas {
   chainId: string;
