@@ -78,7 +78,7 @@ describe("instantiate", () => {
     chain.fund(admin, [{ denom: DENOM, amount: "10" }]);
     const code = chain.storeCode(artifact("ilp"));
     expectErr(chain.instantiate(admin, code, { denom: DENOM }, { label: "ilp", funds: [{ denom: DENOM, amount: "10" }] }),
-      "This message does not accept funds");
+      commonErrors.fundsNotAccepted);
     expect(chain.balance(admin, DENOM)).toBe(10n);
   });
 });
@@ -95,11 +95,11 @@ describe("bond", () => {
 
   it("rejects missing, zero, wrong and multiple denominations", () => {
     const s = setup();
-    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(), []), "No funds sent");
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(), []), commonErrors.noFunds);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ucosm", amount: "5" }]),
-      "Must send 'ustake' to this message, got 'ucosm'");
+      `${commonErrors.wrongDenom} 'ustake' to this message, got 'ucosm'`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.bond(),
-      [{ denom: DENOM, amount: "5" }, { denom: "ucosm", amount: "5" }]), "Sent more than one denomination");
+      [{ denom: DENOM, amount: "5" }, { denom: "ucosm", amount: "5" }]), commonErrors.multipleDenoms);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { bond: { amount: "5" } }, [{ denom: DENOM, amount: "5" }]),
       "bond.amount: unknown field");
   });
@@ -130,7 +130,7 @@ describe("unbond", () => {
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "0" })),
       `${commonErrors.zeroAmount}: unbond must be greater than zero`);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "1" }), [{ denom: DENOM, amount: "1" }]),
-      "This message does not accept funds");
+      commonErrors.fundsNotAccepted);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: "-1" } }),
       'invalid unbond.amount: expected a decimal string, got "-1"');
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, { unbond: { amount: " 1" } }),

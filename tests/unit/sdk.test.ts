@@ -146,7 +146,7 @@ describe("Uint128", () => {
     expect(op("mul_div_ceil", "9", "1", "3")).toBe("3");
     // (2^127)(2^127)/2^126 = 2^128 does not fit.
     expect(opErr("mul_div_floor", "170141183460469231731687303715884105728", "170141183460469231731687303715884105728",
-      "85070591730234615865843651857942052864")).toContain("Overflow: result does not fit in Uint128");
+      "85070591730234615865843651857942052864")).toContain(`${commonErrors.overflow}: result does not fit in Uint128`);
     expect(op("mul_div_floor", "170141183460469231731687303715884105728", "170141183460469231731687303715884105727",
       "170141183460469231731687303715884105728")).toBe("170141183460469231731687303715884105727");
   });
@@ -313,12 +313,12 @@ describe("cw2 migration rules", () => {
     [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.2.0", "mesh-security:ilp@0.2.0"],
     [{ contract: "mesh-security:ilp", version: "0.2.0" }, "mesh-security:ilp", "0.10.0", "mesh-security:ilp@0.2.0"],
     [{ contract: "mesh-security:ilp", version: "0.9.9" }, "mesh-security:ilp", "1.0.0", "mesh-security:ilp@0.9.9"],
-    [{ contract: "mesh-security:ilp", version: "0.10.0" }, "mesh-security:ilp", "0.9.0", "error: Cannot downgrade: mesh-security:ilp from 0.10.0 to 0.9.0"],
-    [{ contract: "mesh-security:ilp", version: "1.0.0" }, "mesh-security:ilp", "0.99.99", "error: Cannot downgrade: mesh-security:ilp from 1.0.0 to 0.99.99"],
+    [{ contract: "mesh-security:ilp", version: "0.10.0" }, "mesh-security:ilp", "0.9.0", `error: ${commonErrors.cannotDowngrade}: mesh-security:ilp from 0.10.0 to 0.9.0`],
+    [{ contract: "mesh-security:ilp", version: "1.0.0" }, "mesh-security:ilp", "0.99.99", `error: ${commonErrors.cannotDowngrade}: mesh-security:ilp from 1.0.0 to 0.99.99`],
     [{ contract: "crates.io:cw20-base", version: "0.1.0" }, "mesh-security:ilp", "0.2.0",
-      "error: Cannot migrate from a different contract: this is mesh-security:ilp, the stored contract is crates.io:cw20-base"],
-    [{ contract: "mesh-security:ilp", version: "0.2" }, "mesh-security:ilp", "0.2.0", "error: Invalid contract version '0.2'"],
-    [{ contract: "mesh-security:ilp", version: "0.2.0-rc1" }, "mesh-security:ilp", "0.2.0", "error: Invalid contract version '0.2.0-rc1'"],
+      `error: ${commonErrors.cannotMigrateOtherContract}: this is mesh-security:ilp, the stored contract is crates.io:cw20-base`],
+    [{ contract: "mesh-security:ilp", version: "0.2" }, "mesh-security:ilp", "0.2.0", `error: ${commonErrors.invalidContractVersion} '0.2'`],
+    [{ contract: "mesh-security:ilp", version: "0.2.0-rc1" }, "mesh-security:ilp", "0.2.0", `error: ${commonErrors.invalidContractVersion} '0.2.0-rc1'`],
   ])("stored %j → %s %s: %s", (stored, contract, version, expected) => {
     expect(check(stored, contract, version)).toContain(expected.replace(/^error: /, ""));
     expect(check(stored, contract, version)?.startsWith("error: ")).toBe(expected.startsWith("error: "));
