@@ -58,3 +58,33 @@ export const ilpErrors = {
   /** release_claim or slash_claim of more than the claim. */
   claimTooSmall: "Claim too small",
 } as const;
+
+/** assembly/contracts/mesh-provider/errors.ts */
+export const meshProviderErrors = {
+  /** instantiate: release is driven by our clock, so the unbonding period must outlast a packet's flight. */
+  unbondingNotAboveTimeout: "Invalid unbonding_period_seconds",
+  /** set_consumer while a channel is open: the counterparty of a live channel cannot change. */
+  consumerLocked: "Cannot change the consumer while a channel is open",
+  /** set_consumer with an empty connection or port. */
+  emptyConsumer: "Invalid consumer",
+  /** receive_claim from anyone but the configured ILP. */
+  notIlp: "Unauthorized claim",
+  /** claim_capped: a slash through another lienholder cut the owner's collateral. Reducing the stake here is not implemented yet; the ILP records the refusal without failing the slash. */
+  claimCappedNotHandled: "claim_capped is not handled yet",
+  /** receive_claim, unstake or refresh_validators while no channel is open; `detail` says what follows. */
+  noChannel: "No channel to the consumer is open",
+  /** receive_claim for a validator that is not in the consumer's announced active set. */
+  unknownValidator: "Unknown or inactive validator",
+  /** receive_claim before the consumer announced its unbonding period and epoch (it does on connect). */
+  consumerRulesUnknown: "The consumer has not announced its unbonding rules yet",
+  /** receive_claim while our unbonding period is shorter than the consumer's unbonding + epoch + packet timeout. */
+  unbondingTooShort: "Unbonding period too short",
+  /** unstake of more than the acknowledged stake (pending stake and pending unstakes do not count). */
+  insufficientStake: "Cannot unstake",
+  /** withdraw_unbonded with no unbonding at all (among the entries it looked at). */
+  nothingToWithdraw: "Nothing to withdraw",
+  /** withdraw_unbonded before the first release time. */
+  nothingToWithdrawYet: "Nothing to withdraw yet",
+  /** refresh_validators while a list_validators packet is in flight. */
+  listingInFlight: "A validator-set request is already in flight",
+} as const;

@@ -11,7 +11,7 @@
 //     touched it meanwhile), then the consumer's governance closes the second channel.
 // The provider's unbonding period (consumer unbonding + epoch + packet timeout, ~2 min here) runs from the close in
 // step 2 while steps 3 and 4 run, so step 5 waits only for what is left of it.
-import { commonErrors, ilpErrors } from "../../src/contracts/errors";
+import { commonErrors, ilpErrors, meshProviderErrors } from "../../src/contracts/errors";
 import { calculateFee, DeliverTxResponse, GasPrice } from "@cosmjs/stargate";
 import { MsgChannelCloseInit } from "cosmjs-types/ibc/core/channel/v1/tx";
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
@@ -136,7 +136,7 @@ it("a governance close settles a stake and an unstake in flight, and a new chann
   expect((await unbondingOf("validator2")).from_closed_channels).toEqual([{ validator, amount: "50000", release_at: releaseAt }]);
   expect(await stakeOf("alice")).toMatchObject({ staked: "0", pending_stake: "0", pending_unstake: "0" });
   expect(await provider.execute("alice", d.meshProvider, providerMsg.unstake(validator, 1n)))
-    .toEqual({ ok: false, error: expect.stringContaining("No channel to the consumer is open") });
+    .toEqual({ ok: false, error: expect.stringContaining(`${meshProviderErrors.noChannel}: stake is released through withdraw_unbonded after the unbonding period`) });
 
   // The relayer confirms the close on the consumer chain: everything the channel brought in is undelegated.
   await link.confirmClose("B", portB, channelB);

@@ -1,7 +1,7 @@
 // Cross-staking safety, on two in-process chains with the compiled contracts: who may close the mesh channel and
 // what a close settles, reconnection that does not wait for any user, handshakes that cannot be raced, batched
 // undelegations under x/staking's entry limit, versioned validator sets, rate limits and configuration bounds.
-import { commonErrors, ilpErrors } from "../../src/contracts/errors";
+import { commonErrors, ilpErrors, meshProviderErrors } from "../../src/contracts/errors";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
 import {
@@ -109,7 +109,7 @@ describe("closing the mesh channel", () => {
     expect(timeouts[0].events.flatMap((e) => e.attributes).find((a) => a.key === "action")?.value).toBe("settled_by_close");
     expect(await claim(m, "carol")).toBe("200");
 
-    expect(errorOf(await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()))).toContain("Nothing to withdraw yet");
+    expect(errorOf(await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()))).toMatch(new RegExp(`${meshProviderErrors.nothingToWithdrawYet}: the next release is at \\d+ \\(ns\\)$`));
     await m.a.wait(UNBONDING);
     for (const u of ["alice", "bob", "carol"] as const) await ok(m.a.execute(u, m.provider, providerMsg.withdrawUnbonded()));
     await expectAllReleased(m, ["alice", "bob", "carol"]);
@@ -321,7 +321,7 @@ describe("validator sets", () => {
     const m = await setup();
     await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
     expect(errorOf(await m.a.execute("bob", m.provider, providerMsg.refreshValidators())))
-      .toContain("A validator-set request is already in flight");
+      .toContain(`${meshProviderErrors.listingInFlight}: wait for its acknowledgement or timeout`);
     m.link.relayer.relayAll();
     await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
     m.link.relayer.relayAll();
@@ -346,7 +346,8 @@ describe("validator sets", () => {
     expect(set).toMatchObject({ consumer_unbonding_period_seconds: CONSUMER_UNBONDING, consumer_unbonding_epoch_seconds: EPOCH });
     const r = await bondAndGrant(m, "alice", 100n);
     expect(errorOf(r)).toContain(
-      "The provider's unbonding period (120 s) does not cover the consumer's unbonding period (90 s) + undelegation epoch (15 s) + packet timeout (30 s)",
+      `${meshProviderErrors.unbondingTooShort}: the provider's unbonding period (120 s) does not cover the consumer's unbonding period (90 s) + ` +
+      "undelegation epoch (15 s) + packet timeout (30 s): governance must raise it before stake is accepted",
     );
     expect(await claim(m, "alice")).toBe("0");
   });
@@ -361,7 +362,7 @@ describe("configuration bounds", () => {
     // u64::MAX / 1e9 + 1 seconds would wrap when converted to nanoseconds.
     await expect(provider(18446744074, 30)).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds 18446744074 s is more than the maximum of 315360000 s (10 years)`);
     await expect(provider(140, 0)).rejects.toThrow(`${commonErrors.invalidDuration}: packet_timeout_seconds must be at least 1 s, got 0`);
-    await expect(provider(30, 30)).rejects.toThrow("Invalid unbonding_period_seconds: must exceed packet_timeout_seconds");
+    await expect(provider(30, 30)).rejects.toThrow(`${meshProviderErrors.unbondingNotAboveTimeout}: must exceed packet_timeout_seconds`);
     const metaCode = await m.b.upload("admin", artifact("meta-staking"));
     await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 0 }, "m")).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s`);
     await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 90, max_unbonding_entries: 1 }, "m"))

@@ -1,7 +1,7 @@
 // mesh-provider, mesh-consumer and meta-staking, compiled, on two in-process chains with a relayer the test
 // controls: handshake rules, every packet type with success / error ack / timeout, reordering, replay, channel
 // close, unknown validators, exhausted allowance and concurrent operations on the same claim.
-import { commonErrors } from "../../src/contracts/errors";
+import { commonErrors, meshProviderErrors } from "../../src/contracts/errors";
 import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import { MESH_VERSION, providerMsg, providerQuery, consumerMsg, consumerQuery } from "../../src/client/mesh";
 import { HandshakeError, openChannel } from "../../src/host";
@@ -95,7 +95,7 @@ describe("stake", () => {
     const m = await setup();
     const r = await bondAndGrant(m, "alice", 1000n, "wasmvaloper1unknown");
     expect(r.ok).toBe(false);
-    expect(r.ok ? "" : r.error).toContain("Unknown or inactive validator 'wasmvaloper1unknown' on the consumer chain");
+    expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.unknownValidator} 'wasmvaloper1unknown' on the consumer chain`);
     expect(await claim(m, "alice")).toBe("0");
   });
 
@@ -157,7 +157,7 @@ describe("unstake and withdraw", () => {
     expect(await stake(m, "alice")).toMatchObject({ staked: "600", pending_unstake: "0" });
     expect(await record(m)).toMatchObject({ provider_amount: "600", local_amount: "900" });
     const early = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
-    expect(early.ok ? "" : early.error).toMatch(/^Nothing to withdraw yet: the next release is at \d+ \(ns\)$/);
+    expect(early.ok ? "" : early.error).toMatch(new RegExp(`^${meshProviderErrors.nothingToWithdrawYet}: the next release is at \\d+ \\(ns\\)$`));
     await m.a.wait(UNBONDING - 2);
     expect((await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded())).ok).toBe(false);
     await m.a.wait(3);
@@ -181,11 +181,11 @@ describe("unstake and withdraw", () => {
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "500" }]));
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "500", validator: m.validator })));
     const r = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1001n));
-    expect(r.ok ? "" : r.error).toContain("Cannot unstake 1001 from");
+    expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.insufficientStake} 1001 from ${m.validator}: only 1000 is staked (and acknowledged) there`);
     // Two concurrent unstakes cannot spend the same stake twice.
     await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 700n)));
     const second = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 301n));
-    expect(second.ok ? "" : second.error).toContain("Cannot unstake 301");
+    expect(second.ok ? "" : second.error).toContain(`${meshProviderErrors.insufficientStake} 301 from ${m.validator}: only 300 is staked (and acknowledged) there`);
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "800", pending_stake: "0", pending_unstake: "0" });
   });
@@ -242,6 +242,6 @@ describe("channel close", () => {
     // New claims are refused without a channel.
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "10" }]));
     const r = await m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "10", validator: m.validator }));
-    expect(r.ok ? "" : r.error).toContain("No channel to the consumer is open");
+    expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.noChannel}: cannot stake`);
   });
 });

@@ -13,10 +13,10 @@
 // pending stake and pending unstake alike); it is turned into an unbonding entry the next time it is touched, and
 // queries already show it that way.
 import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import { CHANNEL, Counterparty } from "../../shared/channel";
 
 /** Records written by 0.1.0 carry no generation: they went through its only channel, generation 1. */
 export const LEGACY_GENERATION: u64 = 1;
-import { Counterparty } from "../../shared/channel";
 
 export class Config {
   constructor(
@@ -178,3 +178,45 @@ export function stakeKey(owner: string, validator: string): Uint8Array[] { retur
 export function generationKey(generation: u64): Uint8Array[] { return [u64Key(generation)]; }
 export function txKey(id: u64): Uint8Array[] { return [u64Key(id)]; }
 export function unbondingKey(owner: string, id: u64): Uint8Array[] { return [utf8(owner), u64Key(id)]; }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stake records and channel generations: what contract.ts and ibc.ts both read and write.
+
+/** When generation `g`'s channel closed (ns), or 0 if it has not. */
+export function closedAt(generation: u64): u64 {
+  const c = CLOSED.may_load(generationKey(generation));
+  return c != null ? c.atNanos : 0;
+}
+
+/** The stake as it counts now: a record of a closed channel holds nothing live (it is unbonding). */
+export function liveView(s: Stake): Stake {
+  return closedAt(s.generation) > 0 ? Stake.zero(s.generation) : s;
+}
+
+export function saveStake(owner: string, validator: string, s: Stake): void {
+  if (s.isZero()) STAKES.remove(stakeKey(owner, validator)); else STAKES.save(stakeKey(owner, validator), s);
+}
+
+/** Σ over owners on `validator` for the live channel (totals of a closed channel no longer count). */
+export function loadTotal(validator: string): Stake {
+  const s = TOTALS.may_load([utf8(validator)]);
+  const generation = STATE.load().generation;
+  return s != null && s.generation == generation && closedAt(generation) == 0 ? s : Stake.zero(generation);
+}
+
+export function saveTotal(validator: string, s: Stake): void {
+  if (s.isZero()) TOTALS.remove([utf8(validator)]); else TOTALS.save([utf8(validator)], s);
+}
+
+/** Bookkeeping of a close: O(1) whatever the number of stakers (see the generations above). */
+export function closeLiveChannel(nowNanos: u64): void {
+  CHANNEL.remove();
+  const state = STATE.load();
+  CLOSED.save(generationKey(state.generation), new Closed(nowNanos));
+  state.listing = false;
+  STATE.save(state);
+  // Keep the version (updates stay ordered across channels); the set is the next channel's to announce.
+  const set = VALIDATORS.load();
+  set.validators = [];
+  VALIDATORS.save(set);
+}

@@ -1,0 +1,215 @@
+// mesh-provider's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
+// from them. Exact JSON of the query responses: tests/contracts/mesh-provider.test.ts.
+import { DEFAULT_PAGE_LIMIT, Message, Uint128, Uint64 } from "../../sdk";
+import { LienholderMsg } from "../../shared/lien";
+
+/** How long a packet may be in flight by default (s). */
+export const DEFAULT_PACKET_TIMEOUT_SECONDS: u64 = 600;
+/** Unbonding entries (and closed-channel stakes) one withdraw_unbonded looks at by default, and at most. */
+export const WITHDRAW_SCAN_DEFAULT: u32 = 30;
+export const WITHDRAW_SCAN_MAX: u32 = 100;
+/** Page size of the unbonding query by default, and at most. */
+export const UNBONDING_PAGE_MAX: u32 = 100;
+
+@instantiate
+export class InstantiateMsg {
+  /** Who may set the consumer, close the channel and hand the role over (governance); the sender when absent. */
+  admin: string | null = null;
+  /** The ILP whose claims this contract holds and stakes. */
+  ilp!: string;
+  /**
+   * How long unstaked (or closed-channel) stake waits before its claim is released, on this chain's clock. Must
+   * exceed packet_timeout_seconds, and cover the consumer's unbonding period + undelegation epoch + packet timeout
+   * (checked against what the consumer announces; stake is refused until it does).
+   */
+  unbondingPeriodSeconds!: u64;
+  /** How long a packet may be in flight before it times out (and is rolled back). */
+  packetTimeoutSeconds: u64 = DEFAULT_PACKET_TIMEOUT_SECONDS;
+}
+
+@execute
+@includes(LienholderMsg)
+export abstract class ExecuteMsg extends Message {}
+
+/**
+ * Starts undelegating `amount` of the sender's acknowledged stake on `validator`; its claim is released
+ * unbonding_period_seconds after the consumer acknowledges (see withdraw_unbonded).
+ */
+export class Unstake extends ExecuteMsg {
+  validator!: string;
+  amount!: Uint128;
+}
+
+/**
+ * Releases the sender's matured unbonding in the ILP. Looks at up to `limit` unbonding entries and `limit`
+ * closed-channel stakes; the attribute `more` says whether another call is needed.
+ */
+export class WithdrawUnbonded extends ExecuteMsg {
+  /** How many entries to look at; at most 100. */
+  limit: u32 = WITHDRAW_SCAN_DEFAULT;
+}
+
+/** Asks the consumer for its active validator set (anyone; one request in flight at a time). */
+export class RefreshValidators extends ExecuteMsg {}
+
+/** Admin only, while no channel is open: the consumer chain's connection and port allowed to connect. */
+export class SetConsumer extends ExecuteMsg {
+  /** Our connection to the consumer chain. */
+  connectionId!: string;
+  /** The consumer contract's IBC port (`wasm.<address>`). */
+  portId!: string;
+}
+
+/** Admin only: hands the admin role to `admin`. */
+export class UpdateAdmin extends ExecuteMsg {
+  admin!: string;
+}
+
+/** Admin only: closes the mesh channel; everything that went through it unbonds from now. */
+export class CloseChannel extends ExecuteMsg {}
+
+@query
+export abstract class QueryMsg {}
+
+@returns(ConfigResponse)
+export class ConfigQuery extends QueryMsg {}
+
+/** The live channel (if any) and its generation. */
+@returns(ChannelResponse)
+export class ChannelQuery extends QueryMsg {}
+
+/** The consumer's active validator set and unbonding rules, as it last announced them. */
+@returns(ValidatorsResponse)
+export class ValidatorsQuery extends QueryMsg {}
+
+/** One owner's stake on one validator as it counts now (zero when there is none). */
+@returns(StakeResponse)
+export class StakeQuery extends QueryMsg {
+  owner!: string;
+  validator!: string;
+}
+
+/** One owner's stakes, by validator, a page at a time. */
+@returns(StakesResponse)
+export class StakesQuery extends QueryMsg {
+  owner!: string;
+  /** The last validator of the previous page. */
+  startAfter: string | null = null;
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE_LIMIT;
+}
+
+/**
+ * One owner's unbonding: a page of unbonding entries (by id) and the stake of closed channels not yet moved into
+ * entries (all of it unbonding since the close; at most `limit` of them).
+ */
+@returns(UnbondingResponse)
+export class UnbondingQuery extends QueryMsg {
+  owner!: string;
+  /** The last id of the previous page; 0 (or absent) starts at the first (ids start at 1). */
+  startAfter: u64 = 0;
+  /** Page size; at most 100. */
+  limit: u32 = UNBONDING_PAGE_MAX;
+}
+
+/** Σ over owners of the stake on `validator` through the live channel. */
+@returns(StakeResponse)
+export class ValidatorTotalQuery extends QueryMsg {
+  validator!: string;
+}
+
+/** An operation in flight (until its ack or timeout); null when there is none with this id. */
+@returns(TxResponse | null)
+export class TxQuery extends QueryMsg {
+  id!: u64;
+}
+
+@migrate
+export class MigrateMsg {}
+
+/** The consumer allowed to connect. */
+export class CounterpartyInfo {
+  connectionId!: string;
+  portId!: string;
+}
+
+export class ConfigResponse {
+  admin!: string;
+  ilp!: string;
+  /** Set by set_consumer; null until then. */
+  consumer: CounterpartyInfo | null = null;
+  unbondingPeriodSeconds!: u64;
+  packetTimeoutSeconds!: u64;
+}
+
+export class ChannelResponse {
+  /** The open channel; null while none is. */
+  channelId: string | null = null;
+  /** Channels connected so far; stake is stamped with the generation it went through. */
+  generation!: u64;
+  /** When the current generation's channel closed (ns), 0 while it is open. */
+  closedAt!: Uint64;
+  /** A list_validators request is in flight. */
+  listingValidators!: bool;
+}
+
+export class ValidatorsResponse {
+  validators!: string[];
+  /** The consumer's block height when it read this set; older updates are ignored. */
+  version!: u64;
+  /** Our block height when we stored it. */
+  updatedHeight!: u64;
+  /** x/staking's unbonding period on the consumer chain; 0 until announced. */
+  consumerUnbondingPeriodSeconds!: u64;
+  /** How long an unstake may wait in the consumer's undelegation batch; 0 until announced. */
+  consumerUnbondingEpochSeconds!: u64;
+}
+
+/** A stake as it counts now: a closed channel's record shows zero here and appears under `unbonding`. */
+export class StakeResponse {
+  validator!: string;
+  /** Confirmed by the consumer's ack. */
+  staked!: Uint128;
+  /** Stake packets in flight. */
+  pendingStake!: Uint128;
+  /** Unstake packets in flight (restored if they fail). */
+  pendingUnstake!: Uint128;
+}
+
+export class StakesResponse {
+  stakes!: StakeResponse[];
+}
+
+/** Unstaked stake waiting for the unbonding period. */
+export class UnbondingEntry {
+  /** The id of the unstake that created it. */
+  id!: u64;
+  validator!: string;
+  amount!: Uint128;
+  /** When withdraw_unbonded may release it (ns). */
+  releaseAt!: Uint64;
+}
+
+/** The stake of a closed channel, unbonding since the close. */
+export class ClosedChannelStake {
+  validator!: string;
+  amount!: Uint128;
+  /** When withdraw_unbonded may release it (ns): the close + the unbonding period. */
+  releaseAt!: Uint64;
+}
+
+export class UnbondingResponse {
+  unbonding!: UnbondingEntry[];
+  fromClosedChannels!: ClosedChannelStake[];
+}
+
+export class TxResponse {
+  id!: u64;
+  /** "stake" or "unstake". */
+  kind!: string;
+  owner!: string;
+  validator!: string;
+  amount!: Uint128;
+  /** The channel generation it was sent through. */
+  generation!: u64;
+}
