@@ -138,6 +138,15 @@ function rootSchema(c: ClassDecl): Json {
   return new SchemaBuilder().root(c);
 }
 
+/** A response that may be JSON null (Rust's Option<T>): cosmwasm-schema titles it Nullable_<T>. */
+function nullableRootSchema(c: ClassDecl): Json {
+  const builder = new SchemaBuilder();
+  const ref = builder.type({ kind: "class", decl: c });
+  const out: Json = { $schema: DRAFT, title: `Nullable_${c.name}`, anyOf: [ref, { type: "null" }] };
+  out.definitions = Object.fromEntries([...builder.definitions].sort(([a], [b]) => a.localeCompare(b)));
+  return out;
+}
+
 /** schema/<contract>.json for the contract whose msg.ts is `file`. */
 export function contractSchema(contract: string, version: string, file: DeclFile): Json {
   const byRole = (role: Role): ClassDecl | undefined => file.classes.find((c) => c.role === role);
@@ -149,7 +158,7 @@ export function contractSchema(contract: string, version: string, file: DeclFile
   const responses: Json = {};
   for (const v of query?.variants ?? []) {
     if (!v.returns) throw new Error(`${file.file}: query ${v.name} needs @returns(<Response>)`);
-    responses[v.tag] = rootSchema(v.returns);
+    responses[v.tag] = v.returnsNullable ? nullableRootSchema(v.returns) : rootSchema(v.returns);
   }
   if (!byRole("instantiate") || !byRole("execute") || !query) {
     throw new Error(`${file.file}: a contract declares @instantiate, @execute and @query messages`);

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, TxResponse } from "./MeshProvider.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, NullableTxResponse, TxResponse } from "./MeshProvider.types";
 export interface MeshProviderReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -46,7 +46,7 @@ export interface MeshProviderReadOnlyInterface {
     id
   }: {
     id: number;
-  }) => Promise<TxResponse>;
+  }) => Promise<NullableTxResponse>;
 }
 export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
   client: CosmWasmClient;
@@ -143,7 +143,7 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
     id
   }: {
     id: number;
-  }): Promise<TxResponse> => {
+  }): Promise<NullableTxResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       tx: {
         id

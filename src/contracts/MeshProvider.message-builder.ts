@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, TxResponse } from "./MeshProvider.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, NullableTxResponse, TxResponse } from "./MeshProvider.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MeshProviderExecuteMsgBuilder {
   static unstake = ({

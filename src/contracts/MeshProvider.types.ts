@@ -127,6 +127,7 @@ export interface ClosedChannelStake {
   amount: Uint128;
   release_at: Uint64;
 }
+export type NullableTxResponse = TxResponse | null;
 export interface TxResponse {
   id: number;
   kind: string;

@@ -64,6 +64,7 @@ describe("schemas match the contracts", () => {
 
   const contracts = (): { name: string; address: () => string; chain: () => Mesh["a"] }[] => [
     { name: "ilp", address: () => m.ilp, chain: () => m.a },
+    { name: "mesh-provider", address: () => m.provider, chain: () => m.a },
   ];
 
   it.each(contracts().map((c) => [c.name, c] as const))("%s: every execute variant of the schema decodes", async (_name, c) => {
