@@ -5,6 +5,7 @@
 //   abstract class E {} + class V extends E {…}          externally tagged enum E with variant V ("v" in snake_case)
 //   @includes(F)                                          on an enum: F's variants belong to it too
 //   @returns(R)                                           on a query variant: the response type
+//   @returns(R | null)                                    … a response that is JSON null when there is nothing
 //   @flatten (on a struct-typed field)                    the struct's fields appear inline (serde's flatten)
 //   @rename("x")                                          JSON name of a variant or field (default: snake_case;
 //                                                        a query variant class <Name>Query is tagged "name")
@@ -61,6 +62,8 @@ export interface ClassDecl {
   includeNames: string[];
   returnsName?: string;
   returns?: ClassDecl;
+  /** @returns(R | null): the query answers R or JSON null */
+  returnsNullable?: boolean;
   /** unresolved field types, filled in by resolve() */
   rawFields: { name: string; json: string; typeNode: ts.TypeNode; defaultText?: string; doc?: string; required: boolean; flatten: boolean }[];
 }
@@ -135,7 +138,13 @@ export function parseDeclarationFile(root: string, file: string): DeclFile {
       else if (d.name === "message") decl.message = true;
       else if (d.name === "rename") decl.tag = stringArg(d.args, "@rename");
       else if (d.name === "includes") decl.includeNames.push(...d.args.map((a) => a.getText()));
-      else if (d.name === "returns") decl.returnsName = d.args[0].getText();
+      else if (d.name === "returns") {
+        const arg = d.args[0];
+        const orNull = ts.isBinaryExpression(arg) && arg.operatorToken.kind === ts.SyntaxKind.BarToken &&
+          arg.right.kind === ts.SyntaxKind.NullKeyword;
+        decl.returnsName = orNull ? arg.left.getText() : arg.getText();
+        decl.returnsNullable = orNull;
+      }
       else throw new Error(`${file}: ${decl.name}: unknown decorator @${d.name}`);
     }
     const heritage = stmt.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
