@@ -59,6 +59,29 @@ export const ilpErrors = {
   claimTooSmall: "Claim too small",
 } as const;
 
+/** assembly/contracts/mesh-consumer/errors.ts */
+export const meshConsumerErrors = {
+  /** instantiate or update_conversion with a zero rate. */
+  invalidRate: "Invalid rate",
+  /** instantiate or update_conversion with a discount of 1 or more. */
+  invalidDiscount: "Invalid discount",
+  /** set_provider while a channel is open: the live channel's counterparty cannot change under it. */
+  providerLocked: "Cannot change the provider while a channel is open",
+  emptyProvider: "Invalid provider",
+  /** send_validator_set without an open channel. */
+  noChannel: "No channel to the provider is open",
+  /** send_validator_set when the provider already has the current set and unbonding rules. */
+  validatorSetUnchanged: "Validator set unchanged",
+  /** A stake packet whose amount × rate × (1 − discount) rounds down to zero. */
+  stakeTooSmall: "Stake too small",
+  /** A stake packet for a validator that is not in this chain's bonded set (any more). */
+  unknownValidator: "Unknown or inactive validator",
+  /** A stake packet beyond the allowance meta-staking grants this contract. */
+  allowanceExhausted: "Allowance exhausted",
+  /** An unstake packet for more than the provider staked to the validator through this contract. */
+  insufficientStake: "Insufficient stake",
+} as const;
+
 /** assembly/contracts/mesh-provider/errors.ts */
 export const meshProviderErrors = {
   /** instantiate: release is driven by our clock, so the unbonding period must outlast a packet's flight. */
@@ -87,4 +110,26 @@ export const meshProviderErrors = {
   nothingToWithdrawYet: "Nothing to withdraw yet",
   /** refresh_validators while a list_validators packet is in flight. */
   listingInFlight: "A validator-set request is already in flight",
+} as const;
+
+/** assembly/contracts/meta-staking/errors.ts */
+export const metaStakingErrors = {
+  /** instantiate or migrate with a max_unbonding_entries outside [2, 1000]. */
+  invalidMaxUnbondingEntries: "Invalid max_unbonding_entries",
+  /** delegate or undelegate from an address the admin gave no allowance. */
+  unauthorizedConsumer: "Unauthorized consumer",
+  /** A delegate that would take the consumer's delegations above its allowance. */
+  allowanceExhausted: "Allowance exhausted",
+  /** A delegate to a validator that is not in the bonded set. */
+  unknownValidator: "Unknown or inactive validator",
+  /** A delegate of more than meta-staking holds liquid. */
+  insufficientFunds: "Insufficient funds in meta-staking",
+  /** An undelegate of more than the consumer delegated to the validator. */
+  insufficientDelegation: "Insufficient delegation",
+  /** A migration from 0.1.0 (which stored no unbonding period) without unbonding_period_seconds. */
+  unbondingPeriodRequired: "Unbonding period required",
+  /** withdraw_funds of more than is liquid (delegated and queued tokens are not). */
+  insufficientLiquidFunds: "Insufficient liquid funds",
+  /** The consumer query for an address that is not a registered consumer. */
+  consumerNotFound: "Not a registered consumer",
 } as const;

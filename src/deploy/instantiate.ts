@@ -2,6 +2,7 @@
 // recorded code is kept; one with the planned label and code (e.g. created by a governance proposal) is adopted;
 // only then is a new one instantiated. Also funds meta-staking and sets each consumer's allowance.
 import { metaStakingMsg, metaStakingQuery, MetaStakingConsumer } from "../client/mesh";
+import { metaStakingErrors } from "../contracts/errors";
 import { MeshConfig, MeshLinkSpec } from "./config";
 import { MeshError, explainTxError } from "./errors";
 import { InstantiatePlan, contractsFor, instantiatePlan } from "./plan";
@@ -63,7 +64,7 @@ async function consumerAllowance(s: ChainSession, metaStaking: string, consumer:
   try {
     return ((await s.client.queryContractSmart(metaStaking, metaStakingQuery.consumer(consumer))) as MetaStakingConsumer).allowance;
   } catch (e) {
-    if (/Not a registered consumer/.test((e as Error).message)) return "0";
+    if ((e as Error).message.includes(metaStakingErrors.consumerNotFound)) return "0";
     throw e;
   }
 }

@@ -20,6 +20,7 @@ import { REPO_ROOT, TEST_ACCOUNTS, WASMD_BIN, disconnectAll, ensureChain, isolat
 import { runCli } from "../../src/cli/main";
 import { providerUnbondingPeriod } from "../../src/client/mesh";
 import { IlpClient } from "../../src/contracts/Ilp.client";
+import { meshConsumerErrors } from "../../src/contracts/errors";
 import { explainTxError } from "../../src/deploy/errors";
 import { MsgSubmitProposal050, govModuleAddress, parseProposal, submitProposalMsg } from "../../src/deploy/proposal";
 import { readRecord } from "../../src/deploy/record";
@@ -238,5 +239,5 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
     "--msg", JSON.stringify({ update_conversion: { rate: "0", discount: "0" } }), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
   expect(failed.code).toBe(1);
-  expect(failed.err).toMatch(/mesh propose: proposal \d+ on mesh-gov failed: .*Invalid rate: must be greater than zero/);
+  expect(failed.err).toMatch(new RegExp(`mesh propose: proposal \\d+ on mesh-gov failed: .*${meshConsumerErrors.invalidRate}: must be greater than zero`));
 }, 180_000);

@@ -1,7 +1,7 @@
 // Cross-staking safety, on two in-process chains with the compiled contracts: who may close the mesh channel and
 // what a close settles, reconnection that does not wait for any user, handshakes that cannot be raced, batched
 // undelegations under x/staking's entry limit, versioned validator sets, rate limits and configuration bounds.
-import { commonErrors, ilpErrors, meshProviderErrors } from "../../src/contracts/errors";
+import { commonErrors, ilpErrors, meshConsumerErrors, meshProviderErrors, metaStakingErrors } from "../../src/contracts/errors";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
 import {
@@ -326,11 +326,13 @@ describe("validator sets", () => {
     await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
     m.link.relayer.relayAll();
 
-    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()))).toMatch(/Validator set unchanged since the update at height \d+/);
+    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet())))
+      .toMatch(new RegExp(`^${meshConsumerErrors.validatorSetUnchanged}: nothing to send since the update at height \\d+$`));
     m.b.host.addValidator("validator2", 2_000_000n);
     m.link.relayer.hold();
     await ok(m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()));
-    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()))).toContain("Validator set unchanged");
+    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet())))
+      .toContain(`${meshConsumerErrors.validatorSetUnchanged}: nothing to send since the update at height`);
     // The update times out: it may be sent again.
     await m.b.wait(TIMEOUT + 1);
     m.link.relayer.release();
@@ -366,7 +368,7 @@ describe("configuration bounds", () => {
     const metaCode = await m.b.upload("admin", artifact("meta-staking"));
     await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 0 }, "m")).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s`);
     await expect(m.b.instantiate("admin", metaCode, { unbonding_period_seconds: 90, max_unbonding_entries: 1 }, "m"))
-      .rejects.toThrow("Invalid max_unbonding_entries: must be between 2 and 1000");
+      .rejects.toThrow(`${metaStakingErrors.invalidMaxUnbondingEntries}: must be between 2 and 1000 (x/staking's max_entries), got 1`);
     expect(await m.b.query(m.meta, metaStakingQuery.config())).toMatchObject({
       unbonding_period_seconds: 90, max_unbonding_entries: 7, unbonding_epoch_seconds: 15,
     });
@@ -377,7 +379,7 @@ describe("configuration bounds", () => {
     await stakeRelayed(m, "alice", 1000n); // 1500 of the 10 000 000 delegated
     expect(errorOf(await m.b.execute("bob", m.meta, metaStakingMsg.withdrawFunds(1n)))).toContain("Unauthorized: only the admin");
     expect(errorOf(await m.b.execute("admin", m.meta, metaStakingMsg.withdrawFunds(9_998_501n))))
-      .toContain("Insufficient liquid funds: 9998500ustake available, 9998501 requested");
+      .toContain(`${metaStakingErrors.insufficientLiquidFunds}: 9998500ustake available, 9998501 requested`);
     const before = await m.b.balance(m.b.address("carol"), m.b.denom);
     await ok(m.b.execute("admin", m.meta, metaStakingMsg.withdrawFunds(500n, m.b.address("carol"))));
     expect(await m.b.balance(m.b.address("carol"), m.b.denom)).toBe(before + 500n);

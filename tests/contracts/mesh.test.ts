@@ -1,7 +1,7 @@
 // mesh-provider, mesh-consumer and meta-staking, compiled, on two in-process chains with a relayer the test
 // controls: handshake rules, every packet type with success / error ack / timeout, reordering, replay, channel
 // close, unknown validators, exhausted allowance and concurrent operations on the same claim.
-import { commonErrors, meshProviderErrors } from "../../src/contracts/errors";
+import { commonErrors, meshConsumerErrors, meshProviderErrors } from "../../src/contracts/errors";
 import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import { MESH_VERSION, providerMsg, providerQuery, consumerMsg, consumerQuery } from "../../src/client/mesh";
 import { HandshakeError, openChannel } from "../../src/host";
@@ -104,7 +104,7 @@ describe("stake", () => {
     await ok(bondAndGrant(m, "alice", 1000n)); // 1500 local > 1000 allowance
     const relayed = m.link.relayer.relayAll();
     const recv = relayed.results.find((r) => r.kind === "recv" && r.chainId === "mesh-b");
-    expect(recv?.ackText).toBe('{"error":"Allowance exhausted: 1500 more would exceed the allowance of 1000 (0 delegated)"}');
+    expect(recv?.ackText).toBe(`{"error":"${meshConsumerErrors.allowanceExhausted}: 1500 more would exceed the allowance of 1000 (0 delegated)"}`);
     expect(await stake(m, "alice")).toMatchObject({ staked: "0", pending_stake: "0" });
     expect(await claim(m, "alice")).toBe("0");
     expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);

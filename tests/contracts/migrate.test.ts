@@ -1,6 +1,7 @@
 // Upgrades: every contract has a migrate entry point and stores cw2 contract info; a running v0.1.0 mesh is migrated
 // with a stake in flight (the same scenario runs on real wasmd in tests/chain/migrate.test.ts); a migration to
 // another contract's code is refused.
+import { metaStakingErrors } from "../../src/contracts/errors";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { upgradeWithStakeInFlight } from "../../src/scenario/scenarios/upgrade";
 import { artifact, meshCodes } from "../helpers/artifacts";
@@ -63,7 +64,8 @@ describe("cw2 contract info and migrate rules", () => {
     const old = await chain.instantiate("admin", await chain.upload("admin", releaseCodes("v0.1.0").metaStaking), {}, "old meta");
     const code = await chain.upload("admin", artifact("meta-staking"));
     const bare = await chain.migrate("admin", old, code, {});
-    expect(bare.ok ? "" : bare.error).toContain("Migrating from 0.0.0 requires unbonding_period_seconds");
+    expect(bare.ok ? "" : bare.error).toBe(
+      `${metaStakingErrors.unbondingPeriodRequired}: migrating from 0.0.0 requires unbonding_period_seconds (x/staking's unbonding period on this chain)`);
     const ok = await chain.migrate("admin", old, code, { unbonding_period_seconds: 90 });
     expect(ok.ok ? "" : ok.error).toBe("");
     expect(await chain.query(old, { config: {} })).toMatchObject({ unbonding_period_seconds: 90, unbonding_epoch_seconds: 15 });

@@ -12,39 +12,48 @@
 // its pro-rata share of what x/staking still holds (so after a slash it never asks for more than exists) and runs
 // as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
 import {
-  BankMsg, Coin, Env, Fields, JsonValue, JsonWriter, MessageInfo, Order, Reply, ReplyOn, Response, StakingMsg, SubMsg, Uint128,
-  Variant, addSeconds, checkDuration, fail, fromUtf8, mustPay, nonpayable, onlyAdmin, PageRequest, pageLimit, parseJson, writePage,
-  queryBalance, queryBondedDenom, queryDelegationAmount, isActiveValidator, utf8, validateAddress,
+  BankMsg, Coin, Env, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, Reply, ReplyOn, Response, StakingMsg, SubMsg, Uint128, addSeconds,
+  checkDuration, fail, failCheck, fromUtf8, isActiveValidator, mustPay, nonpayable, onlyAdmin, parseJson, queryBalance, queryBondedDenom,
+  queryDelegationAmount, utf8, validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
+import { Delegate, Undelegate } from "../../shared/meta-staking";
+import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
+import {
+  allowanceExhausted, consumerNotFound, insufficientDelegation, insufficientFunds, insufficientLiquidFunds, invalidMaxUnbondingEntries,
+  unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
+} from "./errors";
+import {
+  AllConsumersQuery, ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo, Fund, ProcessUnbonding, QueueEntry, SetAllowance,
+  UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
+} from "./msg";
+import {
+  createAllConsumersResponse, createBatchPayload, createConfigResponse, createConsumerResponse, createDelegationInfo, createQueueEntry,
+  createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload, decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg,
+  decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload, encodeConfigResponse, encodeConsumerResponse,
+  encodeUnbondingQueueResponse, encodeValidatorResponse,
+} from "./msg.codec";
 import {
   Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, QUEUE, VALIDATORS, consumerKey, delegationKey,
-  encodeConfig, validatorKey,
+  validatorKey,
 } from "./state";
-import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 
-const EXECUTE_VARIANTS = "fund, set_allowance, update_admin, withdraw_funds, delegate, undelegate, process_unbonding";
-const QUERY_VARIANTS = "config, consumer, all_consumers, validator, unbonding_queue";
 /** Reply id of a batch undelegation; only failures come back, with the batch in the payload. */
 export const REPLY_BATCH_FAILED: u64 = 1;
-const DEFAULT_MAX_UNBONDING_ENTRIES: u64 = 7;
 
-export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "instantiate");
-  if (f == null) return null;
-  const admin = f.optStr("admin");
-  const unbonding = f.u64("unbonding_period_seconds");
-  const maxEntries = f.optU64("max_unbonding_entries", DEFAULT_MAX_UNBONDING_ENTRIES);
-  if (!f.finish()) return null;
-  if (!checkDuration(unbonding, "unbonding_period_seconds") || !checkMaxEntries(maxEntries)) return null;
+export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
+  const msg = decodeInstantiateMsg(json);
+  if (msg == null) return null;
+  if (!checkDuration(msg.unbondingPeriodSeconds, "unbonding_period_seconds") || !checkMaxEntries(msg.maxUnbondingEntries)) return null;
+  const admin = msg.admin;
   const adminAddress = admin != null ? admin : info.sender;
   if (validateAddress(adminAddress, "admin") == null) return null;
   const denom = queryBondedDenom();
   if (denom == null) return null;
   // Funding at instantiation is allowed, in the bond denom only.
   for (let i = 0; i < info.funds.length; i++) {
-    if (info.funds[i].denom != denom) return fail<Response>("Must send '" + denom + "' to this message, got '" + info.funds[i].denom + "'");
+    if (info.funds[i].denom != denom) return fail<Response>(wrongDenom(denom, info.funds[i].denom));
   }
-  const config = new Config(adminAddress, denom, unbonding, <u32>maxEntries);
+  const config = new Config(adminAddress, denom, msg.unbondingPeriodSeconds, msg.maxUnbondingEntries);
   CONFIG.save(config);
   recordVersion("meta-staking");
   return new Response().addAttribute("action", "instantiate").addAttribute("admin", adminAddress).addAttribute("denom", denom)
@@ -52,55 +61,31 @@ export function instantiate(env: Env, info: MessageInfo, msg: JsonValue): Respon
 }
 
 /** x/staking's max_entries as configured: at least 2 (one entry must stay free), at most 1000. */
-function checkMaxEntries(maxEntries: u64): bool {
+function checkMaxEntries(maxEntries: u32): bool {
   if (maxEntries >= 2 && maxEntries <= 1000) return true;
-  fail<string>("Invalid max_unbonding_entries: must be between 2 and 1000 (x/staking's max_entries), got " + maxEntries.toString());
-  return false;
+  return failCheck(invalidMaxUnbondingEntries(maxEntries));
 }
 
-export function execute(env: Env, info: MessageInfo, msg: JsonValue): Response | null {
-  const variant = Variant.of(msg, "execute");
-  if (variant == null) return null;
-  const f = variant.fields;
-  const name = variant.name;
-  if (name == "fund") {
-    if (!f.finish()) return null;
+export function execute(env: Env, info: MessageInfo, json: JsonValue): Response | null {
+  const msg = decodeExecuteMsg(json);
+  if (msg == null) return null;
+  if (msg instanceof Fund) {
     const amount = mustPay(info, CONFIG.load().denom);
     if (amount == null) return null;
     return new Response().addAttribute("action", "fund").addAttribute("amount", amount.toString());
   }
-  if (name == "set_allowance") {
-    const consumer = f.str("consumer");
-    const amount = f.uint128("amount");
-    if (!f.finish()) return null;
-    return setAllowance(info, consumer, amount);
-  }
-  if (name == "update_admin") {
-    const admin = f.str("admin");
-    if (!f.finish()) return null;
-    return updateAdmin(info, admin);
-  }
-  if (name == "withdraw_funds") {
-    const amount = f.uint128("amount");
-    const recipient = f.optStr("recipient");
-    if (!f.finish()) return null;
-    return withdrawFunds(env, info, amount, recipient);
-  }
-  if (name == "delegate" || name == "undelegate") {
-    const validator = f.str("validator");
-    const amount = f.uint128("amount");
-    if (!f.finish()) return null;
-    return name == "delegate" ? delegate(env, info, validator, amount) : undelegate(env, info, validator, amount);
-  }
-  if (name == "process_unbonding") {
+  if (msg instanceof SetAllowance) return setAllowance(info, (<SetAllowance>msg).consumer, (<SetAllowance>msg).amount);
+  if (msg instanceof UpdateAdmin) return updateAdmin(info, (<UpdateAdmin>msg).admin);
+  if (msg instanceof WithdrawFunds) return withdrawFunds(env, info, (<WithdrawFunds>msg).amount, (<WithdrawFunds>msg).recipient);
+  if (msg instanceof ProcessUnbonding) {
     // Permissionless crank: anyone may push due batches to x/staking.
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    const limit = pageLimit(f.optU64("limit", 0), hasLimit, 10, 30);
-    if (!f.finish() || !nonpayable(info)) return null;
-    return processUnbonding(env, startAfter, limit);
+    if (!nonpayable(info)) return null;
+    const page = <ProcessUnbonding>msg;
+    return processUnbonding(env, page.startAfter, <i32>(page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT));
   }
-  return fail<Response>("Unknown execute message '" + name + "'; expected one of: " + EXECUTE_VARIANTS);
+  if (msg instanceof Delegate) return delegate(env, info, (<Delegate>msg).validator, (<Delegate>msg).amount);
+  const undelegation = <Undelegate>msg;
+  return undelegate(env, info, undelegation.validator, undelegation.amount);
 }
 
 function requireAdmin(info: MessageInfo): Config | null {
@@ -134,14 +119,12 @@ function updateAdmin(info: MessageInfo, admin: string): Response | null {
 
 function consumerFor(info: MessageInfo): Consumer | null {
   const consumer = CONSUMERS.may_load(consumerKey(info.sender));
-  if (consumer == null) return fail<Consumer>("Unauthorized: " + info.sender + " is not a registered consumer");
+  if (consumer == null) return fail<Consumer>(unauthorizedConsumer(info.sender));
   return consumer;
 }
 
 function positive(amount: Uint128, action: string): bool {
-  if (!amount.isZero()) return true;
-  fail<string>("Invalid " + action + ": amount must be greater than zero");
-  return false;
+  return !amount.isZero() || failCheck(zeroAmount(action));
 }
 
 function addTo(current: Amount | null, delta: Uint128): Amount | null {
@@ -157,20 +140,15 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
   const delegated = consumer.delegated.checkedAdd(amount);
   if (delegated == null) return null;
   if (delegated.gt(consumer.allowance)) {
-    return fail<Response>(
-      "Allowance exhausted: delegating " + amount.toString() + " would bring " + info.sender + " to " + delegated.toString() +
-      ", above its allowance of " + consumer.allowance.toString(),
-    );
+    return fail<Response>(allowanceExhausted(amount, info.sender, delegated, consumer.allowance));
   }
   const active = isActiveValidator(validator);
   if (active < 0) return null;
-  if (active == 0) return fail<Response>("Unknown or inactive validator '" + validator + "'");
+  if (active == 0) return fail<Response>(unknownValidator(validator));
   const config = CONFIG.load();
   const liquid = queryBalance(env.contractAddress, config.denom);
   if (liquid == null) return null;
-  if (liquid.lt(amount)) {
-    return fail<Response>("Insufficient funds in meta-staking: " + liquid.toString() + config.denom + " available, " + amount.toString() + " needed");
-  }
+  if (liquid.lt(amount)) return fail<Response>(insufficientFunds(liquid, config.denom, amount));
   consumer.delegated = delegated;
   CONSUMERS.save(consumerKey(info.sender), consumer);
   const dkey = delegationKey(info.sender, validator);
@@ -195,9 +173,7 @@ function undelegate(env: Env, info: MessageInfo, validator: string, amount: Uint
   const dkey = delegationKey(info.sender, validator);
   const d = DELEGATIONS.may_load(dkey);
   const have = d != null ? d.amount : Uint128.zero();
-  if (amount.gt(have)) {
-    return fail<Response>("Cannot undelegate " + amount.toString() + " from " + validator + ": " + info.sender + " has " + have.toString() + " delegated there");
-  }
+  if (amount.gt(have)) return fail<Response>(insufficientDelegation(amount, validator, info.sender, have));
   const vkey = validatorKey(validator);
   const v = VALIDATORS.may_load(vkey)!;
   v.amount = v.amount.checkedSub(amount)!;
@@ -269,10 +245,9 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
   // epoch need not wait.
   if (amount.isZero()) return true;
   LAST_BATCH.save(vkey, new BatchTime(env.block.timeNanos));
-  const w = new JsonWriter();
-  w.beginObject().key("validator").string(validator).key("queued").string(queued.toString()).endObject();
+  const payload = utf8(encodeBatchPayload(createBatchPayload(validator, queued)));
   const undelegate = StakingMsg.undelegate(validator, new Coin(config.denom, amount));
-  response.addSubMessage(new SubMsg(REPLY_BATCH_FAILED, undelegate, ReplyOn.Error, w.toBytes()));
+  response.addSubMessage(new SubMsg(REPLY_BATCH_FAILED, undelegate, ReplyOn.Error, payload));
   return true;
 }
 
@@ -289,35 +264,28 @@ function processUnbonding(env: Env, startAfter: string | null, limit: i32): Resp
     flushed++;
   }
   response.addAttribute("scanned", validators.length.toString()).addAttribute("flushed", flushed.toString());
-  if (validators.length == limit) response.addAttribute("next_start_after", validators[validators.length - 1]);
+  if (limit > 0 && validators.length == limit) response.addAttribute("next_start_after", validators[validators.length - 1]);
   return response;
 }
 
 /**
- * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules; migrating from
- * 0.1.0, which had none, requires the unbonding period.
+ * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules (0 or absent keeps
+ * the current value); migrating from 0.1.0, which had none, requires the unbonding period.
  */
-export function migrate(env: Env, msg: JsonValue): Response | null {
-  const f = Fields.of(msg, "migrate");
-  if (f == null) return null;
-  const hasUnbonding = f.has("unbonding_period_seconds");
-  const unbonding = f.optU64("unbonding_period_seconds", 0);
-  const hasEntries = f.has("max_unbonding_entries");
-  const maxEntries = f.optU64("max_unbonding_entries", 0);
-  if (!f.finish()) return null;
+export function migrate(env: Env, json: JsonValue): Response | null {
+  const msg = decodeMigrateMsg(json);
+  if (msg == null) return null;
   const from = beginMigration("meta-staking", ["admin", "denom"]);
   if (from == null) return null;
   const config = CONFIG.load();
-  if (hasUnbonding) {
-    if (!checkDuration(unbonding, "unbonding_period_seconds")) return null;
-    config.unbondingPeriodSeconds = unbonding;
+  if (msg.unbondingPeriodSeconds != 0) {
+    if (!checkDuration(msg.unbondingPeriodSeconds, "unbonding_period_seconds")) return null;
+    config.unbondingPeriodSeconds = msg.unbondingPeriodSeconds;
   }
-  if (config.unbondingPeriodSeconds == 0) {
-    return fail<Response>("Migrating from " + from.version + " requires unbonding_period_seconds (x/staking's unbonding period on this chain)");
-  }
-  if (hasEntries) {
-    if (!checkMaxEntries(maxEntries)) return null;
-    config.maxUnbondingEntries = <u32>maxEntries;
+  if (config.unbondingPeriodSeconds == 0) return fail<Response>(unbondingPeriodRequired(from.version));
+  if (msg.maxUnbondingEntries != 0) {
+    if (!checkMaxEntries(msg.maxUnbondingEntries)) return null;
+    config.maxUnbondingEntries = msg.maxUnbondingEntries;
   }
   CONFIG.save(config);
   return finishMigration("meta-staking", from).addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
@@ -328,16 +296,13 @@ export function reply(env: Env, reply: Reply): Response | null {
   const response = new Response();
   const error = reply.error;
   if (reply.id != REPLY_BATCH_FAILED || error == null) return response.addAttribute("action", "unknown_reply");
-  const f = Fields.of(parseJson(reply.payload), "batch payload");
-  if (f == null) return null;
-  const validator = f.str("validator");
-  const queued = f.uint128("queued");
-  if (!f.finish()) return null;
-  const vkey = validatorKey(validator);
-  const requeued = addTo(QUEUE.may_load(vkey), queued);
+  const batch = decodeBatchPayload(parseJson(reply.payload), "batch payload");
+  if (batch == null) return null;
+  const vkey = validatorKey(batch.validator);
+  const requeued = addTo(QUEUE.may_load(vkey), batch.queued);
   if (requeued == null) return null;
   QUEUE.save(vkey, requeued);
-  return response.addAttribute("action", "batch_requeued").addAttribute("validator", validator)
+  return response.addAttribute("action", "batch_requeued").addAttribute("validator", batch.validator)
     .addAttribute("queued", requeued.amount.toString()).addAttribute("error", error);
 }
 
@@ -350,9 +315,7 @@ function withdrawFunds(env: Env, info: MessageInfo, amount: Uint128, recipient: 
   if (validateAddress(to, "recipient") == null) return null;
   const liquid = queryBalance(env.contractAddress, config.denom);
   if (liquid == null) return null;
-  if (amount.gt(liquid)) {
-    return fail<Response>("Insufficient liquid funds: " + liquid.toString() + config.denom + " available, " + amount.toString() + " requested");
-  }
+  if (amount.gt(liquid)) return fail<Response>(insufficientLiquidFunds(liquid, config.denom, amount));
   return new Response()
     .addMessage(BankMsg.send(to, [new Coin(config.denom, amount)]))
     .addAttribute("action", "withdraw_funds")
@@ -363,72 +326,55 @@ function withdrawFunds(env: Env, info: MessageInfo, amount: Uint128, recipient: 
 // ---------------------------------------------------------------------------------------------------------------
 // Queries
 
-export function query(env: Env, msg: JsonValue): string | null {
-  const variant = Variant.of(msg, "query");
-  if (variant == null) return null;
-  const f = variant.fields;
-  const name = variant.name;
-  if (name == "config") {
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    encodeConfig(CONFIG.load(), w);
-    return w.toString();
+export function query(env: Env, json: JsonValue): string | null {
+  const msg = decodeQueryMsg(json);
+  if (msg == null) return null;
+  if (msg instanceof ConfigQuery) {
+    const c = CONFIG.load();
+    return encodeConfigResponse(createConfigResponse(c.admin, c.denom, c.unbondingPeriodSeconds, c.maxUnbondingEntries, c.epochSeconds()));
   }
-  if (name == "consumer") {
-    const address = f.str("address");
-    if (!f.finish()) return null;
+  if (msg instanceof ConsumerQuery) {
+    const address = (<ConsumerQuery>msg).address;
     if (validateAddress(address, "address") == null) return null;
     const consumer = CONSUMERS.may_load(consumerKey(address));
-    if (consumer == null) return fail<string>("Not a registered consumer: " + address);
-    const w = new JsonWriter();
-    writeConsumer(w, address, consumer);
-    return w.toString();
+    if (consumer == null) return fail<string>(consumerNotFound(address));
+    return encodeConsumerResponse(consumerResponse(address, consumer));
   }
-  if (name == "all_consumers") {
-    const page = PageRequest.read(f);
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    w.beginObject();
-    writePage<Consumer>(w, "consumers", CONSUMERS, [], page, writeConsumer);
-    w.endObject();
-    return w.toString();
+  if (msg instanceof AllConsumersQuery) {
+    const page = <AllConsumersQuery>msg;
+    const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
+    const startAfter = page.startAfter;
+    const it = CONSUMERS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+    const consumers = new Array<ConsumerResponse>();
+    for (let e = it.next(); e != null && <u32>consumers.length < limit; e = it.next()) consumers.push(consumerResponse(fromUtf8(e.key), e.value));
+    return encodeAllConsumersResponse(createAllConsumersResponse(consumers));
   }
-  if (name == "validator") {
-    // What we account for a validator next to what x/staking reports: a shortfall is a slash.
-    const validator = f.str("validator");
-    if (!f.finish()) return null;
+  if (msg instanceof ValidatorQuery) {
+    const validator = (<ValidatorQuery>msg).validator;
     const v = VALIDATORS.may_load(validatorKey(validator));
     const onChain = queryDelegationAmount(env.contractAddress, validator);
     if (onChain == null) return null;
-    const w = new JsonWriter();
-    w.beginObject().key("validator").string(validator);
     const q = QUEUE.may_load(validatorKey(validator));
-    w.key("delegated").string(v != null ? v.amount.toString() : "0").key("queued").string(q != null ? q.amount.toString() : "0");
-    w.key("on_chain").string(onChain.toString()).endObject();
-    return w.toString();
+    return encodeValidatorResponse(createValidatorResponse(validator, v != null ? v.amount : Uint128.zero(),
+      q != null ? q.amount : Uint128.zero(), onChain));
   }
-  if (name == "unbonding_queue") {
-    const page = PageRequest.read(f);
-    if (!f.finish()) return null;
-    const w = new JsonWriter();
-    w.beginObject();
-    writePage<Amount>(w, "queue", QUEUE, [], page, (w: JsonWriter, validator: string, a: Amount): void => {
-      w.beginObject().key("validator").string(validator).key("queued").string(a.amount.toString());
-      w.key("batch_at").u64String(nextBatchAt(CONFIG.load(), validator)).endObject();
-    });
-    w.endObject();
-    return w.toString();
+  // unbonding_queue
+  const page = <UnbondingQueueQuery>msg;
+  const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
+  const startAfter = page.startAfter;
+  const config = CONFIG.load();
+  const it = QUEUE.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+  const queue = new Array<QueueEntry>();
+  for (let e = it.next(); e != null && <u32>queue.length < limit; e = it.next()) {
+    const validator = fromUtf8(e.key);
+    queue.push(createQueueEntry(validator, e.value.amount, nextBatchAt(config, validator)));
   }
-  return fail<string>("Unknown query '" + name + "'; expected one of: " + QUERY_VARIANTS);
+  return encodeUnbondingQueueResponse(createUnbondingQueueResponse(queue));
 }
 
-function writeConsumer(w: JsonWriter, address: string, consumer: Consumer): void {
-  w.beginObject().key("address").string(address);
-  w.key("allowance").string(consumer.allowance.toString()).key("delegated").string(consumer.delegated.toString());
-  w.key("delegations").beginArray();
+function consumerResponse(address: string, consumer: Consumer): ConsumerResponse {
+  const delegations = new Array<DelegationInfo>();
   const it = DELEGATIONS.range([utf8(address)], null, false, null, Order.Ascending);
-  for (let e = it.next(); e != null; e = it.next()) {
-    w.beginObject().key("validator").string(fromUtf8(e.key)).key("amount").string(e.value.amount.toString()).endObject();
-  }
-  w.endArray().endObject();
+  for (let e = it.next(); e != null; e = it.next()) delegations.push(createDelegationInfo(fromUtf8(e.key), e.value.amount));
+  return createConsumerResponse(address, consumer.allowance, consumer.delegated, delegations);
 }

@@ -27,7 +27,7 @@ export class Config {
   }
 }
 
-export function encodeConfig(c: Config, w: JsonWriter): void {
+function encodeConfig(c: Config, w: JsonWriter): void {
   w.beginObject().key("admin").string(c.admin).key("denom").string(c.denom);
   w.key("unbonding_period_seconds").u64(c.unbondingPeriodSeconds).key("max_unbonding_entries").u64(c.maxUnbondingEntries);
   w.key("unbonding_epoch_seconds").u64(c.epochSeconds()).endObject();

@@ -1,0 +1,54 @@
+// mesh-consumer's errors, one constructor each (see the SDK's errors.ts for the conventions and the common ones).
+// Errors of ibc_packet_receive reach the provider as the error acknowledgement's reason.
+import { Uint128 } from "../../sdk";
+
+/** instantiate or update_conversion with a zero rate. */
+export function invalidRate(): string {
+  return "Invalid rate: must be greater than zero";
+}
+
+/** instantiate or update_conversion with a discount of 1 or more. */
+export function invalidDiscount(): string {
+  return "Invalid discount: must be less than 1";
+}
+
+/** set_provider while a channel is open: the live channel's counterparty cannot change under it. */
+export function providerLocked(): string {
+  return "Cannot change the provider while a channel is open";
+}
+
+export function emptyProvider(): string {
+  return "Invalid provider: connection_id and port_id must not be empty";
+}
+
+/** send_validator_set without an open channel. */
+export function noChannel(): string {
+  return "No channel to the provider is open";
+}
+
+/** send_validator_set when the provider already has the current set and unbonding rules. */
+export function validatorSetUnchanged(height: u64): string {
+  return "Validator set unchanged: nothing to send since the update at height " + height.toString();
+}
+
+/** A stake packet whose amount × rate × (1 − discount) rounds down to zero. */
+export function stakeTooSmall(amount: Uint128): string {
+  return "Stake too small: " + amount.toString() + " converts to zero local tokens";
+}
+
+/** A stake packet for a validator that is not in this chain's bonded set (any more). */
+export function unknownValidator(validator: string): string {
+  return "Unknown or inactive validator '" + validator + "'";
+}
+
+/** A stake packet beyond the allowance meta-staking grants this contract. */
+export function allowanceExhausted(local: Uint128, allowance: Uint128, delegated: Uint128): string {
+  return "Allowance exhausted: " + local.toString() + " more would exceed the allowance of " + allowance.toString() + " (" +
+    delegated.toString() + " delegated)";
+}
+
+/** An unstake packet for more than the provider staked to the validator through this contract. */
+export function insufficientStake(amount: Uint128, validator: string, staked: Uint128): string {
+  return "Insufficient stake: cannot unstake " + amount.toString() + " from " + validator + ", only " + staked.toString() +
+    " is staked there";
+}

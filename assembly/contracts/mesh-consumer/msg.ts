@@ -1,0 +1,118 @@
+// mesh-consumer's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
+// from them. The packets it exchanges with mesh-provider are declared in shared/packets.ts.
+import { Decimal, Message, Uint128 } from "../../sdk";
+import { ValidatorSetUpdate } from "../../shared/packets";
+
+/** How long a validator_set packet may wait for the relayer, by default. */
+export const DEFAULT_PACKET_TIMEOUT_SECONDS: u64 = 600;
+export const DEFAULT_PAGE: u32 = 10;
+
+@instantiate
+export class InstantiateMsg {
+  /** Governance: may set the provider, change the conversion, close the channel; the sender when absent. */
+  admin: string | null = null;
+  /** The meta-staking contract that delegates on this contract's behalf (it must grant an allowance). */
+  metaStaking!: string;
+  /** Local tokens per provider token (greater than zero). */
+  rate!: Decimal;
+  /** Haircut on converted stake, in [0, 1). */
+  discount!: Decimal;
+  /** Timeout of the validator_set packets this contract sends (1 s to 10 years). */
+  packetTimeoutSeconds: u64 = DEFAULT_PACKET_TIMEOUT_SECONDS;
+}
+
+@execute
+export abstract class ExecuteMsg extends Message {}
+
+/** Admin only, while no channel is open: the only provider (connection and port) a channel may be opened with. */
+export class SetProvider extends ExecuteMsg {
+  connectionId!: string;
+  portId!: string;
+}
+
+/** Admin only: the conversion of new stake (recorded stake converts back at the amounts recorded when staked). */
+export class UpdateConversion extends ExecuteMsg {
+  /** Local tokens per provider token (greater than zero). */
+  rate!: Decimal;
+  /** Haircut in [0, 1). */
+  discount!: Decimal;
+}
+
+/** Admin only: hands governance of this contract to `admin`. */
+export class UpdateAdmin extends ExecuteMsg {
+  admin!: string;
+}
+
+/**
+ * Anyone: sends the validator set and unbonding rules to the provider, but only when they changed since the last
+ * update or the last update failed to arrive.
+ */
+export class SendValidatorSet extends ExecuteMsg {}
+
+/** Admin only: closes the mesh channel and undelegates everything it brought in. */
+export class CloseChannel extends ExecuteMsg {}
+
+@query
+export abstract class QueryMsg {}
+
+@returns(ConfigResponse)
+export class ConfigQuery extends QueryMsg {}
+
+/** The open channel; null while none is. */
+@returns(ChannelResponse | null)
+export class ChannelQuery extends QueryMsg {}
+
+/** What the provider staked to `validator` through this contract, and what was delegated for it. */
+@returns(RecordResponse)
+export class RecordQuery extends QueryMsg {
+  validator!: string;
+}
+
+/** All stake records in validator order, a page at a time. */
+@returns(RecordsResponse)
+export class RecordsQuery extends QueryMsg {
+  startAfter: string | null = null;
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
+/** The last validator set sent to the provider; null when there is none (no channel, or the last update failed). */
+@returns(ValidatorSetUpdate | null)
+export class LastValidatorSetQuery extends QueryMsg {}
+
+@migrate
+export class MigrateMsg {}
+
+/** The provider a channel may be opened with. */
+export class ProviderInfo {
+  connectionId!: string;
+  portId!: string;
+}
+
+export class ConfigResponse {
+  admin!: string;
+  metaStaking!: string;
+  /** null until the admin sets it */
+  provider: ProviderInfo | null = null;
+  rate!: Decimal;
+  discount!: Decimal;
+  packetTimeoutSeconds!: u64;
+}
+
+export class ChannelResponse {
+  channelId!: string;
+  counterpartyChannelId!: string;
+  connectionId!: string;
+}
+
+export class RecordResponse {
+  validator!: string;
+  /** Provider tokens staked to the validator (zero when there is no record). */
+  providerAmount!: Uint128;
+  /** Local tokens delegated for them through meta-staking. */
+  localAmount!: Uint128;
+}
+
+export class RecordsResponse {
+  records!: RecordResponse[];
+}

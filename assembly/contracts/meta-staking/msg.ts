@@ -1,0 +1,152 @@
+// meta-staking's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
+// from them. The consumer contracts' delegate/undelegate are declared in shared/meta-staking.ts.
+import { Message, Uint128, Uint64 } from "../../sdk";
+import { MetaStakingMsg } from "../../shared/meta-staking";
+
+/** x/staking's max_entries on stock chains. */
+export const DEFAULT_MAX_UNBONDING_ENTRIES: u32 = 7;
+export const DEFAULT_PAGE: u32 = 10;
+
+@instantiate
+export class InstantiateMsg {
+  /** Governance: funds the contract, grants allowances, withdraws liquid funds; the sender when absent. */
+  admin: string | null = null;
+  /** x/staking's unbonding period on this chain (1 s to 10 years). */
+  unbondingPeriodSeconds!: u64;
+  /** x/staking's max_entries per (delegator, validator) pair (2 to 1000); the batch epoch is ⌈unbonding / (max − 1)⌉. */
+  maxUnbondingEntries: u32 = DEFAULT_MAX_UNBONDING_ENTRIES;
+}
+
+/** Governance's messages and the crank; the consumers' delegate/undelegate (MetaStakingMsg) are included. */
+@execute
+@includes(MetaStakingMsg)
+export abstract class ExecuteMsg extends Message {}
+
+/** Adds the attached funds (the bond denom only) to what consumers may delegate. */
+export class Fund extends ExecuteMsg {}
+
+/** Admin only: registers `consumer` (a contract) or changes its allowance; lowering it below what is delegated blocks new delegations. */
+export class SetAllowance extends ExecuteMsg {
+  consumer!: string;
+  amount!: Uint128;
+}
+
+/** Admin only: hands governance of this contract to `admin`. */
+export class UpdateAdmin extends ExecuteMsg {
+  admin!: string;
+}
+
+/** Admin only: sends `amount` of the liquid (undelegated) funds to `recipient` (the admin when absent). */
+export class WithdrawFunds extends ExecuteMsg {
+  amount!: Uint128;
+  recipient: string | null = null;
+}
+
+/** Anyone: undelegates every due batch among a page of the unbonding queue (validator order). */
+export class ProcessUnbonding extends ExecuteMsg {
+  startAfter: string | null = null;
+  /** Validators scanned; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
+@query
+export abstract class QueryMsg {}
+
+@returns(ConfigResponse)
+export class ConfigQuery extends QueryMsg {}
+
+/** A registered consumer's allowance and delegations; an error for any other address. */
+@returns(ConsumerResponse)
+export class ConsumerQuery extends QueryMsg {
+  address!: string;
+}
+
+/** All consumers in address order, a page at a time. */
+@returns(AllConsumersResponse)
+export class AllConsumersQuery extends QueryMsg {
+  startAfter: string | null = null;
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
+/** What meta-staking books for a validator next to what x/staking reports: a shortfall is a slash. */
+@returns(ValidatorResponse)
+export class ValidatorQuery extends QueryMsg {
+  validator!: string;
+}
+
+/** Undelegations waiting for their validator's next batch, in validator order, a page at a time. */
+@returns(UnbondingQueueResponse)
+export class UnbondingQueueQuery extends QueryMsg {
+  startAfter: string | null = null;
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
+/**
+ * Either field updates the batching rules; 0 or absent keeps the current value. Migrating from 0.1.0, which stored
+ * no unbonding period, requires unbonding_period_seconds.
+ */
+@migrate
+export class MigrateMsg {
+  /** x/staking's unbonding period on this chain (1 s to 10 years). */
+  unbondingPeriodSeconds: u64 = 0;
+  /** x/staking's max_entries (2 to 1000). */
+  maxUnbondingEntries: u32 = 0;
+}
+
+export class ConfigResponse {
+  admin!: string;
+  /** the chain's bond denom */
+  denom!: string;
+  unbondingPeriodSeconds!: u64;
+  maxUnbondingEntries!: u32;
+  /** minimum time between two undelegation batches of one validator: ⌈unbonding / (max_unbonding_entries − 1)⌉ */
+  unbondingEpochSeconds!: u64;
+}
+
+export class DelegationInfo {
+  validator!: string;
+  amount!: Uint128;
+}
+
+export class ConsumerResponse {
+  address!: string;
+  allowance!: Uint128;
+  /** Σ of delegations */
+  delegated!: Uint128;
+  /** per validator, in validator order */
+  delegations!: DelegationInfo[];
+}
+
+export class AllConsumersResponse {
+  consumers!: ConsumerResponse[];
+}
+
+export class ValidatorResponse {
+  validator!: string;
+  /** booked for consumers, excluding queued undelegations */
+  delegated!: Uint128;
+  /** waiting for the validator's next undelegation batch */
+  queued!: Uint128;
+  /** what x/staking holds for meta-staking */
+  onChain!: Uint128;
+}
+
+export class QueueEntry {
+  validator!: string;
+  queued!: Uint128;
+  /** when the batch may run (ns): one epoch after the validator's last batch, "0" if it has had none */
+  batchAt!: Uint64;
+}
+
+export class UnbondingQueueResponse {
+  queue!: QueueEntry[];
+}
+
+/** The payload of a batch undelegation's sub-message: what goes back to the queue if x/staking refuses it. */
+@message
+export class BatchPayload {
+  validator!: string;
+  queued!: Uint128;
+}

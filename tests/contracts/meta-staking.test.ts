@@ -1,0 +1,199 @@
+// meta-staking, compiled, on the in-process host: the exact JSON of every query response, and every error of its
+// catalogue (and the common ones it uses) through the real entry points. Accounts stand in for consumer contracts:
+// meta-staking only knows consumers by the allowance governance gave them.
+import { commonErrors, metaStakingErrors } from "../../src/contracts/errors";
+import { metaStakingMsg, metaStakingQuery } from "../../src/client/mesh";
+import { HostScenarioChain, HostScenarioNetwork } from "../../src/scenario/host-backend";
+import { TxOutcome } from "../../src/scenario/types";
+import { artifact } from "../helpers/artifacts";
+import { ok } from "../helpers/mesh";
+
+const FUNDS = 10_000n;
+const errorOf = (r: TxOutcome) => (r.ok ? "" : r.error);
+
+interface Setup {
+  b: HostScenarioChain;
+  code: number;
+  meta: string;
+  validator: string;
+  /** a registered consumer (allowance 1000) */
+  alice: string;
+}
+
+async function setup(): Promise<Setup> {
+  const b = new HostScenarioNetwork(["mesh-b"]).chain("mesh-b");
+  const code = await b.upload("admin", artifact("meta-staking"));
+  const meta = await b.instantiate("admin", code, { unbonding_period_seconds: 90 }, "meta", [{ denom: b.denom, amount: FUNDS.toString() }]);
+  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(b.address("alice"), 1000n)));
+  return { b, code, meta, validator: b.host.valoper("validator"), alice: b.address("alice") };
+}
+
+const raw = (s: Setup, msg: unknown) => s.b.host.queryRawResponse(s.meta, msg);
+const delegate = (validator: string, amount: bigint) => ({ delegate: { validator, amount: amount.toString() } });
+const undelegate = (validator: string, amount: bigint) => ({ undelegate: { validator, amount: amount.toString() } });
+
+describe("queries: exact JSON", () => {
+  it("config", async () => {
+    const s = await setup();
+    expect(raw(s, metaStakingQuery.config())).toBe(
+      `{"admin":"${s.b.address("admin")}","denom":"${s.b.denom}","unbonding_period_seconds":90,"max_unbonding_entries":7,"unbonding_epoch_seconds":15}`);
+  });
+
+  it("consumer and all_consumers, paged in address order", async () => {
+    const s = await setup();
+    const bob = s.b.address("bob");
+    await ok(s.b.execute("admin", s.meta, metaStakingMsg.setAllowance(bob, 50n)));
+    const second = s.b.host.addValidator("validator2", 2_000_000n);
+    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 300n)));
+    await ok(s.b.execute("alice", s.meta, delegate(second, 200n)));
+    const [v1, v2] = [s.validator, second].sort();
+    const alice = `{"address":"${s.alice}","allowance":"1000","delegated":"500","delegations":[` +
+      `{"validator":"${v1}","amount":"${v1 === s.validator ? 300 : 200}"},{"validator":"${v2}","amount":"${v2 === s.validator ? 300 : 200}"}]}`;
+    const bobJson = `{"address":"${bob}","allowance":"50","delegated":"0","delegations":[]}`;
+    expect(raw(s, metaStakingQuery.consumer(s.alice))).toBe(alice);
+    expect(raw(s, metaStakingQuery.consumer(bob))).toBe(bobJson);
+    const [first, last] = s.alice < bob ? [alice, bobJson] : [bobJson, alice];
+    const firstAddress = s.alice < bob ? s.alice : bob;
+    expect(raw(s, { all_consumers: {} })).toBe(`{"consumers":[${first},${last}]}`);
+    expect(raw(s, { all_consumers: { limit: 1 } })).toBe(`{"consumers":[${first}]}`);
+    expect(raw(s, { all_consumers: { start_after: firstAddress, limit: 100 } })).toBe(`{"consumers":[${last}]}`);
+    expect(raw(s, { all_consumers: { limit: 0 } })).toBe(`{"consumers":[]}`);
+  });
+
+  it("validator and unbonding_queue: booked, queued, on chain, and when the next batch may run", async () => {
+    const s = await setup();
+    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"0","queued":"0","on_chain":"0"}`);
+    expect(raw(s, metaStakingQuery.unbondingQueue())).toBe(`{"queue":[]}`);
+    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 500n)));
+    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 100n))); // the first batch runs at once
+    const batchAt = BigInt(await s.b.now()) + 15n * 1_000_000_000n;
+    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 40n))); // queued for the next epoch
+    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"40","on_chain":"400"}`);
+    const queue = raw(s, metaStakingQuery.unbondingQueue());
+    expect(queue).toMatch(new RegExp(`^\\{"queue":\\[\\{"validator":"${s.validator}","queued":"40","batch_at":"\\d+"\\}\\]\\}$`));
+    // batch_at is a Uint64 (a decimal string of nanoseconds): one epoch after the first batch
+    const at = BigInt(JSON.parse(queue).queue[0].batch_at);
+    expect(at > 0n && at <= batchAt).toBe(true);
+    expect(raw(s, metaStakingQuery.unbondingQueue(s.validator))).toBe(`{"queue":[]}`);
+  });
+
+  it("an unknown query lists the queries; consumer refuses an unregistered or invalid address", async () => {
+    const s = await setup();
+    await expect(s.b.query(s.meta, { nope: {} })).rejects.toThrow(
+      `${commonErrors.unknownVariant}: query 'nope'; expected one of: config, consumer, all_consumers, validator, unbonding_queue`);
+    const bob = s.b.address("bob");
+    await expect(s.b.query(s.meta, metaStakingQuery.consumer(bob))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
+    await expect(s.b.query(s.meta, metaStakingQuery.consumer(""))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);
+  });
+});
+
+describe("instantiate and migrate", () => {
+  it("refuses a bad max_unbonding_entries, a zero unbonding period, and funds in another denom", async () => {
+    const s = await setup();
+    const inst = (msg: Record<string, unknown>, funds?: { denom: string; amount: string }[]) =>
+      s.b.instantiate("admin", s.code, { unbonding_period_seconds: 90, ...msg }, "m", funds);
+    for (const n of [1, 1001]) {
+      await expect(inst({ max_unbonding_entries: n })).rejects.toThrow(
+        `${metaStakingErrors.invalidMaxUnbondingEntries}: must be between 2 and 1000 (x/staking's max_entries), got ${n}`);
+    }
+    await expect(inst({ unbonding_period_seconds: 0 })).rejects.toThrow(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s, got 0`);
+    await expect(inst({}, [{ denom: s.b.extraDenom, amount: "5" }])).rejects.toThrow(
+      `${commonErrors.wrongDenom} '${s.b.denom}' to this message, got '${s.b.extraDenom}'`);
+    const fresh = await inst({ max_unbonding_entries: 4, admin: s.b.address("carol") });
+    expect(await s.b.query(fresh, metaStakingQuery.config())).toMatchObject({ admin: s.b.address("carol"), max_unbonding_entries: 4, unbonding_epoch_seconds: 30 });
+  });
+
+  it("migrate updates the batching rules; 0 or absent keeps a value; bad values are refused", async () => {
+    const s = await setup();
+    const migrate = (msg: unknown) => s.b.migrate("admin", s.meta, s.code, msg);
+    expect(errorOf(await migrate({ max_unbonding_entries: 1 })))
+      .toBe(`${metaStakingErrors.invalidMaxUnbondingEntries}: must be between 2 and 1000 (x/staking's max_entries), got 1`);
+    expect(errorOf(await migrate({ unbonding_period_seconds: 315360001 })))
+      .toBe(`${commonErrors.invalidDuration}: unbonding_period_seconds 315360001 s is more than the maximum of 315360000 s (10 years)`);
+    expect(errorOf(await migrate({ extra: 1 }))).toBe("migrate.extra: unknown field");
+    await ok(migrate({ unbonding_period_seconds: 120, max_unbonding_entries: 5 }));
+    expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5, unbonding_epoch_seconds: 30 });
+    await ok(migrate({ unbonding_period_seconds: 0, max_unbonding_entries: null }));
+    await ok(migrate({}));
+    expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5 });
+  });
+});
+
+describe("process_unbonding", () => {
+  it("a page of 0 scans nothing; a full page names where the next one starts", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 500n)));
+    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 100n)));
+    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 40n)));
+    const attrs = (r: TxOutcome) => (r.ok ? r.events.filter((e) => e.type === "wasm").flatMap((e) => e.attributes.map((a) => [a.key, a.value])) : []);
+    const none = await s.b.execute("carol", s.meta, metaStakingMsg.processUnbonding(undefined, 0));
+    expect(errorOf(none)).toBe("");
+    expect(attrs(none).filter(([k]) => k !== "_contract_address")).toEqual([["action", "process_unbonding"], ["scanned", "0"], ["flushed", "0"]]);
+    await s.b.wait(15);
+    const one = await s.b.execute("carol", s.meta, metaStakingMsg.processUnbonding(undefined, 1));
+    expect(attrs(one)).toEqual(expect.arrayContaining([["batch_undelegated", "40"], ["scanned", "1"], ["flushed", "1"], ["next_start_after", s.validator]]));
+    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"0","on_chain":"360"}`);
+  });
+});
+
+describe("execute errors", () => {
+  it("delegate and undelegate only from registered consumers, never with zero", async () => {
+    const s = await setup();
+    const bob = s.b.address("bob");
+    expect(errorOf(await s.b.execute("bob", s.meta, delegate(s.validator, 5n))))
+      .toBe(`${metaStakingErrors.unauthorizedConsumer}: ${bob} is not a registered consumer`);
+    expect(errorOf(await s.b.execute("bob", s.meta, undelegate(s.validator, 5n))))
+      .toBe(`${metaStakingErrors.unauthorizedConsumer}: ${bob} is not a registered consumer`);
+    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 0n)))).toBe(`${commonErrors.zeroAmount}: delegate must be greater than zero`);
+    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(s.validator, 0n)))).toBe(`${commonErrors.zeroAmount}: undelegate must be greater than zero`);
+    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 5n), [{ denom: s.b.denom, amount: "1" }]))).toBe(commonErrors.fundsNotAccepted);
+  });
+
+  it("delegate: within the allowance, to an active validator, from liquid funds", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 600n)));
+    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 401n))))
+      .toBe(`${metaStakingErrors.allowanceExhausted}: delegating 401 would bring ${s.alice} to 1001, above its allowance of 1000`);
+    expect(errorOf(await s.b.execute("alice", s.meta, delegate("wasmvaloper1unknown", 10n))))
+      .toBe(`${metaStakingErrors.unknownValidator} 'wasmvaloper1unknown'`);
+    await ok(s.b.execute("admin", s.meta, metaStakingMsg.setAllowance(s.alice, 100_000n)));
+    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, FUNDS))))
+      .toBe(`${metaStakingErrors.insufficientFunds}: ${FUNDS - 600n}${s.b.denom} available, ${FUNDS} needed`);
+    expect(await s.b.delegation(s.meta, s.validator)).toBe(600n);
+  });
+
+  it("undelegate: only what the consumer delegated to that validator", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 60n)));
+    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(s.validator, 61n))))
+      .toBe(`${metaStakingErrors.insufficientDelegation}: cannot undelegate 61 from ${s.validator}, ${s.alice} has 60 delegated there`);
+    const other = s.b.host.valoper("carol");
+    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(other, 1n))))
+      .toBe(`${metaStakingErrors.insufficientDelegation}: cannot undelegate 1 from ${other}, ${s.alice} has 0 delegated there`);
+  });
+
+  it("governance messages: admin only; fund takes the bond denom; unknown messages list the ones there are", async () => {
+    const s = await setup();
+    const admin = s.b.address("admin");
+    const unauthorized = `${commonErrors.unauthorized}: only the admin (${admin}) may do this`;
+    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.setAllowance(s.b.address("bob"), 5n)))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("bob", s.meta, { update_admin: { admin: s.b.address("bob") } }))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.withdrawFunds(1n)))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(0n)))).toBe(`${commonErrors.zeroAmount}: withdraw_funds must be greater than zero`);
+    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(FUNDS + 1n))))
+      .toBe(`${metaStakingErrors.insufficientLiquidFunds}: ${FUNDS}${s.b.denom} available, ${FUNDS + 1n} requested`);
+    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.setAllowance("", 5n)))).toBe(`${commonErrors.invalidAddress}: consumer is empty`);
+    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.fund()))).toBe(commonErrors.noFunds);
+    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.fund(), [{ denom: s.b.extraDenom, amount: "5" }])))
+      .toBe(`${commonErrors.wrongDenom} '${s.b.denom}' to this message, got '${s.b.extraDenom}'`);
+    // A unit variant may be written as a bare string.
+    await ok(s.b.execute("bob", s.meta, '"fund"', [{ denom: s.b.denom, amount: "5" }]));
+    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.processUnbonding(), [{ denom: s.b.denom, amount: "1" }])))
+      .toBe(commonErrors.fundsNotAccepted);
+    expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
+      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate");
+    await ok(s.b.execute("admin", s.meta, { update_admin: { admin: s.b.address("carol") } }));
+    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(1n))))
+      .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);
+  });
+});
