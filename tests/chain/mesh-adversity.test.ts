@@ -40,7 +40,7 @@ async function bondAndGrant(amount: bigint): Promise<void> {
 
 it("refuses a second channel", async () => {
   await expect(d.link.openChannel(`wasm.${d.meshProvider}`, `wasm.${d.meshConsumer}`, MESH_VERSION))
-    .rejects.toThrow(/A channel is already open: only one channel at a time/);
+    .rejects.toThrow(`${commonErrors.channelAlreadyOpen}: only one channel at a time`);
 });
 
 it("refuses a channel from a provider the consumer does not trust", async () => {

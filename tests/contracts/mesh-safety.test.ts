@@ -60,7 +60,7 @@ describe("closing the mesh channel", () => {
     expect(errorOf(await m.a.execute("bob", m.provider, providerMsg.closeChannel()))).toContain("Unauthorized: only the admin");
     expect(errorOf(await m.b.execute("bob", m.consumer, consumerMsg.closeChannel()))).toContain("Unauthorized: only the admin");
     await ok(m.a.execute("admin", m.provider, providerMsg.closeChannel()));
-    expect(errorOf(await m.a.execute("admin", m.provider, providerMsg.closeChannel()))).toContain("No channel to close");
+    expect(errorOf(await m.a.execute("admin", m.provider, providerMsg.closeChannel()))).toContain(commonErrors.noChannelToClose);
   });
 
   it("a governance close on the provider settles everything in flight; every claim is released after the unbonding period", async () => {
@@ -182,7 +182,7 @@ describe("handshake", () => {
       return undefined;
     });
     expect(r.ok).toBe(false);
-    expect(r.ok ? "" : r.error).toContain("The consumer does not open channels: the handshake must start on the provider chain");
+    expect(r.ok ? "" : r.error).toContain(`${commonErrors.consumerDoesNotOpen}: the handshake must start on the provider chain`);
   });
 
   it("two handshakes started at once end with exactly one channel, stake flows, and the loser can be abandoned", async () => {
@@ -201,7 +201,7 @@ describe("handshake", () => {
     // The provider decides: the first open_ack wins, the other is refused.
     run(a, (ctx) => a.ibc.chanOpenAck(ctx, providerPort(m), init2.channelId, try2.channelId, MESH_VERSION));
     expect(() => run(a, (ctx) => a.ibc.chanOpenAck(ctx, providerPort(m), init1.channelId, try1.channelId, MESH_VERSION)))
-      .toThrow(/A channel is already open: only one channel at a time/);
+      .toThrow(`${commonErrors.channelAlreadyOpen}: only one channel at a time`);
     run(b, (ctx) => b.ibc.chanOpenConfirm(ctx, consumerPort(m), try2.channelId));
     await m.link.relayAll();
     expect(await channelOf(m)).toMatchObject({ channel_id: init2.channelId });

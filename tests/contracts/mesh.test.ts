@@ -19,7 +19,7 @@ describe("channel handshake", () => {
   it("refuses a second channel, on either side", async () => {
     const m = await setup();
     expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, MESH_VERSION))
-      .toThrow(/A channel is already open: only one channel at a time/);
+      .toThrow(`${commonErrors.channelAlreadyOpen}: only one channel at a time`);
   });
 
   it("refuses a wrong version, an ordered channel and an untrusted port", async () => {
@@ -27,7 +27,7 @@ describe("channel handshake", () => {
     expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v2"))
       .toThrow(`${commonErrors.incompatibleVersion} 'mesh-security-v2': expected mesh-security-v1`);
     expect(() => openChannel(m.link.link, `wasm.${m.provider}`, `wasm.${m.consumer}`, MESH_VERSION, "ordered"))
-      .toThrow(/Only unordered channels are supported/);
+      .toThrow(commonErrors.orderedChannel);
     // A second provider on chain A that the consumer does not trust.
     const rogue = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
       { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT }, "rogue");

@@ -1,10 +1,10 @@
 // Upgrades: every contract has a migrate entry point and stores cw2 contract info; a running v0.1.0 mesh is migrated
 // with a stake in flight (the same scenario runs on real wasmd in tests/chain/migrate.test.ts); a migration to
 // another contract's code is refused.
-import { metaStakingErrors } from "../../src/contracts/errors";
+import { commonErrors, metaStakingErrors } from "../../src/contracts/errors";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { upgradeWithStakeInFlight } from "../../src/scenario/scenarios/upgrade";
-import { artifact, meshCodes } from "../helpers/artifacts";
+import { artifact, meshCodes, testContract } from "../helpers/artifacts";
 import { releaseCodes } from "../helpers/releases";
 
 const CONTRACTS = ["ilp", "mesh-provider", "mesh-consumer", "meta-staking"] as const;
@@ -55,7 +55,7 @@ describe("cw2 contract info and migrate rules", () => {
     // wasmd refuses to move a contract with an IBC port to code without IBC entry points: pair like with like.
     const other = ({ ilp: "meta-staking", "meta-staking": "ilp", "mesh-provider": "mesh-consumer", "mesh-consumer": "mesh-provider" } as const)[name];
     const wrong = await chain.migrate("admin", address, await chain.upload("admin", artifact(other)), {});
-    expect(wrong.ok ? "" : wrong.error).toContain(`Cannot migrate from a different contract: this is mesh-security:${other}, the stored contract is mesh-security:${name}`);
+    expect(wrong.ok ? "" : wrong.error).toContain(`${commonErrors.cannotMigrateOtherContract}: this is mesh-security:${other}, the stored contract is mesh-security:${name}`);
     const stranger = await chain.migrate("bob", address, await chain.upload("admin", artifact(name)), {});
     expect(stranger.ok).toBe(false);
   });
@@ -69,5 +69,12 @@ describe("cw2 contract info and migrate rules", () => {
     const ok = await chain.migrate("admin", old, code, { unbonding_period_seconds: 90 });
     expect(ok.ok ? "" : ok.error).toBe("");
     expect(await chain.query(old, { config: {} })).toMatchObject({ unbonding_period_seconds: 90, unbonding_epoch_seconds: 15 });
+  });
+
+  it("a contract without cw2 info whose state is not the target's is refused", async () => {
+    // A stranger's contract (no cw2 info, its own config) cannot be turned into an ILP by a migration.
+    const lien = await chain.instantiate("admin", await chain.upload("admin", testContract("test-lienholder")), { ilp: chain.address("admin") }, "lien");
+    const res = await chain.migrate("admin", lien, await chain.upload("admin", artifact("ilp")), {});
+    expect(res.ok ? "" : res.error).toContain(`${commonErrors.notThisContractsState}: this contract's state is not that of mesh-security:ilp`);
   });
 });

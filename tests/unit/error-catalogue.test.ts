@@ -13,6 +13,8 @@ const testsDir = path.resolve(__dirname, "..");
 const UNREACHABLE: Record<string, string> = {
   "commonErrors.querierSystemError": "wasmd answering a well-formed query with a system error or malformed result",
   "commonErrors.timeOverflow": "needs a block time near u64::MAX ns (year 2554); durations are capped at 10 years",
+  "commonErrors.unknownReplyId": "the chain calls reply only for sub-messages the contract sent, with the ids it chose",
+  "commonErrors.unknownChannel": "ibc-go delivers packets only on open channels of the contract's port, and the contract allows one",
 };
 
 function testSources(dir: string): string[] {
