@@ -8,7 +8,8 @@
 //   @returns(R | null)                                    … that may be JSON null (Rust's Option<R>)
 //   @flatten (on a struct-typed field)                    the struct's fields appear inline (serde's flatten)
 //   @rename("x")                                          JSON name of a variant or field (default: snake_case;
-//                                                        a query variant class <Name>Query is tagged "name")
+//                                                        a variant <Name>Query of a query enum (or of an enum
+//                                                        named …Query) and <Name>Packet of …Packet is tagged "name")
 //   field!: T          required          field: T = expr   optional, expr when absent or null
 //   field: T | null = null   optional, null when absent
 // Field types: string, bool, u8, u16, u32, u64 (JSON number), Uint64 (u64 as a decimal string), Uint128, Decimal,
@@ -223,7 +224,7 @@ export function loadDeclarations(root: string, files: string[]): DeclFile[] {
       // Query and packet variants are named <Variant>Query / <Variant>Packet (plain names would clash with state
       // and response classes); the suffix is not part of the tag.
       if (c.parent && c.tag === snakeCase(c.name)) {
-        const suffix = c.parent.role === "query" ? "Query" : c.parent.name.endsWith("Packet") ? "Packet" : "";
+        const suffix = c.parent.role === "query" || c.parent.name.endsWith("Query") ? "Query" : c.parent.name.endsWith("Packet") ? "Packet" : "";
         if (suffix && c.name.endsWith(suffix) && c.name !== suffix) c.tag = snakeCase(c.name.slice(0, -suffix.length));
       }
       c.fields = c.rawFields.map((f) => {

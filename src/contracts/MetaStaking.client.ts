@@ -6,15 +6,9 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, ConsumerResponse, DelegationInfo, AllConsumersResponse, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
-  config: () => Promise<ConfigResponse>;
-  consumer: ({
-    address
-  }: {
-    address: string;
-  }) => Promise<ConsumerResponse>;
   allConsumers: ({
     startAfter,
     limit
@@ -34,6 +28,12 @@ export interface MetaStakingReadOnlyInterface {
     startAfter?: string;
     limit: number;
   }) => Promise<UnbondingQueueResponse>;
+  config: () => Promise<ConfigResponse>;
+  consumer: ({
+    address
+  }: {
+    address: string;
+  }) => Promise<ConsumerResponse>;
 }
 export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   client: CosmWasmClient;
@@ -42,29 +42,13 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   constructor(client: CosmWasmClient, contractAddress: string) {
     this.client = client;
     this.contractAddress = contractAddress;
-    this.config = this.config.bind(this);
-    this.consumer = this.consumer.bind(this);
     this.allConsumers = this.allConsumers.bind(this);
     this.validator = this.validator.bind(this);
     this.unbondingQueue = this.unbondingQueue.bind(this);
+    this.config = this.config.bind(this);
+    this.consumer = this.consumer.bind(this);
   }
 
-  config = async (): Promise<ConfigResponse> => {
-    return this.client.queryContractSmart(this.contractAddress, {
-      config: {}
-    });
-  };
-  consumer = async ({
-    address
-  }: {
-    address: string;
-  }): Promise<ConsumerResponse> => {
-    return this.client.queryContractSmart(this.contractAddress, {
-      consumer: {
-        address
-      }
-    });
-  };
   allConsumers = async ({
     startAfter,
     limit
@@ -101,6 +85,22 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
       unbonding_queue: {
         start_after: startAfter,
         limit
+      }
+    });
+  };
+  config = async (): Promise<ConfigResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      config: {}
+    });
+  };
+  consumer = async ({
+    address
+  }: {
+    address: string;
+  }): Promise<ConsumerResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      consumer: {
+        address
       }
     });
   };

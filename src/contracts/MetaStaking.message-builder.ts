@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, ConsumerResponse, DelegationInfo, AllConsumersResponse, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static fund = (): ExecuteMsg => {
@@ -90,22 +90,6 @@ export abstract class MetaStakingExecuteMsgBuilder {
   };
 }
 export abstract class MetaStakingQueryMsgBuilder {
-  static config = (): QueryMsg => {
-    return {
-      config: ({} as const)
-    };
-  };
-  static consumer = ({
-    address
-  }: CamelCasedProperties<Extract<QueryMsg, {
-    consumer: unknown;
-  }>["consumer"]>): QueryMsg => {
-    return {
-      consumer: ({
-        address
-      } as const)
-    };
-  };
   static allConsumers = ({
     startAfter,
     limit
@@ -140,6 +124,22 @@ export abstract class MetaStakingQueryMsgBuilder {
       unbonding_queue: ({
         start_after: startAfter,
         limit
+      } as const)
+    };
+  };
+  static config = (): QueryMsg => {
+    return {
+      config: ({} as const)
+    };
+  };
+  static consumer = ({
+    address
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    consumer: unknown;
+  }>["consumer"]>): QueryMsg => {
+    return {
+      consumer: ({
+        address
       } as const)
     };
   };

@@ -43,12 +43,6 @@ export type ExecuteMsg = {
 };
 export type Uint128 = string;
 export type QueryMsg = {
-  config: {};
-} | {
-  consumer: {
-    address: string;
-  };
-} | {
   all_consumers: {
     start_after?: string | null;
     limit?: number;
@@ -62,17 +56,19 @@ export type QueryMsg = {
     start_after?: string | null;
     limit?: number;
   };
+} | {
+  config: {};
+} | {
+  consumer: {
+    address: string;
+  };
 };
 export interface MigrateMsg {
   unbonding_period_seconds?: number;
   max_unbonding_entries?: number;
 }
-export interface ConfigResponse {
-  admin: string;
-  denom: string;
-  unbonding_period_seconds: number;
-  max_unbonding_entries: number;
-  unbonding_epoch_seconds: number;
+export interface AllConsumersResponse {
+  consumers: ConsumerResponse[];
 }
 export interface ConsumerResponse {
   address: string;
@@ -83,9 +79,6 @@ export interface ConsumerResponse {
 export interface DelegationInfo {
   validator: string;
   amount: Uint128;
-}
-export interface AllConsumersResponse {
-  consumers: ConsumerResponse[];
 }
 export interface ValidatorResponse {
   validator: string;
@@ -101,4 +94,11 @@ export interface QueueEntry {
   validator: string;
   queued: Uint128;
   batch_at: Uint64;
+}
+export interface ConfigResponse {
+  admin: string;
+  denom: string;
+  unbonding_period_seconds: number;
+  max_unbonding_entries: number;
+  unbonding_epoch_seconds: number;
 }

@@ -80,7 +80,7 @@ describe("queries: exact JSON", () => {
   it("an unknown query lists the queries; consumer refuses an unregistered or invalid address", async () => {
     const s = await setup();
     await expect(s.b.query(s.meta, { nope: {} })).rejects.toThrow(
-      `${commonErrors.unknownVariant}: query 'nope'; expected one of: config, consumer, all_consumers, validator, unbonding_queue`);
+      `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, config, consumer`);
     const bob = s.b.address("bob");
     await expect(s.b.query(s.meta, metaStakingQuery.consumer(bob))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
     await expect(s.b.query(s.meta, metaStakingQuery.consumer(""))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);

@@ -14,7 +14,9 @@ import {
   createValidatorSetPacket, createValidatorSetUpdate, decodeConsumerPacket, decodeProviderPacket, encodeValidatorSetPacket,
   encodeValidatorSetUpdate,
 } from "../../shared/packets.codec";
-import { createConfigQuery, createConsumerQuery, encodeConfigQuery, encodeConsumerQuery } from "../meta-staking/msg.codec";
+import {
+  createConfigQuery, createConsumerQuery, encodeConfigQuery, encodeConsumerQuery, readConfigResponse, readConsumerResponse,
+} from "../../shared/meta-staking.codec";
 import { allowanceExhausted, insufficientStake, stakeTooSmall, unknownValidator } from "./errors";
 import { CONFIG, LAST_SENT, RECORDS, StakeRecord, recordKey } from "./state";
 
@@ -27,11 +29,11 @@ export function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   if (validators == null) return null;
   const meta = querySmart(CONFIG.load().metaStaking, encodeConfigQuery(createConfigQuery()));
   if (meta == null) return null;
+  // Lenient: a newer meta-staking may answer with more fields.
   const f = new Fields(meta, "meta-staking config");
-  const unbonding = f.u64("unbonding_period_seconds");
-  const epoch = f.u64("unbonding_epoch_seconds");
+  const rules = readConfigResponse(f);
   if (!f.finishLenient()) return null;
-  return createValidatorSetUpdate(env.block.height, validators, unbonding, epoch);
+  return createValidatorSetUpdate(env.block.height, validators, rules.unbondingPeriodSeconds, rules.unbondingEpochSeconds);
 }
 
 /** The validator_set packet carrying `update`, remembered as the last one sent. */
@@ -141,9 +143,10 @@ function receiveStake(env: Env, packet: StakePacket): Response | null {
   const mine = querySmart(config.metaStaking, encodeConsumerQuery(createConsumerQuery(env.contractAddress)));
   if (mine == null) return null;
   const f = new Fields(mine, "meta-staking consumer");
-  const allowance = f.uint128("allowance");
-  const delegated = f.uint128("delegated");
+  const consumer = readConsumerResponse(f);
   if (!f.finishLenient()) return null;
+  const allowance = consumer.allowance;
+  const delegated = consumer.delegated;
   const after = delegated.checkedAdd(local);
   if (after == null) return null;
   if (after.gt(allowance)) return fail<Response>(allowanceExhausted(local, allowance, delegated));

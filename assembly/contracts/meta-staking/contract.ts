@@ -22,14 +22,16 @@ import {
   allowanceExhausted, consumerNotFound, insufficientDelegation, insufficientFunds, insufficientLiquidFunds, invalidMaxUnbondingEntries,
   unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
 } from "./errors";
+import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
-  AllConsumersQuery, ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo, Fund, ProcessUnbonding, QueueEntry, SetAllowance,
-  UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
+  createConfigResponse, createConsumerResponse, createDelegationInfo, encodeConfigResponse, encodeConsumerResponse,
+} from "../../shared/meta-staking.codec";
+import {
+  AllConsumersQuery, Fund, ProcessUnbonding, QueueEntry, SetAllowance, UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
 } from "./msg";
 import {
-  createAllConsumersResponse, createBatchPayload, createConfigResponse, createConsumerResponse, createDelegationInfo, createQueueEntry,
-  createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload, decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg,
-  decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload, encodeConfigResponse, encodeConsumerResponse,
+  createAllConsumersResponse, createBatchPayload, createQueueEntry, createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload,
+  decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload,
   encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
 import {

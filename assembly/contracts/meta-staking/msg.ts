@@ -1,7 +1,7 @@
 // meta-staking's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The consumer contracts' delegate/undelegate are declared in shared/meta-staking.ts.
 import { Message, Uint128, Uint64 } from "../../sdk";
-import { MetaStakingMsg } from "../../shared/meta-staking";
+import { ConsumerResponse, MetaStakingMsg, MetaStakingQuery } from "../../shared/meta-staking";
 
 /** x/staking's max_entries on stock chains. */
 export const DEFAULT_MAX_UNBONDING_ENTRIES: u32 = 7;
@@ -49,17 +49,10 @@ export class ProcessUnbonding extends ExecuteMsg {
   limit: u32 = DEFAULT_PAGE;
 }
 
+/** config and consumer (the queries consumer contracts make, MetaStakingQuery) are included. */
 @query
-export abstract class QueryMsg {}
-
-@returns(ConfigResponse)
-export class ConfigQuery extends QueryMsg {}
-
-/** A registered consumer's allowance and delegations; an error for any other address. */
-@returns(ConsumerResponse)
-export class ConsumerQuery extends QueryMsg {
-  address!: string;
-}
+@includes(MetaStakingQuery)
+export abstract class QueryMsg extends Message {}
 
 /** All consumers in address order, a page at a time. */
 @returns(AllConsumersResponse)
@@ -93,30 +86,6 @@ export class MigrateMsg {
   unbondingPeriodSeconds: u64 = 0;
   /** x/staking's max_entries (2 to 1000). */
   maxUnbondingEntries: u32 = 0;
-}
-
-export class ConfigResponse {
-  admin!: string;
-  /** the chain's bond denom */
-  denom!: string;
-  unbondingPeriodSeconds!: u64;
-  maxUnbondingEntries!: u32;
-  /** minimum time between two undelegation batches of one validator: ⌈unbonding / (max_unbonding_entries − 1)⌉ */
-  unbondingEpochSeconds!: u64;
-}
-
-export class DelegationInfo {
-  validator!: string;
-  amount!: Uint128;
-}
-
-export class ConsumerResponse {
-  address!: string;
-  allowance!: Uint128;
-  /** Σ of delegations */
-  delegated!: Uint128;
-  /** per validator, in validator order */
-  delegations!: DelegationInfo[];
 }
 
 export class AllConsumersResponse {
