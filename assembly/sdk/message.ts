@@ -8,3 +8,11 @@ export type Uint64 = u64;
 
 /** Bytes written as standard padded base64 in JSON (cosmwasm_std::Binary). */
 export type Binary = Uint8Array;
+
+/**
+ * A number in a message field that may be absent or null (`limit: Box<u32> | null = null`): AssemblyScript has no
+ * nullable u64, and a 0 standing for "absent" would let an explicit 0 through where it must be refused.
+ */
+export class Box<T> {
+  constructor(public value: T) {}
+}

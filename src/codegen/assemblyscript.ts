@@ -63,6 +63,7 @@ class Emitter {
         if (t.name === "Binary") return "Uint8Array";
         if (t.name === "Uint64") return "u64";
         return t.name;
+      case "boxed": return `${this.useSdk("Box")}<${this.typeName(t.of)}>`;
       case "array": return `${this.typeName(t.of)}[]`;
       case "nullable": return `${this.typeName(t.of)} | null`;
       case "class": return this.use(t.decl, t.decl.name, false);
@@ -94,6 +95,7 @@ class Emitter {
   /** Statements assigning `target` from field `key` of Fields `f` (required semantics). */
   private readInto(target: string, t: TypeRef, f: string, key: string, indent: string, item: { items: string; index: string } | null): string[] {
     if (t.kind === "primitive") return [`${indent}${target} = ${this.readExpr(t, f, key, item)};`];
+    if (t.kind === "boxed") return [`${indent}${target} = new ${this.typeName(t)}(${this.readExpr(t.of, f, key, item)});`];
     if (t.kind === "class") {
       if (t.decl.abstract) throw new Error(`${this.file.file}: enum-typed fields are not supported yet (${t.decl.name})`);
       const sub = `sub${this.tmp++}`;
@@ -147,6 +149,8 @@ class Emitter {
           case "Binary": return [`${indent}w.string(${this.useSdk("base64Encode")}(${expr}));`];
         }
         break;
+      case "boxed":
+        return this.writeValue(`${expr}.value`, t.of, indent);
       case "class":
         return [`${indent}${this.use(t.decl, "write" + t.decl.name, true)}(w, ${expr});`];
       case "array": {

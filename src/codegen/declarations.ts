@@ -11,7 +11,7 @@
 //                                                        a variant <Name>Query of a query enum (or of an enum
 //                                                        named …Query) and <Name>Packet of …Packet is tagged "name")
 //   field!: T          required          field: T = expr   optional, expr when absent or null
-//   field: T | null = null   optional, null when absent
+//   field: T | null = null   optional, null when absent (numbers: field: Box<u64> | null = null)
 // Field types: string, bool, u8, u16, u32, u64 (JSON number), Uint64 (u64 as a decimal string), Uint128, Decimal,
 // Binary (base64), arrays T[], declared classes (nested objects or enums).
 import * as fs from "fs";
@@ -26,6 +26,8 @@ const PRIMITIVES = new Set<string>(["string", "bool", "u8", "u16", "u32", "u64",
 
 export type TypeRef =
   | { kind: "primitive"; name: Primitive }
+  /** Box<u64> etc.: a number that may be absent (only as `Box<T> | null`) */
+  | { kind: "boxed"; of: { kind: "primitive"; name: Primitive } }
   | { kind: "array"; of: TypeRef }
   | { kind: "nullable"; of: TypeRef }
   | { kind: "class"; decl: ClassDecl };
@@ -210,6 +212,12 @@ export function loadDeclarations(root: string, files: string[]): DeclFile[] {
     }
     if (ts.isArrayTypeNode(node)) return { kind: "array", of: resolveType(from, node.elementType, where) };
     if (node.kind === ts.SyntaxKind.StringKeyword) return { kind: "primitive", name: "string" };
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === "Box" && node.typeArguments?.length === 1) {
+      const inner = resolveType(from, node.typeArguments[0], where);
+      if (inner.kind !== "primitive" || !["u8", "u16", "u32", "u64"].includes(inner.name)) throw new Error(`${where}: Box<T> holds a u8, u16, u32 or u64`);
+      if (!ts.isUnionTypeNode(node.parent)) throw new Error(`${where}: write Box<T> as "Box<T> | null"`);
+      return { kind: "boxed", of: inner };
+    }
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
       const name = node.typeName.text;
       if (PRIMITIVES.has(name)) return { kind: "primitive", name: name as Primitive };
@@ -270,7 +278,7 @@ export function reachable(files: DeclFile[]): Set<ClassDecl> {
     if (c.returns) visit(c.returns);
     const visitType = (t: TypeRef): void => {
       if (t.kind === "class") visit(t.decl);
-      else if (t.kind !== "primitive") visitType(t.of);
+      else if (t.kind !== "primitive" && t.kind !== "boxed") visitType(t.of);
     };
     c.fields.forEach((f) => visitType(f.type));
   };

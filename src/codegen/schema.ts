@@ -47,6 +47,7 @@ class SchemaBuilder {
             this.definitions.set(t.name, STD_DEFINITIONS[t.name]);
             return this.ref(t.name);
         }
+      case "boxed": return this.type(t.of);
       case "array": return { type: "array", items: this.type(t.of) };
       case "nullable": {
         const inner = this.type(t.of);

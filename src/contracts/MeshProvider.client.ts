@@ -34,7 +34,7 @@ export interface MeshProviderReadOnlyInterface {
     limit
   }: {
     owner: string;
-    startAfter: number;
+    startAfter?: number;
     limit: number;
   }) => Promise<UnbondingResponse>;
   validatorTotal: ({
@@ -117,7 +117,7 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
     limit
   }: {
     owner: string;
-    startAfter: number;
+    startAfter?: number;
     limit: number;
   }): Promise<UnbondingResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {

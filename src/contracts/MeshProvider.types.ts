@@ -65,7 +65,7 @@ export type QueryMsg = {
 } | {
   unbonding: {
     owner: string;
-    start_after?: number;
+    start_after?: number | null;
     limit?: number;
   };
 } | {

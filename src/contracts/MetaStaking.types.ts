@@ -64,8 +64,8 @@ export type QueryMsg = {
   };
 };
 export interface MigrateMsg {
-  unbonding_period_seconds?: number;
-  max_unbonding_entries?: number;
+  unbonding_period_seconds?: number | null;
+  max_unbonding_entries?: number | null;
 }
 export interface AllConsumersResponse {
   consumers: ConsumerResponse[];

@@ -103,7 +103,7 @@ describe("instantiate and migrate", () => {
     expect(await s.b.query(fresh, metaStakingQuery.config())).toMatchObject({ admin: s.b.address("carol"), max_unbonding_entries: 4, unbonding_epoch_seconds: 30 });
   });
 
-  it("migrate updates the batching rules; 0 or absent keeps a value; bad values are refused", async () => {
+  it("migrate updates the batching rules; absent or null keeps a value; bad values, 0 included, are refused", async () => {
     const s = await setup();
     const migrate = (msg: unknown) => s.b.migrate("admin", s.meta, s.code, msg);
     expect(errorOf(await migrate({ max_unbonding_entries: 1 })))
@@ -113,7 +113,11 @@ describe("instantiate and migrate", () => {
     expect(errorOf(await migrate({ extra: 1 }))).toBe("migrate.extra: unknown field");
     await ok(migrate({ unbonding_period_seconds: 120, max_unbonding_entries: 5 }));
     expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5, unbonding_epoch_seconds: 30 });
-    await ok(migrate({ unbonding_period_seconds: 0, max_unbonding_entries: null }));
+    expect(errorOf(await migrate({ unbonding_period_seconds: 0 })))
+      .toBe(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s, got 0`);
+    expect(errorOf(await migrate({ max_unbonding_entries: 0 })))
+      .toBe(`${metaStakingErrors.invalidMaxUnbondingEntries}: must be between 2 and 1000 (x/staking's max_entries), got 0`);
+    await ok(migrate({ unbonding_period_seconds: null, max_unbonding_entries: null }));
     await ok(migrate({}));
     expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5 });
   });

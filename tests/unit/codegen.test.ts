@@ -40,6 +40,8 @@ describe("codegen", () => {
     ["export class A { x!: string | u64; }", /only "T \| null" unions/],
     ["export class A { x!: Missing; }", /Missing is not a declared message class/],
     ["@frobnicate export class A {}", /unknown decorator @frobnicate/],
+    ["export class A { x: Box<string> | null = null; }", /Box<T> holds a u8, u16, u32 or u64/],
+    ["export class A { x!: Box<u64>; }", /write Box<T> as "Box<T> \| null"/],
     ["export class A { constructor() {} }", /declarations hold fields only/],
     ["@message export abstract class E {} export class A extends E {} @rename(\"a\") export class B extends E {}", /two variants tagged "a"/],
   ])("rejects %s", (source, error) => {

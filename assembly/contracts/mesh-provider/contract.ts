@@ -406,7 +406,8 @@ function unbonding(q: UnbondingQuery): string | null {
   const limit = q.limit < UNBONDING_PAGE_MAX ? q.limit : UNBONDING_PAGE_MAX;
   const unbondingPeriod = CONFIG.load().unbondingPeriodSeconds;
   const entries = new Array<UnbondingEntry>();
-  const it = UNBONDING.range([utf8(q.owner)], q.startAfter > 0 ? u64Key(q.startAfter) : null, true, null, Order.Ascending);
+  const after = q.startAfter;
+  const it = UNBONDING.range([utf8(q.owner)], after != null ? u64Key(after.value) : null, true, null, Order.Ascending);
   for (let e = it.next(); e != null && <u32>entries.length < limit; e = it.next()) {
     entries.push(createUnbondingEntry(u64FromKey(e.key), e.value.validator, e.value.amount, e.value.releaseAtNanos));
   }

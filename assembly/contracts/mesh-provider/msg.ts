@@ -1,6 +1,6 @@
 // mesh-provider's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. Exact JSON of the query responses: tests/contracts/mesh-provider.test.ts.
-import { DEFAULT_PAGE_LIMIT, Message, Uint128, Uint64 } from "../../sdk";
+import { Box, DEFAULT_PAGE_LIMIT, Message, Uint128, Uint64 } from "../../sdk";
 import { LienholderMsg } from "../../shared/lien";
 
 /** How long a packet may be in flight by default (s). */
@@ -106,8 +106,8 @@ export class StakesQuery extends QueryMsg {
 @returns(UnbondingResponse)
 export class UnbondingQuery extends QueryMsg {
   owner!: string;
-  /** The last id of the previous page; 0 (or absent) starts at the first (ids start at 1). */
-  startAfter: u64 = 0;
+  /** The last id of the previous page; absent starts at the first. */
+  startAfter: Box<u64> | null = null;
   /** Page size; at most 100. */
   limit: u32 = UNBONDING_PAGE_MAX;
 }

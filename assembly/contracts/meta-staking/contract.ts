@@ -280,14 +280,16 @@ export function migrate(env: Env, json: JsonValue): Response | null {
   const from = beginMigration("meta-staking", ["admin", "denom"]);
   if (from == null) return null;
   const config = CONFIG.load();
-  if (msg.unbondingPeriodSeconds != 0) {
-    if (!checkDuration(msg.unbondingPeriodSeconds, "unbonding_period_seconds")) return null;
-    config.unbondingPeriodSeconds = msg.unbondingPeriodSeconds;
+  const period = msg.unbondingPeriodSeconds;
+  if (period != null) {
+    if (!checkDuration(period.value, "unbonding_period_seconds")) return null;
+    config.unbondingPeriodSeconds = period.value;
   }
   if (config.unbondingPeriodSeconds == 0) return fail<Response>(unbondingPeriodRequired(from.version));
-  if (msg.maxUnbondingEntries != 0) {
-    if (!checkMaxEntries(msg.maxUnbondingEntries)) return null;
-    config.maxUnbondingEntries = msg.maxUnbondingEntries;
+  const entries = msg.maxUnbondingEntries;
+  if (entries != null) {
+    if (!checkMaxEntries(entries.value)) return null;
+    config.maxUnbondingEntries = entries.value;
   }
   CONFIG.save(config);
   return finishMigration("meta-staking", from).addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());

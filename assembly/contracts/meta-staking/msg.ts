@@ -1,6 +1,6 @@
 // meta-staking's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The consumer contracts' delegate/undelegate are declared in shared/meta-staking.ts.
-import { Message, Uint128, Uint64 } from "../../sdk";
+import { Box, Message, Uint128, Uint64 } from "../../sdk";
 import { ConsumerResponse, MetaStakingMsg, MetaStakingQuery } from "../../shared/meta-staking";
 
 /** x/staking's max_entries on stock chains. */
@@ -77,15 +77,15 @@ export class UnbondingQueueQuery extends QueryMsg {
 }
 
 /**
- * Either field updates the batching rules; 0 or absent keeps the current value. Migrating from 0.1.0, which stored
- * no unbonding period, requires unbonding_period_seconds.
+ * Either field updates the batching rules; absent (or null) keeps the current value. Migrating from 0.1.0, which
+ * stored no unbonding period, requires unbonding_period_seconds.
  */
 @migrate
 export class MigrateMsg {
   /** x/staking's unbonding period on this chain (1 s to 10 years). */
-  unbondingPeriodSeconds: u64 = 0;
+  unbondingPeriodSeconds: Box<u64> | null = null;
   /** x/staking's max_entries (2 to 1000). */
-  maxUnbondingEntries: u32 = 0;
+  maxUnbondingEntries: Box<u32> | null = null;
 }
 
 export class AllConsumersResponse {
