@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { MeshError } from "./errors";
-import { minimumProviderUnbonding, unbondingEpochSeconds } from "../client/mesh";
+import { minimumProviderUnbonding, unbondingEpochSeconds } from "../protocol";
 
 export type KeySource =
   | { mnemonic_env: string }

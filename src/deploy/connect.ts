@@ -3,7 +3,11 @@
 // mesh-security-v1 channel opened from the provider side, and one relay round so the consumer's validator set
 // reaches the provider. Each step is skipped when the chain already shows it done.
 import { State } from "cosmjs-types/ibc/core/channel/v1/channel";
-import { MESH_VERSION, consumerMsg, providerMsg, providerQuery, consumerQuery } from "../client/mesh";
+import { MeshConsumerQueryClient } from "../contracts/MeshConsumer.client";
+import { MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
+import { MeshProviderQueryClient } from "../contracts/MeshProvider.client";
+import { MeshProviderExecuteMsgBuilder } from "../contracts/MeshProvider.message-builder";
+import { MESH_VERSION } from "../protocol";
 import { Link, RelayEndpoint, closeLink, connectChains, linkIds, openChannel, relayAll, reuseLink, wasmPort } from "../relay";
 import { ChainSpec, MeshConfig, meshLink } from "./config";
 import { MeshError } from "./errors";
@@ -63,17 +67,17 @@ const sameCounterparty = (x: Counterparty | null | undefined, y: Counterparty) =
 export async function setCounterparties(p: ChainSession, c: ChainSession, lr: LinkRecord, connection: { provider: string; consumer: string }, log: Log): Promise<void> {
   const contracts = contractsOf(lr);
   const wantConsumer = { connection_id: connection.provider, port_id: wasmPort(contracts.consumer) };
-  const providerConfig = await p.client.queryContractSmart(contracts.provider, providerQuery.config());
+  const providerConfig = await new MeshProviderQueryClient(p.client, contracts.provider).config();
   if (sameCounterparty(providerConfig.consumer, wantConsumer)) log(`[${p.spec.id}] mesh-provider: consumer already set, skipped`);
   else {
-    await adminExecute(p, contracts.provider, providerMsg.setConsumer(wantConsumer.connection_id, wantConsumer.port_id), "set_consumer");
+    await adminExecute(p, contracts.provider, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: wantConsumer.connection_id, portId: wantConsumer.port_id }), "set_consumer");
     log(`[${p.spec.id}] mesh-provider: consumer set to ${wantConsumer.port_id} over ${wantConsumer.connection_id}`);
   }
   const wantProvider = { connection_id: connection.consumer, port_id: wasmPort(contracts.provider) };
-  const consumerConfig = await c.client.queryContractSmart(contracts.consumer, consumerQuery.config());
+  const consumerConfig = await new MeshConsumerQueryClient(c.client, contracts.consumer).config();
   if (sameCounterparty(consumerConfig.provider, wantProvider)) log(`[${c.spec.id}] mesh-consumer: provider already set, skipped`);
   else {
-    await adminExecute(c, contracts.consumer, consumerMsg.setProvider(wantProvider.connection_id, wantProvider.port_id), "set_provider");
+    await adminExecute(c, contracts.consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: wantProvider.connection_id, portId: wantProvider.port_id }), "set_provider");
     log(`[${c.spec.id}] mesh-consumer: provider set to ${wantProvider.port_id} over ${wantProvider.connection_id}`);
   }
 }
@@ -81,7 +85,7 @@ export async function setCounterparties(p: ChainSession, c: ChainSession, lr: Li
 /** The open mesh channel as the contracts report it (whoever opened it: this tool, hermes or rly). */
 export async function meshChannel(p: ChainSession, c: ChainSession, lr: LinkRecord): Promise<{ provider: string; consumer: string } | undefined> {
   const contracts = contractsOf(lr);
-  const consumerSide = await c.client.queryContractSmart(contracts.consumer, consumerQuery.channel());
+  const consumerSide = await new MeshConsumerQueryClient(c.client, contracts.consumer).channel();
   if (!consumerSide?.channel_id) return undefined;
   const onProvider = await p.query.ibc.channel.channel(wasmPort(contracts.provider), consumerSide.counterparty_channel_id).catch(() => undefined);
   if (onProvider?.channel?.state !== State.STATE_OPEN) return undefined;

@@ -3,7 +3,7 @@
 import * as path from "path";
 import { ChainConfig, REPO_ROOT, chainConfig } from "../wasmd";
 import { ChainSpec, MeshConfig, MeshLinkSpec } from "./config";
-import { providerUnbondingPeriod } from "../client/mesh";
+import { providerUnbondingPeriod } from "../protocol";
 
 export function devnetChainSpec(cfg: ChainConfig, account = "admin"): ChainSpec {
   return {

@@ -1,7 +1,8 @@
 // Instantiating the mesh contracts of every chain, idempotently: a recorded contract that still exists with the
 // recorded code is kept; one with the planned label and code (e.g. created by a governance proposal) is adopted;
 // only then is a new one instantiated. Also funds meta-staking and sets each consumer's allowance.
-import { metaStakingMsg, metaStakingQuery, MetaStakingConsumer } from "../client/mesh";
+import { MetaStakingClient, MetaStakingQueryClient } from "../contracts/MetaStaking.client";
+import { MetaStakingExecuteMsgBuilder } from "../contracts/MetaStaking.message-builder";
 import { metaStakingErrors } from "../contracts/errors";
 import { MeshConfig, MeshLinkSpec } from "./config";
 import { MeshError, explainTxError } from "./errors";
@@ -62,14 +63,18 @@ export async function ensureContract(
 
 async function consumerAllowance(s: ChainSession, metaStaking: string, consumer: string): Promise<string> {
   try {
-    return ((await s.client.queryContractSmart(metaStaking, metaStakingQuery.consumer(consumer))) as MetaStakingConsumer).allowance;
+    return (await new MetaStakingQueryClient(s.client, metaStaking).consumer({ address: consumer })).allowance;
   } catch (e) {
     if ((e as Error).message.includes(metaStakingErrors.consumerNotFound)) return "0";
     throw e;
   }
 }
 
-/** An execute the deployer may not be allowed to send (the contract's admin may be governance). */
+/**
+ * An execute the deployer may not be allowed to send (the contract's admin may be governance). `msg` comes from a
+ * generated message builder rather than a `<Name>Client` call: when the deployer is not the admin it is printed as
+ * the `mesh propose execute --msg` to submit instead.
+ */
 export async function adminExecute(s: ChainSession, contract: string, msg: Record<string, unknown>, what: string, funds = [] as { denom: string; amount: string }[]): Promise<void> {
   try {
     await s.client.execute(s.address, contract, msg, s.fee, undefined, funds);
@@ -93,7 +98,7 @@ async function fundAndAllow(s: ChainSession, record: RecordFile, link: MeshLinkS
   const consumer = lr.mesh_consumer!;
   if (!lr.funded && BigInt(link.meta_staking_funds) > 0n) {
     try {
-      await s.client.execute(s.address, metaStaking, metaStakingMsg.fund(), s.fee, undefined, [{ denom: s.spec.denom, amount: link.meta_staking_funds }]);
+      await new MetaStakingClient(s.client, s.address, metaStaking).fund(s.fee, undefined, [{ denom: s.spec.denom, amount: link.meta_staking_funds }]);
     } catch (e) {
       throw explainTxError(e, { chainId, signer: s.address, action: `funding meta-staking with ${link.meta_staking_funds}${s.spec.denom}` });
     }
@@ -106,7 +111,7 @@ async function fundAndAllow(s: ChainSession, record: RecordFile, link: MeshLinkS
     log(`[${chainId}] meta-staking: allowance of ${consumer} is ${current}, skipped`);
     return;
   }
-  await adminExecute(s, metaStaking, metaStakingMsg.setAllowance(consumer, link.allowance), "set_allowance");
+  await adminExecute(s, metaStaking, MetaStakingExecuteMsgBuilder.setAllowance({ consumer, amount: link.allowance }), "set_allowance");
   log(`[${chainId}] meta-staking: allowance of ${consumer} set to ${link.allowance}`);
 }
 

@@ -2,7 +2,9 @@
 // `mesh instantiate` and `mesh propose instantiate`, so a contract created by a proposal is recognised by deploy
 // (same code, same label) and never created twice.
 import type * as Ilp from "../contracts/Ilp.types";
-import { ConsumerInstantiateMsg, MetaStakingInstantiateMsg, ProviderInstantiateMsg } from "../client/mesh";
+import type * as MeshConsumer from "../contracts/MeshConsumer.types";
+import type * as MeshProvider from "../contracts/MeshProvider.types";
+import type * as MetaStaking from "../contracts/MetaStaking.types";
 import { MeshConfig, chainSpec, meshLink } from "./config";
 import { MeshContract } from "./artifacts";
 import { MeshError } from "./errors";
@@ -66,7 +68,7 @@ export function instantiatePlan(
     case "meta-staking": {
       const unbonding = chainSpec(config, chainId).unbonding_period_seconds;
       if (unbonding === undefined) throw new MeshError(`meta-staking on ${chainId} needs the chain's unbonding_period_seconds in the config`);
-      const msg: MetaStakingInstantiateMsg = { unbonding_period_seconds: unbonding, ...admins };
+      const msg: MetaStaking.InstantiateMsg = { unbonding_period_seconds: unbonding, ...admins };
       return { chainId, contract, label: labels.metaStaking(), msg: { ...msg } };
     }
     case "mesh-provider": {
@@ -74,7 +76,7 @@ export function instantiatePlan(
       const link = meshLink(config, chainId, consumer);
       const ilp = record.chains[chainId]?.ilp;
       if (!ilp) throw new MeshError(`mesh-provider on ${chainId} needs the ILP's address: instantiate the ILP first (mesh instantiate --chain ${chainId})`);
-      const msg: ProviderInstantiateMsg = {
+      const msg: MeshProvider.InstantiateMsg = {
         ilp, unbonding_period_seconds: link.unbonding_period_seconds, packet_timeout_seconds: link.packet_timeout_seconds, ...admins,
       };
       return { chainId, contract, label: labels.provider(consumer), msg: { ...msg }, counterparty: consumer };
@@ -84,7 +86,7 @@ export function instantiatePlan(
       const link = meshLink(config, provider, chainId);
       const metaStaking = record.chains[chainId]?.meta_staking;
       if (!metaStaking) throw new MeshError(`mesh-consumer on ${chainId} needs meta-staking's address: instantiate meta-staking first`);
-      const msg: ConsumerInstantiateMsg = {
+      const msg: MeshConsumer.InstantiateMsg = {
         meta_staking: metaStaking, rate: link.rate, discount: link.discount, packet_timeout_seconds: link.packet_timeout_seconds, ...admins,
       };
       return { chainId, contract, label: labels.consumer(provider), msg: { ...msg }, counterparty: provider };

@@ -1,7 +1,7 @@
 // For operators who relay with Hermes or the Go relayer: the commands that create the connection and the mesh
 // channel, in the order the contracts need (the connection must exist before set_consumer / set_provider, and
 // those before the channel handshake, which the contracts check against them).
-import { MESH_VERSION } from "../client/mesh";
+import { MESH_VERSION } from "../protocol";
 import { wasmPort } from "../relay/channel";
 
 export type ExternalRelayer = "hermes" | "rly";

@@ -3,7 +3,9 @@
 // knows against the consumer's bonded set, and packets still waiting for a relayer.
 import { State } from "cosmjs-types/ibc/core/channel/v1/channel";
 import { IlpQueryClient } from "../contracts/Ilp.client";
-import { MetaStakingConsumer, consumerQuery, metaStakingQuery, providerQuery } from "../client/mesh";
+import { MeshConsumerQueryClient } from "../contracts/MeshConsumer.client";
+import { MeshProviderQueryClient } from "../contracts/MeshProvider.client";
+import { MetaStakingQueryClient } from "../contracts/MetaStaking.client";
 import { wasmPort } from "../relay/channel";
 import { MESH_CONTRACTS, loadArtifact } from "./artifacts";
 import { MeshConfig } from "./config";
@@ -124,7 +126,7 @@ async function linkStatus(p: ChainSession, c: ChainSession, record: DeploymentRe
   const out: LinkStatus = { provider, consumer, connection: lr?.connection ?? null, channel: null, validators: null, pendingPackets: null };
   if (!lr?.mesh_provider || !lr.mesh_consumer) return { ...out, error: "contracts not instantiated" };
   try {
-    const consumerChannel = await c.client.queryContractSmart(lr.mesh_consumer, consumerQuery.channel());
+    const consumerChannel = await new MeshConsumerQueryClient(c.client, lr.mesh_consumer).channel();
     if (consumerChannel?.channel_id) {
       const ch = await p.query.ibc.channel.channel(wasmPort(lr.mesh_provider), consumerChannel.counterparty_channel_id);
       const state = ch.channel ? State[ch.channel.state].replace("STATE_", "").toLowerCase() : "missing";
@@ -136,7 +138,7 @@ async function linkStatus(p: ChainSession, c: ChainSession, record: DeploymentRe
       };
     }
     const bonded = (await c.query.staking.validators("BOND_STATUS_BONDED")).validators.map((v) => v.operatorAddress).sort();
-    const known = (await p.client.queryContractSmart(lr.mesh_provider, providerQuery.validators())) as { validators: string[]; updated_height: number };
+    const known = await new MeshProviderQueryClient(p.client, lr.mesh_provider).validators();
     const knownSorted = [...known.validators].sort();
     out.validators = {
       consumerBonded: bonded.length, knownByProvider: knownSorted.length, updatedHeight: known.updated_height,
@@ -144,7 +146,7 @@ async function linkStatus(p: ChainSession, c: ChainSession, record: DeploymentRe
     };
     const metaStaking = record.chains[consumer]?.meta_staking;
     if (metaStaking) {
-      const entry = (await c.client.queryContractSmart(metaStaking, metaStakingQuery.consumer(lr.mesh_consumer)).catch(() => null)) as MetaStakingConsumer | null;
+      const entry = await new MetaStakingQueryClient(c.client, metaStaking).consumer({ address: lr.mesh_consumer }).catch(() => null);
       out.allowance = entry?.allowance ?? "0";
       out.consumerDelegated = entry?.delegated ?? "0";
     }

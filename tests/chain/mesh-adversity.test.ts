@@ -6,7 +6,9 @@ import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import { MESH_VERSION, ProviderStake, providerMsg, providerQuery } from "../../src/client/mesh";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MESH_VERSION } from "../../src/protocol";
 import { artifact, meshCodes } from "../helpers/artifacts";
 import { testChain } from "./helpers";
 
@@ -23,12 +25,12 @@ beforeAll(async () => {
     consumerUnbondingSeconds: testChain("mesh-b").unbondingSeconds, packetTimeoutSeconds: TIMEOUT,
     rate: "1", discount: "0", metaStakingFunds: 2_000_000n, allowance: 1_000_000n,
   });
-  validator = (await d.provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators[0];
+  validator = (await d.provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators[0];
 });
 afterAll(() => net.close());
 
 const owner = () => d.provider.address("carol");
-const stake = () => d.provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner(), validator));
+const stake = () => d.provider.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: owner(), validator }));
 const claim = async () => (await d.provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner() }))).max_claim;
 
 async function bondAndGrant(amount: bigint): Promise<void> {
@@ -46,7 +48,7 @@ it("refuses a second channel", async () => {
 it("refuses a channel from a provider the consumer does not trust", async () => {
   const code = await d.provider.upload("admin", artifact("mesh-provider"));
   const rogue = await d.provider.instantiate("admin", code, { ilp: d.ilp, unbonding_period_seconds: 300, packet_timeout_seconds: TIMEOUT }, "rogue");
-  const set = await d.provider.execute("admin", rogue, providerMsg.setConsumer(d.link.connectionA, `wasm.${d.meshConsumer}`));
+  const set = await d.provider.execute("admin", rogue, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: d.link.connectionA, portId: `wasm.${d.meshConsumer}` }));
   expect(set.ok).toBe(true);
   await expect(d.link.openChannel(`wasm.${rogue}`, `wasm.${d.meshConsumer}`, MESH_VERSION)).rejects.toThrow(commonErrors.unauthorizedPort);
 });

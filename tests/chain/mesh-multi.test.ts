@@ -5,7 +5,8 @@ import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { meshCodes } from "../helpers/artifacts";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import { ProviderStake, providerQuery } from "../../src/client/mesh";
+import { MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { testChain } from "./helpers";
 
 const codes = meshCodes();
@@ -24,7 +25,7 @@ async function ok(p: Promise<{ ok: boolean; error?: string }>) {
 }
 
 const validatorsOf = async (chain: ReturnType<typeof net.chain>, provider: string) =>
-  (await chain.query<{ validators: string[] }>(provider, providerQuery.validators())).validators;
+  (await chain.query<MeshProvider.ValidatorsResponse>(provider, MeshProviderQueryMsgBuilder.validators())).validators;
 
 it("two providers share one collateral, and both chains provide to each other at once", async () => {
   const a = net.chain("mesh-a");
@@ -45,9 +46,9 @@ it("two providers share one collateral, and both chains provide to each other at
   await reverse.link.relayAll();
 
   const carolA = a.address("carol");
-  expect(await a.query<ProviderStake>(first.meshProvider, providerQuery.stake(carolA, valB))).toMatchObject({ staked: "700000" });
-  expect(await a.query<ProviderStake>(second.meshProvider, providerQuery.stake(carolA, valB))).toMatchObject({ staked: "500000" });
-  expect(await b.query<ProviderStake>(reverse.meshProvider, providerQuery.stake(b.address("carol"), valA))).toMatchObject({ staked: "300000" });
+  expect(await a.query<MeshProvider.StakeResponse>(first.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: carolA, validator: valB }))).toMatchObject({ staked: "700000" });
+  expect(await a.query<MeshProvider.StakeResponse>(second.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: carolA, validator: valB }))).toMatchObject({ staked: "500000" });
+  expect(await b.query<MeshProvider.StakeResponse>(reverse.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: b.address("carol"), validator: valA }))).toMatchObject({ staked: "300000" });
   expect(await b.delegation(first.metaStaking, valB)).toBe(700_000n);
   expect(await b.delegation(second.metaStaking, valB)).toBe(500_000n);
   expect(await a.delegation(reverse.metaStaking, valA)).toBe(300_000n);

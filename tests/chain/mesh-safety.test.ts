@@ -20,10 +20,13 @@ import { ilpWithLienholders, slashThrough } from "../../src/scenario/scenarios/i
 import { Account, ScenarioEvent, TxOutcome } from "../../src/scenario/types";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import {
-  MESH_VERSION, MetaStakingValidator, ProviderChannelResponse, ProviderStake, ProviderUnbondingResponse,
-  consumerMsg, consumerQuery, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery,
-} from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
+import { MESH_VERSION } from "../../src/protocol";
 import { artifact, meshCodes, testContract } from "../helpers/artifacts";
 import { testChain } from "./helpers";
 
@@ -57,7 +60,7 @@ beforeAll(async () => {
   consumer = d.consumer as WasmdScenarioChain;
   link = d.link as WasmdScenarioLink;
   [portA, portB, channelA, channelB] = [`wasm.${d.meshProvider}`, `wasm.${d.meshConsumer}`, d.channelA, d.channelB];
-  validator = (await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators[0];
+  validator = (await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators[0];
 });
 afterAll(async () => {
   await net.close();
@@ -81,11 +84,11 @@ async function crossStake(user: Account, amount: bigint): Promise<void> {
     `${user} grant`);
 }
 
-const stakeOf = (user: Account) => provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(provider.address(user), validator));
-const unbondingOf = (user: Account) => provider.query<ProviderUnbondingResponse>(d.meshProvider, providerQuery.unbonding(provider.address(user)));
+const stakeOf = (user: Account) => provider.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: provider.address(user), validator }));
+const unbondingOf = (user: Account) => provider.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner: provider.address(user) }));
 const ilpAccount = (user: Account) => provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: provider.address(user) }));
-const providerChannel = () => provider.query<ProviderChannelResponse>(d.meshProvider, providerQuery.channel());
-const metaValidator = () => consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(validator));
+const providerChannel = () => provider.query<MeshProvider.ChannelResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.channel());
+const metaValidator = () => consumer.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator }));
 const unbondingEntries = async () => (await consumer.unbondingEntries(d.metaStaking, validator)).length;
 
 /** A MsgChannelCloseInit signed by an unprivileged account, broadcast with a fixed fee (so it lands on chain). */
@@ -103,7 +106,7 @@ it("refuses a stranger's MsgChannelCloseInit on both chains: the channel stays o
     expect(await link.channelState(side, port, channel)).toBe("OPEN");
   }
   expect((await providerChannel()).channel_id).toBe(channelA);
-  expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toMatchObject({ channel_id: channelB });
+  expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.channel())).toMatchObject({ channel_id: channelB });
 
   await crossStake("alice", 600_000n);
   expect(await link.relayAll()).toMatchObject({ packets: 1, acks: 1 });
@@ -114,15 +117,15 @@ it("refuses a stranger's MsgChannelCloseInit on both chains: the channel stays o
 it("a governance close settles a stake and an unstake in flight, and a new channel opens at once", async () => {
   // In flight at the close: alice's unstake and bob's stake, both received by the consumer, neither acknowledged;
   // and validator2's stake, sent but never relayed.
-  await ok(provider.execute("alice", d.meshProvider, providerMsg.unstake(validator, 200_000n)), "alice unstake");
+  await ok(provider.execute("alice", d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: "200000" })), "alice unstake");
   await crossStake("bob", 500_000n);
   expect(await link.relayPacketsOnly()).toBe(2);
   await crossStake("validator2", 50_000n);
-  expect(await consumer.query(d.meshConsumer, consumerQuery.record(validator))).toMatchObject({ provider_amount: "900000", local_amount: "900000" });
+  expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.record({ validator }))).toMatchObject({ provider_amount: "900000", local_amount: "900000" });
   expect(await stakeOf("alice")).toMatchObject({ staked: "400000", pending_unstake: "200000" });
   expect(await stakeOf("bob")).toMatchObject({ staked: "0", pending_stake: "500000" });
 
-  const close = await ok(provider.execute("admin", d.meshProvider, providerMsg.closeChannel()), "provider close_channel");
+  const close = await ok(provider.execute("admin", d.meshProvider, MeshProviderExecuteMsgBuilder.closeChannel()), "provider close_channel");
   expect(attrs(close, "action")).toEqual(expect.arrayContaining(["close_channel", "channel_close"]));
   expect(await link.channelState("A", portA, channelA)).toBe("CLOSED");
   const closed = await providerChannel();
@@ -135,14 +138,14 @@ it("a governance close settles a stake and an unstake in flight, and a new chann
   expect((await unbondingOf("bob")).from_closed_channels).toEqual([{ validator, amount: "500000", release_at: releaseAt }]);
   expect((await unbondingOf("validator2")).from_closed_channels).toEqual([{ validator, amount: "50000", release_at: releaseAt }]);
   expect(await stakeOf("alice")).toMatchObject({ staked: "0", pending_stake: "0", pending_unstake: "0" });
-  expect(await provider.execute("alice", d.meshProvider, providerMsg.unstake(validator, 1n)))
+  expect(await provider.execute("alice", d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: "1" })))
     .toEqual({ ok: false, error: expect.stringContaining(`${meshProviderErrors.noChannel}: stake is released through withdraw_unbonded after the unbonding period`) });
 
   // The relayer confirms the close on the consumer chain: everything the channel brought in is undelegated.
   await link.confirmClose("B", portB, channelB);
   expect(await link.channelState("B", portB, channelB)).toBe("CLOSED");
-  expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toBeNull();
-  expect(await consumer.query(d.meshConsumer, consumerQuery.records())).toEqual({ records: [] });
+  expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.channel())).toBeNull();
+  expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).toEqual({ records: [] });
   expect(await metaValidator()).toMatchObject({ delegated: "0" });
   // The two acks and validator2's packet belong to a channel that is now closed: nothing can deliver them, and
   // relaying goes on without them.
@@ -177,7 +180,7 @@ it("20 unstakes from one validator in 20 blocks all succeed while x/staking neve
   const unstakes = new Map<Account, number>();
   for (let i = 0; i < 20; i++) {
     const user = users[i % users.length];
-    await ok(provider.execute(user, d.meshProvider, providerMsg.unstake(validator, 10_000n)), `unstake #${i + 1}`);
+    await ok(provider.execute(user, d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: "10000" })), `unstake #${i + 1}`);
     // One packet per relay: each is received in its own MsgRecvPacket tx, included before the next is sent.
     expect(await link.relayAll()).toMatchObject({ packets: 1, acks: 1 });
     unstakes.set(user, (unstakes.get(user) ?? 0) + 1);
@@ -198,7 +201,7 @@ it("20 unstakes from one validator in 20 blocks all succeed while x/staking neve
   expect(v.queued).toBe("0");
   expect(await consumer.delegation(d.metaStaking, validator)).toBe(BigInt(v.delegated));
   expect(v.on_chain).toBe(v.delegated);
-  const record = await consumer.query<{ provider_amount: string }>(d.meshConsumer, consumerQuery.record(validator));
+  const record = await consumer.query<MeshConsumer.RecordResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.record({ validator }));
   expect(record.provider_amount).toBe(v.delegated); // rate 1, no discount
 });
 
@@ -234,10 +237,10 @@ it("a lienholder that burns all its gas, among 8, cannot stop slash_claim; a 9th
 it("after the provider's unbonding period the closed channel's claims are released; the consumer's governance closes the new one", async () => {
   const before = { alice: await ilpAccount("alice"), bob: await ilpAccount("bob"), validator2: await ilpAccount("validator2") };
   await waitUntilTime(provider, closedAt + BigInt(d.unbondingPeriodSeconds + 1) * 1_000_000_000n);
-  await ok(provider.execute("bob", d.meshProvider, providerMsg.withdrawUnbonded()), "bob withdraw");
-  await ok(provider.execute("validator2", d.meshProvider, providerMsg.withdrawUnbonded()), "validator2 withdraw");
+  await ok(provider.execute("bob", d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})), "bob withdraw");
+  await ok(provider.execute("validator2", d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})), "validator2 withdraw");
   expect(await ilpAccount("validator2")).toMatchObject({ max_claim: (BigInt(before.validator2.max_claim) - 50_000n).toString() });
-  await ok(provider.execute("alice", d.meshProvider, providerMsg.withdrawUnbonded()), "alice withdraw");
+  await ok(provider.execute("alice", d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})), "alice withdraw");
   expect(await ilpAccount("bob")).toMatchObject({ max_claim: (BigInt(before.bob.max_claim) - 500_000n).toString() });
   expect(await ilpAccount("alice")).toMatchObject({ max_claim: (BigInt(before.alice.max_claim) - 600_000n).toString() });
   for (const u of ["alice", "bob", "validator2"] as const) {
@@ -250,8 +253,8 @@ it("after the provider's unbonding period the closed channel's claims are releas
   // The consumer's governance closes the second channel; the relayer confirms on the provider chain.
   const carol = await stakeOf("carol");
   const carolStake = (BigInt(carol.staked) + BigInt(carol.pending_stake) + BigInt(carol.pending_unstake)).toString();
-  await ok(consumer.execute("admin", d.meshConsumer, consumerMsg.closeChannel()), "consumer close_channel");
-  expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toBeNull();
+  await ok(consumer.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.closeChannel()), "consumer close_channel");
+  expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.channel())).toBeNull();
   expect(await metaValidator()).toMatchObject({ delegated: "0" });
   await link.confirmClose("A", portA, channelA);
   expect(await providerChannel()).toMatchObject({ channel_id: null, generation: 2 });

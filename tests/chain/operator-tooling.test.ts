@@ -18,8 +18,13 @@ import { execFile } from "child_process";
 import { promisify } from "util";
 import { REPO_ROOT, TEST_ACCOUNTS, WASMD_BIN, disconnectAll, ensureChain, isolatedChain, releaseLease, signer, stopChain } from "./helpers";
 import { runCli } from "../../src/cli/main";
-import { providerUnbondingPeriod } from "../../src/client/mesh";
+import { providerUnbondingPeriod } from "../../src/protocol";
 import { IlpClient } from "../../src/contracts/Ilp.client";
+import { MeshConsumerQueryClient } from "../../src/contracts/MeshConsumer.client";
+import { MeshConsumerExecuteMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import { MeshProviderQueryClient } from "../../src/contracts/MeshProvider.client";
+import { MetaStakingQueryClient } from "../../src/contracts/MetaStaking.client";
+import { MetaStakingExecuteMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
 import { meshConsumerErrors } from "../../src/contracts/errors";
 import { explainTxError } from "../../src/deploy/errors";
 import { MsgSubmitProposal050, govModuleAddress, parseProposal, submitProposalMsg } from "../../src/deploy/proposal";
@@ -170,7 +175,7 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   const p3 = path.join(dir, "consumer.json");
   const init = await ok("propose", "instantiate", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--salt", "mesh-consumer-1", "--expedited", "--out", p3);
   const consumer = /will be at (wasm1\w+)/.exec(init.out)![1];
-  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "meta-staking", "--msg", JSON.stringify({ set_allowance: { consumer, amount: "500000" } }),
+  await ok("propose", "execute", "--chain", GOV.chainId, "--contract", "meta-staking", "--msg", JSON.stringify(MetaStakingExecuteMsgBuilder.setAllowance({ consumer, amount: "500000" })),
     "--append", "--out", p3);
   await ok("propose", "submit", p3, "--chain", GOV.chainId, "--vote", "yes", "--wait");
   expect(readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].mesh_consumer).toBe(consumer);
@@ -219,25 +224,26 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   expect(link.pendingPackets).toEqual({ toConsumer: 0, toProvider: 0 });
   expect(link.allowance).toBe("500000");
   const v = await signer(GOV, "validator");
-  expect((await v.client.queryContractSmart(consumer, { config: {} })).admin).toBe(gov);
+  expect((await new MeshConsumerQueryClient(v.client, consumer).config()).admin).toBe(gov);
 
   // 8. The mesh works: a cross-stake from mesh-a lands as a delegation of the governance-deployed meta-staking.
   const alice = await signer(A, "alice");
   const ilp = readRecord(deploymentFile).chains[A.chainId].ilp!;
   const provider = lr().mesh_provider!;
-  const validator = ((await alice.client.queryContractSmart(provider, { validators: {} })) as { validators: string[] }).validators[0];
+  const providerAsAlice = new MeshProviderQueryClient(alice.client, provider);
+  const validator = (await providerAsAlice.validators()).validators[0];
   const ilpAsAlice = new IlpClient(alice.client, alice.address, ilp);
   await ilpAsAlice.bond("auto", undefined, [{ denom: A.denom, amount: "1000" }]);
   await ilpAsAlice.grantClaim({ lienholder: provider, amount: "1000", validator }, "auto");
   await ok("relay", "--once");
-  const staked = await alice.client.queryContractSmart(provider, { stake: { owner: alice.address, validator } });
+  const staked = await providerAsAlice.stake({ owner: alice.address, validator });
   expect(staked).toMatchObject({ staked: "1000", pending_stake: "0" });
   // rate 1, discount 0.1: 900 delegated by meta-staking.
-  expect(await v.client.queryContractSmart(metaStaking, { validator: { validator } })).toMatchObject({ delegated: "900", on_chain: "900" });
+  expect(await new MetaStakingQueryClient(v.client, metaStaking).validator({ validator })).toMatchObject({ delegated: "900", on_chain: "900" });
 
   // 9. A proposal whose message fails is reported with the chain's reason (the contract's error).
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
-    "--msg", JSON.stringify({ update_conversion: { rate: "0", discount: "0" } }), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
+    "--msg", JSON.stringify(MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "0", discount: "0" })), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
   expect(failed.code).toBe(1);
   expect(failed.err).toMatch(new RegExp(`mesh propose: proposal \\d+ on mesh-gov failed: .*${meshConsumerErrors.invalidRate}: must be greater than zero`));
 }, 180_000);

@@ -5,10 +5,12 @@
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh, drainUnbondingQueue } from "../../src/scenario/scenarios/mesh";
 import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
-import {
-  ConsumerRecord, MetaStakingValidator, ProviderChannelResponse, ProviderUnbondingResponse, consumerMsg, consumerQuery, metaStakingQuery,
-  providerQuery,
-} from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { meshCodes } from "../helpers/artifacts";
 import {
   ensureChain, getHeight, isolatedChain, moduleQueryClient, releaseLease, stopChain, testChain, waitForBlocks, waitForHeight,
@@ -52,7 +54,7 @@ it("the consumer's governance close after a downtime slash of the staked validat
       return validators.find((v) => v.description?.moniker === consumerCfg.nodes[1].moniker)!;
     };
     const target = (await small()).operatorAddress;
-    expect((await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators).toContain(target);
+    expect((await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators).toContain(target);
 
     for (const [user, amount] of [["alice", 600_000n], ["bob", 400_000n]] as const) {
       await ok(provider.execute(user, d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: amount.toString() }]), "bond");
@@ -72,23 +74,23 @@ it("the consumer's governance close after a downtime slash of the staked validat
     process.stderr.write(`${consumerCfg.chainId}: validator2 jailed ${(await getHeight(consumerCfg)) - stoppedAt} blocks after being stopped\n`);
     const onChain = await consumer.delegation(d.metaStaking, target);
     expect(onChain).toBe(990_000n); // slash_fraction_downtime 0.01
-    expect(await consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(target)))
+    expect(await consumer.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: target })))
       .toMatchObject({ delegated: "1000000", queued: "0", on_chain: "990000" });
 
     // Governance closes on the consumer: the books say 1 000 000, x/staking holds 990 000; nothing may fail.
-    await ok(consumer.execute("admin", d.meshConsumer, consumerMsg.closeChannel()), "consumer close_channel");
-    expect(await consumer.query(d.meshConsumer, consumerQuery.channel())).toBeNull();
-    expect((await consumer.query<{ records: ConsumerRecord[] }>(d.meshConsumer, consumerQuery.records())).records).toEqual([]);
+    await ok(consumer.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.closeChannel()), "consumer close_channel");
+    expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.channel())).toBeNull();
+    expect((await consumer.query<MeshConsumer.RecordsResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).records).toEqual([]);
     await drainUnbondingQueue(d, "carol");
-    expect(await consumer.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(target)))
+    expect(await consumer.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: target })))
       .toEqual({ validator: target, delegated: "0", queued: "0", on_chain: "0" });
 
     // The provider's end follows through close_confirm, and everything staked there unbonds from now.
     await link.confirmClose("A", `wasm.${d.meshProvider}`, d.channelA);
     expect(await link.channelState("A", `wasm.${d.meshProvider}`, d.channelA)).toBe("CLOSED");
-    expect(await provider.query<ProviderChannelResponse>(d.meshProvider, providerQuery.channel())).toMatchObject({ channel_id: null, generation: 1 });
+    expect(await provider.query<MeshProvider.ChannelResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.channel())).toMatchObject({ channel_id: null, generation: 1 });
     for (const [user, amount] of [["alice", "600000"], ["bob", "400000"]] as const) {
-      const u = await provider.query<ProviderUnbondingResponse>(d.meshProvider, providerQuery.unbonding(provider.address(user)));
+      const u = await provider.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner: provider.address(user) }));
       expect(u.from_closed_channels).toEqual([expect.objectContaining({ validator: target, amount })]);
     }
   } finally {

@@ -3,7 +3,8 @@
 // Packets a correct provider never sends (zero amounts, unstakes beyond the stake) are forged on the provider chain's
 // IBC module, as a faulty or compromised provider would send them.
 import { commonErrors, meshConsumerErrors } from "../../src/contracts/errors";
-import { consumerMsg, consumerQuery } from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
 import { artifact } from "../helpers/artifacts";
 import { Mesh, TIMEOUT, bondAndGrant, ok, setup } from "../helpers/mesh";
 import { TxOutcome } from "../../src/scenario/types";
@@ -27,31 +28,31 @@ function forge(m: Mesh, packet: unknown): string | undefined {
 describe("queries: exact JSON", () => {
   it("config with the provider set; channel and last_validator_set before and after the channel opens", async () => {
     const m = await setup({ open: false });
-    expect(raw(m, consumerQuery.config())).toBe(`{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}",` +
+    expect(raw(m, MeshConsumerQueryMsgBuilder.config())).toBe(`{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}",` +
       `"provider":{"connection_id":"${m.link.connectionB}","port_id":"wasm.${m.provider}"},"rate":"2","discount":"0.25","packet_timeout_seconds":${TIMEOUT}}`);
-    expect(raw(m, consumerQuery.channel())).toBe("null");
-    expect(raw(m, consumerQuery.lastValidatorSet())).toBe("null");
+    expect(raw(m, MeshConsumerQueryMsgBuilder.channel())).toBe("null");
+    expect(raw(m, MeshConsumerQueryMsgBuilder.lastValidatorSet())).toBe("null");
     await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v1");
-    expect(raw(m, consumerQuery.channel())).toBe(`{"channel_id":"channel-0","counterparty_channel_id":"channel-0","connection_id":"${m.link.connectionB}"}`);
-    expect(raw(m, consumerQuery.lastValidatorSet())).toMatch(
+    expect(raw(m, MeshConsumerQueryMsgBuilder.channel())).toBe(`{"channel_id":"channel-0","counterparty_channel_id":"channel-0","connection_id":"${m.link.connectionB}"}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.lastValidatorSet())).toMatch(
       new RegExp(`^\\{"version":\\d+,"validators":\\["${m.validator}"\\],"unbonding_period_seconds":90,"unbonding_epoch_seconds":15\\}$`));
   });
 
   it("config with no provider set, and the packet timeout default", async () => {
     const m = await setup({ open: false });
     const code = await m.b.upload("admin", artifact("mesh-consumer"));
-    const fresh = await m.b.instantiate("admin", code, { meta_staking: m.meta, rate: "1.5", discount: "0" }, "fresh");
-    expect(m.b.host.queryRawResponse(fresh, consumerQuery.config())).toBe(
+    const fresh = await m.b.instantiate("admin", code, { meta_staking: m.meta, rate: "1.5", discount: "0" } satisfies MeshConsumer.InstantiateMsg, "fresh");
+    expect(m.b.host.queryRawResponse(fresh, MeshConsumerQueryMsgBuilder.config())).toBe(
       `{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}","provider":null,"rate":"1.5","discount":"0","packet_timeout_seconds":600}`);
   });
 
   it("record and records, paged in validator order", async () => {
     const m = await setup();
     const second = m.b.host.addValidator("validator2", 2_000_000n);
-    await ok(m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()));
+    await ok(m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet()));
     await m.link.relayAll();
-    expect(raw(m, consumerQuery.record(second))).toBe(`{"validator":"${second}","provider_amount":"0","local_amount":"0"}`);
-    expect(raw(m, consumerQuery.records())).toBe(`{"records":[]}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: second }))).toBe(`{"validator":"${second}","provider_amount":"0","local_amount":"0"}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.records({}))).toBe(`{"records":[]}`);
     await ok(bondAndGrant(m, "alice", 1000n));
     await ok(bondAndGrant(m, "bob", 10n, second));
     await m.link.relayAll();
@@ -59,11 +60,11 @@ describe("queries: exact JSON", () => {
     const rec = (v: string) => v === m.validator
       ? `{"validator":"${v}","provider_amount":"1000","local_amount":"1500"}`
       : `{"validator":"${v}","provider_amount":"10","local_amount":"15"}`;
-    expect(raw(m, consumerQuery.record(m.validator))).toBe(rec(m.validator));
-    expect(raw(m, consumerQuery.records())).toBe(`{"records":[${rec(first)},${rec(last)}]}`);
-    expect(raw(m, { records: { limit: 1 } })).toBe(`{"records":[${rec(first)}]}`);
-    expect(raw(m, { records: { start_after: first, limit: 1000 } })).toBe(`{"records":[${rec(last)}]}`);
-    expect(raw(m, { records: { limit: 0 } })).toBe(`{"records":[]}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: m.validator }))).toBe(rec(m.validator));
+    expect(raw(m, MeshConsumerQueryMsgBuilder.records({}))).toBe(`{"records":[${rec(first)},${rec(last)}]}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.records({ limit: 1 }))).toBe(`{"records":[${rec(first)}]}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.records({ startAfter: first, limit: 1000 }))).toBe(`{"records":[${rec(last)}]}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.records({ limit: 0 }))).toBe(`{"records":[]}`);
   });
 
   it("an unknown query lists the queries", async () => {
@@ -88,34 +89,34 @@ describe("instantiate and governance errors", () => {
 
   it("update_conversion: admin only, and within bounds", async () => {
     const m = await setup({ open: false });
-    expect(errorOf(await m.b.execute("admin", m.consumer, consumerMsg.updateConversion("0", "0"))))
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "0", discount: "0" }))))
       .toBe(`${meshConsumerErrors.invalidRate}: must be greater than zero`);
-    expect(errorOf(await m.b.execute("admin", m.consumer, consumerMsg.updateConversion("1", "1.5"))))
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "1", discount: "1.5" }))))
       .toBe(`${meshConsumerErrors.invalidDiscount}: must be less than 1`);
-    expect(errorOf(await m.b.execute("bob", m.consumer, consumerMsg.updateConversion("1", "0"))))
+    expect(errorOf(await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "1", discount: "0" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("admin")}) may do this`);
-    await ok(m.b.execute("admin", m.consumer, consumerMsg.updateConversion("3", "0.5")));
-    expect(await m.b.query(m.consumer, consumerQuery.config())).toMatchObject({ rate: "3", discount: "0.5" });
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "3", discount: "0.5" })));
+    expect(await m.b.query(m.consumer, MeshConsumerQueryMsgBuilder.config())).toMatchObject({ rate: "3", discount: "0.5" });
   });
 
   it("set_provider: not empty, and not while a channel is open", async () => {
     const m = await setup();
-    expect(errorOf(await m.b.execute("admin", m.consumer, consumerMsg.setProvider("connection-9", "wasm.x"))))
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: "connection-9", portId: "wasm.x" }))))
       .toBe(meshConsumerErrors.providerLocked);
-    await ok(m.b.execute("admin", m.consumer, consumerMsg.closeChannel()));
-    expect(errorOf(await m.b.execute("admin", m.consumer, consumerMsg.setProvider("", "wasm.x"))))
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel()));
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: "", portId: "wasm.x" }))))
       .toBe(`${meshConsumerErrors.emptyProvider}: connection_id and port_id must not be empty`);
-    expect(errorOf(await m.b.execute("bob", m.consumer, consumerMsg.setProvider("connection-9", "wasm.x"))))
+    expect(errorOf(await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: "connection-9", portId: "wasm.x" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("admin")}) may do this`);
-    await ok(m.b.execute("admin", m.consumer, consumerMsg.setProvider("connection-9", "wasm.x")));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: "connection-9", portId: "wasm.x" })));
   });
 
   it("update_admin hands governance over; unknown messages list the ones there are", async () => {
     const m = await setup({ open: false });
-    expect(errorOf(await m.b.execute("admin", m.consumer, { update_admin: { admin: "" } })))
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateAdmin({ admin: "" }))))
       .toBe(`${commonErrors.invalidAddress}: admin is empty`);
-    await ok(m.b.execute("admin", m.consumer, { update_admin: { admin: m.b.address("carol") } }));
-    expect(errorOf(await m.b.execute("admin", m.consumer, consumerMsg.closeChannel())))
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateAdmin({ admin: m.b.address("carol") })));
+    expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel())))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("carol")}) may do this`);
     expect(errorOf(await m.b.execute("admin", m.consumer, { nope: {} }))).toBe(
       `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, update_admin, send_validator_set, close_channel`);
@@ -123,12 +124,12 @@ describe("instantiate and governance errors", () => {
 
   it("send_validator_set needs an open channel and news", async () => {
     const m = await setup({ open: false });
-    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()))).toBe(meshConsumerErrors.noChannel);
+    expect(errorOf(await m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet()))).toBe(meshConsumerErrors.noChannel);
     await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v1");
     await m.link.relayAll();
-    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet())))
+    expect(errorOf(await m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet())))
       .toMatch(new RegExp(`^${meshConsumerErrors.validatorSetUnchanged}: nothing to send since the update at height \\d+$`));
-    expect(errorOf(await m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet(), [{ denom: m.b.denom, amount: "1" }])))
+    expect(errorOf(await m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet(), [{ denom: m.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
   });
 });
@@ -136,7 +137,7 @@ describe("instantiate and governance errors", () => {
 describe("packet errors: the provider gets the reason in the error ack", () => {
   it("a stake that converts to zero local tokens", async () => {
     const m = await setup();
-    await ok(m.b.execute("admin", m.consumer, consumerMsg.updateConversion("0.1", "0")));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "0.1", discount: "0" })));
     await ok(bondAndGrant(m, "alice", 1n));
     const recv = m.link.relayer.relayAll().results.find((r) => r.kind === "recv");
     expect(recv?.ackText).toBe(`{"error":"${meshConsumerErrors.stakeTooSmall}: 1 converts to zero local tokens"}`);
@@ -145,7 +146,7 @@ describe("packet errors: the provider gets the reason in the error ack", () => {
   it("a stake to a validator jailed since the provider learned the set", async () => {
     const m = await setup();
     const second = m.b.host.addValidator("validator2", 2_000_000n);
-    await ok(m.b.execute("carol", m.consumer, consumerMsg.sendValidatorSet()));
+    await ok(m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet()));
     await m.link.relayAll();
     m.b.host.jailValidator(second);
     await ok(bondAndGrant(m, "alice", 100n, second));
@@ -169,7 +170,7 @@ describe("packet errors: the provider gets the reason in the error ack", () => {
       .toBe(`{"error":"${meshConsumerErrors.insufficientStake}: cannot unstake 1 from ${other}, only 0 is staked there"}`);
     expect(forge(m, { nope: {} }))
       .toBe(`{"error":"${commonErrors.unknownVariant}: packet 'nope'; expected one of: stake, unstake, list_validators"}`);
-    expect(raw(m, consumerQuery.record(v))).toBe(`{"validator":"${v}","provider_amount":"1000","local_amount":"1500"}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: v }))).toBe(`{"validator":"${v}","provider_amount":"1000","local_amount":"1500"}`);
     expect(await m.b.delegation(m.meta, v)).toBe(1500n);
   });
 

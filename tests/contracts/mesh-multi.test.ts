@@ -4,7 +4,8 @@ import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import { ProviderStake, providerQuery } from "../../src/client/mesh";
+import { MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { meshCodes } from "../helpers/artifacts";
 
 const opts: MeshOptions = {
@@ -63,6 +64,6 @@ it("two chains provide security to each other at once", async () => {
 
   expect(await b.delegation(aToB.metaStaking, valB)).toBe(400n);
   expect(await a.delegation(bToA.metaStaking, valA)).toBe(600n);
-  expect(await a.query<ProviderStake>(aToB.meshProvider, providerQuery.stake(a.address("alice"), valB))).toMatchObject({ staked: "400" });
-  expect(await b.query<ProviderStake>(bToA.meshProvider, providerQuery.stake(b.address("bob"), valA))).toMatchObject({ staked: "600" });
+  expect(await a.query<MeshProvider.StakeResponse>(aToB.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: a.address("alice"), validator: valB }))).toMatchObject({ staked: "400" });
+  expect(await b.query<MeshProvider.StakeResponse>(bToA.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: b.address("bob"), validator: valA }))).toMatchObject({ staked: "600" });
 });

@@ -19,10 +19,13 @@ import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { HostScenarioLink } from "../../src/scenario/host-backend";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import {
-  ConsumerRecord, MESH_VERSION, MetaStakingValidator, ProviderChannelResponse, ProviderStake, ProviderUnbondingResponse, consumerMsg,
-  consumerQuery, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery,
-} from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
+import { MESH_VERSION } from "../../src/protocol";
 import { meshCodes } from "../helpers/artifacts";
 import { checkIlpInvariants } from "../helpers/ilp";
 
@@ -104,9 +107,9 @@ interface World {
 const refusedByClosedChannel = (error = "") => /CLOSED|channel is not OPEN|cannot be acknowledged on channel with state/.test(error);
 
 async function liveChannels(w: World): Promise<{ provider: string | null; consumer: string | null }> {
-  const p = await w.a.query<ProviderChannelResponse>(w.d.meshProvider, providerQuery.channel());
-  const c = await w.b.query<{ channel_id: string } | null>(w.d.meshConsumer, consumerQuery.channel());
-  return { provider: p.channel_id, consumer: c?.channel_id ?? null };
+  const p = await w.a.query<MeshProvider.ChannelResponse>(w.d.meshProvider, MeshProviderQueryMsgBuilder.channel());
+  const c = await w.b.query<MeshConsumer.NullableChannelResponse>(w.d.meshConsumer, MeshConsumerQueryMsgBuilder.channel());
+  return { provider: p.channel_id ?? null, consumer: c?.channel_id ?? null };
 }
 
 async function checkInvariants(w: World): Promise<void> {
@@ -117,24 +120,24 @@ async function checkInvariants(w: World): Promise<void> {
     const account = await a.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
     const claim = BigInt(account.claims.find((c) => c.lienholder === d.meshProvider)?.amount ?? "0");
     let held = 0n;
-    const stakes = await a.query<{ stakes: ProviderStake[] }>(d.meshProvider, providerQuery.stakes(owner));
+    const stakes = await a.query<MeshProvider.StakesResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stakes({ owner }));
     for (const s of stakes.stakes) held += BigInt(s.staked) + BigInt(s.pending_stake) + BigInt(s.pending_unstake);
-    const unbonding = await a.query<ProviderUnbondingResponse>(d.meshProvider, providerQuery.unbonding(owner));
+    const unbonding = await a.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner }));
     for (const e of [...unbonding.unbonding, ...unbonding.from_closed_channels]) held += BigInt(e.amount);
     expect(held).toBe(claim);
   }
   const live = await liveChannels(w);
   const shared = live.provider !== null && live.consumer !== null;
-  const records = (await b.query<{ records: ConsumerRecord[] }>(d.meshConsumer, consumerQuery.records())).records;
-  const none: ConsumerRecord = { validator: "", provider_amount: "0", local_amount: "0" };
+  const records = (await b.query<MeshConsumer.RecordsResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).records;
+  const none: MeshConsumer.RecordResponse = { validator: "", provider_amount: "0", local_amount: "0" };
   for (const v of w.validators) {
     const record = records.find((r) => r.validator === v) ?? none;
-    const meta = await b.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(v));
+    const meta = await b.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: v }));
     expect(meta.delegated).toBe(record.local_amount);
     expect(BigInt(meta.on_chain) <= BigInt(meta.delegated) + BigInt(meta.queued) + BigInt(w.dust.get(v) ?? 0)).toBe(true);
     expect(BigInt(record.local_amount) * FACTOR_DEN <= BigInt(record.provider_amount) * FACTOR_NUM).toBe(true);
     if (shared) {
-      const total = await a.query<ProviderStake>(d.meshProvider, providerQuery.validatorTotal(v));
+      const total = await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validatorTotal({ validator: v }));
       const acked = BigInt(total.staked);
       const withInFlight = acked + BigInt(total.pending_stake) + BigInt(total.pending_unstake);
       expect(BigInt(record.provider_amount) >= acked && BigInt(record.provider_amount) <= withInFlight).toBe(true);
@@ -163,17 +166,17 @@ async function apply(w: World, o: Op): Promise<void> {
     case "unstake": {
       const who = USERS[o.user];
       const v = w.validators[o.validator];
-      const staked = BigInt((await a.query<ProviderStake>(d.meshProvider, providerQuery.stake(a.address(who), v))).staked);
+      const staked = BigInt((await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: a.address(who), validator: v }))).staked);
       const amount = (staked * BigInt(o.percent) + 99n) / 100n;
-      await a.execute(who, d.meshProvider, providerMsg.unstake(v, amount > 0n ? amount : 1n));
+      await a.execute(who, d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator: v, amount: (amount > 0n ? amount : 1n).toString() }));
       break;
     }
-    case "withdraw": await a.execute(USERS[o.user], d.meshProvider, providerMsg.withdrawUnbonded()); break;
+    case "withdraw": await a.execute(USERS[o.user], d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})); break;
     case "unbond": await a.execute(USERS[o.user], d.ilp, IlpExecuteMsgBuilder.unbond({ amount: BigInt(o.amount).toString() })); break;
-    case "crank": expect((await b.execute("carol", d.metaStaking, metaStakingMsg.processUnbonding())).ok).toBe(true); break;
+    case "crank": expect((await b.execute("carol", d.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({}))).ok).toBe(true); break;
     case "close": {
-      if (o.side === "provider") await a.execute("admin", d.meshProvider, providerMsg.closeChannel());
-      else await b.execute("admin", d.meshConsumer, consumerMsg.closeChannel());
+      if (o.side === "provider") await a.execute("admin", d.meshProvider, MeshProviderExecuteMsgBuilder.closeChannel());
+      else await b.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.closeChannel());
       break;
     }
     case "reopen": {
@@ -213,21 +216,21 @@ async function drain(w: World): Promise<void> {
   await checkInvariants(w);
   for (const u of USERS) {
     for (const v of w.validators) {
-      const s = await a.query<ProviderStake>(d.meshProvider, providerQuery.stake(a.address(u), v));
-      if (s.staked !== "0") expect((await a.execute(u, d.meshProvider, providerMsg.unstake(v, BigInt(s.staked)))).ok).toBe(true);
+      const s = await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: a.address(u), validator: v }));
+      if (s.staked !== "0") expect((await a.execute(u, d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator: v, amount: s.staked }))).ok).toBe(true);
     }
   }
   relayedWithoutContractFailures(link.relayer.relayAll({ timeouts: true }).results);
   await a.wait(UNBONDING + 1);
   relayedWithoutContractFailures(link.relayer.relayAll({ timeouts: true }).results);
-  expect((await b.execute("carol", d.metaStaking, metaStakingMsg.processUnbonding())).ok).toBe(true);
+  expect((await b.execute("carol", d.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({}))).ok).toBe(true);
   for (const u of USERS) {
-    await a.execute(u, d.meshProvider, providerMsg.withdrawUnbonded(100));
+    await a.execute(u, d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({ limit: 100 }));
     const account = await a.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: a.address(u) }));
     expect(account.claims.filter((c) => c.lienholder === d.meshProvider)).toEqual([]);
   }
   for (const v of w.validators) {
-    const meta = await b.query<MetaStakingValidator>(d.metaStaking, metaStakingQuery.validator(v));
+    const meta = await b.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: v }));
     expect(meta).toMatchObject({ delegated: "0", queued: "0" });
     // Unslashed validators end with nothing; slashed ones with at most the rounding dust bounded above.
     expect(BigInt(meta.on_chain) <= BigInt(w.dust.get(v) ?? 0)).toBe(true);

@@ -3,7 +3,10 @@
 // close, unknown validators, exhausted allowance and concurrent operations on the same claim.
 import { commonErrors, meshConsumerErrors, meshProviderErrors } from "../../src/contracts/errors";
 import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
-import { MESH_VERSION, providerMsg, providerQuery, consumerMsg, consumerQuery } from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MESH_VERSION } from "../../src/protocol";
 import { HandshakeError, openChannel } from "../../src/host";
 import { artifact } from "../helpers/artifacts";
 import { TIMEOUT, UNBONDING, bondAndGrant, claim, ok, record, setup, stake } from "../helpers/mesh";
@@ -12,8 +15,8 @@ import { TIMEOUT, UNBONDING, bondAndGrant, claim, ok, record, setup, stake } fro
 describe("channel handshake", () => {
   it("opens with the trusted counterparty and announces the validator set", async () => {
     const m = await setup();
-    expect(await m.a.query(m.provider, providerQuery.validators())).toMatchObject({ validators: [m.validator] });
-    expect(await m.b.query(m.consumer, consumerQuery.channel())).toMatchObject({ channel_id: "channel-0", counterparty_channel_id: "channel-0" });
+    expect(await m.a.query(m.provider, MeshProviderQueryMsgBuilder.validators())).toMatchObject({ validators: [m.validator] });
+    expect(await m.b.query(m.consumer, MeshConsumerQueryMsgBuilder.channel())).toMatchObject({ channel_id: "channel-0", counterparty_channel_id: "channel-0" });
   });
 
   it("refuses a second channel, on either side", async () => {
@@ -30,8 +33,8 @@ describe("channel handshake", () => {
       .toThrow(commonErrors.orderedChannel);
     // A second provider on chain A that the consumer does not trust.
     const rogue = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
-      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT }, "rogue");
-    await ok(m.a.execute("admin", rogue, providerMsg.setConsumer(m.link.connectionA, `wasm.${m.consumer}`)));
+      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "rogue");
+    await ok(m.a.execute("admin", rogue, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: m.link.connectionA, portId: `wasm.${m.consumer}` })));
     let error: unknown;
     try {
       openChannel(m.link.link, `wasm.${rogue}`, `wasm.${m.consumer}`, MESH_VERSION);
@@ -49,10 +52,10 @@ describe("validator set", () => {
   it("refresh_validators asks the consumer and the ack carries the new active set", async () => {
     const m = await setup();
     const newcomer = m.b.host.addValidator("validator2", 2_000_000n);
-    await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
+    await ok(m.a.execute("bob", m.provider, MeshProviderExecuteMsgBuilder.refreshValidators()));
     const report = m.link.relayer.relayAll();
     expect(report.results.find((r) => r.kind === "recv")?.ackText).toContain('{"result":"');
-    const set = await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators());
+    const set = await m.a.query<MeshProvider.ValidatorsResponse>(m.provider, MeshProviderQueryMsgBuilder.validators());
     expect([...set.validators].sort()).toEqual([m.validator, newcomer].sort());
     // Stake is now accepted for the newcomer.
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: "ustake", amount: "10" }]));
@@ -62,20 +65,20 @@ describe("validator set", () => {
   it("a list_validators request that times out changes nothing and does not fail", async () => {
     const m = await setup();
     m.link.relayer.hold();
-    await ok(m.a.execute("bob", m.provider, providerMsg.refreshValidators()));
+    await ok(m.a.execute("bob", m.provider, MeshProviderExecuteMsgBuilder.refreshValidators()));
     await m.a.wait(TIMEOUT + 1);
     m.link.relayer.release();
     const timeouts = m.link.relayer.timeoutExpired();
     expect(timeouts.map((t) => t.ok)).toEqual([true]);
-    expect((await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators())).validators).toEqual([m.validator]);
+    expect((await m.a.query<MeshProvider.ValidatorsResponse>(m.provider, MeshProviderQueryMsgBuilder.validators())).validators).toEqual([m.validator]);
   });
 
   it("send_validator_set pushes the set from the consumer side", async () => {
     const m = await setup();
     const newcomer = m.b.host.addValidator("validator3", 3_000_000n);
-    await ok(m.b.execute("carol", m.consumer, { send_validator_set: {} }));
+    await ok(m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet()));
     m.link.relayer.relayAll();
-    expect((await m.a.query<{ validators: string[] }>(m.provider, providerQuery.validators())).validators).toContain(newcomer);
+    expect((await m.a.query<MeshProvider.ValidatorsResponse>(m.provider, MeshProviderQueryMsgBuilder.validators())).validators).toContain(newcomer);
   });
 });
 
@@ -151,24 +154,24 @@ describe("unstake and withdraw", () => {
 
   it("an error-free unstake starts unbonding on the provider's clock and releases only after it", async () => {
     const m = await staked(1000n);
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 400n)));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "400" })));
     expect(await stake(m, "alice")).toMatchObject({ staked: "600", pending_unstake: "400" });
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "600", pending_unstake: "0" });
     expect(await record(m)).toMatchObject({ provider_amount: "600", local_amount: "900" });
-    const early = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
+    const early = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({}));
     expect(early.ok ? "" : early.error).toMatch(new RegExp(`^${meshProviderErrors.nothingToWithdrawYet}: the next release is at \\d+ \\(ns\\)$`));
     await m.a.wait(UNBONDING - 2);
-    expect((await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded())).ok).toBe(false);
+    expect((await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({}))).ok).toBe(false);
     await m.a.wait(3);
-    await ok(m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})));
     expect(await claim(m, "alice")).toBe("600");
   });
 
   it("a timed-out unstake restores the stake; the consumer never saw it", async () => {
     const m = await staked(1000n);
     m.link.relayer.hold();
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1000n)));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "1000" })));
     await m.a.wait(TIMEOUT + 1);
     m.link.relayer.release();
     m.link.relayer.timeoutExpired();
@@ -180,11 +183,11 @@ describe("unstake and withdraw", () => {
     const m = await staked(1000n);
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "500" }]));
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "500", validator: m.validator })));
-    const r = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1001n));
+    const r = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "1001" }));
     expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.insufficientStake} 1001 from ${m.validator}: only 1000 is staked (and acknowledged) there`);
     // Two concurrent unstakes cannot spend the same stake twice.
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 700n)));
-    const second = await m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 301n));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "700" })));
+    const second = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "301" }));
     expect(second.ok ? "" : second.error).toContain(`${meshProviderErrors.insufficientStake} 301 from ${m.validator}: only 300 is staked (and acknowledged) there`);
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "800", pending_stake: "0", pending_unstake: "0" });
@@ -196,7 +199,7 @@ describe("unstake and withdraw", () => {
     const m = await staked(1000n);
     m.b.host.slashValidator(m.validator, "0.1");
     expect(await m.b.delegation(m.meta, m.validator)).toBe(1350n);
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 1000n)));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "1000" })));
     const report = m.link.relayer.relayAll();
     const recv = report.results.find((r) => r.kind === "recv");
     expect(recv?.ok).toBe(true);
@@ -209,8 +212,8 @@ describe("unstake and withdraw", () => {
 
   it("delivers acks in any order", async () => {
     const m = await staked(1000n);
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 100n)));
-    await ok(m.a.execute("alice", m.provider, providerMsg.unstake(m.validator, 200n)));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "100" })));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "200" })));
     await ok(bondAndGrant(m, "bob", 300n));
     const packets = m.link.relayer.pending().packets;
     expect(packets).toHaveLength(3);
@@ -229,15 +232,15 @@ describe("channel close", () => {
     await ok(bondAndGrant(m, "alice", 1000n));
     await m.link.relayAll();
     // Governance closes (on the consumer chain here); the relayer carries the close to the provider.
-    await ok(m.b.execute("admin", m.consumer, consumerMsg.closeChannel()));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel()));
     expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);
     const relayed = m.link.relayer.relayAll();
     expect(relayed.results.map((r) => [r.kind, r.ok])).toEqual([["close_confirm", true]]);
-    expect(await m.a.query(m.provider, providerQuery.channel())).toMatchObject({ channel_id: null, generation: 1 });
-    const early = await m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded());
+    expect(await m.a.query(m.provider, MeshProviderQueryMsgBuilder.channel())).toMatchObject({ channel_id: null, generation: 1 });
+    const early = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({}));
     expect(early.ok).toBe(false);
     await m.a.wait(UNBONDING + 1);
-    await ok(m.a.execute("alice", m.provider, providerMsg.withdrawUnbonded()));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})));
     expect(await claim(m, "alice")).toBe("0");
     // New claims are refused without a channel.
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "10" }]));

@@ -2,7 +2,8 @@
 // catalogue (and the common ones it uses) through the real entry points. Accounts stand in for consumer contracts:
 // meta-staking only knows consumers by the allowance governance gave them.
 import { commonErrors, metaStakingErrors } from "../../src/contracts/errors";
-import { metaStakingMsg, metaStakingQuery } from "../../src/client/mesh";
+import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { HostScenarioChain, HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { TxOutcome } from "../../src/scenario/types";
 import { artifact } from "../helpers/artifacts";
@@ -23,58 +24,56 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const b = new HostScenarioNetwork(["mesh-b"]).chain("mesh-b");
   const code = await b.upload("admin", artifact("meta-staking"));
-  const meta = await b.instantiate("admin", code, { unbonding_period_seconds: 90 }, "meta", [{ denom: b.denom, amount: FUNDS.toString() }]);
-  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(b.address("alice"), 1000n)));
+  const meta = await b.instantiate("admin", code, { unbonding_period_seconds: 90 } satisfies MetaStaking.InstantiateMsg, "meta", [{ denom: b.denom, amount: FUNDS.toString() }]);
+  await ok(b.execute("admin", meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: b.address("alice"), amount: "1000" })));
   return { b, code, meta, validator: b.host.valoper("validator"), alice: b.address("alice") };
 }
 
 const raw = (s: Setup, msg: unknown) => s.b.host.queryRawResponse(s.meta, msg);
-const delegate = (validator: string, amount: bigint) => ({ delegate: { validator, amount: amount.toString() } });
-const undelegate = (validator: string, amount: bigint) => ({ undelegate: { validator, amount: amount.toString() } });
 
 describe("queries: exact JSON", () => {
   it("config", async () => {
     const s = await setup();
-    expect(raw(s, metaStakingQuery.config())).toBe(
+    expect(raw(s, MetaStakingQueryMsgBuilder.config())).toBe(
       `{"admin":"${s.b.address("admin")}","denom":"${s.b.denom}","unbonding_period_seconds":90,"max_unbonding_entries":7,"unbonding_epoch_seconds":15}`);
   });
 
   it("consumer and all_consumers, paged in address order", async () => {
     const s = await setup();
     const bob = s.b.address("bob");
-    await ok(s.b.execute("admin", s.meta, metaStakingMsg.setAllowance(bob, 50n)));
+    await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: bob, amount: "50" })));
     const second = s.b.host.addValidator("validator2", 2_000_000n);
-    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 300n)));
-    await ok(s.b.execute("alice", s.meta, delegate(second, 200n)));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "300" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: second, amount: "200" })));
     const [v1, v2] = [s.validator, second].sort();
     const alice = `{"address":"${s.alice}","allowance":"1000","delegated":"500","delegations":[` +
       `{"validator":"${v1}","amount":"${v1 === s.validator ? 300 : 200}"},{"validator":"${v2}","amount":"${v2 === s.validator ? 300 : 200}"}]}`;
     const bobJson = `{"address":"${bob}","allowance":"50","delegated":"0","delegations":[]}`;
-    expect(raw(s, metaStakingQuery.consumer(s.alice))).toBe(alice);
-    expect(raw(s, metaStakingQuery.consumer(bob))).toBe(bobJson);
+    expect(raw(s, MetaStakingQueryMsgBuilder.consumer({ address: s.alice }))).toBe(alice);
+    expect(raw(s, MetaStakingQueryMsgBuilder.consumer({ address: bob }))).toBe(bobJson);
     const [first, last] = s.alice < bob ? [alice, bobJson] : [bobJson, alice];
     const firstAddress = s.alice < bob ? s.alice : bob;
-    expect(raw(s, { all_consumers: {} })).toBe(`{"consumers":[${first},${last}]}`);
-    expect(raw(s, { all_consumers: { limit: 1 } })).toBe(`{"consumers":[${first}]}`);
-    expect(raw(s, { all_consumers: { start_after: firstAddress, limit: 100 } })).toBe(`{"consumers":[${last}]}`);
-    expect(raw(s, { all_consumers: { limit: 0 } })).toBe(`{"consumers":[]}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.allConsumers({}))).toBe(`{"consumers":[${first},${last}]}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.allConsumers({ limit: 1 }))).toBe(`{"consumers":[${first}]}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.allConsumers({ startAfter: firstAddress, limit: 100 }))).toBe(`{"consumers":[${last}]}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.allConsumers({ limit: 0 }))).toBe(`{"consumers":[]}`);
   });
 
   it("validator and unbonding_queue: booked, queued, on chain, and when the next batch may run", async () => {
     const s = await setup();
-    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"0","queued":"0","on_chain":"0"}`);
-    expect(raw(s, metaStakingQuery.unbondingQueue())).toBe(`{"queue":[]}`);
-    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 500n)));
-    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 100n))); // the first batch runs at once
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"0","queued":"0","on_chain":"0"}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.unbondingQueue({}))).toBe(`{"queue":[]}`);
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "500" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "100" }))); // the first batch runs at once
     const batchAt = BigInt(await s.b.now()) + 15n * 1_000_000_000n;
-    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 40n))); // queued for the next epoch
-    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"40","on_chain":"400"}`);
-    const queue = raw(s, metaStakingQuery.unbondingQueue());
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "40" }))); // queued for the next epoch
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"40","on_chain":"400"}`);
+    const queue = raw(s, MetaStakingQueryMsgBuilder.unbondingQueue({}));
     expect(queue).toMatch(new RegExp(`^\\{"queue":\\[\\{"validator":"${s.validator}","queued":"40","batch_at":"\\d+"\\}\\]\\}$`));
     // batch_at is a Uint64 (a decimal string of nanoseconds): one epoch after the first batch
     const at = BigInt(JSON.parse(queue).queue[0].batch_at);
     expect(at > 0n && at <= batchAt).toBe(true);
-    expect(raw(s, metaStakingQuery.unbondingQueue(s.validator))).toBe(`{"queue":[]}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.unbondingQueue({ startAfter: s.validator }))).toBe(`{"queue":[]}`);
   });
 
   it("an unknown query lists the queries; consumer refuses an unregistered or invalid address", async () => {
@@ -82,8 +81,8 @@ describe("queries: exact JSON", () => {
     await expect(s.b.query(s.meta, { nope: {} })).rejects.toThrow(
       `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, config, consumer`);
     const bob = s.b.address("bob");
-    await expect(s.b.query(s.meta, metaStakingQuery.consumer(bob))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
-    await expect(s.b.query(s.meta, metaStakingQuery.consumer(""))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);
+    await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: bob }))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
+    await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: "" }))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);
   });
 });
 
@@ -100,7 +99,7 @@ describe("instantiate and migrate", () => {
     await expect(inst({}, [{ denom: s.b.extraDenom, amount: "5" }])).rejects.toThrow(
       `${commonErrors.wrongDenom} '${s.b.denom}' to this message, got '${s.b.extraDenom}'`);
     const fresh = await inst({ max_unbonding_entries: 4, admin: s.b.address("carol") });
-    expect(await s.b.query(fresh, metaStakingQuery.config())).toMatchObject({ admin: s.b.address("carol"), max_unbonding_entries: 4, unbonding_epoch_seconds: 30 });
+    expect(await s.b.query(fresh, MetaStakingQueryMsgBuilder.config())).toMatchObject({ admin: s.b.address("carol"), max_unbonding_entries: 4, unbonding_epoch_seconds: 30 });
   });
 
   it("migrate updates the batching rules; absent or null keeps a value; bad values, 0 included, are refused", async () => {
@@ -112,31 +111,31 @@ describe("instantiate and migrate", () => {
       .toBe(`${commonErrors.invalidDuration}: unbonding_period_seconds 315360001 s is more than the maximum of 315360000 s (10 years)`);
     expect(errorOf(await migrate({ extra: 1 }))).toBe("migrate.extra: unknown field");
     await ok(migrate({ unbonding_period_seconds: 120, max_unbonding_entries: 5 }));
-    expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5, unbonding_epoch_seconds: 30 });
+    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5, unbonding_epoch_seconds: 30 });
     expect(errorOf(await migrate({ unbonding_period_seconds: 0 })))
       .toBe(`${commonErrors.invalidDuration}: unbonding_period_seconds must be at least 1 s, got 0`);
     expect(errorOf(await migrate({ max_unbonding_entries: 0 })))
       .toBe(`${metaStakingErrors.invalidMaxUnbondingEntries}: must be between 2 and 1000 (x/staking's max_entries), got 0`);
     await ok(migrate({ unbonding_period_seconds: null, max_unbonding_entries: null }));
     await ok(migrate({}));
-    expect(await s.b.query(s.meta, metaStakingQuery.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5 });
+    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.config())).toMatchObject({ unbonding_period_seconds: 120, max_unbonding_entries: 5 });
   });
 });
 
 describe("process_unbonding", () => {
   it("a page of 0 scans nothing; a full page names where the next one starts", async () => {
     const s = await setup();
-    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 500n)));
-    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 100n)));
-    await ok(s.b.execute("alice", s.meta, undelegate(s.validator, 40n)));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "500" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "100" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "40" })));
     const attrs = (r: TxOutcome) => (r.ok ? r.events.filter((e) => e.type === "wasm").flatMap((e) => e.attributes.map((a) => [a.key, a.value])) : []);
-    const none = await s.b.execute("carol", s.meta, metaStakingMsg.processUnbonding(undefined, 0));
+    const none = await s.b.execute("carol", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({ limit: 0 }));
     expect(errorOf(none)).toBe("");
     expect(attrs(none).filter(([k]) => k !== "_contract_address")).toEqual([["action", "process_unbonding"], ["scanned", "0"], ["flushed", "0"]]);
     await s.b.wait(15);
-    const one = await s.b.execute("carol", s.meta, metaStakingMsg.processUnbonding(undefined, 1));
+    const one = await s.b.execute("carol", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({ limit: 1 }));
     expect(attrs(one)).toEqual(expect.arrayContaining([["batch_undelegated", "40"], ["scanned", "1"], ["flushed", "1"], ["next_start_after", s.validator]]));
-    expect(raw(s, metaStakingQuery.validator(s.validator))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"0","on_chain":"360"}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"0","on_chain":"360"}`);
   });
 });
 
@@ -144,35 +143,35 @@ describe("execute errors", () => {
   it("delegate and undelegate only from registered consumers, never with zero", async () => {
     const s = await setup();
     const bob = s.b.address("bob");
-    expect(errorOf(await s.b.execute("bob", s.meta, delegate(s.validator, 5n))))
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "5" }))))
       .toBe(`${metaStakingErrors.unauthorizedConsumer}: ${bob} is not a registered consumer`);
-    expect(errorOf(await s.b.execute("bob", s.meta, undelegate(s.validator, 5n))))
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "5" }))))
       .toBe(`${metaStakingErrors.unauthorizedConsumer}: ${bob} is not a registered consumer`);
-    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 0n)))).toBe(`${commonErrors.zeroAmount}: delegate must be greater than zero`);
-    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(s.validator, 0n)))).toBe(`${commonErrors.zeroAmount}: undelegate must be greater than zero`);
-    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 5n), [{ denom: s.b.denom, amount: "1" }]))).toBe(commonErrors.fundsNotAccepted);
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "0" })))).toBe(`${commonErrors.zeroAmount}: delegate must be greater than zero`);
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "0" })))).toBe(`${commonErrors.zeroAmount}: undelegate must be greater than zero`);
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "5" }), [{ denom: s.b.denom, amount: "1" }]))).toBe(commonErrors.fundsNotAccepted);
   });
 
   it("delegate: within the allowance, to an active validator, from liquid funds", async () => {
     const s = await setup();
-    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 600n)));
-    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, 401n))))
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "600" })));
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "401" }))))
       .toBe(`${metaStakingErrors.allowanceExhausted}: delegating 401 would bring ${s.alice} to 1001, above its allowance of 1000`);
-    expect(errorOf(await s.b.execute("alice", s.meta, delegate("wasmvaloper1unknown", 10n))))
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: "wasmvaloper1unknown", amount: "10" }))))
       .toBe(`${metaStakingErrors.unknownValidator} 'wasmvaloper1unknown'`);
-    await ok(s.b.execute("admin", s.meta, metaStakingMsg.setAllowance(s.alice, 100_000n)));
-    expect(errorOf(await s.b.execute("alice", s.meta, delegate(s.validator, FUNDS))))
+    await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: s.alice, amount: "100000" })));
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: FUNDS.toString() }))))
       .toBe(`${metaStakingErrors.insufficientFunds}: ${FUNDS - 600n}${s.b.denom} available, ${FUNDS} needed`);
     expect(await s.b.delegation(s.meta, s.validator)).toBe(600n);
   });
 
   it("undelegate: only what the consumer delegated to that validator", async () => {
     const s = await setup();
-    await ok(s.b.execute("alice", s.meta, delegate(s.validator, 60n)));
-    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(s.validator, 61n))))
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "60" })));
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "61" }))))
       .toBe(`${metaStakingErrors.insufficientDelegation}: cannot undelegate 61 from ${s.validator}, ${s.alice} has 60 delegated there`);
     const other = s.b.host.valoper("carol");
-    expect(errorOf(await s.b.execute("alice", s.meta, undelegate(other, 1n))))
+    expect(errorOf(await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: other, amount: "1" }))))
       .toBe(`${metaStakingErrors.insufficientDelegation}: cannot undelegate 1 from ${other}, ${s.alice} has 0 delegated there`);
   });
 
@@ -180,24 +179,24 @@ describe("execute errors", () => {
     const s = await setup();
     const admin = s.b.address("admin");
     const unauthorized = `${commonErrors.unauthorized}: only the admin (${admin}) may do this`;
-    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.setAllowance(s.b.address("bob"), 5n)))).toBe(unauthorized);
-    expect(errorOf(await s.b.execute("bob", s.meta, { update_admin: { admin: s.b.address("bob") } }))).toBe(unauthorized);
-    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.withdrawFunds(1n)))).toBe(unauthorized);
-    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(0n)))).toBe(`${commonErrors.zeroAmount}: withdraw_funds must be greater than zero`);
-    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(FUNDS + 1n))))
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: s.b.address("bob"), amount: "5" })))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("bob") })))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" })))).toBe(unauthorized);
+    expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "0" })))).toBe(`${commonErrors.zeroAmount}: withdraw_funds must be greater than zero`);
+    expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: (FUNDS + 1n).toString() }))))
       .toBe(`${metaStakingErrors.insufficientLiquidFunds}: ${FUNDS}${s.b.denom} available, ${FUNDS + 1n} requested`);
-    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.setAllowance("", 5n)))).toBe(`${commonErrors.invalidAddress}: consumer is empty`);
-    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.fund()))).toBe(commonErrors.noFunds);
-    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.fund(), [{ denom: s.b.extraDenom, amount: "5" }])))
+    expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: "", amount: "5" })))).toBe(`${commonErrors.invalidAddress}: consumer is empty`);
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.fund()))).toBe(commonErrors.noFunds);
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.fund(), [{ denom: s.b.extraDenom, amount: "5" }])))
       .toBe(`${commonErrors.wrongDenom} '${s.b.denom}' to this message, got '${s.b.extraDenom}'`);
     // A unit variant may be written as a bare string.
     await ok(s.b.execute("bob", s.meta, '"fund"', [{ denom: s.b.denom, amount: "5" }]));
-    expect(errorOf(await s.b.execute("bob", s.meta, metaStakingMsg.processUnbonding(), [{ denom: s.b.denom, amount: "1" }])))
+    expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({}), [{ denom: s.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
     expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
       "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate");
-    await ok(s.b.execute("admin", s.meta, { update_admin: { admin: s.b.address("carol") } }));
-    expect(errorOf(await s.b.execute("admin", s.meta, metaStakingMsg.withdrawFunds(1n))))
+    await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("carol") })));
+    expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);
   });
 });

@@ -2,6 +2,11 @@
 // with a stake in flight (the same scenario runs on real wasmd in tests/chain/migrate.test.ts); a migration to
 // another contract's code is refused.
 import { commonErrors, metaStakingErrors } from "../../src/contracts/errors";
+import type * as Ilp from "../../src/contracts/Ilp.types";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { upgradeWithStakeInFlight } from "../../src/scenario/scenarios/upgrade";
 import { artifact, meshCodes, testContract } from "../helpers/artifacts";
@@ -31,13 +36,13 @@ describe("cw2 contract info and migrate rules", () => {
       ? await chain.instantiate("admin", await chain.upload("admin", artifact("ilp")), { denom: chain.denom }, "ilp")
       : "";
     const meta = name === "mesh-consumer"
-      ? await chain.instantiate("admin", await chain.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: 90 }, "meta")
+      ? await chain.instantiate("admin", await chain.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: 90 } satisfies MetaStaking.InstantiateMsg, "meta")
       : "";
     const msg = {
-      ilp: { denom: chain.denom },
-      "mesh-provider": { ilp, unbonding_period_seconds: 200, packet_timeout_seconds: 30 },
-      "mesh-consumer": { meta_staking: meta, rate: "1", discount: "0" },
-      "meta-staking": { unbonding_period_seconds: 90 },
+      ilp: { denom: chain.denom } satisfies Ilp.InstantiateMsg,
+      "mesh-provider": { ilp, unbonding_period_seconds: 200, packet_timeout_seconds: 30 } satisfies MeshProvider.InstantiateMsg,
+      "mesh-consumer": { meta_staking: meta, rate: "1", discount: "0" } satisfies MeshConsumer.InstantiateMsg,
+      "meta-staking": { unbonding_period_seconds: 90 } satisfies MetaStaking.InstantiateMsg,
     }[name];
     return chain.instantiate("admin", code, msg, name);
   };
@@ -66,9 +71,9 @@ describe("cw2 contract info and migrate rules", () => {
     const bare = await chain.migrate("admin", old, code, {});
     expect(bare.ok ? "" : bare.error).toBe(
       `${metaStakingErrors.unbondingPeriodRequired}: migrating from 0.0.0 requires unbonding_period_seconds (x/staking's unbonding period on this chain)`);
-    const ok = await chain.migrate("admin", old, code, { unbonding_period_seconds: 90 });
+    const ok = await chain.migrate("admin", old, code, { unbonding_period_seconds: 90 } satisfies MetaStaking.MigrateMsg);
     expect(ok.ok ? "" : ok.error).toBe("");
-    expect(await chain.query(old, { config: {} })).toMatchObject({ unbonding_period_seconds: 90, unbonding_epoch_seconds: 15 });
+    expect(await chain.query<MetaStaking.ConfigResponse>(old, MetaStakingQueryMsgBuilder.config())).toMatchObject({ unbonding_period_seconds: 90, unbonding_epoch_seconds: 15 });
   });
 
   it("a contract without cw2 info whose state is not the target's is refused", async () => {

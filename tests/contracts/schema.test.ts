@@ -6,6 +6,7 @@
 import Ajv from "ajv";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { MeshProviderExecuteMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
 import { Mesh, bondAndGrant, ok, setup } from "../helpers/mesh";
 
 type Schema = { [key: string]: any };
@@ -58,7 +59,7 @@ describe("schemas match the contracts", () => {
     m = await setup();
     await ok(bondAndGrant(m, "alice", 1000n));
     await m.link.relayAll();
-    await ok(m.a.execute("alice", m.provider, { unstake: { validator: m.validator, amount: "100" } }));
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "100" })));
     await m.link.relayAll();
     context = {
       address: m.a.address("alice"), owner: m.a.address("alice"), lienholder: m.provider, validator: m.validator,
@@ -82,7 +83,7 @@ describe("schemas match the contracts", () => {
       if (!res.ok) expect(`${tag}: ${res.error}`).not.toMatch(DECODE_ERROR);
       const extra = await c.chain().execute("bob", c.address(), { [tag]: { ...(msg[tag] as object), not_in_schema: 1 } });
       expect(extra.ok).toBe(false);
-      expect(extra.error).toContain(`${tag}.not_in_schema: unknown field`);
+      expect(extra.ok ? "" : extra.error).toContain(`${tag}.not_in_schema: unknown field`);
     }
   });
 

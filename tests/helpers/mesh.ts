@@ -3,7 +3,13 @@
 import { HostScenarioChain, HostScenarioLink, HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
-import { MESH_VERSION, providerMsg, providerQuery, ProviderStake, consumerQuery, ConsumerRecord, metaStakingMsg } from "../../src/client/mesh";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { MetaStakingExecuteMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
+import { MESH_VERSION } from "../../src/protocol";
 import { artifact } from "./artifacts";
 
 /** The host chains' x/staking unbonding period. */
@@ -47,15 +53,15 @@ export async function setup(opts: SetupOptions = {}): Promise<Mesh> {
   const b = net.chain("mesh-b");
   const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom } satisfies Ilp.InstantiateMsg, "ilp");
   const provider = await a.instantiate("admin", await a.upload("admin", artifact("mesh-provider")),
-    { ilp, unbonding_period_seconds: opts.providerUnbonding ?? UNBONDING, packet_timeout_seconds: TIMEOUT }, "provider");
-  const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: CONSUMER_UNBONDING, ...(opts.metaMaxEntries ? { max_unbonding_entries: opts.metaMaxEntries } : {}) }, "meta",
+    { ilp, unbonding_period_seconds: opts.providerUnbonding ?? UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "provider");
+  const meta = await b.instantiate("admin", await b.upload("admin", artifact("meta-staking")), { unbonding_period_seconds: CONSUMER_UNBONDING, ...(opts.metaMaxEntries ? { max_unbonding_entries: opts.metaMaxEntries } : {}) } satisfies MetaStaking.InstantiateMsg, "meta",
     [{ denom: b.denom, amount: "10000000" }]);
   const consumer = await b.instantiate("admin", await b.upload("admin", artifact("mesh-consumer")),
-    { meta_staking: meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT }, "consumer");
-  await ok(b.execute("admin", meta, metaStakingMsg.setAllowance(consumer, opts.allowance ?? 5_000_000n)));
+    { meta_staking: meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT } satisfies MeshConsumer.InstantiateMsg, "consumer");
+  await ok(b.execute("admin", meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer, amount: (opts.allowance ?? 5_000_000n).toString() })));
   const link = await net.link("mesh-a", "mesh-b");
-  await ok(a.execute("admin", provider, providerMsg.setConsumer(link.connectionA, `wasm.${consumer}`)));
-  await ok(b.execute("admin", consumer, { set_provider: { connection_id: link.connectionB, port_id: `wasm.${provider}` } }));
+  await ok(a.execute("admin", provider, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: link.connectionA, portId: `wasm.${consumer}` })));
+  await ok(b.execute("admin", consumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: link.connectionB, portId: `wasm.${provider}` })));
   const m: Mesh = { net, a, b, link, ilp, provider, consumer, meta, validator: b.host.valoper("validator") };
   if (opts.open !== false) {
     await link.openChannel(`wasm.${provider}`, `wasm.${consumer}`, MESH_VERSION);
@@ -72,8 +78,8 @@ export async function bondAndGrant(m: Mesh, user: User, amount: bigint, validato
 }
 
 export const stake = (m: Mesh, user: User) =>
-  m.a.query<ProviderStake>(m.provider, providerQuery.stake(m.a.address(user), m.validator));
+  m.a.query<MeshProvider.StakeResponse>(m.provider, MeshProviderQueryMsgBuilder.stake({ owner: m.a.address(user), validator: m.validator }));
 export const claim = async (m: Mesh, user: User) =>
   (await m.a.query<Ilp.AccountResponse>(m.ilp, IlpQueryMsgBuilder.account({ address: m.a.address(user) }))).max_claim;
-export const record = (m: Mesh) => m.b.query<ConsumerRecord>(m.consumer, consumerQuery.record(m.validator));
+export const record = (m: Mesh) => m.b.query<MeshConsumer.RecordResponse>(m.consumer, MeshConsumerQueryMsgBuilder.record({ validator: m.validator }));
 

@@ -7,7 +7,13 @@
 import { ChainConfig } from "../../wasmd";
 import { artifact, meshCodes, testContract } from "../../compile/artifacts";
 import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
-import { MESH_VERSION, MetaStakingConfig, consumerMsg, metaStakingQuery, providerMsg, providerQuery } from "../../client/mesh";
+import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import { MeshProviderClient } from "../../contracts/MeshProvider.client";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../contracts/MeshProvider.types";
+import { MetaStakingQueryMsgBuilder } from "../../contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../contracts/MetaStaking.types";
+import { MESH_VERSION } from "../../protocol";
 import { ilpWithLienholders, slashThrough } from "../scenarios/ilp";
 import { MeshDeployment, deployMesh, drainUnbondingQueue, waitUntilTime } from "../scenarios/mesh";
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../wasmd-backend";
@@ -42,8 +48,8 @@ export async function measureSafetyGas(a: ChainConfig, b: ChainConfig, log: (s: 
     const link = d.link as WasmdScenarioLink;
     const [portA, portB] = [`wasm.${d.meshProvider}`, `wasm.${d.meshConsumer}`];
     let [channelA, channelB] = [d.channelA, d.channelB];
-    const validator = (await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators[0];
-    const epochSeconds = (await consumer.query<MetaStakingConfig>(d.metaStaking, metaStakingQuery.config())).unbonding_epoch_seconds;
+    const validator = (await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators[0];
+    const epochSeconds = (await consumer.query<MetaStaking.ConfigResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.config())).unbonding_epoch_seconds;
     stakers = await fundedStakers(a, await provider.signer("admin"), 50, 10_000_000n);
     log(`  deployed; 50 funded stakers on ${a.chainId}`);
 
@@ -58,12 +64,12 @@ export async function measureSafetyGas(a: ChainConfig, b: ChainConfig, log: (s: 
       await link.relayAll();
       await batchDue();
       if (side === "provider") {
-        put(`provider close_channel tx (${a.chainId})`, column, gasOf(await provider.execute("admin", d.meshProvider, providerMsg.closeChannel()), "provider close"));
+        put(`provider close_channel tx (${a.chainId})`, column, gasOf(await provider.execute("admin", d.meshProvider, MeshProviderExecuteMsgBuilder.closeChannel()), "provider close"));
         const h = await currentHeight(b);
         await link.confirmClose("B", portB, channelB);
         put(`relayer close-confirm on ${b.chainId} (consumer undelegates all)`, column, await closeConfirmGas(b, h));
       } else {
-        put(`consumer close_channel tx (${b.chainId}, undelegates all)`, column, gasOf(await consumer.execute("admin", d.meshConsumer, consumerMsg.closeChannel()), "consumer close"));
+        put(`consumer close_channel tx (${b.chainId}, undelegates all)`, column, gasOf(await consumer.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.closeChannel()), "consumer close"));
         const h = await currentHeight(a);
         await link.confirmClose("A", portA, channelA);
         put(`relayer close-confirm on ${a.chainId} (provider settles, O(1))`, column, await closeConfirmGas(a, h));
@@ -113,7 +119,7 @@ async function stakeEach(stakers: Stakers, d: MeshDeployment, validator: string,
 
 /** Unstakes 1 from each of the given stakers, relays, and returns the gas of the relayer's MsgRecvPacket tx on b. */
 async function unstakeRelayGas(stakers: Stakers, d: MeshDeployment, validator: string, which: number[], b: ChainConfig): Promise<number> {
-  await Promise.all(which.map((i) => stakers.client.execute(stakers.addresses[i], d.meshProvider, providerMsg.unstake(validator, 1n), "auto")));
+  await Promise.all(which.map((i) => new MeshProviderClient(stakers.client, stakers.addresses[i], d.meshProvider).unstake({ validator, amount: "1" }, "auto")));
   const h = await currentHeight(b);
   await d.link.relayAll();
   const recv = (await relayerTxGas(b, h)).filter((t) => t.messages.includes("MsgRecvPacket"));

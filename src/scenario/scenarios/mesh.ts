@@ -2,7 +2,13 @@
 // against the scenario interface (runs in-process and on the devnet).
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../contracts/Ilp.message-builder";
 import type * as Ilp from "../../contracts/Ilp.types";
-import { MESH_VERSION, MetaStakingQueueEntry, metaStakingMsg, metaStakingQuery, providerMsg, providerQuery, ProviderStake, providerUnbondingPeriod } from "../../client/mesh";
+import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../contracts/MeshConsumer.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../contracts/MeshProvider.types";
+import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../contracts/MetaStaking.types";
+import { MESH_VERSION, providerUnbondingPeriod } from "../../protocol";
 import { Account, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
 export interface MeshCodes {
@@ -60,17 +66,17 @@ export async function deployMesh(
   const unbondingPeriodSeconds = opts.unbondingPeriodSeconds ?? providerUnbondingPeriod(opts.consumerUnbondingSeconds, opts.packetTimeoutSeconds);
   const meshProvider = await provider.instantiate("admin", providerCode, {
     ilp, unbonding_period_seconds: unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
-  }, `mesh provider for ${consumerId}`);
-  const metaStaking = await consumer.instantiate("admin", metaCode, { unbonding_period_seconds: opts.consumerUnbondingSeconds }, "meta-staking",
-    [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]);
+  } satisfies MeshProvider.InstantiateMsg, `mesh provider for ${consumerId}`);
+  const metaStaking = await consumer.instantiate("admin", metaCode, { unbonding_period_seconds: opts.consumerUnbondingSeconds } satisfies MetaStaking.InstantiateMsg,
+    "meta-staking", [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]);
   const meshConsumer = await consumer.instantiate("admin", consumerCode, {
     meta_staking: metaStaking, rate: opts.rate, discount: opts.discount, packet_timeout_seconds: opts.packetTimeoutSeconds,
-  }, `mesh consumer for ${providerId}`);
-  await must(consumer.execute("admin", metaStaking, { set_allowance: { consumer: meshConsumer, amount: opts.allowance.toString() } }), "set allowance");
+  } satisfies MeshConsumer.InstantiateMsg, `mesh consumer for ${providerId}`);
+  await must(consumer.execute("admin", metaStaking, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: meshConsumer, amount: opts.allowance.toString() })), "set allowance");
 
   const l = link ?? (await net.link(providerId, consumerId));
-  await must(provider.execute("admin", meshProvider, providerMsg.setConsumer(l.connectionA, `wasm.${meshConsumer}`)), "set consumer");
-  await must(consumer.execute("admin", meshConsumer, { set_provider: { connection_id: l.connectionB, port_id: `wasm.${meshProvider}` } }), "set provider");
+  await must(provider.execute("admin", meshProvider, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: l.connectionA, portId: `wasm.${meshConsumer}` })), "set consumer");
+  await must(consumer.execute("admin", meshConsumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: l.connectionB, portId: `wasm.${meshProvider}` })), "set provider");
   const { channelA, channelB } = await l.openChannel(`wasm.${meshProvider}`, `wasm.${meshConsumer}`, MESH_VERSION);
   // The consumer announces its validator set on connect.
   await l.relayAll();
@@ -92,10 +98,10 @@ export async function drainUnbondingQueue(
 ): Promise<(TxOutcome & { ok: true })[]> {
   const cranks: (TxOutcome & { ok: true })[] = [];
   for (;;) {
-    const { queue } = await d.consumer.query<{ queue: MetaStakingQueueEntry[] }>(d.metaStaking, metaStakingQuery.unbondingQueue());
+    const { queue } = await d.consumer.query<MetaStaking.UnbondingQueueResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.unbondingQueue({}));
     if (queue.length === 0) return cranks;
     await waitUntilTime(d.consumer, queue.reduce((max, q) => (BigInt(q.batch_at) > max ? BigInt(q.batch_at) : max), 0n));
-    const crank = await must(d.consumer.execute(crankAs, d.metaStaking, metaStakingMsg.processUnbonding()), "process_unbonding");
+    const crank = await must(d.consumer.execute(crankAs, d.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({})), "process_unbonding");
     if (!crank.ok) throw new Error("unreachable");
     cranks.push(crank);
     await onCrank?.(crank);
@@ -144,7 +150,7 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   const step = (s: string) => { steps.push(s); log(`  ${s}`); };
   const check = (cond: boolean, what: string) => { if (!cond) throw new Error(`cross-stake flow: ${what}`); };
 
-  const validators: string[] = (await provider.query<{ validators: string[] }>(d.meshProvider, providerQuery.validators())).validators;
+  const validators: string[] = (await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators;
   check(validators.length > 0, "the provider learnt the consumer's validator set");
   const validator = validators[0];
   const delegatedBefore = await consumer.delegation(d.metaStaking, validator);
@@ -153,12 +159,12 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   step(`bonded ${opts.amount} in the ILP`);
   await must(provider.execute(opts.user, d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: opts.amount.toString(), validator })),
     "grant claim (ILP + provider receive + packet send)");
-  const pending = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
+  const pending = await provider.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner, validator }));
   check(pending.pending_stake === opts.amount.toString() && pending.staked === "0", "the stake is pending until the consumer acknowledges it");
   step(`granted a claim of ${opts.amount} to the provider for ${validator}`);
 
   await link.relayAll();
-  const staked = await provider.query<ProviderStake>(d.meshProvider, providerQuery.stake(owner, validator));
+  const staked = await provider.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner, validator }));
   check(staked.staked === opts.amount.toString() && staked.pending_stake === "0", `the ack committed the stake (got ${JSON.stringify(staked)})`);
   const factor = opts.rate * (1 - opts.discount);
   const expectedLocal = BigInt(Math.floor(Number(opts.amount) * factor));
@@ -166,18 +172,18 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   check(delegated === expectedLocal, `meta-staking delegated ${expectedLocal} on the consumer chain (got ${delegated})`);
   step(`delegation of ${delegated} visible in x/staking on ${consumer.chainId}`);
 
-  await must(provider.execute(opts.user, d.meshProvider, providerMsg.unstake(validator, opts.amount)), "unstake (provider + packet send)");
+  await must(provider.execute(opts.user, d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: opts.amount.toString() })), "unstake (provider + packet send)");
   await link.relayAll();
   const afterUnstake = (await consumer.delegation(d.metaStaking, validator)) - delegatedBefore;
   check(afterUnstake === 0n, `the consumer undelegated (delegation left: ${afterUnstake})`);
-  const early = await provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded());
+  const early = await provider.execute(opts.user, d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({}));
   check(!early.ok && /Nothing to withdraw yet/.test(early.error ?? ""), "nothing is released before the unbonding period ends");
   const account = await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
   check(account.max_claim === opts.amount.toString(), "the claim stays while unbonding");
   step("unstaked: undelegation on the consumer, claim held during the unbonding period");
 
   await provider.wait(opts.unbondingPeriodSeconds + 1);
-  await must(provider.execute(opts.user, d.meshProvider, providerMsg.withdrawUnbonded()), "withdraw unbonded (provider + ILP release)");
+  await must(provider.execute(opts.user, d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})), "withdraw unbonded (provider + ILP release)");
   const released = await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: owner }));
   check(released.max_claim === "0" && released.free === opts.amount.toString(), `the claim was released (got ${JSON.stringify(released)})`);
   step(`after ${opts.unbondingPeriodSeconds}s the claim was released`);

@@ -4,7 +4,12 @@
 // is migrated (meta-staking first: the migrated consumer announces the unbonding rules it reads from it); then the
 // relayer delivers the old packet and the new code must commit it, and new stake must flow.
 import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
-import { MESH_VERSION, ProviderStake, ProviderValidatorsResponse, providerMsg, providerQuery, providerUnbondingPeriod } from "../../client/mesh";
+import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../contracts/MeshProvider.types";
+import { MetaStakingExecuteMsgBuilder } from "../../contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../../contracts/MetaStaking.types";
+import { MESH_VERSION, providerUnbondingPeriod } from "../../protocol";
 import { ScenarioNetwork, TxOutcome } from "../types";
 import { MeshCodes } from "./mesh";
 
@@ -51,13 +56,13 @@ export async function upgradeWithStakeInFlight(
   const meshConsumer = await consumer.instantiate("admin", await consumer.upload("admin", oldCodes.consumer), {
     meta_staking: metaStaking, rate: "1", discount: "0", packet_timeout_seconds: opts.packetTimeoutSeconds,
   }, "consumer (old)");
-  await must(consumer.execute("admin", metaStaking, { set_allowance: { consumer: meshConsumer, amount: "5000000" } }), "set allowance");
+  await must(consumer.execute("admin", metaStaking, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: meshConsumer, amount: "5000000" })), "set allowance");
   const link = await net.link(providerId, consumerId);
-  await must(provider.execute("admin", meshProvider, providerMsg.setConsumer(link.connectionA, `wasm.${meshConsumer}`)), "set consumer");
-  await must(consumer.execute("admin", meshConsumer, { set_provider: { connection_id: link.connectionB, port_id: `wasm.${meshProvider}` } }), "set provider");
+  await must(provider.execute("admin", meshProvider, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: link.connectionA, portId: `wasm.${meshConsumer}` })), "set consumer");
+  await must(consumer.execute("admin", meshConsumer, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: link.connectionB, portId: `wasm.${meshProvider}` })), "set provider");
   await link.openChannel(`wasm.${meshProvider}`, `wasm.${meshConsumer}`, MESH_VERSION);
   await link.relayAll();
-  const validator = (await provider.query<{ validators: string[] }>(meshProvider, providerQuery.validators())).validators[0];
+  const validator = (await provider.query<MeshProvider.ValidatorsResponse>(meshProvider, MeshProviderQueryMsgBuilder.validators())).validators[0];
   log(`old release deployed and connected; staking to ${validator}`);
 
   // A stake is sent and left in flight across the upgrade.
@@ -71,21 +76,21 @@ export async function upgradeWithStakeInFlight(
     const r = await must(chain.migrate("admin", contract, code, msg), `migrate ${name}`);
     migrations.push(`${name} ${attribute(r, "from_version")} → ${attribute(r, "to_version")}`);
   };
-  await migrate(consumer, metaStaking, newCodes.metaStaking, { unbonding_period_seconds: opts.consumerUnbondingSeconds }, "meta-staking");
+  await migrate(consumer, metaStaking, newCodes.metaStaking, { unbonding_period_seconds: opts.consumerUnbondingSeconds } satisfies MetaStaking.MigrateMsg, "meta-staking");
   await migrate(consumer, meshConsumer, newCodes.consumer, {}, "mesh-consumer");
   await migrate(provider, meshProvider, newCodes.provider, {}, "mesh-provider");
   await migrate(provider, ilp, newCodes.ilp, {}, "ilp");
   log(`migrated: ${migrations.join(", ")}`);
 
   await link.relayAll();
-  const before = await provider.query<ProviderStake>(meshProvider, providerQuery.stake(provider.address("alice"), validator));
-  const set = await provider.query<ProviderValidatorsResponse>(meshProvider, providerQuery.validators());
+  const before = await provider.query<MeshProvider.StakeResponse>(meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: provider.address("alice"), validator }));
+  const set = await provider.query<MeshProvider.ValidatorsResponse>(meshProvider, MeshProviderQueryMsgBuilder.validators());
 
   await must(provider.execute("bob", ilp, IlpExecuteMsgBuilder.bond(), [{ denom: provider.denom, amount: "500" }]), "bond after upgrade");
   await must(provider.execute("bob", ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: meshProvider, amount: "500", validator })),
     "grant claim after upgrade");
   await link.relayAll();
-  const after = await provider.query<ProviderStake>(meshProvider, providerQuery.stake(provider.address("bob"), validator));
+  const after = await provider.query<MeshProvider.StakeResponse>(meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: provider.address("bob"), validator }));
   return {
     migrations, stakedBeforeUpgrade: before.staked, stakedAfterUpgrade: after.staked,
     consumerUnbondingAnnounced: set.consumer_unbonding_period_seconds,
