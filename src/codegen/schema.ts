@@ -67,7 +67,10 @@ class SchemaBuilder {
   }
 
   private field(f: FieldDecl): Json {
-    const schema = this.type(f.type);
+    // The decoders treat null like absence for every optional field, so a field with a default accepts null too
+    // (and ts-codegen's clients then make it an optional parameter).
+    const type: TypeRef = f.defaultText !== undefined && f.type.kind !== "nullable" ? { kind: "nullable", of: f.type } : f.type;
+    const schema = this.type(type);
     const out: Json = schema.$ref && f.doc ? { allOf: [schema] } : { ...schema };
     if (f.doc) out.description = f.doc;
     const literal = f.defaultValue !== undefined ? defaultValue(f.defaultValue) : undefined;

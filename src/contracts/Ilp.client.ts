@@ -21,7 +21,7 @@ export interface IlpReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }) => Promise<AllAccountsResponse>;
 }
 export class IlpQueryClient implements IlpReadOnlyInterface {
@@ -63,7 +63,7 @@ export class IlpQueryClient implements IlpReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }): Promise<AllAccountsResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       all_accounts: {

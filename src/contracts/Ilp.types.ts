@@ -7,8 +7,8 @@
 export interface InstantiateMsg {
   denom: string;
   slash_recipient?: string | null;
-  max_lienholders?: number;
-  lienholder_gas_limit?: number;
+  max_lienholders?: number | null;
+  lienholder_gas_limit?: number | null;
 }
 export type ExecuteMsg = {
   bond: {};
@@ -45,7 +45,7 @@ export type QueryMsg = {
 } | {
   all_accounts: {
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 };
 export interface MigrateMsg {}

@@ -21,7 +21,7 @@ export interface MeshConsumerReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }) => Promise<RecordsResponse>;
   lastValidatorSet: () => Promise<NullableValidatorSetUpdate>;
 }
@@ -65,7 +65,7 @@ export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }): Promise<RecordsResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       records: {

@@ -10,7 +10,7 @@ export interface InstantiateMsg {
   meta_staking: string;
   rate: Decimal;
   discount: Decimal;
-  packet_timeout_seconds?: number;
+  packet_timeout_seconds?: number | null;
 }
 export type ExecuteMsg = {
   set_provider: {
@@ -42,7 +42,7 @@ export type QueryMsg = {
 } | {
   records: {
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   last_validator_set: {};

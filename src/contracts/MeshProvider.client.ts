@@ -26,7 +26,7 @@ export interface MeshProviderReadOnlyInterface {
   }: {
     owner: string;
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }) => Promise<StakesResponse>;
   unbonding: ({
     owner,
@@ -35,7 +35,7 @@ export interface MeshProviderReadOnlyInterface {
   }: {
     owner: string;
     startAfter?: number;
-    limit: number;
+    limit?: number;
   }) => Promise<UnbondingResponse>;
   validatorTotal: ({
     validator
@@ -101,7 +101,7 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
   }: {
     owner: string;
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }): Promise<StakesResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       stakes: {
@@ -118,7 +118,7 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
   }: {
     owner: string;
     startAfter?: number;
-    limit: number;
+    limit?: number;
   }): Promise<UnbondingResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       unbonding: {
@@ -164,7 +164,7 @@ export interface MeshProviderInterface extends MeshProviderReadOnlyInterface {
   withdrawUnbonded: ({
     limit
   }: {
-    limit: number;
+    limit?: number;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   refreshValidators: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   setConsumer: ({
@@ -234,7 +234,7 @@ export class MeshProviderClient extends MeshProviderQueryClient implements MeshP
   withdrawUnbonded = async ({
     limit
   }: {
-    limit: number;
+    limit?: number;
   }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       withdraw_unbonded: {

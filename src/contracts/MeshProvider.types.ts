@@ -8,7 +8,7 @@ export interface InstantiateMsg {
   admin?: string | null;
   ilp: string;
   unbonding_period_seconds: number;
-  packet_timeout_seconds?: number;
+  packet_timeout_seconds?: number | null;
 }
 export type ExecuteMsg = {
   unstake: {
@@ -17,7 +17,7 @@ export type ExecuteMsg = {
   };
 } | {
   withdraw_unbonded: {
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   refresh_validators: {};
@@ -60,13 +60,13 @@ export type QueryMsg = {
   stakes: {
     owner: string;
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   unbonding: {
     owner: string;
     start_after?: number | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   validator_total: {

@@ -14,7 +14,7 @@ export interface MetaStakingReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }) => Promise<AllConsumersResponse>;
   validator: ({
     validator
@@ -26,7 +26,7 @@ export interface MetaStakingReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }) => Promise<UnbondingQueueResponse>;
   config: () => Promise<ConfigResponse>;
   consumer: ({
@@ -54,7 +54,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }): Promise<AllConsumersResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       all_consumers: {
@@ -79,7 +79,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }): Promise<UnbondingQueueResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       unbonding_queue: {
@@ -133,7 +133,7 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   delegate: ({
     validator,
@@ -218,7 +218,7 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     limit
   }: {
     startAfter?: string;
-    limit: number;
+    limit?: number;
   }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       process_unbonding: {

@@ -7,7 +7,7 @@
 export interface InstantiateMsg {
   admin?: string | null;
   unbonding_period_seconds: number;
-  max_unbonding_entries?: number;
+  max_unbonding_entries?: number | null;
 }
 export type ExecuteMsg = {
   fund: {};
@@ -28,7 +28,7 @@ export type ExecuteMsg = {
 } | {
   process_unbonding: {
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   delegate: {
@@ -45,7 +45,7 @@ export type Uint128 = string;
 export type QueryMsg = {
   all_consumers: {
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   validator: {
@@ -54,7 +54,7 @@ export type QueryMsg = {
 } | {
   unbonding_queue: {
     start_after?: string | null;
-    limit?: number;
+    limit?: number | null;
   };
 } | {
   config: {};
