@@ -1,4 +1,5 @@
-// npm run build: regenerates the message codecs, schemas and clients (npm run codegen), compiles every contract
+// npm run build: regenerates the message codecs, schemas and clients (npm run codegen; with CI=true it only checks
+// that they are up to date), compiles every contract
 // under assembly/contracts/<name>/index.ts (optimised) into artifacts/<name>.wasm, writes artifacts/checksums.txt
 // (sha256), and fails on any wasm-gate error.
 //   --test-contracts   build the test-only contracts of tests/assembly/ into build/test-contracts/
@@ -11,7 +12,14 @@ const testContracts = args.includes("--test-contracts");
 const cosmwasmCheck = args.includes("--cosmwasm-check") || (process.env.CI === "true" && !testContracts);
 
 async function main(): Promise<boolean> {
-  const changed = await writeGenerated(process.cwd());
+  // In CI the committed generated files must already match the declarations: regenerating them here would hide a
+  // forgotten `npm run codegen` from the staleness test.
+  const check = process.env.CI === "true";
+  const changed = await writeGenerated(process.cwd(), { check });
+  if (check && changed.length > 0) {
+    console.error(`build: generated files are stale; run npm run codegen and commit:\n  ${changed.join("\n  ")}`);
+    return false;
+  }
   if (changed.length > 0) console.log(`build: regenerated ${changed.join(", ")}`);
   return compileAll({ testContracts, cosmwasmCheck });
 }

@@ -10,7 +10,11 @@ export class Fields {
   private used: bool[];
   private firstError: string | null = null;
 
-  constructor(public readonly value: JsonValue, public readonly path: string) {
+  /**
+   * `lenient`: for answers of other contracts and the chain, which add fields over versions: unknown fields are
+   * accepted here and in every nested object read through this one.
+   */
+  constructor(public readonly value: JsonValue, public readonly path: string, public readonly lenient: bool = false) {
     this.used = new Array<bool>(value.keys.length);
   }
 
@@ -181,12 +185,12 @@ export class Fields {
   /** An item of the array field `key` that must be an object (placeholder on error); close it with closeNested. */
   objItem(items: JsonValue[], i: i32, key: string): Fields {
     const v = this.expect(items[i], JsonKind.Object, key, i);
-    return new Fields(v != null ? v : emptyObject(), this.at(key, i));
+    return new Fields(v != null ? v : emptyObject(), this.at(key, i), this.lenient);
   }
 
   /** Ends a nested object read by generated code: its unknown fields and first error become this one's error. */
   closeNested(nested: Fields): void {
-    if (nested.firstError == null) {
+    if (nested.firstError == null && !nested.lenient) {
       for (let i = 0, n = nested.used.length; i < n; i++) {
         if (!nested.used[i]) { nested.firstError = nested.fieldPath(nested.value.keys[i]) + ": unknown field"; break; }
       }
@@ -197,13 +201,12 @@ export class Fields {
   /** A nested object; on error returns an empty placeholder so reading can continue. */
   obj(key: string): Fields {
     const v = this.required(key, JsonKind.Object);
-    const nested = new Fields(v != null ? v : emptyObject(), this.fieldPath(key));
-    return nested;
+    return new Fields(v != null ? v : emptyObject(), this.fieldPath(key), this.lenient);
   }
 
   optObj(key: string): Fields | null {
     const v = this.optional(key, JsonKind.Object);
-    return v != null ? new Fields(v, this.fieldPath(key)) : null;
+    return v != null ? new Fields(v, this.fieldPath(key), this.lenient) : null;
   }
 
   array(key: string): JsonValue[] {

@@ -33,7 +33,7 @@ export function overflow(detail: string): string {
 }
 
 export function divideByZero(dividend: string): string {
-  return "Cannot divide " + dividend + " by zero";
+  return "Division by zero: cannot divide " + dividend + " by zero";
 }
 
 export function timeOverflow(detail: string): string {
@@ -71,7 +71,7 @@ export function cannotDowngrade(contract: string, from: string, to: string): str
 }
 
 export function unknownReplyId(id: u64): string {
-  return "Unknown reply id " + id.toString();
+  return "Unknown reply id: " + id.toString();
 }
 
 /** An amount of zero where something must move. */

@@ -215,6 +215,7 @@ export class Decimal {
 
   /** numerator / denominator, rounded down. */
   static fromRatio(numerator: Uint128, denominator: Uint128): Decimal | null {
+    if (denominator.isZero()) return fail<Decimal>(divideByZero(numerator.toString()));
     const atomics = numerator.mulDivFloor(Decimal.fractional(), denominator);
     return atomics != null ? new Decimal(atomics) : null;
   }

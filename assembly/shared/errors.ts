@@ -35,7 +35,7 @@ export function incompatibleVersion(proposed: string, expected: string): string 
 
 /** A packet or channel message for a channel that is not this contract's live channel. */
 export function unknownChannel(channelId: string): string {
-  return "Unknown channel " + channelId;
+  return "Unknown channel: " + channelId;
 }
 
 export function noChannelToClose(): string {

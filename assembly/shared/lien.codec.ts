@@ -22,6 +22,7 @@ export function decodeLienholderMsg(value: JsonValue | null, path: string = "lie
 export function writeLienholderMsg(w: JsonWriter, m: LienholderMsg): void {
   if (m instanceof ReceiveClaim) { writeReceiveClaim(w, <ReceiveClaim>m); return; }
   if (m instanceof ClaimCapped) { writeClaimCapped(w, <ClaimCapped>m); return; }
+  unreachable(); // every instance of LienholderMsg here is one of its declared variants
 }
 
 export function encodeLienholderMsg(m: LienholderMsg): string {
@@ -123,6 +124,7 @@ export function decodeLienMsg(value: JsonValue | null, path: string = "lien_msg"
 export function writeLienMsg(w: JsonWriter, m: LienMsg): void {
   if (m instanceof ReleaseClaim) { writeReleaseClaim(w, <ReleaseClaim>m); return; }
   if (m instanceof SlashClaim) { writeSlashClaim(w, <SlashClaim>m); return; }
+  unreachable(); // every instance of LienMsg here is one of its declared variants
 }
 
 export function encodeLienMsg(m: LienMsg): string {

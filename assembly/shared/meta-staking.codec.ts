@@ -22,6 +22,7 @@ export function decodeMetaStakingMsg(value: JsonValue | null, path: string = "me
 export function writeMetaStakingMsg(w: JsonWriter, m: MetaStakingMsg): void {
   if (m instanceof Delegate) { writeDelegate(w, <Delegate>m); return; }
   if (m instanceof Undelegate) { writeUndelegate(w, <Undelegate>m); return; }
+  unreachable(); // every instance of MetaStakingMsg here is one of its declared variants
 }
 
 export function encodeMetaStakingMsg(m: MetaStakingMsg): string {
@@ -120,6 +121,7 @@ export function decodeMetaStakingQuery(value: JsonValue | null, path: string = "
 export function writeMetaStakingQuery(w: JsonWriter, m: MetaStakingQuery): void {
   if (m instanceof ConfigQuery) { writeConfigQuery(w, <ConfigQuery>m); return; }
   if (m instanceof ConsumerQuery) { writeConsumerQuery(w, <ConsumerQuery>m); return; }
+  unreachable(); // every instance of MetaStakingQuery here is one of its declared variants
 }
 
 export function encodeMetaStakingQuery(m: MetaStakingQuery): string {

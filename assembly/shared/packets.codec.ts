@@ -24,6 +24,7 @@ export function writeProviderPacket(w: JsonWriter, m: ProviderPacket): void {
   if (m instanceof StakePacket) { writeStakePacket(w, <StakePacket>m); return; }
   if (m instanceof UnstakePacket) { writeUnstakePacket(w, <UnstakePacket>m); return; }
   if (m instanceof ListValidatorsPacket) { writeListValidatorsPacket(w, <ListValidatorsPacket>m); return; }
+  unreachable(); // every instance of ProviderPacket here is one of its declared variants
 }
 
 export function encodeProviderPacket(m: ProviderPacket): string {
@@ -215,6 +216,7 @@ export function decodeConsumerPacket(value: JsonValue | null, path: string = "pa
 /** Writes one ConsumerPacket as its tagged variant. */
 export function writeConsumerPacket(w: JsonWriter, m: ConsumerPacket): void {
   if (m instanceof ValidatorSetPacket) { writeValidatorSetPacket(w, <ValidatorSetPacket>m); return; }
+  unreachable(); // every instance of ConsumerPacket here is one of its declared variants
 }
 
 export function encodeConsumerPacket(m: ConsumerPacket): string {

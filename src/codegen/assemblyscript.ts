@@ -79,8 +79,6 @@ class Emitter {
       switch (t.name) {
         case "string": return `${f}.str${sfx}(${args})`;
         case "bool": return `${f}.bool${sfx}(${args})`;
-        case "u8": return `<u8>${f}.u32${sfx}(${args})`;
-        case "u16": return `<u16>${f}.u32${sfx}(${args})`;
         case "u32": return `${f}.u32${sfx}(${args})`;
         case "u64": return `${f}.u64${sfx}(${args})`;
         case "Uint64": return `${f}.u64String${sfx}(${args})`;
@@ -142,7 +140,7 @@ class Emitter {
         switch (t.name) {
           case "string": return [`${indent}w.string(${expr});`];
           case "bool": return [`${indent}w.bool(${expr});`];
-          case "u8": case "u16": case "u32": return [`${indent}w.u64(<u64>${expr});`];
+          case "u32": return [`${indent}w.u64(<u64>${expr});`];
           case "u64": return [`${indent}w.u64(${expr});`];
           case "Uint64": return [`${indent}w.u64String(${expr});`];
           case "Uint128": case "Decimal": return [`${indent}w.string(${expr}.toString());`];
@@ -249,7 +247,7 @@ class Emitter {
       const name = this.use(v, v.name, false);
       L.push(`  if (m instanceof ${name}) { ${this.use(v, "write" + v.name, true)}(w, <${name}>m); return; }`);
     }
-    L.push(`}`, ``);
+    L.push(`  unreachable(); // every instance of ${type} here is one of its declared variants`, `}`, ``);
     L.push(`export function encode${c.name}(m: ${type}): string {`);
     L.push(`  const w = new JsonWriter();`, `  write${c.name}(w, m);`, `  return w.toString();`, `}`, ``);
   }

@@ -12,7 +12,7 @@
 //                                                        named …Query) and <Name>Packet of …Packet is tagged "name")
 //   field!: T          required          field: T = expr   optional, expr when absent or null
 //   field: T | null = null   optional, null when absent (numbers: field: Box<u64> | null = null)
-// Field types: string, bool, u8, u16, u32, u64 (JSON number), Uint64 (u64 as a decimal string), Uint128, Decimal,
+// Field types: string, bool, u32, u64 (JSON number), Uint64 (u64 as a decimal string), Uint128, Decimal,
 // Binary (base64), arrays T[], declared classes (nested objects or enums).
 import * as fs from "fs";
 import * as path from "path";
@@ -21,8 +21,8 @@ import * as ts from "typescript";
 export type Role = "instantiate" | "execute" | "query" | "migrate" | "sudo";
 export const ROLES: Role[] = ["instantiate", "execute", "query", "migrate", "sudo"];
 
-export type Primitive = "string" | "bool" | "u8" | "u16" | "u32" | "u64" | "Uint64" | "Uint128" | "Decimal" | "Binary";
-const PRIMITIVES = new Set<string>(["string", "bool", "u8", "u16", "u32", "u64", "Uint64", "Uint128", "Decimal", "Binary"]);
+export type Primitive = "string" | "bool" | "u32" | "u64" | "Uint64" | "Uint128" | "Decimal" | "Binary";
+const PRIMITIVES = new Set<string>(["string", "bool", "u32", "u64", "Uint64", "Uint128", "Decimal", "Binary"]);
 
 export type TypeRef =
   | { kind: "primitive"; name: Primitive }
@@ -214,7 +214,7 @@ export function loadDeclarations(root: string, files: string[]): DeclFile[] {
     if (node.kind === ts.SyntaxKind.StringKeyword) return { kind: "primitive", name: "string" };
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === "Box" && node.typeArguments?.length === 1) {
       const inner = resolveType(from, node.typeArguments[0], where);
-      if (inner.kind !== "primitive" || !["u8", "u16", "u32", "u64"].includes(inner.name)) throw new Error(`${where}: Box<T> holds a u8, u16, u32 or u64`);
+      if (inner.kind !== "primitive" || !["u32", "u64"].includes(inner.name)) throw new Error(`${where}: Box<T> holds a u32 or u64`);
       if (!ts.isUnionTypeNode(node.parent)) throw new Error(`${where}: write Box<T> as "Box<T> | null"`);
       return { kind: "boxed", of: inner };
     }
@@ -235,7 +235,16 @@ export function loadDeclarations(root: string, files: string[]): DeclFile[] {
         const suffix = c.parent.role === "query" || c.parent.name.endsWith("Query") ? "Query" : c.parent.name.endsWith("Packet") ? "Packet" : "";
         if (suffix && c.name.endsWith(suffix) && c.name !== suffix) c.tag = snakeCase(c.name.slice(0, -suffix.length));
       }
+      const keys = new Set<string>();
       c.fields = c.rawFields.map((f) => {
+        if (!f.flatten) {
+          if (keys.has(f.json)) throw new Error(`${file.file}: ${c.name} has two fields named "${f.json}" in JSON`);
+          keys.add(f.json);
+        }
+        if (f.required && ts.isUnionTypeNode(f.typeNode) &&
+          f.typeNode.types.some((t) => ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword)) {
+          throw new Error(`${file.file}: ${c.name}.${f.name}: a "T | null" field is optional: write "${f.name}: T | null = null"`);
+        }
         const type = resolveType(file, f.typeNode, `${file.file}: ${c.name}.${f.name}`);
         if (f.defaultText === "null" && type.kind !== "nullable") throw new Error(`${file.file}: ${c.name}.${f.name}: null default needs "T | null"`);
         if (f.flatten && (type.kind !== "class" || type.decl.abstract || !f.required)) {

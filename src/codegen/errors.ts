@@ -43,6 +43,11 @@ export function parseErrorFile(root: string, file: string): ErrorDecl[] {
     if (stmt.body.statements.length !== 1 || literal === undefined || titleOf(literal).length === 0) {
       throw new Error(`${file}: ${stmt.name.text}: an error constructor is one \`return "Title: …" + …;\``);
     }
+    // The title is fixed text: the literal either is the whole message or goes on to a ':' or a quote before any
+    // value is appended, so that no value can become part of the title.
+    if (literal !== (ret!.expression as ts.Expression).getText().slice(1, -1) && !/[:'"]/.test(literal)) {
+      throw new Error(`${file}: ${stmt.name.text}: end the title with ':' (or a quote) before the first value: "${literal}"`);
+    }
     const docs = (stmt as unknown as { jsDoc?: ts.JSDoc[] }).jsDoc;
     const doc = docs?.map((d) => (typeof d.comment === "string" ? d.comment : "")).join(" ").replace(/\s+/g, " ").trim();
     out.push({ name: stmt.name.text, title: titleOf(literal), doc: doc || undefined });

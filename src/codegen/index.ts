@@ -60,9 +60,15 @@ export async function writeGenerated(root: string, options: { check?: boolean } 
   return changed;
 }
 
-/** Files in the generated-only folders (schema/, src/contracts/) that the declarations no longer produce. */
+/**
+ * Generated files that the declarations no longer produce: anything in the generated-only folders (schema/,
+ * src/contracts/) and any *.codec.ts under assembly/.
+ */
 function staleGenerated(root: string, generated: Map<string, string>): string[] {
   const out: string[] = [];
+  const codecs = (dir: string): string[] => fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? codecs(`${dir}/${e.name}`) : e.name.endsWith(".codec.ts") ? [`${dir}/${e.name}`] : []);
+  out.push(...codecs("assembly").filter((f) => !generated.has(f)));
   for (const dir of ["schema", "src/contracts"]) {
     if (!fs.existsSync(path.join(root, dir))) continue;
     for (const f of fs.readdirSync(path.join(root, dir))) {

@@ -41,7 +41,7 @@ class SchemaBuilder {
         switch (t.name) {
           case "string": return { type: "string" };
           case "bool": return { type: "boolean" };
-          case "u8": case "u16": case "u32": return { type: "integer", format: "uint32", minimum: 0 };
+          case "u32": return { type: "integer", format: "uint32", minimum: 0, maximum: 4294967295 };
           case "u64": return { type: "integer", format: "uint64", minimum: 0 };
           default:
             this.definitions.set(t.name, STD_DEFINITIONS[t.name]);
@@ -51,7 +51,7 @@ class SchemaBuilder {
       case "array": return { type: "array", items: this.type(t.of) };
       case "nullable": {
         const inner = this.type(t.of);
-        if (typeof inner.type === "string" && Object.keys(inner).length <= 3 && !inner.items) return { ...inner, type: [inner.type, "null"] };
+        if (typeof inner.type === "string" && inner.type !== "array") return { ...inner, type: [inner.type, "null"] };
         return { anyOf: [inner, { type: "null" }] };
       }
       case "class":

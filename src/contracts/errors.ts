@@ -11,7 +11,7 @@ export const commonErrors = {
   unauthorized: "Unauthorized",
   invalidAddress: "Invalid address",
   overflow: "Overflow",
-  divideByZero: "Cannot divide",
+  divideByZero: "Division by zero",
   timeOverflow: "Time overflow",
   /** A configured duration outside [min, 10 years]. */
   invalidDuration: "Invalid duration",
@@ -103,7 +103,7 @@ export const meshProviderErrors = {
   /** receive_claim while our unbonding period is shorter than the consumer's unbonding + epoch + packet timeout. */
   unbondingTooShort: "Unbonding period too short",
   /** unstake of more than the acknowledged stake (pending stake and pending unstakes do not count). */
-  insufficientStake: "Cannot unstake",
+  insufficientStake: "Insufficient stake",
   /** withdraw_unbonded with no unbonding at all (among the entries it looked at). */
   nothingToWithdraw: "Nothing to withdraw",
   /** withdraw_unbonded before the first release time. */

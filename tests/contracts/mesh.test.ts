@@ -184,11 +184,11 @@ describe("unstake and withdraw", () => {
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "500" }]));
     await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: m.provider, amount: "500", validator: m.validator })));
     const r = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "1001" }));
-    expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.insufficientStake} 1001 from ${m.validator}: only 1000 is staked (and acknowledged) there`);
+    expect(r.ok ? "" : r.error).toContain(`${meshProviderErrors.insufficientStake}: cannot unstake 1001 from ${m.validator}: only 1000 is staked (and acknowledged) there`);
     // Two concurrent unstakes cannot spend the same stake twice.
     await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "700" })));
     const second = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "301" }));
-    expect(second.ok ? "" : second.error).toContain(`${meshProviderErrors.insufficientStake} 301 from ${m.validator}: only 300 is staked (and acknowledged) there`);
+    expect(second.ok ? "" : second.error).toContain(`${meshProviderErrors.insufficientStake}: cannot unstake 301 from ${m.validator}: only 300 is staked (and acknowledged) there`);
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "800", pending_stake: "0", pending_unstake: "0" });
   });

@@ -85,6 +85,7 @@ export function writeExecuteMsg(w: JsonWriter, m: Message): void {
   if (m instanceof GrantClaim) { writeGrantClaim(w, <GrantClaim>m); return; }
   if (m instanceof ReleaseClaim) { writeReleaseClaim(w, <ReleaseClaim>m); return; }
   if (m instanceof SlashClaim) { writeSlashClaim(w, <SlashClaim>m); return; }
+  unreachable(); // every instance of Message here is one of its declared variants
 }
 
 export function encodeExecuteMsg(m: Message): string {
@@ -216,6 +217,7 @@ export function writeQueryMsg(w: JsonWriter, m: QueryMsg): void {
   if (m instanceof TotalsQuery) { writeTotalsQuery(w, <TotalsQuery>m); return; }
   if (m instanceof AccountQuery) { writeAccountQuery(w, <AccountQuery>m); return; }
   if (m instanceof AllAccountsQuery) { writeAllAccountsQuery(w, <AllAccountsQuery>m); return; }
+  unreachable(); // every instance of QueryMsg here is one of its declared variants
 }
 
 export function encodeQueryMsg(m: QueryMsg): string {

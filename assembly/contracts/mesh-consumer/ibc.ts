@@ -29,8 +29,8 @@ export function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   if (validators == null) return null;
   const meta = querySmart(CONFIG.load().metaStaking, encodeConfigQuery(createConfigQuery()));
   if (meta == null) return null;
-  // Lenient: a newer meta-staking may answer with more fields.
-  const f = new Fields(meta, "meta-staking config");
+  // Lenient (nested objects too): a newer meta-staking may answer with more fields.
+  const f = new Fields(meta, "meta-staking config", true);
   const rules = readConfigResponse(f);
   if (!f.finishLenient()) return null;
   return createValidatorSetUpdate(env.block.height, validators, rules.unbondingPeriodSeconds, rules.unbondingEpochSeconds);
@@ -142,7 +142,7 @@ function receiveStake(env: Env, packet: StakePacket): Response | null {
   // would too, but with a redacted message).
   const mine = querySmart(config.metaStaking, encodeConsumerQuery(createConsumerQuery(env.contractAddress)));
   if (mine == null) return null;
-  const f = new Fields(mine, "meta-staking consumer");
+  const f = new Fields(mine, "meta-staking consumer", true);
   const consumer = readConsumerResponse(f);
   if (!f.finishLenient()) return null;
   const allowance = consumer.allowance;

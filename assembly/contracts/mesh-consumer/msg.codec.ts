@@ -84,6 +84,7 @@ export function writeExecuteMsg(w: JsonWriter, m: ExecuteMsg): void {
   if (m instanceof UpdateAdmin) { writeUpdateAdmin(w, <UpdateAdmin>m); return; }
   if (m instanceof SendValidatorSet) { writeSendValidatorSet(w, <SendValidatorSet>m); return; }
   if (m instanceof CloseChannel) { writeCloseChannel(w, <CloseChannel>m); return; }
+  unreachable(); // every instance of ExecuteMsg here is one of its declared variants
 }
 
 export function encodeExecuteMsg(m: ExecuteMsg): string {
@@ -278,6 +279,7 @@ export function writeQueryMsg(w: JsonWriter, m: QueryMsg): void {
   if (m instanceof RecordQuery) { writeRecordQuery(w, <RecordQuery>m); return; }
   if (m instanceof RecordsQuery) { writeRecordsQuery(w, <RecordsQuery>m); return; }
   if (m instanceof LastValidatorSetQuery) { writeLastValidatorSetQuery(w, <LastValidatorSetQuery>m); return; }
+  unreachable(); // every instance of QueryMsg here is one of its declared variants
 }
 
 export function encodeQueryMsg(m: QueryMsg): string {

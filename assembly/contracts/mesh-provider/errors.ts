@@ -54,7 +54,7 @@ export function unbondingTooShort(provider: u64, consumer: u64, epoch: u64, time
 
 /** unstake of more than the acknowledged stake (pending stake and pending unstakes do not count). */
 export function insufficientStake(amount: Uint128, validator: string, staked: Uint128): string {
-  return "Cannot unstake " + amount.toString() + " from " + validator + ": only " + staked.toString() +
+  return "Insufficient stake: cannot unstake " + amount.toString() + " from " + validator + ": only " + staked.toString() +
     " is staked (and acknowledged) there";
 }
 

@@ -89,6 +89,7 @@ export function writeExecuteMsg(w: JsonWriter, m: Message): void {
   if (m instanceof CloseChannel) { writeCloseChannel(w, <CloseChannel>m); return; }
   if (m instanceof ReceiveClaim) { writeReceiveClaim(w, <ReceiveClaim>m); return; }
   if (m instanceof ClaimCapped) { writeClaimCapped(w, <ClaimCapped>m); return; }
+  unreachable(); // every instance of Message here is one of its declared variants
 }
 
 export function encodeExecuteMsg(m: Message): string {
@@ -323,6 +324,7 @@ export function writeQueryMsg(w: JsonWriter, m: QueryMsg): void {
   if (m instanceof UnbondingQuery) { writeUnbondingQuery(w, <UnbondingQuery>m); return; }
   if (m instanceof ValidatorTotalQuery) { writeValidatorTotalQuery(w, <ValidatorTotalQuery>m); return; }
   if (m instanceof TxQuery) { writeTxQuery(w, <TxQuery>m); return; }
+  unreachable(); // every instance of QueryMsg here is one of its declared variants
 }
 
 export function encodeQueryMsg(m: QueryMsg): string {

@@ -271,7 +271,7 @@ function processUnbonding(env: Env, startAfter: string | null, limit: i32): Resp
 }
 
 /**
- * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules (0 or absent keeps
+ * `{"unbonding_period_seconds"?, "max_unbonding_entries"?}`: either updates the batching rules (absent or null keeps
  * the current value); migrating from 0.1.0, which had none, requires the unbonding period.
  */
 export function migrate(env: Env, json: JsonValue): Response | null {

@@ -84,6 +84,7 @@ export function writeExecuteMsg(w: JsonWriter, m: Message): void {
   if (m instanceof ProcessUnbonding) { writeProcessUnbonding(w, <ProcessUnbonding>m); return; }
   if (m instanceof Delegate) { writeDelegate(w, <Delegate>m); return; }
   if (m instanceof Undelegate) { writeUndelegate(w, <Undelegate>m); return; }
+  unreachable(); // every instance of Message here is one of its declared variants
 }
 
 export function encodeExecuteMsg(m: Message): string {
@@ -290,6 +291,7 @@ export function writeQueryMsg(w: JsonWriter, m: Message): void {
   if (m instanceof UnbondingQueueQuery) { writeUnbondingQueueQuery(w, <UnbondingQueueQuery>m); return; }
   if (m instanceof ConfigQuery) { writeConfigQuery(w, <ConfigQuery>m); return; }
   if (m instanceof ConsumerQuery) { writeConsumerQuery(w, <ConsumerQuery>m); return; }
+  unreachable(); // every instance of Message here is one of its declared variants
 }
 
 export function encodeQueryMsg(m: Message): string {

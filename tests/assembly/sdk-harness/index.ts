@@ -11,7 +11,9 @@ import {
   createClaimCapped, createReceiveClaim, createReleaseClaim, createSlashClaim, encodeClaimCapped, encodeReceiveClaim, encodeReleaseClaim,
   encodeSlashClaim,
 } from "../../../assembly/shared/lien.codec";
-import { createDelegate, createUndelegate, encodeDelegate, encodeUndelegate } from "../../../assembly/shared/meta-staking.codec";
+import {
+  createDelegate, createUndelegate, encodeConsumerResponse, encodeDelegate, encodeUndelegate, readConsumerResponse,
+} from "../../../assembly/shared/meta-staking.codec";
 import {
   createListValidatorsPacket, createStakePacket, createUnstakePacket, createValidatorSetPacket, createValidatorSetUpdate, decodeProviderPacket,
   encodeListValidatorsPacket, encodeProviderPacket, encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
@@ -243,6 +245,16 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     if (!f.finish()) return null;
     return decodeSample(input);
   }
+  if (name == "read_consumer_response") {
+    // How mesh-consumer reads meta-staking's answer: generated reader, lenient Fields (nested objects too).
+    const input = f.str("input");
+    const lenient = f.bool("lenient");
+    if (!f.finish()) return null;
+    const answer = new Fields(parseJsonString(input)!, "answer", lenient);
+    const read = readConsumerResponse(answer);
+    if (lenient ? !answer.finishLenient() : !answer.finish()) return null;
+    return encodeConsumerResponse(read);
+  }
   if (name == "address") {
     const input = f.str("input");
     if (!f.finish()) return null;
@@ -292,7 +304,7 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
     w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
-    w.key("ack_error").string(fromUtf8(ackError("Unknown channel channel-9")));
+    w.key("ack_error").string(fromUtf8(ackError("Unknown channel: channel-9")));
     w.endObject();
     return w.toString();
   }
