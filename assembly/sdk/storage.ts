@@ -7,7 +7,6 @@ import { bytesFromRegion, ptr, regionFromBytes, Region } from "./region";
 import { JsonValue, JsonWriter, parseJson } from "./json";
 import { panic } from "./abort";
 import { Uint128 } from "./math";
-import { Fields } from "./decode";
 import { StringIndex } from "./string-index";
 
 export const enum Order {
@@ -371,38 +370,20 @@ export class MapIterator<T> {
 export const DEFAULT_PAGE_LIMIT: u32 = 10;
 export const MAX_PAGE_LIMIT: u32 = 30;
 
-/** The page size for list queries: the requested limit (zero allowed) capped at `max`, or the default. */
-export function pageLimit(requested: u64, hasRequest: bool, defaultLimit: u32 = DEFAULT_PAGE_LIMIT, max: u32 = MAX_PAGE_LIMIT): i32 {
-  if (!hasRequest) return <i32>defaultLimit;
-  return <i32>(requested < <u64>max ? requested : <u64>max);
-}
-
-/** `start_after` (exclusive) and `limit` of a list query. */
-export class PageRequest {
-  constructor(public startAfter: string | null, public limit: i32) {}
-
-  static read(f: Fields): PageRequest {
-    const startAfter = f.optStr("start_after");
-    const hasLimit = f.has("limit");
-    return new PageRequest(startAfter, pageLimit(f.optU64("limit", 0), hasLimit));
-  }
+/** A requested page size, at most `max` (a message declares its own default for an absent limit). */
+export function capLimit(requested: u32, max: u32 = MAX_PAGE_LIMIT): u32 {
+  return requested < max ? requested : max;
 }
 
 /**
- * Writes `"<field>":[…]` into an open object: one page of the entries of `map` under `prefix`, in key order,
- * each written by `writeEntry` with its (UTF-8) key.
+ * One page of the entries of `map` under `prefix`: those after `startAfter` (exclusive; from the first when null),
+ * in key order, at most `limit`, each turned into an R by `entry` with its (UTF-8) key.
  */
-export function writePage<T>(
-  w: JsonWriter, field: string, map: Map<T>, prefix: Uint8Array[], page: PageRequest,
-  writeEntry: (w: JsonWriter, key: string, value: T) => void,
-): void {
-  const startAfter = page.startAfter;
+export function readPage<T, R>(
+  map: Map<T>, prefix: Uint8Array[], startAfter: string | null, limit: u32, entry: (key: string, value: T) => R,
+): R[] {
   const it = map.range(prefix, startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-  w.key(field).beginArray();
-  let n = 0;
-  for (let e = it.next(); e != null && n < page.limit; e = it.next()) {
-    writeEntry(w, fromUtf8(e.key), e.value);
-    n++;
-  }
-  w.endArray();
+  const page = new Array<R>();
+  for (let e = it.next(); e != null && <u32>page.length < limit; e = it.next()) page.push(entry(fromUtf8(e.key), e.value));
+  return page;
 }

@@ -4,8 +4,8 @@
 //   the contract's balance of `denom` = Σ bonded = totals.bonded
 // A user can unbond only the free part, bonded − max(claims).
 import {
-  BankMsg, Coin, Reply, Env, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8,
-  mustPay, nonpayable, unknownReplyId, utf8, validateAddress, zeroAmount,
+  BankMsg, capLimit, Coin, Env, fail, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order, readPage, Reply,
+  ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg, zeroAmount,
 } from "../../sdk";
 import { ReleaseClaim, SlashClaim } from "../../shared/lien";
 import { createClaimCapped, createReceiveClaim, encodeClaimCapped, encodeReceiveClaim } from "../../shared/lien.codec";
@@ -306,12 +306,7 @@ export function query(env: Env, json: JsonValue): string | null {
     return encodeAccountResponse(accountResponse(address, loadAccount(address)));
   }
   const page = <AllAccountsQuery>msg;
-  const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
-  const startAfter = page.startAfter;
-  const it = ACCOUNTS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-  const accounts = new Array<AccountResponse>();
-  for (let e = it.next(); e != null && <u32>accounts.length < limit; e = it.next()) accounts.push(accountResponse(fromUtf8(e.key), e.value));
-  return encodeAllAccountsResponse(createAllAccountsResponse(accounts));
+  return encodeAllAccountsResponse(createAllAccountsResponse(readPage(ACCOUNTS, [], page.startAfter, capLimit(page.limit), accountResponse)));
 }
 
 function accountResponse(owner: string, account: Account): AccountResponse {

@@ -7,8 +7,8 @@
 // a close from either side undelegates everything through meta-staking's batches, as sub-messages whose failure is
 // recorded, so the close itself cannot fail. The IBC entry points are in ibc.ts.
 import {
-  Decimal, Env, IbcMsg, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, Reply, Response, Uint128, checkDuration, fail, failCheck, fromUtf8,
-  nonpayable, onlyAdmin, utf8, validateAddress,
+  capLimit, checkDuration, Decimal, Env, fail, failCheck, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin,
+  readPage, Reply, Response, Uint128, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
@@ -177,12 +177,7 @@ export function query(env: Env, json: JsonValue): string | null {
   }
   if (msg instanceof RecordsQuery) {
     const page = <RecordsQuery>msg;
-    const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
-    const startAfter = page.startAfter;
-    const it = RECORDS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-    const records = new Array<RecordResponse>();
-    for (let e = it.next(); e != null && <u32>records.length < limit; e = it.next()) records.push(recordResponse(fromUtf8(e.key), e.value));
-    return encodeRecordsResponse(createRecordsResponse(records));
+    return encodeRecordsResponse(createRecordsResponse(readPage(RECORDS, [], page.startAfter, capLimit(page.limit), recordResponse)));
   }
   // last_validator_set
   const last = LAST_SENT.may_load();

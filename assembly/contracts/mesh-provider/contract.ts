@@ -15,9 +15,9 @@
 // come later (ibc-go refuses acks on a closed channel) and a late timeout changes nothing. The close is O(1)
 // (see "generations" in state.ts), and a new channel may open at once: old stake keeps unbonding on its own.
 import {
-  Env, IbcMsg, IbcTimeout, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, Reply, Response, Uint128, WasmMsg, addSeconds,
-  checkDuration, fail, fromUtf8, nonpayable, onlyAdmin, parseJson, storageGet, u64FromKey, u64Key, utf8, validateAddress,
-  zeroAmount,
+  addSeconds, capLimit, checkDuration, Env, fail, fromUtf8, IbcMsg, IbcTimeout, JsonValue, MessageInfo, nonpayable,
+  onlyAdmin, Order, parseJson, readPage, Reply, Response, storageGet, u64FromKey, u64Key, Uint128, utf8,
+  validateAddress, WasmMsg, zeroAmount,
 } from "../../sdk";
 import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
 import { ClaimCapped, ReceiveClaim } from "../../shared/lien";
@@ -74,7 +74,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof Unstake) return unstake(env, info, (<Unstake>msg).validator, (<Unstake>msg).amount);
   if (msg instanceof WithdrawUnbonded) {
     const limit = (<WithdrawUnbonded>msg).limit;
-    return withdrawUnbonded(env, info, <i32>(limit < WITHDRAW_SCAN_MAX ? limit : WITHDRAW_SCAN_MAX));
+    return withdrawUnbonded(env, info, <i32>capLimit(limit, WITHDRAW_SCAN_MAX));
   }
   if (msg instanceof RefreshValidators) return refreshValidators(env, info);
   if (msg instanceof SetConsumer) return setConsumer(info, <SetConsumer>msg);
@@ -389,12 +389,7 @@ function stakeResponse(validator: string, stored: Stake): StakeResponse {
 
 function stakes(q: StakesQuery): string | null {
   if (validateAddress(q.owner, "owner") == null) return null;
-  const limit = q.limit < MAX_PAGE_LIMIT ? q.limit : MAX_PAGE_LIMIT;
-  const startAfter = q.startAfter;
-  const it = STAKES.range([utf8(q.owner)], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-  const page = new Array<StakeResponse>();
-  for (let e = it.next(); e != null && <u32>page.length < limit; e = it.next()) page.push(stakeResponse(fromUtf8(e.key), e.value));
-  return encodeStakesResponse(createStakesResponse(page));
+  return encodeStakesResponse(createStakesResponse(readPage(STAKES, [utf8(q.owner)], q.startAfter, capLimit(q.limit), stakeResponse)));
 }
 
 /**
@@ -403,7 +398,7 @@ function stakes(q: StakesQuery): string | null {
  */
 function unbonding(q: UnbondingQuery): string | null {
   if (validateAddress(q.owner, "owner") == null) return null;
-  const limit = q.limit < UNBONDING_PAGE_MAX ? q.limit : UNBONDING_PAGE_MAX;
+  const limit = capLimit(q.limit, UNBONDING_PAGE_MAX);
   const unbondingPeriod = CONFIG.load().unbondingPeriodSeconds;
   const entries = new Array<UnbondingEntry>();
   const after = q.startAfter;

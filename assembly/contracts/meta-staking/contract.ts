@@ -12,9 +12,10 @@
 // its pro-rata share of what x/staking still holds (so after a slash it never asks for more than exists) and runs
 // as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
 import {
-  BankMsg, Coin, Env, JsonValue, MAX_PAGE_LIMIT, MessageInfo, Order, Reply, ReplyOn, Response, StakingMsg, SubMsg, Uint128, addSeconds,
-  checkDuration, fail, failCheck, fromUtf8, isActiveValidator, mustPay, nonpayable, onlyAdmin, parseJson, queryBalance, queryBondedDenom,
-  queryDelegationAmount, utf8, validateAddress, wrongDenom, zeroAmount,
+  addSeconds, BankMsg, capLimit, checkDuration, Coin, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
+  MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom,
+  queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, Uint128, utf8, validateAddress,
+  wrongDenom, zeroAmount,
 } from "../../sdk";
 import { Delegate, Undelegate } from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
@@ -83,7 +84,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
     // Permissionless crank: anyone may push due batches to x/staking.
     if (!nonpayable(info)) return null;
     const page = <ProcessUnbonding>msg;
-    return processUnbonding(env, page.startAfter, <i32>(page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT));
+    return processUnbonding(env, page.startAfter, <i32>capLimit(page.limit));
   }
   if (msg instanceof Delegate) return delegate(env, info, (<Delegate>msg).validator, (<Delegate>msg).amount);
   const undelegation = <Undelegate>msg;
@@ -346,12 +347,7 @@ export function query(env: Env, json: JsonValue): string | null {
   }
   if (msg instanceof AllConsumersQuery) {
     const page = <AllConsumersQuery>msg;
-    const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
-    const startAfter = page.startAfter;
-    const it = CONSUMERS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-    const consumers = new Array<ConsumerResponse>();
-    for (let e = it.next(); e != null && <u32>consumers.length < limit; e = it.next()) consumers.push(consumerResponse(fromUtf8(e.key), e.value));
-    return encodeAllConsumersResponse(createAllConsumersResponse(consumers));
+    return encodeAllConsumersResponse(createAllConsumersResponse(readPage(CONSUMERS, [], page.startAfter, capLimit(page.limit), consumerResponse)));
   }
   if (msg instanceof ValidatorQuery) {
     const validator = (<ValidatorQuery>msg).validator;
@@ -364,15 +360,10 @@ export function query(env: Env, json: JsonValue): string | null {
   }
   // unbonding_queue
   const page = <UnbondingQueueQuery>msg;
-  const limit = page.limit < MAX_PAGE_LIMIT ? page.limit : MAX_PAGE_LIMIT;
-  const startAfter = page.startAfter;
+  const queue = readPage(QUEUE, [], page.startAfter, capLimit(page.limit), (validator: string, queued: Amount): QueueEntry =>
+    createQueueEntry(validator, queued.amount, 0));
   const config = CONFIG.load();
-  const it = QUEUE.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-  const queue = new Array<QueueEntry>();
-  for (let e = it.next(); e != null && <u32>queue.length < limit; e = it.next()) {
-    const validator = fromUtf8(e.key);
-    queue.push(createQueueEntry(validator, e.value.amount, nextBatchAt(config, validator)));
-  }
+  for (let i = 0; i < queue.length; i++) queue[i].batchAt = nextBatchAt(config, queue[i].validator);
   return encodeUnbondingQueueResponse(createUnbondingQueueResponse(queue));
 }
 

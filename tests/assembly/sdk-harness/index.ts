@@ -2,7 +2,7 @@
 // the same ABI the chain uses. Never shipped (build/test-contracts/).
 import {
   Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
-  base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, pageLimit, parseJsonString, stringifyJson,
+  base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, capLimit, DEFAULT_PAGE_LIMIT, parseJsonString, stringifyJson,
   u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion,
 } from "../../../assembly/sdk";
 
@@ -270,16 +270,15 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     const max = f.optStr("max");
     const descending = f.has("descending") ? f.bool("descending") : false;
     f.ignore("descending");
-    const hasLimit = f.has("limit");
-    const limit = f.optU64("limit", 0);
+    const limit = capLimit(f.has("limit") ? f.u32("limit") : DEFAULT_PAGE_LIMIT);
+    f.ignore("limit");
     if (!f.finish()) return null;
     const it = ENTRIES.range(keyParts(prefix), min != null ? utf8(min) : null, minExclusive,
       max != null ? utf8(max) : null, descending ? Order.Descending : Order.Ascending);
-    const cap = pageLimit(limit, hasLimit);
     const w = new JsonWriter();
     w.beginObject().key("entries").beginArray();
     let n = 0;
-    for (let e = it.next(); e != null && n < cap; e = it.next()) {
+    for (let e = it.next(); e != null && <u32>n < limit; e = it.next()) {
       w.beginArray().string(base64Encode(e.key)).string(e.value).endArray();
       n++;
     }
