@@ -220,6 +220,13 @@ export class Decimal {
     return atomics != null ? new Decimal(atomics) : null;
   }
 
+  /** numerator / denominator, rounded up (a slash's fraction: never understated). */
+  static fromRatioCeil(numerator: Uint128, denominator: Uint128): Decimal | null {
+    if (denominator.isZero()) return fail<Decimal>(divideByZero(numerator.toString()));
+    const atomics = numerator.mulDivCeil(Decimal.fractional(), denominator);
+    return atomics != null ? new Decimal(atomics) : null;
+  }
+
   /** Strict: digits with at most one '.', at most 18 fractional digits, no sign/exponent/whitespace. */
   static parse(text: string, what: string = "Decimal"): Decimal | null {
     const dot = text.indexOf(".");
@@ -284,6 +291,16 @@ export class Decimal {
   mulFloor(amount: Uint128): Uint128 | null { return amount.mulDivFloor(this.atomics, Decimal.fractional()); }
   /** amount × self, rounded up (slashes, charges) */
   mulCeil(amount: Uint128): Uint128 | null { return amount.mulDivCeil(this.atomics, Decimal.fractional()); }
+  /** amount ÷ self, rounded down (shares for a deposit); fails on zero. */
+  divFloor(amount: Uint128): Uint128 | null {
+    if (this.isZero()) return fail<Uint128>(divideByZero(amount.toString()));
+    return amount.mulDivFloor(Decimal.fractional(), this.atomics);
+  }
+  /** amount ÷ self, rounded up (shares a withdrawal removes); fails on zero. */
+  divCeil(amount: Uint128): Uint128 | null {
+    if (this.isZero()) return fail<Uint128>(divideByZero(amount.toString()));
+    return amount.mulDivCeil(Decimal.fractional(), this.atomics);
+  }
 
   toString(): string {
     const f = Decimal.fractional().value;

@@ -1,6 +1,6 @@
 // Messages between the ILP and its lienholders (the mesh-provider contracts, or any contract holding claims),
 // declared once for both sides; `npm run codegen` generates lien.codec.ts. Exact JSON: tests/fixtures/protocol.json.
-import { Message, Uint128 } from "../sdk";
+import { Decimal, Message, Uint128 } from "../sdk";
 
 /** What the ILP sends a lienholder; every lienholder's execute API includes these. */
 @message
@@ -19,6 +19,31 @@ export class ReceiveClaim extends LienholderMsg {
  */
 export class ClaimCapped extends LienholderMsg {
   owner!: string;
+  amount!: Uint128;
+}
+
+/** What the ILP asks a lienholder; every lienholder's query API includes these. */
+@message
+export abstract class LienholderQuery extends Message {}
+
+/**
+ * The largest fraction of a claim one slash can take (e.g. the consumer chain's double-sign fraction). The ILP
+ * keeps that much of the collateral free beside each claim, so one slash never uncovers another claim.
+ */
+@returns(LienTermsResponse)
+export class LienTermsQuery extends LienholderQuery {}
+
+/** Slashes that hit the owner's stake and are not yet taken from the collateral (slash_claim will take them). */
+@returns(PendingSlashResponse)
+export class PendingSlashQuery extends LienholderQuery {
+  owner!: string;
+}
+
+export class LienTermsResponse {
+  maxSlash!: Decimal;
+}
+
+export class PendingSlashResponse {
   amount!: Uint128;
 }
 

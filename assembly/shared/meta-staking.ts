@@ -1,6 +1,9 @@
 // What a consumer contract sends to and asks of meta-staking (the bridge to x/staking on the consumer chain),
 // declared once; meta-staking's execute and query APIs include them. Amounts are in the consumer chain's bond denom.
-import { Message, Uint128 } from "../sdk";
+import { Box, Decimal, Message, Uint128, Uint64 } from "../sdk";
+
+/** Slash events one slash_events query returns by default, and at most. */
+export const SLASH_EVENTS_PAGE: u32 = 10;
 
 @message
 export abstract class MetaStakingMsg extends Message {}
@@ -17,6 +20,14 @@ export class Undelegate extends MetaStakingMsg {
   amount!: Uint128;
 }
 
+/**
+ * Anyone: compares what meta-staking booked on `validator` with what x/staking holds and records a slash event when
+ * x/staking holds less (every delegation change on the validator checks first, too).
+ */
+export class CheckValidator extends MetaStakingMsg {
+  validator!: string;
+}
+
 /** The queries consumer contracts make; meta-staking's query API includes them. */
 @message
 export abstract class MetaStakingQuery extends Message {}
@@ -28,6 +39,25 @@ export class ConfigQuery extends MetaStakingQuery {}
 @returns(ConsumerResponse)
 export class ConsumerQuery extends MetaStakingQuery {
   address!: string;
+}
+
+/**
+ * What a consumer contract needs before it changes a delegation: its allowance, Σ of its delegations and its
+ * delegation on `validator`, all as they stand once any unrecorded slash is applied, and the validator's slash state.
+ */
+@returns(DelegationResponse)
+export class DelegationQuery extends MetaStakingQuery {
+  consumer!: string;
+  validator!: string;
+}
+
+/** The validator's slash events after `start_after` (a seq), oldest first; unrecorded ones appear once recorded. */
+@returns(SlashEventsResponse)
+export class SlashEventsQuery extends MetaStakingQuery {
+  validator!: string;
+  startAfter: u64 = 0;
+  /** Page size; at most 30. */
+  limit: u32 = SLASH_EVENTS_PAGE;
 }
 
 export class ConfigResponse {
@@ -52,4 +82,41 @@ export class ConsumerResponse {
   delegated!: Uint128;
   /** per validator, in validator order */
   delegations!: DelegationInfo[];
+}
+
+export class DelegationResponse {
+  allowance!: Uint128;
+  /** Σ of the consumer's delegations (their value now) */
+  delegated!: Uint128;
+  /** the consumer's delegation on the validator (its value now) */
+  amount!: Uint128;
+  /** slash events of the validator so far (including one found by this query and not yet recorded) */
+  slashSeq!: u64;
+  /** Π (1 − fraction) over those events: what one unit delegated before the first is worth now */
+  cumulative!: Decimal;
+  /** the validator's open undelegation batch: an undelegation now joins it */
+  batch!: u64;
+}
+
+/**
+ * A slash meta-staking observed on a validator: x/staking held `fraction` less than booked (rounded up). Bonded
+ * stake and the open undelegation batch `batch` (queued, still delegated) lost that fraction.
+ */
+export class SlashEvent {
+  validator!: string;
+  /** 1, 2, … per validator */
+  seq!: u64;
+  fraction!: Decimal;
+  /** Π (1 − fraction) over the validator's events up to this one (rounded down) */
+  cumulative!: Decimal;
+  batch!: u64;
+  /** the consumer chain's height and time (ns) when the slash was observed */
+  height!: u64;
+  time!: Uint64;
+  /** the validator was out of the bonded set (jailed) when observed */
+  jailed!: bool;
+}
+
+export class SlashEventsResponse {
+  events!: SlashEvent[];
 }

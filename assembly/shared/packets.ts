@@ -16,7 +16,8 @@
 // Acknowledgements use the ICS envelope (ack.ts): {"result":"<base64 JSON>"} or {"error":"<reason>"}; the success
 // result of stake/unstake/validator_set is {}.
 // tx_id is the provider's own id of the in-flight operation, so an ack or timeout can be matched to what it reserved.
-import { Uint128 } from "../sdk";
+import { Decimal, Uint128 } from "../sdk";
+import { SlashEvent } from "./meta-staking";
 
 export const MESH_VERSION = "mesh-security-v1";
 
@@ -32,11 +33,16 @@ export class StakePacket extends ProviderPacket {
   amount!: Uint128;
 }
 
-/** Undelegate the local amount matching `amount` provider tokens from `validator`. */
+/**
+ * Undelegate the stake of `shares` (units of the validator's slash-free stake: provider tokens ÷ the cumulative
+ * multiplier when staked) from `validator`; `amount` is what the user asked for, in provider tokens before any slash
+ * the provider has not applied yet. Absent shares: `amount` (providers before slashing existed).
+ */
 export class UnstakePacket extends ProviderPacket {
   txId!: u64;
   validator!: string;
   amount!: Uint128;
+  shares: Uint128 | null = null;
 }
 
 /** Ask for the validator set; the ack's result is a ValidatorSetUpdate. */
@@ -57,6 +63,18 @@ export class ValidatorSetUpdate {
   unbondingEpochSeconds!: u64;
 }
 
+/**
+ * The success result of a stake or unstake ack: the validator's slash state when the consumer delegated (or
+ * undelegated) it. A stake of `a` is worth `a ÷ cumulative` shares; events after `slash_seq` hit it, earlier ones
+ * did not. An unstake joined undelegation batch `batch` of the validator. Absent fields: no slash yet.
+ */
+@message
+export class StakeAckResult {
+  slashSeq: u64 = 0;
+  cumulative: Decimal = Decimal.one();
+  batch: u64 = 0;
+}
+
 /** Consumer → provider. */
 @message
 export abstract class ConsumerPacket {}
@@ -66,3 +84,8 @@ export class ValidatorSetPacket extends ConsumerPacket {
   @flatten update!: ValidatorSetUpdate;
 }
 
+
+/** A slash meta-staking observed on a validator the provider has stake on (see SlashEvent); replays change nothing. */
+export class SlashPacket extends ConsumerPacket {
+  @flatten event!: SlashEvent;
+}

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, TotalsResponse, AccountResponse, ClaimInfo, AllAccountsResponse } from "./Ilp.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, TotalsResponse, Decimal, AccountResponse, ClaimInfo, AllAccountsResponse } from "./Ilp.types";
 export interface IlpReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, TotalsResponse, AccountResponse, ClaimInfo, AllAccountsResponse } from "./Ilp.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, TotalsResponse, Decimal, AccountResponse, ClaimInfo, AllAccountsResponse } from "./Ilp.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class IlpExecuteMsgBuilder {
   static bond = (): ExecuteMsg => {

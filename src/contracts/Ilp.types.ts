@@ -58,9 +58,11 @@ export interface ConfigResponse {
 export interface TotalsResponse {
   bonded: Uint128;
 }
+export type Decimal = string;
 export interface AccountResponse {
   address: string;
   bonded: Uint128;
+  pending_slash: Uint128;
   free: Uint128;
   max_claim: Uint128;
   claims: ClaimInfo[];
@@ -68,6 +70,7 @@ export interface AccountResponse {
 export interface ClaimInfo {
   lienholder: string;
   amount: Uint128;
+  max_slash: Decimal;
 }
 export interface AllAccountsResponse {
   accounts: AccountResponse[];

@@ -103,6 +103,11 @@ export interface MeshConsumerInterface extends MeshConsumerReadOnlyInterface {
     admin: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   sendValidatorSet: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  checkValidator: ({
+    validator
+  }: {
+    validator: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   closeChannel: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshConsumerInterface {
@@ -119,6 +124,7 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
     this.updateConversion = this.updateConversion.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
     this.sendValidatorSet = this.sendValidatorSet.bind(this);
+    this.checkValidator = this.checkValidator.bind(this);
     this.closeChannel = this.closeChannel.bind(this);
   }
 
@@ -164,6 +170,17 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
   sendValidatorSet = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       send_validator_set: {}
+    }, fee, memo, _funds);
+  };
+  checkValidator = async ({
+    validator
+  }: {
+    validator: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      check_validator: {
+        validator
+      }
     }, fee, memo, _funds);
   };
   closeChannel = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {

@@ -49,6 +49,17 @@ export abstract class MeshConsumerExecuteMsgBuilder {
       send_validator_set: ({} as const)
     };
   };
+  static checkValidator = ({
+    validator
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    check_validator: unknown;
+  }>["check_validator"]>): ExecuteMsg => {
+    return {
+      check_validator: ({
+        validator
+      } as const)
+    };
+  };
   static closeChannel = (): ExecuteMsg => {
     return {
       close_channel: ({} as const)

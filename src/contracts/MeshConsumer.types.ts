@@ -29,6 +29,10 @@ export type ExecuteMsg = {
 } | {
   send_validator_set: {};
 } | {
+  check_validator: {
+    validator: string;
+  };
+} | {
   close_channel: {};
 };
 export type QueryMsg = {
@@ -70,7 +74,9 @@ export type Uint128 = string;
 export interface RecordResponse {
   validator: string;
   provider_amount: Uint128;
+  shares: Uint128;
   local_amount: Uint128;
+  forwarded_seq: number;
 }
 export interface RecordsResponse {
   records: RecordResponse[];

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, NullableTxResponse, TxResponse } from "./MeshProvider.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
 export interface MeshProviderReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -42,11 +42,22 @@ export interface MeshProviderReadOnlyInterface {
   }: {
     validator: string;
   }) => Promise<StakeResponse>;
+  pool: ({
+    validator
+  }: {
+    validator: string;
+  }) => Promise<PoolResponse>;
   tx: ({
     id
   }: {
     id: number;
   }) => Promise<NullableTxResponse>;
+  lienTerms: () => Promise<LienTermsResponse>;
+  pendingSlash: ({
+    owner
+  }: {
+    owner: string;
+  }) => Promise<PendingSlashResponse>;
 }
 export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
   client: CosmWasmClient;
@@ -62,7 +73,10 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
     this.stakes = this.stakes.bind(this);
     this.unbonding = this.unbonding.bind(this);
     this.validatorTotal = this.validatorTotal.bind(this);
+    this.pool = this.pool.bind(this);
     this.tx = this.tx.bind(this);
+    this.lienTerms = this.lienTerms.bind(this);
+    this.pendingSlash = this.pendingSlash.bind(this);
   }
 
   config = async (): Promise<ConfigResponse> => {
@@ -139,6 +153,17 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
       }
     });
   };
+  pool = async ({
+    validator
+  }: {
+    validator: string;
+  }): Promise<PoolResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      pool: {
+        validator
+      }
+    });
+  };
   tx = async ({
     id
   }: {
@@ -147,6 +172,22 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
     return this.client.queryContractSmart(this.contractAddress, {
       tx: {
         id
+      }
+    });
+  };
+  lienTerms = async (): Promise<LienTermsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      lien_terms: {}
+    });
+  };
+  pendingSlash = async ({
+    owner
+  }: {
+    owner: string;
+  }): Promise<PendingSlashResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      pending_slash: {
+        owner
       }
     });
   };
@@ -165,6 +206,11 @@ export interface MeshProviderInterface extends MeshProviderReadOnlyInterface {
     limit
   }: {
     limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  settle: ({
+    owner
+  }: {
+    owner: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   refreshValidators: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   setConsumer: ({
@@ -209,6 +255,7 @@ export class MeshProviderClient extends MeshProviderQueryClient implements MeshP
     this.contractAddress = contractAddress;
     this.unstake = this.unstake.bind(this);
     this.withdrawUnbonded = this.withdrawUnbonded.bind(this);
+    this.settle = this.settle.bind(this);
     this.refreshValidators = this.refreshValidators.bind(this);
     this.setConsumer = this.setConsumer.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
@@ -239,6 +286,17 @@ export class MeshProviderClient extends MeshProviderQueryClient implements MeshP
     return await this.client.execute(this.sender, this.contractAddress, {
       withdraw_unbonded: {
         limit
+      }
+    }, fee, memo, _funds);
+  };
+  settle = async ({
+    owner
+  }: {
+    owner: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      settle: {
+        owner
       }
     }, fee, memo, _funds);
   };

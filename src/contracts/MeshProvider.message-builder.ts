@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, NullableTxResponse, TxResponse } from "./MeshProvider.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MeshProviderExecuteMsgBuilder {
   static unstake = ({
@@ -28,6 +28,17 @@ export abstract class MeshProviderExecuteMsgBuilder {
     return {
       withdraw_unbonded: ({
         limit
+      } as const)
+    };
+  };
+  static settle = ({
+    owner
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    settle: unknown;
+  }>["settle"]>): ExecuteMsg => {
+    return {
+      settle: ({
+        owner
       } as const)
     };
   };
@@ -164,6 +175,17 @@ export abstract class MeshProviderQueryMsgBuilder {
       } as const)
     };
   };
+  static pool = ({
+    validator
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    pool: unknown;
+  }>["pool"]>): QueryMsg => {
+    return {
+      pool: ({
+        validator
+      } as const)
+    };
+  };
   static tx = ({
     id
   }: CamelCasedProperties<Extract<QueryMsg, {
@@ -172,6 +194,22 @@ export abstract class MeshProviderQueryMsgBuilder {
     return {
       tx: ({
         id
+      } as const)
+    };
+  };
+  static lienTerms = (): QueryMsg => {
+    return {
+      lien_terms: ({} as const)
+    };
+  };
+  static pendingSlash = ({
+    owner
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    pending_slash: unknown;
+  }>["pending_slash"]>): QueryMsg => {
+    return {
+      pending_slash: ({
+        owner
       } as const)
     };
   };

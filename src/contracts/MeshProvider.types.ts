@@ -4,11 +4,13 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
+export type Decimal = string;
 export interface InstantiateMsg {
   admin?: string | null;
   ilp: string;
   unbonding_period_seconds: number;
   packet_timeout_seconds?: number | null;
+  max_slash?: Decimal | null;
 }
 export type ExecuteMsg = {
   unstake: {
@@ -18,6 +20,10 @@ export type ExecuteMsg = {
 } | {
   withdraw_unbonded: {
     limit?: number | null;
+  };
+} | {
+  settle: {
+    owner: string;
   };
 } | {
   refresh_validators: {};
@@ -73,8 +79,18 @@ export type QueryMsg = {
     validator: string;
   };
 } | {
+  pool: {
+    validator: string;
+  };
+} | {
   tx: {
     id: number;
+  };
+} | {
+  lien_terms: {};
+} | {
+  pending_slash: {
+    owner: string;
   };
 };
 export interface MigrateMsg {}
@@ -84,6 +100,7 @@ export interface ConfigResponse {
   consumer?: CounterpartyInfo | null;
   unbonding_period_seconds: number;
   packet_timeout_seconds: number;
+  max_slash: Decimal;
 }
 export interface CounterpartyInfo {
   connection_id: string;
@@ -108,6 +125,7 @@ export interface StakeResponse {
   staked: Uint128;
   pending_stake: Uint128;
   pending_unstake: Uint128;
+  unsettled_slash: Uint128;
 }
 export interface StakesResponse {
   stakes: StakeResponse[];
@@ -121,11 +139,20 @@ export interface UnbondingEntry {
   validator: string;
   amount: Uint128;
   release_at: Uint64;
+  batch: number;
 }
 export interface ClosedChannelStake {
   validator: string;
   amount: Uint128;
   release_at: Uint64;
+}
+export interface PoolResponse {
+  validator: string;
+  shares: Uint128;
+  multiplier: Decimal;
+  slash_seq: number;
+  value: Uint128;
+  pending_stake: Uint128;
 }
 export type NullableTxResponse = TxResponse | null;
 export interface TxResponse {
@@ -135,4 +162,10 @@ export interface TxResponse {
   validator: string;
   amount: Uint128;
   generation: number;
+}
+export interface LienTermsResponse {
+  max_slash: Decimal;
+}
+export interface PendingSlashResponse {
+  amount: Uint128;
 }

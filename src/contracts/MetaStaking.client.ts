@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -34,6 +34,22 @@ export interface MetaStakingReadOnlyInterface {
   }: {
     address: string;
   }) => Promise<ConsumerResponse>;
+  delegation: ({
+    consumer,
+    validator
+  }: {
+    consumer: string;
+    validator: string;
+  }) => Promise<DelegationResponse>;
+  slashEvents: ({
+    validator,
+    startAfter,
+    limit
+  }: {
+    validator: string;
+    startAfter?: number;
+    limit?: number;
+  }) => Promise<SlashEventsResponse>;
 }
 export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   client: CosmWasmClient;
@@ -47,6 +63,8 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.unbondingQueue = this.unbondingQueue.bind(this);
     this.config = this.config.bind(this);
     this.consumer = this.consumer.bind(this);
+    this.delegation = this.delegation.bind(this);
+    this.slashEvents = this.slashEvents.bind(this);
   }
 
   allConsumers = async ({
@@ -104,6 +122,37 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
       }
     });
   };
+  delegation = async ({
+    consumer,
+    validator
+  }: {
+    consumer: string;
+    validator: string;
+  }): Promise<DelegationResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      delegation: {
+        consumer,
+        validator
+      }
+    });
+  };
+  slashEvents = async ({
+    validator,
+    startAfter,
+    limit
+  }: {
+    validator: string;
+    startAfter?: number;
+    limit?: number;
+  }): Promise<SlashEventsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      slash_events: {
+        validator,
+        start_after: startAfter,
+        limit
+      }
+    });
+  };
 }
 export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   contractAddress: string;
@@ -149,6 +198,11 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
     validator: string;
     amount: Uint128;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  checkValidator: ({
+    validator
+  }: {
+    validator: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MetaStakingClient extends MetaStakingQueryClient implements MetaStakingInterface {
   client: SigningCosmWasmClient;
@@ -167,6 +221,7 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.processUnbonding = this.processUnbonding.bind(this);
     this.delegate = this.delegate.bind(this);
     this.undelegate = this.undelegate.bind(this);
+    this.checkValidator = this.checkValidator.bind(this);
   }
 
   fund = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
@@ -252,6 +307,17 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
       undelegate: {
         validator,
         amount
+      }
+    }, fee, memo, _funds);
+  };
+  checkValidator = async ({
+    validator
+  }: {
+    validator: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      check_validator: {
+        validator
       }
     }, fee, memo, _funds);
   };

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static fund = (): ExecuteMsg => {
@@ -88,6 +88,17 @@ export abstract class MetaStakingExecuteMsgBuilder {
       } as const)
     };
   };
+  static checkValidator = ({
+    validator
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    check_validator: unknown;
+  }>["check_validator"]>): ExecuteMsg => {
+    return {
+      check_validator: ({
+        validator
+      } as const)
+    };
+  };
 }
 export abstract class MetaStakingQueryMsgBuilder {
   static allConsumers = ({
@@ -140,6 +151,34 @@ export abstract class MetaStakingQueryMsgBuilder {
     return {
       consumer: ({
         address
+      } as const)
+    };
+  };
+  static delegation = ({
+    consumer,
+    validator
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    delegation: unknown;
+  }>["delegation"]>): QueryMsg => {
+    return {
+      delegation: ({
+        consumer,
+        validator
+      } as const)
+    };
+  };
+  static slashEvents = ({
+    validator,
+    startAfter,
+    limit
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    slash_events: unknown;
+  }>["slash_events"]>): QueryMsg => {
+    return {
+      slash_events: ({
+        validator,
+        start_after: startAfter,
+        limit
       } as const)
     };
   };

@@ -40,6 +40,10 @@ export type ExecuteMsg = {
     validator: string;
     amount: Uint128;
   };
+} | {
+  check_validator: {
+    validator: string;
+  };
 };
 export type Uint128 = string;
 export type QueryMsg = {
@@ -62,6 +66,17 @@ export type QueryMsg = {
   consumer: {
     address: string;
   };
+} | {
+  delegation: {
+    consumer: string;
+    validator: string;
+  };
+} | {
+  slash_events: {
+    validator: string;
+    start_after?: number | null;
+    limit?: number | null;
+  };
 };
 export interface MigrateMsg {
   unbonding_period_seconds?: number | null;
@@ -80,11 +95,16 @@ export interface DelegationInfo {
   validator: string;
   amount: Uint128;
 }
+export type Decimal = string;
 export interface ValidatorResponse {
   validator: string;
   delegated: Uint128;
   queued: Uint128;
   on_chain: Uint128;
+  shares: Uint128;
+  slash_seq: number;
+  cumulative: Decimal;
+  batch: number;
 }
 export type Uint64 = string;
 export interface UnbondingQueueResponse {
@@ -101,4 +121,25 @@ export interface ConfigResponse {
   unbonding_period_seconds: number;
   max_unbonding_entries: number;
   unbonding_epoch_seconds: number;
+}
+export interface DelegationResponse {
+  allowance: Uint128;
+  delegated: Uint128;
+  amount: Uint128;
+  slash_seq: number;
+  cumulative: Decimal;
+  batch: number;
+}
+export interface SlashEventsResponse {
+  events: SlashEvent[];
+}
+export interface SlashEvent {
+  validator: string;
+  seq: number;
+  fraction: Decimal;
+  cumulative: Decimal;
+  batch: number;
+  height: number;
+  time: Uint64;
+  jailed: boolean;
 }

@@ -55,8 +55,10 @@ export const ilpErrors = {
   insufficientCollateral: "Insufficient collateral",
   /** release_claim or slash_claim from a lienholder that holds no claim of the owner. */
   noClaim: "No claim",
-  /** release_claim or slash_claim of more than the claim. */
-  claimTooSmall: "Claim too small",
+  /** A grant that would leave less collateral than the largest claim plus each claim × its lienholder's max_slash. */
+  insufficientSlashMargin: "Insufficient slash margin",
+  /** A lienholder whose lien_terms answer a max_slash of 1 or more (it could take a whole claim in one slash). */
+  invalidLienTerms: "Invalid lien terms",
 } as const;
 
 /** assembly/contracts/mesh-consumer/errors.ts */
@@ -80,6 +82,8 @@ export const meshConsumerErrors = {
   allowanceExhausted: "Allowance exhausted",
   /** An unstake packet for more than the provider staked to the validator through this contract. */
   insufficientStake: "Insufficient stake",
+  /** A stake to a validator that a slash took everything from (its stake is worth nothing, new stake is refused). */
+  slashedToZero: "Slashed to zero",
 } as const;
 
 /** assembly/contracts/mesh-provider/errors.ts */
@@ -92,8 +96,6 @@ export const meshProviderErrors = {
   emptyConsumer: "Invalid consumer",
   /** receive_claim from anyone but the configured ILP. */
   notIlp: "Unauthorized claim",
-  /** claim_capped: a slash through another lienholder cut the owner's collateral. Reducing the stake here is not implemented yet; the ILP records the refusal without failing the slash. */
-  claimCappedNotHandled: "claim_capped is not handled yet",
   /** receive_claim, unstake or refresh_validators while no channel is open; `detail` says what follows. */
   noChannel: "No channel to the consumer is open",
   /** receive_claim for a validator that is not in the consumer's announced active set. */
@@ -110,6 +112,8 @@ export const meshProviderErrors = {
   nothingToWithdrawYet: "Nothing to withdraw yet",
   /** refresh_validators while a list_validators packet is in flight. */
   listingInFlight: "A validator-set request is already in flight",
+  /** instantiate with a max_slash of 1 or more. */
+  invalidMaxSlash: "Invalid max_slash",
 } as const;
 
 /** assembly/contracts/meta-staking/errors.ts */
@@ -132,4 +136,6 @@ export const metaStakingErrors = {
   insufficientLiquidFunds: "Insufficient liquid funds",
   /** The consumer query for an address that is not a registered consumer. */
   consumerNotFound: "Not a registered consumer",
+  /** A delegate to a validator whose pool a slash emptied (its shares are worth nothing). */
+  slashedToZero: "Slashed to zero",
 } as const;

@@ -3,15 +3,26 @@
 //   max(claims of an owner) ≤ bonded of that owner
 //   the contract's balance of `denom` = Σ bonded = totals.bonded
 // A user can unbond only the free part, bonded − max(claims).
+//
+// Slashes (docs/slashing.md §4–5): a lienholder applies a slash to its stakers at once and takes each owner's loss
+// from the collateral lazily (slash_claim, which burns it). Until then the loss is pending there: every decision
+// and query here uses settled values — the owner's bonded and claims minus what each lienholder reports as
+// pending (pending_slash) — so nobody unbonds collateral a slash already took. A grant keeps a slash margin: the
+// collateral must cover the largest claim plus Σ claim × max_slash of its lienholder (lien_terms), so one slash
+// within its bound never leaves another claim uncovered; beyond it, slash_claim caps the other claims and tells
+// their lienholders (claim_capped), who unstake the excess.
 import {
-  BankMsg, capLimit, Coin, Env, fail, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order, readPage, Reply,
+  BankMsg, capLimit, Coin, Decimal, Env, fail, Fields, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order, querySmart, Reply,
   ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg, zeroAmount,
 } from "../../sdk";
 import { ReleaseClaim, SlashClaim } from "../../shared/lien";
-import { createClaimCapped, createReceiveClaim, encodeClaimCapped, encodeReceiveClaim } from "../../shared/lien.codec";
 import {
-  claimTooSmall, emptyValidator, insufficientCollateral, insufficientFreeCollateral, invalidDenom, invalidLienholderGasLimit,
-  invalidMaxLienholders, noClaim, tooManyLienholders,
+  createClaimCapped, createLienTermsQuery, createPendingSlashQuery, createReceiveClaim, encodeClaimCapped, encodeLienTermsQuery,
+  encodePendingSlashQuery, encodeReceiveClaim, readLienTermsResponse, readPendingSlashResponse,
+} from "../../shared/lien.codec";
+import {
+  emptyValidator, insufficientCollateral, insufficientFreeCollateral, insufficientSlashMargin, invalidDenom, invalidLienholderGasLimit,
+  invalidLienTerms, invalidMaxLienholders, noClaim, tooManyLienholders,
 } from "./errors";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
@@ -147,10 +158,12 @@ function unbond(info: MessageInfo, amount: Uint128): Response | null {
   if (!nonpayable(info) || !requirePositive(amount, "unbond")) return null;
   const config = CONFIG.load();
   const account = loadAccount(info.sender);
-  const claimed = maxClaim(info.sender);
-  const free = account.bonded.saturatingSub(claimed);
+  const view = settledView(info.sender, account);
+  if (view == null) return null;
+  const claimed = view.maxClaim();
+  const free = view.bonded.saturatingSub(claimed);
   if (amount.gt(free)) {
-    return fail<Response>(insufficientFreeCollateral(amount, free, account.bonded, claimed));
+    return fail<Response>(insufficientFreeCollateral(amount, free, view.bonded, claimed));
   }
   account.bonded = account.bonded.checkedSub(amount)!;
   if (!adjustTotal(null, amount)) return null;
@@ -179,13 +192,29 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
       return fail<Response>(tooManyLienholders(info.sender, held, max));
     }
   }
+  const terms = lienTerms(lienholder);
+  if (terms == null) return null;
+  const view = settledView(info.sender, account);
+  if (view == null) return null;
   const previous = existing != null ? existing.amount : Uint128.zero();
   const total = previous.checkedAdd(amount);
-  if (total == null) return null;
-  if (total.gt(account.bonded)) {
-    return fail<Response>(insufficientCollateral(total, lienholder, account.bonded));
+  const settledTotal = view.claimOf(lienholder).checkedAdd(amount);
+  if (total == null || settledTotal == null) return null;
+  if (settledTotal.gt(view.bonded)) {
+    return fail<Response>(insufficientCollateral(settledTotal, lienholder, view.bonded));
   }
-  CLAIMS.save(key, new Claim(total));
+  // The slash margin, on settled values, with the new claim in place.
+  let largest = settledTotal;
+  let margin = terms.mulCeil(settledTotal)!;
+  for (let i = 0; i < view.lienholders.length; i++) {
+    if (view.lienholders[i] == lienholder) continue;
+    largest = largest.max(view.claims[i]);
+    margin = margin.checkedAdd(view.maxSlash[i].mulCeil(view.claims[i])!)!;
+  }
+  const needed = largest.checkedAdd(margin);
+  if (needed == null) return null;
+  if (needed.gt(view.bonded)) return fail<Response>(insufficientSlashMargin(needed, view.bonded, largest, margin));
+  CLAIMS.save(key, new Claim(total, terms));
   return new Response()
     .addMessage(WasmMsg.execute(lienholder, encodeReceiveClaim(createReceiveClaim(info.sender, amount, validator)), []))
     .addAttribute("action", "grant_claim")
@@ -196,15 +225,16 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
     .addAttribute("validator", validator);
 }
 
-/** Loads the claim the sender (as lienholder) holds on `owner`, checking `amount` fits in it. */
+/**
+ * Loads the claim the sender (as lienholder) holds on `owner`. A release or slash of more than it takes all of it:
+ * after a cap (a slash through another lienholder) the lienholder may record more than the claim until it learns
+ * of the cap, and its stake must never be stuck for that.
+ */
 function heldClaim(info: MessageInfo, owner: string, amount: Uint128, action: string): Claim | null {
   if (!nonpayable(info) || !requirePositive(amount, action)) return null;
   if (validateAddress(owner, "owner") == null) return null;
   const claim = CLAIMS.may_load(claimKey(owner, info.sender));
   if (claim == null) return fail<Claim>(noClaim(owner, info.sender));
-  if (amount.gt(claim.amount)) {
-    return fail<Claim>(claimTooSmall(action, amount, claim.amount));
-  }
   return claim;
 }
 
@@ -213,9 +243,10 @@ function saveClaim(owner: string, lienholder: string, claim: Claim): void {
   else CLAIMS.save(claimKey(owner, lienholder), claim);
 }
 
-function releaseClaim(info: MessageInfo, owner: string, amount: Uint128): Response | null {
-  const claim = heldClaim(info, owner, amount, "release");
+function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
+  const claim = heldClaim(info, owner, requested, "release");
   if (claim == null) return null;
+  const amount = requested.min(claim.amount);
   claim.amount = claim.amount.checkedSub(amount)!;
   saveClaim(owner, info.sender, claim);
   saveAccount(owner, loadAccount(owner));
@@ -227,9 +258,10 @@ function releaseClaim(info: MessageInfo, owner: string, amount: Uint128): Respon
     .addAttribute("claim", claim.amount.toString());
 }
 
-function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response | null {
-  const claim = heldClaim(info, owner, amount, "slash");
+function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
+  const claim = heldClaim(info, owner, requested, "slash");
   if (claim == null) return null;
+  const amount = requested.min(claim.amount);
   const config = CONFIG.load();
   const account = loadAccount(owner);
   // claim ≤ bonded is an invariant, so this cannot underflow; checked anyway.
@@ -257,12 +289,15 @@ function slashClaim(info: MessageInfo, owner: string, amount: Uint128): Response
   // wasmd an out-of-gas inside a sub-message without one aborts the whole transaction instead of reaching reply.
   const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
   const capped = new Array<string>();
+  const cappedTerms = new Array<Decimal>();
   for (let e = it.next(); e != null; e = it.next()) {
-    if (e.value.amount.gt(bonded)) capped.push(fromUtf8(e.key));
+    if (!e.value.amount.gt(bonded)) continue;
+    capped.push(fromUtf8(e.key));
+    cappedTerms.push(e.value.maxSlash);
   }
   for (let i = 0; i < capped.length; i++) {
     const lienholder = capped[i];
-    saveClaim(owner, lienholder, new Claim(bonded));
+    saveClaim(owner, lienholder, new Claim(bonded, cappedTerms[i]));
     const note = encodeClaimCapped(createClaimCapped(owner, bonded));
     response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note, []), ReplyOn.Error, null,
       config.lienholderGasLimit));
@@ -303,19 +338,101 @@ export function query(env: Env, json: JsonValue): string | null {
   if (msg instanceof AccountQuery) {
     const address = (<AccountQuery>msg).address;
     if (validateAddress(address, "address") == null) return null;
-    return encodeAccountResponse(accountResponse(address, loadAccount(address)));
+    const response = accountResponse(address, loadAccount(address));
+    return response != null ? encodeAccountResponse(response) : null;
   }
   const page = <AllAccountsQuery>msg;
-  return encodeAllAccountsResponse(createAllAccountsResponse(readPage(ACCOUNTS, [], page.startAfter, capLimit(page.limit), accountResponse)));
+  const limit = capLimit(page.limit);
+  const startAfter = page.startAfter;
+  const accounts = new Array<AccountResponse>();
+  const it = ACCOUNTS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+  for (let e = it.next(); e != null && <u32>accounts.length < limit; e = it.next()) {
+    const response = accountResponse(fromUtf8(e.key), e.value);
+    if (response == null) return null;
+    accounts.push(response);
+  }
+  return encodeAllAccountsResponse(createAllAccountsResponse(accounts));
 }
 
-function accountResponse(owner: string, account: Account): AccountResponse {
-  let max = Uint128.zero();
+function accountResponse(owner: string, account: Account): AccountResponse | null {
+  const view = settledView(owner, account);
+  if (view == null) return null;
   const claims = new Array<ClaimInfo>();
+  for (let i = 0; i < view.lienholders.length; i++) claims.push(createClaimInfo(view.lienholders[i], view.claims[i], view.maxSlash[i]));
+  const max = view.maxClaim();
+  return createAccountResponse(owner, view.bonded, view.pending, view.bonded.saturatingSub(max), max, claims);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settled values
+
+/** An owner's collateral and claims once every lienholder's pending slashes are taken (as slash_claim will). */
+class SettledView {
+  lienholders: string[] = [];
+  claims: Uint128[] = [];
+  maxSlash: Decimal[] = [];
+  constructor(public bonded: Uint128, public pending: Uint128) {}
+
+  maxClaim(): Uint128 {
+    let max = Uint128.zero();
+    for (let i = 0; i < this.claims.length; i++) max = max.max(this.claims[i]);
+    return max;
+  }
+
+  claimOf(lienholder: string): Uint128 {
+    const i = this.lienholders.indexOf(lienholder);
+    return i >= 0 ? this.claims[i] : Uint128.zero();
+  }
+}
+
+/**
+ * Asks each lienholder of the owner (at most max_lienholders) what its slashes will take; each takes at most its
+ * claim, all together at most the collateral, and no claim stays above what is left (the cap slash_claim applies).
+ */
+function settledView(owner: string, account: Account): SettledView | null {
+  const lienholders = new Array<string>();
+  const stored = new Array<Claim>();
   const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
   for (let e = it.next(); e != null; e = it.next()) {
-    claims.push(createClaimInfo(fromUtf8(e.key), e.value.amount));
-    max = max.max(e.value.amount);
+    lienholders.push(fromUtf8(e.key));
+    stored.push(e.value);
   }
-  return createAccountResponse(owner, account.bonded, account.bonded.saturatingSub(max), max, claims);
+  let bonded = account.bonded;
+  let pending = Uint128.zero();
+  const after = new Array<Uint128>();
+  for (let i = 0; i < lienholders.length; i++) {
+    const p = pendingSlash(lienholders[i], owner);
+    if (p == null) return null;
+    const taken = p.min(stored[i].amount).min(bonded);
+    bonded = bonded.checkedSub(taken)!;
+    pending = pending.checkedAdd(taken)!;
+    after.push(stored[i].amount.checkedSub(taken)!);
+  }
+  const view = new SettledView(bonded, pending);
+  for (let i = 0; i < lienholders.length; i++) {
+    view.lienholders.push(lienholders[i]);
+    view.claims.push(after[i].min(bonded));
+    view.maxSlash.push(stored[i].maxSlash);
+  }
+  return view;
+}
+
+/** The lienholder's pending_slash answer for the owner (lenient: it may add fields). */
+function pendingSlash(lienholder: string, owner: string): Uint128 | null {
+  const answer = querySmart(lienholder, encodePendingSlashQuery(createPendingSlashQuery(owner)));
+  if (answer == null) return null;
+  const f = new Fields(answer, "pending_slash of " + lienholder, true);
+  const r = readPendingSlashResponse(f);
+  return f.finishLenient() ? r.amount : null;
+}
+
+/** The lienholder's max_slash (lien_terms), below 1. */
+function lienTerms(lienholder: string): Decimal | null {
+  const answer = querySmart(lienholder, encodeLienTermsQuery(createLienTermsQuery()));
+  if (answer == null) return null;
+  const f = new Fields(answer, "lien_terms of " + lienholder, true);
+  const r = readLienTermsResponse(f);
+  if (!f.finishLenient()) return null;
+  if (!r.maxSlash.lt(Decimal.one())) return fail<Decimal>(invalidLienTerms(lienholder, r.maxSlash));
+  return r.maxSlash;
 }

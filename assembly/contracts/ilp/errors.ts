@@ -1,5 +1,5 @@
 // The ILP's errors, one constructor each (see the SDK's errors.ts for the conventions and the common ones).
-import { Uint128 } from "../../sdk";
+import { Decimal, Uint128 } from "../../sdk";
 
 export function invalidDenom(denom: string): string {
   return "Invalid denom '" + denom + "'";
@@ -40,7 +40,13 @@ export function noClaim(owner: string, lienholder: string): string {
   return "No claim: " + owner + " has none held by " + lienholder;
 }
 
-/** release_claim or slash_claim of more than the claim. */
-export function claimTooSmall(action: string, amount: Uint128, claim: Uint128): string {
-  return "Claim too small: cannot " + action + " " + amount.toString() + ", the claim is only " + claim.toString();
+/** A grant that would leave less collateral than the largest claim plus each claim × its lienholder's max_slash. */
+export function insufficientSlashMargin(needed: Uint128, bonded: Uint128, largest: Uint128, margin: Uint128): string {
+  return "Insufficient slash margin: the claims need " + needed.toString() + " of collateral (largest claim " + largest.toString() +
+    " + slash margin " + margin.toString() + "), " + bonded.toString() + " is bonded";
+}
+
+/** A lienholder whose lien_terms answer a max_slash of 1 or more (it could take a whole claim in one slash). */
+export function invalidLienTerms(lienholder: string, maxSlash: Decimal): string {
+  return "Invalid lien terms: lienholder " + lienholder + " declares max_slash " + maxSlash.toString() + ", must be below 1";
 }

@@ -1,6 +1,6 @@
 // The ILP's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders) and
 // schema/ilp.json from them. Exact JSON: tests/fixtures/protocol.json.
-import { Message, Uint128 } from "../../sdk";
+import { Decimal, Message, Uint128 } from "../../sdk";
 import { LienMsg } from "../../shared/lien";
 
 /** Claims (lienholders) one owner may have at once by default; a slash visits them all. */
@@ -33,7 +33,10 @@ export class Unbond extends ExecuteMsg {
   amount!: Uint128;
 }
 
-/** Grants `lienholder` a claim of `amount` more on the sender's collateral, to stake to `validator`. */
+/**
+ * Grants `lienholder` a claim of `amount` more on the sender's collateral, to stake to `validator`. The collateral
+ * must cover the largest claim plus each claim × its lienholder's max_slash (the slash margin).
+ */
 export class GrantClaim extends ExecuteMsg {
   lienholder!: string;
   amount!: Uint128;
@@ -79,12 +82,18 @@ export class TotalsResponse {
 
 export class ClaimInfo {
   lienholder!: string;
+  /** after the lienholder's pending slashes */
   amount!: Uint128;
+  /** the lienholder's max_slash when the claim was last granted */
+  maxSlash!: Decimal;
 }
 
+/** Every value is settled: slashes the lienholders reported as pending are already taken off. */
 export class AccountResponse {
   address!: string;
   bonded!: Uint128;
+  /** slashes the lienholders have not yet taken (slash_claim), already deducted above */
+  pendingSlash!: Uint128;
   /** bonded − max_claim: what the owner may unbond */
   free!: Uint128;
   maxClaim!: Uint128;

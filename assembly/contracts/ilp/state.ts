@@ -3,7 +3,7 @@
 //   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
-import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
+import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
 import { DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS } from "./msg";
 
 export class Config {
@@ -52,13 +52,20 @@ export const ACCOUNTS = new Map<Account>(
 );
 
 export class Claim {
-  constructor(public amount: Uint128) {}
+  constructor(
+    public amount: Uint128,
+    /** the lienholder's max_slash (lien_terms) when the claim was last granted: the margin kept beside it */
+    public maxSlash: Decimal,
+  ) {}
 }
 
 export const CLAIMS = new Map<Claim>(
   "claims",
-  (c: Claim, w: JsonWriter): void => { w.beginObject().key("amount").string(c.amount.toString()).endObject(); },
-  (j: JsonValue): Claim => new Claim(storedUint128(j, "amount")),
+  (c: Claim, w: JsonWriter): void => {
+    w.beginObject().key("amount").string(c.amount.toString()).key("max_slash").string(c.maxSlash.toString()).endObject();
+  },
+  // 0.2.0 and older kept no margin.
+  (j: JsonValue): Claim => new Claim(storedUint128(j, "amount"), j.get("max_slash") != null ? Decimal.parse(j.get("max_slash")!.text)! : Decimal.zero()),
 );
 
 

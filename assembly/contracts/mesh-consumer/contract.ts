@@ -1,23 +1,28 @@
 // mesh-consumer (consumer chain): receives Stake/Unstake packets from its one trusted mesh-provider and turns them
 // into meta-staking delegations of the converted amount. It stores, per validator, both the provider-denominated
 // amount and the local amount it delegated, so an unstake converts back consistently whatever the rate is then.
-// Invariant: for every validator, records[validator].local = meta-staking's delegation of this contract there.
+// Invariant: for every validator, the provider's pool holds records[validator].shares shares, and our meta-staking
+// delegation there backs them (its value follows the chain, slashes included; docs/slashing.md).
 //
 // Channel: the provider opens it (this side answers open_try only); only governance closes it (close_channel), and
 // a close from either side undelegates everything through meta-staking's batches, as sub-messages whose failure is
 // recorded, so the close itself cannot fail. The IBC entry points are in ibc.ts.
 import {
-  capLimit, checkDuration, Decimal, Env, fail, failCheck, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin,
-  readPage, Reply, Response, Uint128, validateAddress,
+  capLimit, checkDuration, Decimal, Env, fail, failCheck, fromUtf8, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin,
+  Order, Reply, Response, Uint128, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { ValidatorSetUpdate } from "../../shared/packets";
 import { encodeValidatorSetUpdate } from "../../shared/packets.codec";
 import { emptyProvider, invalidDiscount, invalidRate, noChannel, providerLocked, validatorSetUnchanged } from "./errors";
-import { REPLY_CLOSE_UNDELEGATE_FAILED, closeLiveChannel, currentValidatorSet, validatorSetPacket } from "./ibc";
 import {
-  ChannelQuery, ConfigQuery, RecordQuery, RecordResponse, RecordsQuery, SendValidatorSet, SetProvider,
+  REPLY_CLOSE_UNDELEGATE_FAILED, REPLY_FORWARD_SLASHES, callThenForward, closeLiveChannel, currentValidatorSet, delegationView,
+  forwardSlashes, validatorSetPacket,
+} from "./ibc";
+import { createCheckValidator, encodeCheckValidator } from "../../shared/meta-staking.codec";
+import {
+  ChannelQuery, CheckValidator, ConfigQuery, RecordQuery, RecordResponse, RecordsQuery, SendValidatorSet, SetProvider,
   UpdateAdmin, UpdateConversion,
 } from "./msg";
 import {
@@ -58,7 +63,8 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof UpdateConversion) return updateConversion(info, <UpdateConversion>msg);
   if (msg instanceof UpdateAdmin) return updateAdmin(info, (<UpdateAdmin>msg).admin);
   if (msg instanceof SendValidatorSet) return sendValidatorSet(env, info);
-  return closeChannel(info);
+  if (msg instanceof CheckValidator) return checkValidator(info, (<CheckValidator>msg).validator);
+  return closeChannel(env, info);
 }
 
 function setProvider(info: MessageInfo, msg: SetProvider): Response | null {
@@ -116,12 +122,25 @@ function sameSet(a: ValidatorSetUpdate, b: ValidatorSetUpdate): bool {
   return true;
 }
 
-function closeChannel(info: MessageInfo): Response | null {
+/**
+ * Anyone: meta-staking checks the validator against x/staking (booking any new slash), then the reply sends the
+ * provider the events it has not been sent. Nothing to send is not an error: a check finding nothing is the
+ * common case for a watcher.
+ */
+function checkValidator(info: MessageInfo, validator: string): Response | null {
+  if (!nonpayable(info)) return null;
+  if (CHANNEL.may_load() == null) return fail<Response>(noChannel());
+  const metaStaking = CONFIG.load().metaStaking;
+  return new Response().addSubMessage(callThenForward(metaStaking, encodeCheckValidator(createCheckValidator(validator)), validator))
+    .addAttribute("action", "check_validator").addAttribute("validator", validator);
+}
+
+function closeChannel(env: Env, info: MessageInfo): Response | null {
   if (requireAdmin(info) == null) return null;
   const channel = beginOwnClose();
   if (channel == null) return null;
   const response = new Response().addAttribute("action", "close_channel").addAttribute("channel_id", channel.channelId);
-  closeLiveChannel(response);
+  closeLiveChannel(env, response);
   return response.addMessage(IbcMsg.closeChannel(channel.channelId));
 }
 
@@ -145,10 +164,19 @@ export function migrate(env: Env, json: JsonValue): Response | null {
   return response;
 }
 
-/** Only failures come back (reply on error): record them for operators; never fail. */
+/**
+ * After a meta-staking call that may have booked a slash (success only): send the validator's new events. A failed
+ * undelegation of a close (failure only): recorded for operators. Never fails.
+ */
 export function reply(env: Env, reply: Reply): Response | null {
+  const response = new Response();
+  if (reply.id == REPLY_FORWARD_SLASHES && reply.error == null) {
+    const validator = String.UTF8.decode(reply.payload.buffer);
+    forwardSlashes(env, validator, response.addAttribute("action", "forward_slashes").addAttribute("validator", validator));
+    return response;
+  }
   const error = reply.error;
-  return new Response()
+  return response
     .addAttribute("action", reply.id == REPLY_CLOSE_UNDELEGATE_FAILED ? "close_undelegate_failed" : "unknown_reply")
     .addAttribute("error", error != null ? error : "");
 }
@@ -173,17 +201,32 @@ export function query(env: Env, json: JsonValue): string | null {
   if (msg instanceof RecordQuery) {
     const validator = (<RecordQuery>msg).validator;
     const r = RECORDS.may_load(recordKey(validator));
-    return encodeRecordResponse(recordResponse(validator, r != null ? r : new StakeRecord(Uint128.zero(), Uint128.zero())));
+    const response = recordResponse(env, validator, r != null ? r : new StakeRecord(Uint128.zero(), 0));
+    return response != null ? encodeRecordResponse(response) : null;
   }
   if (msg instanceof RecordsQuery) {
     const page = <RecordsQuery>msg;
-    return encodeRecordsResponse(createRecordsResponse(readPage(RECORDS, [], page.startAfter, capLimit(page.limit), recordResponse)));
+    const limit = capLimit(page.limit);
+    const startAfter = page.startAfter;
+    const out = new Array<RecordResponse>();
+    const it = RECORDS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
+    for (let e = it.next(); e != null && <u32>out.length < limit; e = it.next()) {
+      const r = recordResponse(env, fromUtf8(e.key), e.value);
+      if (r == null) return null;
+      out.push(r);
+    }
+    return encodeRecordsResponse(createRecordsResponse(out));
   }
   // last_validator_set
   const last = LAST_SENT.may_load();
   return last != null ? encodeValidatorSetUpdate(last) : "null";
 }
 
-function recordResponse(validator: string, r: StakeRecord): RecordResponse {
-  return createRecordResponse(validator, r.provider, r.local);
+/** The record with meta-staking's view: provider tokens = shares × the validator's cumulative multiplier. */
+function recordResponse(env: Env, validator: string, r: StakeRecord): RecordResponse | null {
+  const view = delegationView(env, validator);
+  if (view == null) return null;
+  const provider = view.cumulative.mulFloor(r.shares);
+  if (provider == null) return null;
+  return createRecordResponse(validator, provider, r.shares, view.amount, r.forwarded);
 }

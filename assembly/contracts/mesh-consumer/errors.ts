@@ -52,3 +52,8 @@ export function insufficientStake(amount: Uint128, validator: string, staked: Ui
   return "Insufficient stake: cannot unstake " + amount.toString() + " from " + validator + ", only " + staked.toString() +
     " is staked there";
 }
+
+/** A stake to a validator that a slash took everything from (its stake is worth nothing, new stake is refused). */
+export function slashedToZero(validator: string): string {
+  return "Slashed to zero: validator " + validator + " lost all stake delegated to it and takes no new stake";
+}

@@ -1,27 +1,39 @@
 // mesh-consumer's IBC side: the channel handshake and close (rules in shared/channel.ts), the provider's packets
-// (stake, unstake, list_validators) and the acks and timeouts of the validator_set packets this contract sends.
-// The helpers that send a validator set and settle a closed channel serve contract.ts too.
+// (stake, unstake, list_validators) and the acks and timeouts of the validator_set and slash packets this contract
+// sends. The helpers that send a validator set, forward slash events and settle a closed channel serve contract.ts too.
+//
+// Slashes (docs/slashing.md): meta-staking observes them; every stake or unstake first has meta-staking's view of
+// the validator (delegation query, any new slash applied) and answers with the validator's slash count and
+// cumulative multiplier in the ack, so the provider orders the stake against slash events whatever order packets
+// and acks arrive in. After meta-staking has booked the change (a reply), the events the provider has not been sent
+// go out as slash packets.
 import {
-  ChannelOpenResult, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Order,
+  ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Order,
   ReceiveResult, ReplyOn, Response, SubMsg, Uint128, WasmMsg, ackSuccess, addSeconds, fail, fromUtf8, isActiveValidator, parseJson,
   queryAllValidators, querySmart, utf8, zeroAmount,
 } from "../../sdk";
-import { Ack, emptyResult } from "../../shared/ack";
+import { DelegationResponse } from "../../shared/meta-staking";
+import { Ack } from "../../shared/ack";
 import { CHANNEL, HandshakeRole, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
 import { createDelegate, createUndelegate, encodeDelegate, encodeUndelegate } from "../../shared/meta-staking.codec";
-import { ListValidatorsPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
+import { ListValidatorsPacket, SlashPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
 import {
-  createValidatorSetPacket, createValidatorSetUpdate, decodeConsumerPacket, decodeProviderPacket, encodeValidatorSetPacket,
-  encodeValidatorSetUpdate,
+  createSlashPacket, createStakeAckResult, createValidatorSetPacket, createValidatorSetUpdate, decodeConsumerPacket, decodeProviderPacket,
+  encodeSlashPacket, encodeStakeAckResult, encodeValidatorSetPacket, encodeValidatorSetUpdate,
 } from "../../shared/packets.codec";
 import {
-  createConfigQuery, createConsumerQuery, encodeConfigQuery, encodeConsumerQuery, readConfigResponse, readConsumerResponse,
+  createConfigQuery, createDelegationQuery, createSlashEventsQuery, encodeConfigQuery, encodeDelegationQuery, encodeSlashEventsQuery,
+  readConfigResponse, readDelegationResponse, readSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
-import { allowanceExhausted, insufficientStake, stakeTooSmall, unknownValidator } from "./errors";
+import { allowanceExhausted, insufficientStake, slashedToZero, stakeTooSmall, unknownValidator } from "./errors";
 import { CONFIG, LAST_SENT, RECORDS, StakeRecord, recordKey } from "./state";
 
 /** Reply id of an undelegation sent while closing; only failures come back. */
 export const REPLY_CLOSE_UNDELEGATE_FAILED: u64 = 1;
+/** Reply id of a meta-staking call that may have booked a slash: the payload is the validator whose events to send. */
+export const REPLY_FORWARD_SLASHES: u64 = 2;
+/** Slash events one reply sends at most (check_validator again for more). */
+const FORWARD_PAGE: u32 = 10;
 
 /** The bonded set now, with meta-staking's unbonding rules, versioned by our block height. */
 export function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
@@ -49,21 +61,24 @@ export function validatorSetPacket(env: Env, channelId: string, update: Validato
  * brought in. Bounded by the number of validators with stake. Each undelegation is a sub-message whose failure is
  * only recorded, so nothing here can make the close fail.
  */
-export function closeLiveChannel(response: Response): void {
+export function closeLiveChannel(env: Env, response: Response): void {
   CHANNEL.remove();
   LAST_SENT.remove();
   const config = CONFIG.load();
   const validators = new Array<string>();
-  const locals = new Array<Uint128>();
   const it = RECORDS.range([], null, false, null, Order.Ascending);
-  for (let e = it.next(); e != null; e = it.next()) {
-    validators.push(fromUtf8(e.key));
-    locals.push(e.value.local);
-  }
+  for (let e = it.next(); e != null; e = it.next()) validators.push(fromUtf8(e.key));
   for (let i = 0; i < validators.length; i++) {
     RECORDS.remove(recordKey(validators[i]));
-    if (locals[i].isZero()) continue;
-    const undelegate = WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(validators[i], locals[i])), []);
+    // What meta-staking holds for us now (after any slash); a failing query is recorded, never fails the close.
+    const mine = delegationView(env, validators[i]);
+    if (mine == null) {
+      response.addAttribute("close_query_failed", validators[i]);
+      clearError();
+      continue;
+    }
+    if (mine.amount.isZero()) continue;
+    const undelegate = WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(validators[i], mine.amount)), []);
     response.addSubMessage(new SubMsg(REPLY_CLOSE_UNDELEGATE_FAILED, undelegate, ReplyOn.Error));
   }
   response.addAttribute("undelegated_validators", validators.length.toString());
@@ -96,7 +111,7 @@ export function ibcChannelClose(env: Env, msg: IbcChannelMsg): Response | null {
     if (!checkCloseInit(msg)) return null;
     return response;
   }
-  if (isOurChannel(msg.channel)) closeLiveChannel(response);
+  if (isOurChannel(msg.channel)) closeLiveChannel(env, response);
   return response;
 }
 
@@ -111,100 +126,172 @@ export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | n
     return new ReceiveResult(new Response().addAttribute("action", "list_validators").addAttribute("version", update.version.toString()),
       ackSuccess(utf8(encodeValidatorSetUpdate(update))));
   }
-  let response: Response | null;
+  const response = new Response();
   let txId: u64;
+  let state: DelegationResponse | null;
   if (packet instanceof StakePacket) {
     const stake = <StakePacket>packet;
     if (stake.amount.isZero()) return fail<ReceiveResult>(zeroAmount("stake"));
     txId = stake.txId;
-    response = receiveStake(env, stake);
+    state = receiveStake(env, stake, response);
   } else {
     const unstake = <UnstakePacket>packet;
     if (unstake.amount.isZero()) return fail<ReceiveResult>(zeroAmount("unstake"));
     txId = unstake.txId;
-    response = receiveUnstake(unstake);
+    state = receiveUnstake(env, unstake, response);
   }
-  if (response == null) return null;
-  return new ReceiveResult(response.addAttribute("tx_id", txId.toString()), ackSuccess(emptyResult()));
+  if (state == null) return null;
+  const result = createStakeAckResult(state.slashSeq, state.cumulative, packet instanceof UnstakePacket ? state.batch : 0);
+  return new ReceiveResult(response.addAttribute("tx_id", txId.toString()), ackSuccess(utf8(encodeStakeAckResult(result))));
 }
 
-function receiveStake(env: Env, packet: StakePacket): Response | null {
+/** meta-staking's view of our delegation on `validator`, with any slash it has not booked yet applied. */
+export function delegationView(env: Env, validator: string): DelegationResponse | null {
+  const answer = querySmart(CONFIG.load().metaStaking, encodeDelegationQuery(createDelegationQuery(env.contractAddress, validator)));
+  if (answer == null) return null;
+  const f = new Fields(answer, "meta-staking delegation", true);
+  const view = readDelegationResponse(f);
+  return f.finishLenient() ? view : null;
+}
+
+/** A meta-staking call after which the validator's new slash events (if any) go to the provider. */
+export function callThenForward(metaStaking: string, msg: string, validator: string): SubMsg {
+  return new SubMsg(REPLY_FORWARD_SLASHES, WasmMsg.execute(metaStaking, msg, []), ReplyOn.Success, utf8(validator));
+}
+
+/**
+ * Sends the provider the validator's slash events it has not been sent (a page; check_validator sends the rest).
+ * Runs in replies, after meta-staking booked them; never fails (a failing query is recorded and retried by the next
+ * check), so it cannot undo the stake or unstake it follows.
+ */
+export function forwardSlashes(env: Env, validator: string, response: Response): void {
+  const channel = CHANNEL.may_load();
+  const key = recordKey(validator);
+  const record = RECORDS.may_load(key);
+  if (channel == null || record == null) return;
+  const config = CONFIG.load();
+  const answer = querySmart(config.metaStaking, encodeSlashEventsQuery(createSlashEventsQuery(validator, record.forwarded, FORWARD_PAGE)));
+  const f = answer != null ? new Fields(answer, "meta-staking slash_events", true) : null;
+  const page = f != null ? readSlashEventsResponse(f) : null;
+  if (f == null || page == null || !f.finishLenient()) {
+    clearError();
+    response.addAttribute("forward_failed", validator);
+    return;
+  }
+  const at = addSeconds(env.block.timeNanos, config.packetTimeoutSeconds);
+  for (let i = 0; i < page.events.length; i++) {
+    const event = page.events[i];
+    response.addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeSlashPacket(createSlashPacket(event))), IbcTimeout.atTimestamp(at)));
+    response.addAttribute("slash_sent", event.seq.toString());
+    record.forwarded = event.seq;
+  }
+  RECORDS.save(key, record);
+}
+
+function receiveStake(env: Env, packet: StakePacket, response: Response): DelegationResponse | null {
   const config = CONFIG.load();
   const factor = config.rate.checkedMul(Decimal.one().checkedSub(config.discount)!);
   if (factor == null) return null;
   const local = factor.mulFloor(packet.amount);
   if (local == null) return null;
-  if (local.isZero()) return fail<Response>(stakeTooSmall(packet.amount));
+  if (local.isZero()) return fail<DelegationResponse>(stakeTooSmall(packet.amount));
   const active = isActiveValidator(packet.validator);
   if (active < 0) return null;
-  if (active == 0) return fail<Response>(unknownValidator(packet.validator));
+  if (active == 0) return fail<DelegationResponse>(unknownValidator(packet.validator));
   // Check the allowance here, so that a refusal becomes an error ack with its reason (a failing meta-staking call
   // would too, but with a redacted message).
-  const mine = querySmart(config.metaStaking, encodeConsumerQuery(createConsumerQuery(env.contractAddress)));
-  if (mine == null) return null;
-  const f = new Fields(mine, "meta-staking consumer", true);
-  const consumer = readConsumerResponse(f);
-  if (!f.finishLenient()) return null;
-  const allowance = consumer.allowance;
-  const delegated = consumer.delegated;
-  const after = delegated.checkedAdd(local);
+  const view = delegationView(env, packet.validator);
+  if (view == null) return null;
+  const after = view.delegated.checkedAdd(local);
   if (after == null) return null;
-  if (after.gt(allowance)) return fail<Response>(allowanceExhausted(local, allowance, delegated));
+  if (after.gt(view.allowance)) return fail<DelegationResponse>(allowanceExhausted(local, view.allowance, view.delegated));
+  if (view.cumulative.isZero()) return fail<DelegationResponse>(slashedToZero(packet.validator));
+  // Slash-free units at the multiplier the provider learns from the ack: it adds the same number of shares.
+  const shares = view.cumulative.divFloor(packet.amount);
+  if (shares == null) return null;
+  if (shares.isZero()) return fail<DelegationResponse>(stakeTooSmall(packet.amount));
   const key = recordKey(packet.validator);
   const existing = RECORDS.may_load(key);
-  const record = existing != null ? existing : new StakeRecord(Uint128.zero(), Uint128.zero());
-  const provider = record.provider.checkedAdd(packet.amount);
-  const total = record.local.checkedAdd(local);
-  if (provider == null || total == null) return null;
-  RECORDS.save(key, new StakeRecord(provider, total));
-  return new Response()
-    .addMessage(WasmMsg.execute(config.metaStaking, encodeDelegate(createDelegate(packet.validator, local)), []))
+  // A new record starts after the events so far: they hit stake that is not the provider's.
+  const record = existing != null ? existing : new StakeRecord(Uint128.zero(), view.slashSeq);
+  const total = record.shares.checkedAdd(shares);
+  if (total == null) return null;
+  record.shares = total;
+  RECORDS.save(key, record);
+  response
+    .addSubMessage(callThenForward(config.metaStaking, encodeDelegate(createDelegate(packet.validator, local)), packet.validator))
     .addAttribute("action", "stake")
     .addAttribute("validator", packet.validator)
     .addAttribute("amount", packet.amount.toString())
-    .addAttribute("local_amount", local.toString());
+    .addAttribute("local_amount", local.toString())
+    .addAttribute("shares", shares.toString())
+    .addAttribute("slash_seq", view.slashSeq.toString());
+  return view;
 }
 
-function receiveUnstake(packet: UnstakePacket): Response | null {
+function receiveUnstake(env: Env, packet: UnstakePacket, response: Response): DelegationResponse | null {
   const key = recordKey(packet.validator);
   const record = RECORDS.may_load(key);
-  const have = record != null ? record.provider : Uint128.zero();
-  if (record == null || packet.amount.gt(have)) return fail<Response>(insufficientStake(packet.amount, packet.validator, have));
-  // Convert back with the amounts recorded at stake time, so a rate change cannot strand or over-release stake.
-  // What stays delegated is rounded down (the amount undelegated up), so the remaining local delegation never exceeds
-  // what the remaining provider stake backs.
-  const provider = record.provider.checkedSub(packet.amount)!;
-  const rest = record.local.mulDivFloor(provider, record.provider);
+  const given = packet.shares;
+  const shares = given != null ? given : packet.amount;
+  const have = record != null ? record.shares : Uint128.zero();
+  if (record == null || shares.isZero() || shares.gt(have)) return fail<DelegationResponse>(insufficientStake(shares, packet.validator, have));
+  const view = delegationView(env, packet.validator);
+  if (view == null) return null;
+  // Our delegation there backs the record's shares: the unstaked part of it leaves, rounded up, so what stays
+  // delegated never exceeds what the remaining shares back.
+  const left = have.checkedSub(shares)!;
+  const rest = view.amount.mulDivFloor(left, have);
   if (rest == null) return null;
-  const local = record.local.checkedSub(rest)!;
-  if (provider.isZero()) RECORDS.remove(key); else RECORDS.save(key, new StakeRecord(provider, rest));
-  const response = new Response()
+  const local = view.amount.checkedSub(rest)!;
+  record.shares = left;
+  RECORDS.save(key, record);
+  response
     .addAttribute("action", "unstake")
     .addAttribute("validator", packet.validator)
     .addAttribute("amount", packet.amount.toString())
-    .addAttribute("local_amount", local.toString());
+    .addAttribute("shares", shares.toString())
+    .addAttribute("local_amount", local.toString())
+    .addAttribute("batch", view.batch.toString());
   if (!local.isZero()) {
     const config = CONFIG.load();
-    response.addMessage(WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(packet.validator, local)), []));
+    response.addSubMessage(callThenForward(config.metaStaking, encodeUndelegate(createUndelegate(packet.validator, local)), packet.validator));
   }
-  return response;
+  return view;
 }
 
-/** Acks of our validator_set packets: a failed one may be sent again. Never fails. */
+/** Acks of our validator_set and slash packets: a failed one may be sent again. Never fails. */
 export function ibcPacketAck(env: Env, msg: IbcPacketAckMsg): Response | null {
   const ack = Ack.parse(msg.acknowledgement);
-  if (!ack.ok) forgetLastSent(msg.originalPacket.data);
-  return new Response().addAttribute("action", "validator_set_ack").addAttribute("outcome", ack.ok ? "success" : "failure");
+  const response = new Response().addAttribute("outcome", ack.ok ? "success" : "failure");
+  return ack.ok ? response.addAttribute("action", "packet_acknowledged") : forgetSent(msg.originalPacket.data, response.addAttribute("action", "packet_failed"));
 }
 
 export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
-  forgetLastSent(msg.packet.data);
-  return new Response().addAttribute("action", "validator_set_timeout");
+  return forgetSent(msg.packet.data, new Response().addAttribute("action", "packet_timeout"));
 }
 
-/** If the update that failed is the last one sent, the provider may not have it: allow sending it again. */
-function forgetLastSent(data: Uint8Array): void {
+/**
+ * The provider may not have what a failed packet carried: a validator set that is still the last one sent may be
+ * sent again; a slash event goes out again with the next check of its validator (the provider ignores repeats).
+ */
+function forgetSent(data: Uint8Array, response: Response): Response {
   const failed = decodeConsumerPacket(parseJson(data));
+  if (failed == null) {
+    clearError();
+    return response;
+  }
+  if (failed instanceof SlashPacket) {
+    const event = (<SlashPacket>failed).event;
+    const key = recordKey(event.validator);
+    const record = RECORDS.may_load(key);
+    if (record != null && record.forwarded >= event.seq) {
+      record.forwarded = event.seq - 1;
+      RECORDS.save(key, record);
+    }
+    return response.addAttribute("slash_seq", event.seq.toString()).addAttribute("validator", event.validator);
+  }
   const last = LAST_SENT.may_load();
-  if (failed != null && last != null && (<ValidatorSetPacket>failed).update.version == last.version) LAST_SENT.remove();
+  if (last != null && (<ValidatorSetPacket>failed).update.version == last.version) LAST_SENT.remove();
+  return response;
 }

@@ -49,6 +49,14 @@ export class UpdateAdmin extends ExecuteMsg {
  */
 export class SendValidatorSet extends ExecuteMsg {}
 
+/**
+ * Anyone: has meta-staking check `validator` against x/staking and sends the provider every slash event on it not
+ * yet sent (each packet and the unstake of a record check too).
+ */
+export class CheckValidator extends ExecuteMsg {
+  validator!: string;
+}
+
 /** Admin only: closes the mesh channel and undelegates everything it brought in. */
 export class CloseChannel extends ExecuteMsg {}
 
@@ -107,10 +115,14 @@ export class ChannelResponse {
 
 export class RecordResponse {
   validator!: string;
-  /** Provider tokens staked to the validator (zero when there is no record). */
+  /** Provider tokens staked to the validator, after slashes (zero when there is no record). */
   providerAmount!: Uint128;
-  /** Local tokens delegated for them through meta-staking. */
+  /** Provider stake in slash-free units (the provider's shares): provider_amount = shares × cumulative. */
+  shares!: Uint128;
+  /** Local tokens delegated for them through meta-staking, as x/staking holds them now. */
   localAmount!: Uint128;
+  /** The last slash event of the validator sent to the provider. */
+  forwardedSeq!: u64;
 }
 
 export class RecordsResponse {

@@ -1,6 +1,6 @@
 // mesh-consumer storage (cw-storage-plus layout; the JSON of each record is its stored form):
 //   "config"                    Item<Config>
-//   records:   validator        Map<StakeRecord>        provider tokens staked there and local tokens delegated for them
+//   records:   validator        Map<StakeRecord>        the provider's stake there (shares) and the slash events sent
 //   "last_sent_validator_set"   Item<ValidatorSetUpdate> the last validator_set sent and not known to have failed
 //   "channel", "closing"        the live channel (shared/channel.ts)
 import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, utf8 } from "../../sdk";
@@ -39,17 +39,26 @@ export const CONFIG = new Item<Config>(
   },
 );
 
-/** Per validator: what the provider staked (its tokens) and what we delegated for it (local tokens). */
+/**
+ * Per validator: the provider's stake in slash-free units (`shares`: provider tokens ÷ meta-staking's cumulative
+ * multiplier when staked; the provider's pool holds the same number) and the last slash event sent to the provider.
+ * What we delegated for it is meta-staking's answer (our delegation there), not a copy that a slash would outdate.
+ * A record stays (with zero shares) after a full unstake: the undelegated stake waits in a batch that a later slash
+ * may still reach, and its events must still be sent.
+ */
 export class StakeRecord {
-  constructor(public provider: Uint128, public local: Uint128) {}
+  constructor(public shares: Uint128, public forwarded: u64) {}
 }
 
 export const RECORDS = new Map<StakeRecord>(
   "records",
   (r: StakeRecord, w: JsonWriter): void => {
-    w.beginObject().key("provider").string(r.provider.toString()).key("local").string(r.local.toString()).endObject();
+    w.beginObject().key("shares").string(r.shares.toString()).key("forwarded").u64(r.forwarded).endObject();
   },
-  (j: JsonValue): StakeRecord => new StakeRecord(Uint128.parse(j.get("provider")!.text)!, Uint128.parse(j.get("local")!.text)!),
+  // 0.2.0 stored provider tokens and the local amount: no slash existed, so shares = provider tokens.
+  (j: JsonValue): StakeRecord => j.get("shares") != null
+    ? new StakeRecord(Uint128.parse(j.get("shares")!.text)!, U64.parseInt(j.get("forwarded")!.text))
+    : new StakeRecord(Uint128.parse(j.get("provider")!.text)!, 0),
 );
 
 export function recordKey(validator: string): Uint8Array[] { return [utf8(validator)]; }

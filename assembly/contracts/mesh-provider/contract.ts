@@ -6,7 +6,9 @@
 // Commit on success ack, roll back on error ack or timeout: a Stake counts as staked only once acknowledged, and a
 // failed one releases its ILP claim; a failed Unstake restores the stake. While a packet is in flight the amount it
 // may change is reserved (pending_stake / pending_unstake), so concurrent operations cannot double-spend.
-// Invariant: for every owner, ILP claim = Σ_validators (staked + pending_stake + pending_unstake) + Σ unbonding.
+// Invariant: for every owner, ILP claim = Σ_validators (settled + pending_stake) + Σ unbonding settled − unbacked.
+// Slashes (docs/slashing.md): stake is held as shares of a per-validator pool whose multiplier the consumer's slash
+// events set (O(1) per event); settlement.ts takes what the shares lost from the owner's collateral.
 //
 // Channel: this side opens it (open_init only); only governance closes it (close_channel; a stranger's close_init
 // is refused). When it closes — by our governance or, via close_confirm, the consumer's — everything that went
@@ -15,35 +17,36 @@
 // come later (ibc-go refuses acks on a closed channel) and a late timeout changes nothing. The close is O(1)
 // (see "generations" in state.ts), and a new channel may open at once: old stake keeps unbonding on its own.
 import {
-  addSeconds, capLimit, checkDuration, Env, fail, fromUtf8, IbcMsg, IbcTimeout, JsonValue, MessageInfo, nonpayable,
+  addSeconds, capLimit, checkDuration, Decimal, Env, fail, fromUtf8, IbcMsg, IbcTimeout, JsonValue, MessageInfo, nonpayable,
   onlyAdmin, Order, parseJson, readPage, Reply, Response, storageGet, u64FromKey, u64Key, Uint128, utf8,
-  validateAddress, WasmMsg, zeroAmount,
+  validateAddress, zeroAmount,
 } from "../../sdk";
-import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
-import { ClaimCapped, ReceiveClaim } from "../../shared/lien";
-import { createReleaseClaim, encodeReleaseClaim } from "../../shared/lien.codec";
+import { CHANNEL, ChannelInfo, Counterparty, beginOwnClose } from "../../shared/channel";
+import { ClaimCapped, LienTermsQuery, PendingSlashQuery, ReceiveClaim } from "../../shared/lien";
+import { createLienTermsResponse, createPendingSlashResponse, encodeLienTermsResponse, encodePendingSlashResponse } from "../../shared/lien.codec";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { createListValidatorsPacket, createStakePacket, createUnstakePacket, encodeListValidatorsPacket, encodeStakePacket, encodeUnstakePacket } from "../../shared/packets.codec";
 import {
-  claimCappedNotHandled, consumerLocked, consumerRulesUnknown, emptyConsumer, insufficientStake, listingInFlight, noChannel, notIlp,
+  consumerLocked, consumerRulesUnknown, emptyConsumer, insufficientStake, invalidMaxSlash, listingInFlight, noChannel, notIlp,
   nothingToWithdraw, nothingToWithdrawYet, unbondingNotAboveTimeout, unbondingTooShort, unknownValidator,
 } from "./errors";
 import { REPLY_RELEASE_ON_ROLLBACK } from "./ibc";
 import {
-  ChannelQuery, ClosedChannelStake, ConfigQuery, SetConsumer, StakeQuery, StakeResponse, StakesQuery, TxQuery, UnbondingEntry,
-  UnbondingQuery, Unstake, UpdateAdmin, ValidatorTotalQuery, ValidatorsQuery, WithdrawUnbonded, RefreshValidators,
+  ChannelQuery, ClosedChannelStake, ConfigQuery, PoolQuery, SetConsumer, Settle, StakeQuery, StakeResponse, StakesQuery, TxQuery,
+  UnbondingEntry, UnbondingQuery, Unstake, UpdateAdmin, ValidatorTotalQuery, ValidatorsQuery, WithdrawUnbonded, RefreshValidators,
   UNBONDING_PAGE_MAX, WITHDRAW_SCAN_MAX,
 } from "./msg";
 import {
-  createChannelResponse, createClosedChannelStake, createConfigResponse, createCounterpartyInfo, createStakeResponse, createStakesResponse,
-  createTxResponse, createUnbondingEntry, createUnbondingResponse, createValidatorsResponse, decodeExecuteMsg, decodeInstantiateMsg,
-  decodeMigrateMsg, decodeQueryMsg, encodeChannelResponse, encodeConfigResponse, encodeStakeResponse, encodeStakesResponse, encodeTxResponse,
-  encodeUnbondingResponse, encodeValidatorsResponse,
+  createChannelResponse, createClosedChannelStake, createConfigResponse, createCounterpartyInfo, createPoolResponse, createStakeResponse,
+  createStakesResponse, createTxResponse, createUnbondingEntry, createUnbondingResponse, createValidatorsResponse, decodeExecuteMsg,
+  decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeChannelResponse, encodeConfigResponse, encodePoolResponse,
+  encodeStakeResponse, encodeStakesResponse, encodeTxResponse, encodeUnbondingResponse, encodeValidatorsResponse,
 } from "./msg.codec";
 import {
-  CLOSED, CONFIG, Closed, Config, STAKES, STATE, Stake, State, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS, ValidatorSet,
-  closeLiveChannel, closedAt, generationKey, liveView, loadTotal, saveStake, saveTotal, stakeKey, txKey, unbondingKey,
+  Amount, CLOSED, CONFIG, Closed, Config, NO_BATCH, UNBACKED, POOLS, Pool, STAKES, STATE, Stake, State, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
+  ValidatorSet, closeLiveChannel, closedAt, generationKey, livePool, loadPool, poolKey, saveStake, savePool, stakeKey, txKey, unbondingKey,
 } from "./state";
+import { isClosed, loadUnbacked, ownerBook, pendingSlash, settleEntry, settleOwner, settleStake, stakeValue, toIlp } from "./settlement";
 
 export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
   const msg = decodeInstantiateMsg(json);
@@ -57,7 +60,8 @@ export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Respo
   // Release is driven by our clock: it must outlast the consumer's unbonding plus a packet's flight time. The
   // consumer's side of that is checked against what the consumer announces (see coversConsumer).
   if (unbonding <= timeout) return fail<Response>(unbondingNotAboveTimeout());
-  CONFIG.save(new Config(adminAddress, msg.ilp, null, unbonding, timeout));
+  if (!msg.maxSlash.lt(Decimal.one())) return fail<Response>(invalidMaxSlash(msg.maxSlash));
+  CONFIG.save(new Config(adminAddress, msg.ilp, null, unbonding, timeout, msg.maxSlash));
   STATE.save(new State(1, 0, false));
   recordVersion("mesh-provider");
   VALIDATORS.save(ValidatorSet.empty());
@@ -68,9 +72,8 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   const msg = decodeExecuteMsg(json);
   if (msg == null) return null;
   if (msg instanceof ReceiveClaim) return receiveClaim(env, info, <ReceiveClaim>msg);
-  // A slash through another provider cut this owner's collateral. Reducing the stake here is the cascade of the
-  // slashing work; until then the notification is refused, which the ILP records without failing.
-  if (msg instanceof ClaimCapped) return fail<Response>(claimCappedNotHandled());
+  if (msg instanceof ClaimCapped) return claimCapped(env, info, (<ClaimCapped>msg).owner, (<ClaimCapped>msg).amount);
+  if (msg instanceof Settle) return settle(info, (<Settle>msg).owner);
   if (msg instanceof Unstake) return unstake(env, info, (<Unstake>msg).validator, (<Unstake>msg).amount);
   if (msg instanceof WithdrawUnbonded) {
     const limit = (<WithdrawUnbonded>msg).limit;
@@ -144,11 +147,13 @@ function nextId(): u64 {
 function settleClosed(owner: string, validator: string, s: Stake): Stake | null {
   const closed = closedAt(s.generation);
   if (closed == 0) return s;
-  const amount = s.sum();
-  if (!amount.isZero()) {
+  // Its value as the last slash left it, in no batch (no packet can slash it any more); the claim it held moves along.
+  const amount = stakeValue(validator, s).checkedAdd(s.pendingStake)!;
+  const claim = s.claim();
+  if (!claim.isZero() || !amount.isZero()) {
     const releaseAt = addSeconds(closed, CONFIG.load().unbondingPeriodSeconds);
     if (releaseAt == 0) return null;
-    UNBONDING.save(unbondingKey(owner, nextId()), new Unbonding(validator, amount, releaseAt));
+    UNBONDING.save(unbondingKey(owner, nextId()), new Unbonding(validator, s.generation, NO_BATCH, 0, amount, claim, releaseAt));
   }
   STAKES.remove(stakeKey(owner, validator));
   return Stake.zero(STATE.load().generation);
@@ -192,16 +197,16 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaim): Respons
   if (timeout == null) return null;
   const stake = touchStake(claim.owner, claim.validator);
   if (stake == null) return null;
-  const total = loadTotal(claim.validator);
+  const pool = loadPool(stake.generation, claim.validator);
   const ownerPending = stake.pendingStake.checkedAdd(claim.amount);
-  const totalPending = total.pendingStake.checkedAdd(claim.amount);
+  const totalPending = pool.pendingStake.checkedAdd(claim.amount);
   if (ownerPending == null || totalPending == null) return null;
   stake.pendingStake = ownerPending;
-  total.pendingStake = totalPending;
+  pool.pendingStake = totalPending;
   saveStake(claim.owner, claim.validator, stake);
-  saveTotal(claim.validator, total);
+  savePool(stake.generation, claim.validator, pool);
   const id = nextId();
-  TXS.save(txKey(id), new Tx(TxKind.Stake, claim.owner, claim.validator, claim.amount, stake.generation));
+  TXS.save(txKey(id), new Tx(TxKind.Stake, claim.owner, claim.validator, claim.amount, stake.generation, Uint128.zero()));
   return new Response()
     .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeStakePacket(createStakePacket(id, claim.validator, claim.amount))), timeout))
     .addAttribute("action", "stake")
@@ -220,23 +225,100 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
   if (timeout == null) return null;
   const stake = touchStake(info.sender, validator);
   if (stake == null) return null;
-  if (amount.gt(stake.staked)) return fail<Response>(insufficientStake(amount, validator, stake.staked));
-  const total = loadTotal(validator);
-  stake.staked = stake.staked.checkedSub(amount)!;
-  stake.pendingUnstake = stake.pendingUnstake.checkedAdd(amount)!;
-  total.staked = total.staked.saturatingSub(amount);
-  total.pendingUnstake = total.pendingUnstake.checkedAdd(amount)!;
-  saveStake(info.sender, validator, stake);
-  saveTotal(validator, total);
+  // Slashes already applied leave the owner's collateral first: the owner unstakes what is left.
+  const loss = settleStake(validator, stake);
+  const response = new Response();
+  if (!sendUnstake(info.sender, validator, stake, amount, channel, timeout, response)) return null;
+  toIlp(info.sender, Uint128.zero(), loss, response);
+  return response;
+}
+
+/** What `s` may still unstake: the value of its shares not reserved by unstakes in flight. */
+function freeValue(pool: Pool, s: Stake): Uint128 {
+  return pool.value(s.shares).checkedSub(pool.value(s.reserved))!;
+}
+
+/**
+ * Reserves the shares worth `amount` (rounded up, at most the free ones) and sends the unstake packet; saves the
+ * record. False (error recorded) when the free stake is smaller.
+ */
+function sendUnstake(owner: string, validator: string, stake: Stake, amount: Uint128, channel: ChannelInfo, timeout: IbcTimeout,
+  response: Response): bool {
+  const pool = loadPool(stake.generation, validator);
+  const free = freeValue(pool, stake);
+  if (amount.gt(free)) {
+    fail<string>(insufficientStake(amount, validator, free));
+    return false;
+  }
+  const freeShares = stake.shares.checkedSub(stake.reserved)!;
+  const needed = pool.multiplier.divCeil(amount);
+  if (needed == null) return false;
+  const shares = needed.min(freeShares);
+  stake.reserved = stake.reserved.checkedAdd(shares)!;
+  saveStake(owner, validator, stake);
   const id = nextId();
-  TXS.save(txKey(id), new Tx(TxKind.Unstake, info.sender, validator, amount, stake.generation));
-  return new Response()
-    .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeUnstakePacket(createUnstakePacket(id, validator, amount))), timeout))
+  TXS.save(txKey(id), new Tx(TxKind.Unstake, owner, validator, amount, stake.generation, shares));
+  response
+    .addMessage(IbcMsg.sendPacket(channel.channelId, utf8(encodeUnstakePacket(createUnstakePacket(id, validator, amount, shares))), timeout))
     .addAttribute("action", "unstake")
-    .addAttribute("owner", info.sender)
+    .addAttribute("owner", owner)
     .addAttribute("validator", validator)
     .addAttribute("amount", amount.toString())
+    .addAttribute("shares", shares.toString())
     .addAttribute("tx_id", id.toString());
+  return true;
+}
+
+/** Anyone: takes every slash that hit the owner's stake from their collateral in the ILP. */
+function settle(info: MessageInfo, owner: string): Response | null {
+  if (!nonpayable(info) || validateAddress(owner, "owner") == null) return null;
+  const response = new Response().addAttribute("action", "settle").addAttribute("owner", owner);
+  toIlp(owner, Uint128.zero(), settleOwner(owner), response);
+  return response;
+}
+
+/**
+ * The ILP capped the owner's claim at `amount` (a slash through another lienholder left less collateral). What we
+ * record above it is no longer backed: it becomes unbacked (taken first from later releases and slashes), and the
+ * owner's live stake is unstaked by that much, largest free stake first, so the power on the consumer chain stays
+ * backed. Bounded by the owner's own records.
+ */
+function claimCapped(env: Env, info: MessageInfo, owner: string, amount: Uint128): Response | null {
+  const config = CONFIG.load();
+  if (info.sender != config.ilp) return fail<Response>(notIlp(config.ilp));
+  const book = ownerBook(owner);
+  const recorded = book.claim.saturatingSub(loadUnbacked(owner));
+  const response = new Response().addAttribute("action", "claim_capped").addAttribute("owner", owner).addAttribute("cap", amount.toString());
+  if (recorded.lte(amount)) return response.addAttribute("excess", "0");
+  const excess = recorded.checkedSub(amount)!;
+  const unbacked = loadUnbacked(owner).checkedAdd(excess)!;
+  UNBACKED.save([utf8(owner)], new Amount(unbacked));
+  response.addAttribute("excess", excess.toString());
+  const channel = CHANNEL.may_load();
+  const timeout = timeoutFrom(env);
+  if (channel == null || timeout == null) return response;
+  let left = excess;
+  while (!left.isZero()) {
+    // The largest free live stake (a few validators per owner: a scan per step is fine).
+    let best: string | null = null;
+    let bestStake: Stake | null = null;
+    let bestFree = Uint128.zero();
+    const it = STAKES.range([utf8(owner)], null, false, null, Order.Ascending);
+    for (let e = it.next(); e != null; e = it.next()) {
+      if (isClosed(e.value)) continue;
+      const free = freeValue(loadPool(e.value.generation, fromUtf8(e.key)), e.value);
+      if (free.gt(bestFree)) {
+        best = fromUtf8(e.key);
+        bestStake = e.value;
+        bestFree = free;
+      }
+    }
+    if (best == null || bestStake == null) break;
+    const take = bestFree.min(left);
+    if (!sendUnstake(owner, best, bestStake, take, channel, timeout, response)) return null;
+    left = left.checkedSub(take)!;
+  }
+  return response.addAttribute("cascade_unstaked", excess.checkedSub(left)!.toString());
 }
 
 /**
@@ -245,7 +327,6 @@ function unstake(env: Env, info: MessageInfo, validator: string, amount: Uint128
  */
 function withdrawUnbonded(env: Env, info: MessageInfo, limit: i32): Response | null {
   if (!nonpayable(info)) return null;
-  const config = CONFIG.load();
   const now = env.block.timeNanos;
   const owner = info.sender;
 
@@ -264,7 +345,9 @@ function withdrawUnbonded(env: Env, info: MessageInfo, limit: i32): Response | n
     if (settleClosed(owner, closedValidators[i], closedStakes[i]) == null) return null;
   }
 
+  // A matured entry releases what it is worth now; what slashes of its batch took leaves the collateral.
   let released = Uint128.zero();
+  let slashed = Uint128.zero();
   let nextRelease: u64 = 0;
   const matured = new Array<u64>();
   const it = UNBONDING.range([utf8(owner)], null, false, null, Order.Ascending);
@@ -274,24 +357,26 @@ function withdrawUnbonded(env: Env, info: MessageInfo, limit: i32): Response | n
     scanned++;
     if (e.value.releaseAtNanos <= now) {
       matured.push(u64FromKey(e.key));
-      released = released.checkedAdd(e.value.amount)!;
+      slashed = slashed.checkedAdd(settleEntry(e.value))!;
+      released = released.checkedAdd(e.value.settled)!;
     } else if (nextRelease == 0 || e.value.releaseAtNanos < nextRelease) {
       nextRelease = e.value.releaseAtNanos;
     }
   }
   for (let i = 0; i < matured.length; i++) UNBONDING.remove(unbondingKey(owner, matured[i]));
 
-  if (released.isZero()) {
+  if (matured.length == 0) {
     // Moving closed-channel stake into entries is housekeeping only (queries and this scan read both forms alike),
     // so failing here loses nothing.
     return fail<Response>(nextRelease == 0 ? nothingToWithdraw() : nothingToWithdrawYet(nextRelease));
   }
-  return new Response()
-    .addMessage(WasmMsg.execute(config.ilp, encodeReleaseClaim(createReleaseClaim(owner, released)), []))
+  const response = new Response()
     .addAttribute("action", "withdraw_unbonded")
     .addAttribute("owner", owner)
     .addAttribute("amount", released.toString())
     .addAttribute("more", more ? "true" : "false");
+  toIlp(owner, released, slashed, response);
+  return response;
 }
 
 /** Anyone may ask the consumer for its set, but only one request is in flight at a time. */
@@ -351,7 +436,8 @@ export function query(env: Env, json: JsonValue): string | null {
     const c = CONFIG.load();
     const consumer = c.consumer;
     return encodeConfigResponse(createConfigResponse(c.admin, c.ilp,
-      consumer != null ? createCounterpartyInfo(consumer.connectionId, consumer.portId) : null, c.unbondingPeriodSeconds, c.packetTimeoutSeconds));
+      consumer != null ? createCounterpartyInfo(consumer.connectionId, consumer.portId) : null, c.unbondingPeriodSeconds, c.packetTimeoutSeconds,
+      c.maxSlash));
   }
   if (msg instanceof ChannelQuery) {
     const channel = CHANNEL.may_load();
@@ -373,7 +459,19 @@ export function query(env: Env, json: JsonValue): string | null {
   if (msg instanceof UnbondingQuery) return unbonding(<UnbondingQuery>msg);
   if (msg instanceof ValidatorTotalQuery) {
     const validator = (<ValidatorTotalQuery>msg).validator;
-    return encodeStakeResponse(stakeResponse(validator, loadTotal(validator)));
+    const pool = livePool(validator);
+    return encodeStakeResponse(createStakeResponse(validator, pool.value(pool.shares), pool.pendingStake, Uint128.zero(), Uint128.zero()));
+  }
+  if (msg instanceof PoolQuery) {
+    const validator = (<PoolQuery>msg).validator;
+    const pool = livePool(validator);
+    return encodePoolResponse(createPoolResponse(validator, pool.shares, pool.multiplier, pool.seq, pool.value(pool.shares), pool.pendingStake));
+  }
+  if (msg instanceof LienTermsQuery) return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash));
+  if (msg instanceof PendingSlashQuery) {
+    const owner = (<PendingSlashQuery>msg).owner;
+    if (validateAddress(owner, "owner") == null) return null;
+    return encodePendingSlashResponse(createPendingSlashResponse(pendingSlash(owner)));
   }
   const id = (<TxQuery>msg).id;
   const tx = TXS.may_load(txKey(id));
@@ -382,9 +480,12 @@ export function query(env: Env, json: JsonValue): string | null {
 }
 
 /** A stake as it counts now (a closed channel's record shows zero here and appears under `unbonding`). */
-function stakeResponse(validator: string, stored: Stake): StakeResponse {
-  const s = liveView(stored);
-  return createStakeResponse(validator, s.staked, s.pendingStake, s.pendingUnstake);
+function stakeResponse(validator: string, s: Stake): StakeResponse {
+  if (isClosed(s)) return createStakeResponse(validator, Uint128.zero(), Uint128.zero(), Uint128.zero(), Uint128.zero());
+  const pool = loadPool(s.generation, validator);
+  const value = pool.value(s.shares);
+  const unstaking = pool.value(s.reserved);
+  return createStakeResponse(validator, value.checkedSub(unstaking)!, s.pendingStake, unstaking, s.settled.saturatingSub(value));
 }
 
 function stakes(q: StakesQuery): string | null {
@@ -404,14 +505,15 @@ function unbonding(q: UnbondingQuery): string | null {
   const after = q.startAfter;
   const it = UNBONDING.range([utf8(q.owner)], after != null ? u64Key(after.value) : null, true, null, Order.Ascending);
   for (let e = it.next(); e != null && <u32>entries.length < limit; e = it.next()) {
-    entries.push(createUnbondingEntry(u64FromKey(e.key), e.value.validator, e.value.amount, e.value.releaseAtNanos));
+    entries.push(createUnbondingEntry(u64FromKey(e.key), e.value.validator, e.value.value(), e.value.releaseAtNanos, e.value.batch));
   }
   const closed = new Array<ClosedChannelStake>();
   const sit = STAKES.range([utf8(q.owner)], null, false, null, Order.Ascending);
   for (let e = sit.next(); e != null && <u32>closed.length < limit; e = sit.next()) {
     const at = closedAt(e.value.generation);
     if (at == 0) continue;
-    closed.push(createClosedChannelStake(fromUtf8(e.key), e.value.sum(), addSeconds(at, unbondingPeriod)));
+    const amount = stakeValue(fromUtf8(e.key), e.value).checkedAdd(e.value.pendingStake)!;
+    closed.push(createClosedChannelStake(fromUtf8(e.key), amount, addSeconds(at, unbondingPeriod)));
   }
   return encodeUnbondingResponse(createUnbondingResponse(entries, closed));
 }

@@ -1,6 +1,6 @@
 // mesh-provider's errors, one constructor each (see the SDK's errors.ts for the conventions and the common ones:
 // unauthorized, zeroAmount, invalidAddress, invalidDuration, the channel rules of shared/errors.ts, …).
-import { Uint128 } from "../../sdk";
+import { Decimal, Uint128 } from "../../sdk";
 
 /** instantiate: release is driven by our clock, so the unbonding period must outlast a packet's flight. */
 export function unbondingNotAboveTimeout(): string {
@@ -22,13 +22,6 @@ export function notIlp(ilp: string): string {
   return "Unauthorized claim: only the ILP (" + ilp + ") grants claims";
 }
 
-/**
- * claim_capped: a slash through another lienholder cut the owner's collateral. Reducing the stake here is not
- * implemented yet; the ILP records the refusal without failing the slash.
- */
-export function claimCappedNotHandled(): string {
-  return "claim_capped is not handled yet";
-}
 
 /** receive_claim, unstake or refresh_validators while no channel is open; `detail` says what follows. */
 export function noChannel(detail: string): string {
@@ -71,4 +64,9 @@ export function nothingToWithdrawYet(nextReleaseNanos: u64): string {
 /** refresh_validators while a list_validators packet is in flight. */
 export function listingInFlight(): string {
   return "A validator-set request is already in flight: wait for its acknowledgement or timeout";
+}
+
+/** instantiate with a max_slash of 1 or more. */
+export function invalidMaxSlash(got: Decimal): string {
+  return "Invalid max_slash: must be below 1, got " + got.toString();
 }

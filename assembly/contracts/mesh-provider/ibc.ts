@@ -2,17 +2,20 @@
 // shared/channel.ts), the consumer's validator_set packet, and the acks and timeouts of our own packets, which
 // commit or roll back what they carried (see contract.ts for the model, README.md for the protocol).
 import {
-  ChannelOpenResult, Env, IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg, ReceiveResult, ReplyOn, Response, SubMsg, WasmMsg, ackSuccess,
-  addSeconds, parseJson,
+  ChannelOpenResult, clearError, Decimal, Env, Fields, IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg, ReceiveResult, ReplyOn, Response, SubMsg,
+  Order, Uint128, WasmMsg, ackSuccess, addSeconds, parseJson, u64Key, utf8,
 } from "../../sdk";
+import { SlashEvent } from "../../shared/meta-staking";
 import { Ack, emptyResult } from "../../shared/ack";
 import { HandshakeRole, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
 import { createReleaseClaim, encodeReleaseClaim } from "../../shared/lien.codec";
-import { ListValidatorsPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
-import { decodeConsumerPacket, decodeProviderPacket, decodeValidatorSetUpdate } from "../../shared/packets.codec";
+import { ListValidatorsPacket, SlashPacket, StakeAckResult, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
 import {
-  CONFIG, STAKES, STATE, TXS, TxKind, UNBONDING, Unbonding, VALIDATORS, ValidatorSet, closeLiveChannel, closedAt, loadTotal, saveStake,
-  saveTotal, stakeKey, txKey, unbondingKey,
+  createStakeAckResult, decodeConsumerPacket, decodeProviderPacket, decodeValidatorSetUpdate, readStakeAckResult,
+} from "../../shared/packets.codec";
+import {
+  APPLIED_EVENTS, BATCH_POOLS, BatchPool, CONFIG, Flag, Pool, STAKES, STATE, TXS, TxKind, UNBONDING, Unbonding, VALIDATORS, ValidatorSet,
+  appliedEventKey, batchPoolKey, closeLiveChannel, closedAt, loadPool, savePool, stakeKey, txKey, unbondingKey,
 } from "./state";
 
 /** Reply id of the claim release sent when a Stake is rolled back. */
@@ -63,11 +66,12 @@ function applyValidatorSet(env: Env, update: ValidatorSetUpdate): bool {
   return true;
 }
 
-/** The consumer's validator_set packet: the active set we accept stake for (older versions are ignored). */
+/** The consumer's packets: a validator_set (the set we accept stake for; older versions are ignored) or a slash. */
 export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | null {
   if (requireOurChannel(msg.packet.dest.channelId) == null) return null;
   const packet = decodeConsumerPacket(parseJson(msg.packet.data));
   if (packet == null) return null;
+  if (packet instanceof SlashPacket) return new ReceiveResult(applySlash((<SlashPacket>packet).event), ackSuccess(emptyResult()));
   const update = (<ValidatorSetPacket>packet).update;
   const applied = applyValidatorSet(env, update);
   return new ReceiveResult(
@@ -84,6 +88,83 @@ export function ibcPacketAck(env: Env, msg: IbcPacketAckMsg): Response | null {
 
 export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
   return settle(env, msg.packet.data, false, null, "timeout");
+}
+
+/**
+ * Applies a slash event of the consumer in O(1) (docs/slashing.md §3). Bonded stake: the pool takes the event's
+ * cumulative multiplier unless it already has a later one (from a later event or an ack). Unbonding stake: the
+ * fraction hits the pools of the event's batch that joined it before the event, once per event. A jailed
+ * validator leaves the set we accept new stake for. Replays and late packets change nothing; never fails.
+ */
+function applySlash(event: SlashEvent): Response {
+  const generation = STATE.load().generation;
+  const response = new Response().addAttribute("action", "slash").addAttribute("validator", event.validator)
+    .addAttribute("seq", event.seq.toString()).addAttribute("fraction", event.fraction.toString());
+  const pool = loadPool(generation, event.validator);
+  const before = pool.value(pool.shares);
+  const bonded = applyMultiplier(pool, event.seq, event.cumulative);
+  if (bonded) {
+    savePool(generation, event.validator, pool);
+    response.addAttribute("bonded_slashed", before.checkedSub(pool.value(pool.shares))!.toString());
+  }
+  const applied = appliedEventKey(generation, event.validator, event.seq);
+  if (APPLIED_EVENTS.may_load(applied) == null) {
+    APPLIED_EVENTS.save(applied, new Flag());
+    const keep = Decimal.one().checkedSub(event.fraction);
+    let hit = 0;
+    if (keep != null) {
+      // Pools of this batch by join seq: the few joins between the batch's events (a handful), not stakers.
+      const keys = new Array<Uint8Array>();
+      const pools = new Array<BatchPool>();
+      const it = BATCH_POOLS.range([u64Key(generation), utf8(event.validator), u64Key(event.batch)], null, false, u64Key(event.seq), Order.Ascending);
+      for (let e = it.next(); e != null; e = it.next()) {
+        keys.push(e.key);
+        pools.push(e.value);
+      }
+      for (let i = 0; i < pools.length; i++) {
+        const m = pools[i].multiplier.checkedMul(keep);
+        if (m == null) { clearError(); continue; }
+        BATCH_POOLS.save([u64Key(generation), utf8(event.validator), u64Key(event.batch), keys[i]], new BatchPool(m));
+        hit++;
+      }
+    } else {
+      clearError();
+    }
+    response.addAttribute("batch", event.batch.toString()).addAttribute("batch_pools_slashed", hit.toString());
+  } else if (!bonded) {
+    response.addAttribute("replay", "true");
+  }
+  if (event.jailed) {
+    const set = VALIDATORS.load();
+    const at = set.validators.indexOf(event.validator);
+    if (at >= 0) {
+      set.validators.splice(at, 1);
+      VALIDATORS.save(set);
+      response.addAttribute("jailed", "true");
+    }
+  }
+  return response;
+}
+
+/** Sets the pool's multiplier from a consumer report at `seq` if it is newer than what the pool has. */
+function applyMultiplier(pool: Pool, seq: u64, cumulative: Decimal): bool {
+  if (seq <= pool.seq) return false;
+  pool.seq = seq;
+  pool.multiplier = cumulative;
+  return true;
+}
+
+/** The slash state a success ack reports; a consumer that predates slashing answers {} (no slash, batch 0). */
+function ackResult(result: Uint8Array | null): StakeAckResult {
+  const json = result != null ? parseJson(result) : null;
+  const f = json != null ? Fields.of(json, "ack result") : null;
+  if (f != null) {
+    const lenient = new Fields(f.value, "ack result", true);
+    const r = readStakeAckResult(lenient);
+    if (lenient.finishLenient()) return r;
+  }
+  clearError();
+  return createStakeAckResult(0, Decimal.one(), 0);
 }
 
 /** Commits or rolls back the operation a packet carried. Never fails on unknown or repeated outcomes. */
@@ -113,14 +194,21 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
   if (closedAt(tx.generation) > 0) return response.addAttribute("action", "settled_by_close");
   const stake = STAKES.may_load(stakeKey(tx.owner, tx.validator));
   if (stake == null) return response.addAttribute("action", "unknown_stake");
-  const total = loadTotal(tx.validator);
+  const pool = loadPool(tx.generation, tx.validator);
+  const reported = ok ? ackResult(result) : createStakeAckResult(0, Decimal.one(), 0);
+  // An ack that reports later slash events than we have applied applies them first: this stake (or unstake) was
+  // delegated (or undelegated) after them, the stake already in the pool before them.
+  if (ok && applyMultiplier(pool, reported.slashSeq, reported.cumulative)) response.addAttribute("slash_seq", reported.slashSeq.toString());
   if (tx.kind == TxKind.Stake) {
     stake.pendingStake = stake.pendingStake.saturatingSub(tx.amount);
-    total.pendingStake = total.pendingStake.saturatingSub(tx.amount);
+    pool.pendingStake = pool.pendingStake.saturatingSub(tx.amount);
     if (ok) {
-      stake.staked = stake.staked.checkedAdd(tx.amount)!;
-      total.staked = total.staked.checkedAdd(tx.amount)!;
-      response.addAttribute("action", "stake_committed");
+      // Shares at the multiplier the consumer delegated at (it booked the same number); rounded down.
+      const shares = reported.cumulative.isZero() ? Uint128.zero() : reported.cumulative.divFloor(tx.amount)!;
+      stake.shares = stake.shares.checkedAdd(shares)!;
+      stake.settled = stake.settled.checkedAdd(tx.amount)!;
+      pool.shares = pool.shares.checkedAdd(shares)!;
+      response.addAttribute("action", "stake_committed").addAttribute("shares", shares.toString());
     } else {
       // The consumer never delegated it: the claim goes back to the owner. As a sub-message that may fail on its
       // own (reply on error), so that the ILP can never make this ack fail and leave the packet stuck.
@@ -129,20 +217,38 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
       response.addAttribute("action", "stake_rolled_back");
     }
   } else {
-    stake.pendingUnstake = stake.pendingUnstake.saturatingSub(tx.amount);
-    total.pendingUnstake = total.pendingUnstake.saturatingSub(tx.amount);
+    const shares = tx.shares.min(stake.reserved);
+    stake.reserved = stake.reserved.checkedSub(shares)!;
     if (ok) {
       const releaseAt = addSeconds(env.block.timeNanos, CONFIG.load().unbondingPeriodSeconds);
       if (releaseAt == 0) return null;
-      UNBONDING.save(unbondingKey(tx.owner, txId), new Unbonding(tx.validator, tx.amount, releaseAt));
-      response.addAttribute("action", "unstake_committed").addAttribute("release_at", releaseAt.toString());
+      // The shares leave the pool at their value now (a difference of floors, so values stay exact) with their part
+      // of the record's claim, into the pool of the consumer batch they joined, as of the slash count reported.
+      const left = stake.shares.checkedSub(shares)!;
+      const moved = pool.value(stake.shares).checkedSub(pool.value(left))!;
+      const claim = stake.shares.isZero() ? Uint128.zero() : stake.settled.mulDivFloor(shares, stake.shares)!;
+      stake.shares = left;
+      stake.settled = stake.settled.checkedSub(claim)!;
+      pool.shares = pool.shares.saturatingSub(shares);
+      const batch = reported.batch;
+      const joinKey = batchPoolKey(tx.generation, tx.validator, batch, reported.slashSeq);
+      let unbondingShares = moved;
+      if (batch != 0) {
+        const existing = BATCH_POOLS.may_load(joinKey);
+        const m = existing != null ? existing.multiplier : Decimal.one();
+        if (existing == null) BATCH_POOLS.save(joinKey, new BatchPool(m));
+        unbondingShares = m.isZero() ? Uint128.zero() : m.divFloor(moved)!;
+      }
+      UNBONDING.save(unbondingKey(tx.owner, txId),
+        new Unbonding(tx.validator, tx.generation, batch, reported.slashSeq, unbondingShares, claim, releaseAt));
+      response.addAttribute("action", "unstake_committed").addAttribute("release_at", releaseAt.toString())
+        .addAttribute("amount", moved.toString()).addAttribute("batch", batch.toString());
     } else {
-      stake.staked = stake.staked.checkedAdd(tx.amount)!;
-      total.staked = total.staked.checkedAdd(tx.amount)!;
       response.addAttribute("action", "unstake_rolled_back");
     }
   }
-  saveStake(tx.owner, tx.validator, stake);
-  saveTotal(tx.validator, total);
+  STAKES.save(stakeKey(tx.owner, tx.validator), stake);
+  if (stake.isZero() && stake.reserved.isZero()) STAKES.remove(stakeKey(tx.owner, tx.validator));
+  savePool(tx.generation, tx.validator, pool);
   return response;
 }

@@ -1,7 +1,7 @@
 // mesh-provider's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. Exact JSON of the query responses: tests/contracts/mesh-provider.test.ts.
-import { Box, DEFAULT_PAGE_LIMIT, Message, Uint128, Uint64 } from "../../sdk";
-import { LienholderMsg } from "../../shared/lien";
+import { Box, DEFAULT_PAGE_LIMIT, Decimal, Message, Uint128, Uint64 } from "../../sdk";
+import { LienholderMsg, LienholderQuery } from "../../shared/lien";
 
 /** How long a packet may be in flight by default (s). */
 export const DEFAULT_PACKET_TIMEOUT_SECONDS: u64 = 600;
@@ -25,6 +25,11 @@ export class InstantiateMsg {
   unbondingPeriodSeconds!: u64;
   /** How long a packet may be in flight before it times out (and is rolled back). */
   packetTimeoutSeconds: u64 = DEFAULT_PACKET_TIMEOUT_SECONDS;
+  /**
+   * The largest fraction one slash on the consumer chain can take (its slash_fraction_double_sign, e.g. 0.05), in
+   * [0, 1). The ILP keeps that much of each claim free as a margin, so one slash never uncovers another claim.
+   */
+  maxSlash: Decimal = Decimal.zero();
 }
 
 @execute
@@ -49,6 +54,14 @@ export class WithdrawUnbonded extends ExecuteMsg {
   limit: u32 = WITHDRAW_SCAN_DEFAULT;
 }
 
+/**
+ * Anyone: takes the slashes that hit `owner`'s stake (bonded and unbonding) from their collateral in the ILP
+ * (slash_claim), so that a cascade to the owner's other claims need not wait for the owner.
+ */
+export class Settle extends ExecuteMsg {
+  owner!: string;
+}
+
 /** Asks the consumer for its active validator set (anyone; one request in flight at a time). */
 export class RefreshValidators extends ExecuteMsg {}
 
@@ -68,8 +81,10 @@ export class UpdateAdmin extends ExecuteMsg {
 /** Admin only: closes the mesh channel; everything that went through it unbonds from now. */
 export class CloseChannel extends ExecuteMsg {}
 
+/** lien_terms and pending_slash (what the ILP asks, LienholderQuery) are included. */
 @query
-export abstract class QueryMsg {}
+@includes(LienholderQuery)
+export abstract class QueryMsg extends Message {}
 
 @returns(ConfigResponse)
 export class ConfigQuery extends QueryMsg {}
@@ -118,6 +133,12 @@ export class ValidatorTotalQuery extends QueryMsg {
   validator!: string;
 }
 
+/** The validator's stake pool through the live channel: shares, the slash multiplier applied and its event count. */
+@returns(PoolResponse)
+export class PoolQuery extends QueryMsg {
+  validator!: string;
+}
+
 /** An operation in flight (until its ack or timeout); null when there is none with this id. */
 @returns(TxResponse | null)
 export class TxQuery extends QueryMsg {
@@ -140,6 +161,7 @@ export class ConfigResponse {
   consumer: CounterpartyInfo | null = null;
   unbondingPeriodSeconds!: u64;
   packetTimeoutSeconds!: u64;
+  maxSlash!: Decimal;
 }
 
 export class ChannelResponse {
@@ -168,12 +190,28 @@ export class ValidatorsResponse {
 /** A stake as it counts now: a closed channel's record shows zero here and appears under `unbonding`. */
 export class StakeResponse {
   validator!: string;
-  /** Confirmed by the consumer's ack. */
+  /** Confirmed by the consumer's ack, after every slash applied so far. */
   staked!: Uint128;
   /** Stake packets in flight. */
   pendingStake!: Uint128;
-  /** Unstake packets in flight (restored if they fail). */
+  /** Unstake packets in flight (restored if they fail), after every slash applied so far. */
   pendingUnstake!: Uint128;
+  /** Slashed and not yet taken from the owner's collateral in the ILP (settle does). */
+  unsettledSlash!: Uint128;
+}
+
+export class PoolResponse {
+  validator!: string;
+  /** Σ of the stakers' shares (acknowledged stake, including unstakes in flight) */
+  shares!: Uint128;
+  /** what one share is worth: Π (1 − fraction) over the consumer's slash events applied so far */
+  multiplier!: Decimal;
+  /** the consumer's slash events of the validator applied so far */
+  slashSeq!: u64;
+  /** shares × multiplier */
+  value!: Uint128;
+  /** Stake packets in flight. */
+  pendingStake!: Uint128;
 }
 
 export class StakesResponse {
@@ -185,9 +223,12 @@ export class UnbondingEntry {
   /** The id of the unstake that created it. */
   id!: u64;
   validator!: string;
+  /** What it is worth now (slashes of its undelegation batch applied). */
   amount!: Uint128;
   /** When withdraw_unbonded may release it (ns). */
   releaseAt!: Uint64;
+  /** The consumer's undelegation batch it joined (0 for stake of a closed channel). */
+  batch!: u64;
 }
 
 /** The stake of a closed channel, unbonding since the close. */

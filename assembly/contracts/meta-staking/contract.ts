@@ -1,8 +1,14 @@
 // meta-staking: the consumer chain's bridge to x/staking. Governance (the admin) funds it and grants each consumer
 // contract an allowance; a consumer delegates and undelegates the contract's own tokens on behalf of remote stake.
 // Rules: a consumer never exceeds its allowance and never touches another consumer's delegations.
-// Invariant: Σ delegations per validator = validators[validator]; validators + queue = our x/staking delegation
-// (until a slash, which lowers x/staking's side).
+// Invariant: Σ consumers' shares = the pool's shares; pool tokens + queue ≤ our x/staking delegation, and equal
+// (within x/staking's one-unit truncation) once the validator is checked.
+//
+// Slashes (docs/slashing.md): x/staking lowers our delegation's value without telling us. Every change on a
+// validator, and check_validator (anyone), first compares the booking with x/staking's `Delegation`: a shortfall of
+// more than one unit is a slash. Its fraction (rounded up) scales the pool's tokens and the queue, so every consumer
+// loses the same fraction at once and nobody escapes it by undelegating first, and it is recorded as a numbered
+// slash event, once: the booking then matches the chain, so a repeated check finds nothing.
 //
 // Undelegations are batched. x/staking keeps at most max_entries (7) unbonding entries per (delegator, validator),
 // and meta-staking is one delegator for every user of every consumer: undelegating on every unstake would let a few
@@ -12,20 +18,21 @@
 // its pro-rata share of what x/staking still holds (so after a slash it never asks for more than exists) and runs
 // as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
 import {
-  addSeconds, BankMsg, capLimit, checkDuration, Coin, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
+  addSeconds, BankMsg, capLimit, checkDuration, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
   MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom,
-  queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, Uint128, utf8, validateAddress,
+  queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, u64Key, Uint128, utf8, validateAddress,
   wrongDenom, zeroAmount,
 } from "../../sdk";
-import { Delegate, Undelegate } from "../../shared/meta-staking";
+import { CheckValidator, Delegate, DelegationQuery, SlashEvent, SlashEventsQuery, Undelegate } from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
   allowanceExhausted, consumerNotFound, insufficientDelegation, insufficientFunds, insufficientLiquidFunds, invalidMaxUnbondingEntries,
-  unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
+  slashedToZero, unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
 } from "./errors";
 import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
-  createConfigResponse, createConsumerResponse, createDelegationInfo, encodeConfigResponse, encodeConsumerResponse,
+  createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createSlashEvent,
+  createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse, encodeSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
 import {
   AllConsumersQuery, Fund, ProcessUnbonding, QueueEntry, SetAllowance, UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
@@ -36,8 +43,8 @@ import {
   encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
 import {
-  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, QUEUE, VALIDATORS, consumerKey, delegationKey,
-  validatorKey,
+  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, Pool, QUEUE, SLASHING, SLASH_EVENTS, Shares,
+  SlashState, VALIDATORS, consumerKey, delegationKey, slashEventKey, validatorKey,
 } from "./state";
 
 /** Reply id of a batch undelegation; only failures come back, with the batch in the payload. */
@@ -86,6 +93,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
     const page = <ProcessUnbonding>msg;
     return processUnbonding(env, page.startAfter, <i32>capLimit(page.limit));
   }
+  if (msg instanceof CheckValidator) return checkValidator(env, info, (<CheckValidator>msg).validator);
   if (msg instanceof Delegate) return delegate(env, info, (<Delegate>msg).validator, (<Delegate>msg).amount);
   const undelegation = <Undelegate>msg;
   return undelegate(env, info, undelegation.validator, undelegation.amount);
@@ -99,16 +107,13 @@ function requireAdmin(info: MessageInfo): Config | null {
 function setAllowance(info: MessageInfo, consumer: string, amount: Uint128): Response | null {
   if (!nonpayable(info) || requireAdmin(info) == null) return null;
   if (validateAddress(consumer, "consumer") == null) return null;
-  const existing = CONSUMERS.may_load(consumerKey(consumer));
-  const record = existing != null ? existing : new Consumer(Uint128.zero(), Uint128.zero());
   // Lowering the allowance below what is delegated is allowed: it blocks new delegations until the consumer unbonds.
-  record.allowance = amount;
-  CONSUMERS.save(consumerKey(consumer), record);
+  CONSUMERS.save(consumerKey(consumer), new Consumer(amount));
   return new Response()
     .addAttribute("action", "set_allowance")
     .addAttribute("consumer", consumer)
     .addAttribute("allowance", amount.toString())
-    .addAttribute("delegated", record.delegated.toString());
+    .addAttribute("delegated", delegatedBy(consumer, null, null).toString());
 }
 
 function updateAdmin(info: MessageInfo, admin: string): Response | null {
@@ -136,15 +141,120 @@ function addTo(current: Amount | null, delta: Uint128): Amount | null {
   return sum != null ? new Amount(sum) : null;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Slash evidence
+
+/** A validator's booking as x/staking's state implies it: the stored one, or the one a new slash event sets. */
+class Observed {
+  constructor(public pool: Pool, public queued: Uint128, public state: SlashState, public event: SlashEvent | null) {}
+}
+
+function loadPool(validator: string): Pool {
+  const p = VALIDATORS.may_load(validatorKey(validator));
+  return p != null ? p : Pool.empty();
+}
+
+function loadQueued(validator: string): Uint128 {
+  const q = QUEUE.may_load(validatorKey(validator));
+  return q != null ? q.amount : Uint128.zero();
+}
+
+function loadSlashState(validator: string): SlashState {
+  const s = SLASHING.may_load(validatorKey(validator));
+  return s != null ? s : SlashState.initial();
+}
+
+/**
+ * Compares the booking (pool tokens + queue) with what x/staking holds for us. A shortfall of more than one unit
+ * (x/staking truncates a delegation's value) is a slash of fraction shortfall ÷ booked, rounded up; the pool and
+ * the queue keep their part of what is left, rounded down, so the booking never exceeds the chain. Writes nothing.
+ */
+function observe(env: Env, validator: string): Observed | null {
+  const pool = loadPool(validator);
+  const queued = loadQueued(validator);
+  const state = loadSlashState(validator);
+  const booked = pool.tokens.checkedAdd(queued);
+  if (booked == null) return null;
+  if (booked.isZero()) return new Observed(pool, queued, state, null);
+  const onChain = queryDelegationAmount(env.contractAddress, validator);
+  if (onChain == null) return null;
+  const tolerated = onChain.checkedAdd(Uint128.one());
+  if (tolerated == null || booked.lte(tolerated)) return new Observed(pool, queued, state, null);
+  const fraction = Decimal.fromRatioCeil(booked.checkedSub(onChain)!, booked);
+  const cumulative = fraction != null ? state.cumulative.checkedMul(Decimal.one().checkedSub(fraction)!) : null;
+  const tokens = pool.tokens.mulDivFloor(onChain, booked);
+  const queue = queued.mulDivFloor(onChain, booked);
+  if (fraction == null || cumulative == null || tokens == null || queue == null) return null;
+  const active = isActiveValidator(validator);
+  if (active < 0) return null;
+  const seq = state.seq + 1;
+  const event = createSlashEvent(validator, seq, fraction, cumulative, state.batch, env.block.height, env.block.timeNanos, active == 0);
+  return new Observed(new Pool(tokens, pool.shares), queue, new SlashState(seq, cumulative, state.batch), event);
+}
+
+/** observe() and, when it found a slash, books it: the pool, the queue, the slash state and the event. */
+function sync(env: Env, validator: string, response: Response): Observed | null {
+  const o = observe(env, validator);
+  if (o == null) return null;
+  const event = o.event;
+  if (event == null) return o;
+  const key = validatorKey(validator);
+  VALIDATORS.save(key, o.pool);
+  if (o.queued.isZero()) QUEUE.remove(key); else QUEUE.save(key, new Amount(o.queued));
+  SLASHING.save(key, o.state);
+  SLASH_EVENTS.save(slashEventKey(validator, event.seq), event);
+  response.addAttribute("slash_validator", validator).addAttribute("slash_seq", event.seq.toString())
+    .addAttribute("slash_fraction", event.fraction.toString()).addAttribute("slash_cumulative", event.cumulative.toString())
+    .addAttribute("slash_jailed", event.jailed ? "true" : "false");
+  return o;
+}
+
+function checkValidator(env: Env, info: MessageInfo, validator: string): Response | null {
+  if (!nonpayable(info)) return null;
+  const response = new Response().addAttribute("action", "check_validator").addAttribute("validator", validator);
+  const o = sync(env, validator, response);
+  if (o == null) return null;
+  return response.addAttribute("slashed", o.event != null ? "true" : "false").addAttribute("slash_seq", o.state.seq.toString());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Delegations
+
+function loadShares(consumer: string, validator: string): Uint128 {
+  const d = DELEGATIONS.may_load(delegationKey(consumer, validator));
+  return d != null ? d.shares : Uint128.zero();
+}
+
+/**
+ * Σ of the consumer's delegations at their stored pools' value, except `validator`'s, valued with `pool` (a
+ * freshly observed one). Bounded by the validators the consumer delegated to.
+ */
+function delegatedBy(consumer: string, validator: string | null, pool: Pool | null): Uint128 {
+  let sum = Uint128.zero();
+  const it = DELEGATIONS.range([utf8(consumer)], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    const v = fromUtf8(e.key);
+    const p = validator != null && pool != null && v == validator ? pool : loadPool(v);
+    sum = sum.checkedAdd(p.value(e.value.shares))!;
+  }
+  return sum;
+}
+
 function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint128): Response | null {
   if (!nonpayable(info) || !positive(amount, "delegate")) return null;
   const consumer = consumerFor(info);
   if (consumer == null) return null;
-  const delegated = consumer.delegated.checkedAdd(amount);
+  const response = new Response();
+  const o = sync(env, validator, response);
+  if (o == null) return null;
+  const pool = o.pool;
+  const delegated = delegatedBy(info.sender, validator, pool).checkedAdd(amount);
   if (delegated == null) return null;
   if (delegated.gt(consumer.allowance)) {
     return fail<Response>(allowanceExhausted(amount, info.sender, delegated, consumer.allowance));
   }
+  // Shares of a pool that a slash emptied would be worth nothing: such a validator takes no new stake.
+  if (pool.tokens.isZero() && !pool.shares.isZero()) return fail<Response>(slashedToZero(validator));
   const active = isActiveValidator(validator);
   if (active < 0) return null;
   if (active == 0) return fail<Response>(unknownValidator(validator));
@@ -152,48 +262,62 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
   const liquid = queryBalance(env.contractAddress, config.denom);
   if (liquid == null) return null;
   if (liquid.lt(amount)) return fail<Response>(insufficientFunds(liquid, config.denom, amount));
-  consumer.delegated = delegated;
-  CONSUMERS.save(consumerKey(info.sender), consumer);
-  const dkey = delegationKey(info.sender, validator);
-  const d = addTo(DELEGATIONS.may_load(dkey), amount);
-  const vkey = validatorKey(validator);
-  const v = addTo(VALIDATORS.may_load(vkey), amount);
-  if (d == null || v == null) return null;
-  DELEGATIONS.save(dkey, d);
-  VALIDATORS.save(vkey, v);
-  return new Response()
+  // New shares at the pool's rate, rounded down (against the depositor, so the others' value never drops).
+  const added = pool.shares.isZero() ? amount : amount.mulDivFloor(pool.shares, pool.tokens);
+  if (added == null) return null;
+  const tokens = pool.tokens.checkedAdd(amount);
+  const shares = pool.shares.checkedAdd(added);
+  const mine = loadShares(info.sender, validator).checkedAdd(added);
+  if (tokens == null || shares == null || mine == null) return null;
+  VALIDATORS.save(validatorKey(validator), new Pool(tokens, shares));
+  DELEGATIONS.save(delegationKey(info.sender, validator), new Shares(mine));
+  return response
     .addMessage(StakingMsg.delegate(validator, new Coin(config.denom, amount)))
     .addAttribute("action", "delegate")
     .addAttribute("consumer", info.sender)
     .addAttribute("validator", validator)
-    .addAttribute("amount", amount.toString());
+    .addAttribute("amount", amount.toString())
+    .addAttribute("shares", added.toString());
 }
 
 function undelegate(env: Env, info: MessageInfo, validator: string, amount: Uint128): Response | null {
   if (!nonpayable(info) || !positive(amount, "undelegate")) return null;
   const consumer = consumerFor(info);
   if (consumer == null) return null;
+  const response = new Response();
+  const o = sync(env, validator, response);
+  if (o == null) return null;
+  const pool = o.pool;
   const dkey = delegationKey(info.sender, validator);
-  const d = DELEGATIONS.may_load(dkey);
-  const have = d != null ? d.amount : Uint128.zero();
+  const mine = loadShares(info.sender, validator);
+  const have = pool.value(mine);
   if (amount.gt(have)) return fail<Response>(insufficientDelegation(amount, validator, info.sender, have));
+  // Shares removed rounded up (against the one leaving), at most all of the consumer's.
+  const removedExact = amount.mulDivCeil(pool.shares, pool.tokens);
+  if (removedExact == null) return null;
+  const removed = removedExact.min(mine);
+  const left = mine.checkedSub(removed)!;
+  if (left.isZero()) DELEGATIONS.remove(dkey); else DELEGATIONS.save(dkey, new Shares(left));
+  const shares = pool.shares.checkedSub(removed)!;
+  let tokens = pool.tokens.checkedSub(amount)!;
+  let toQueue = amount;
+  // The last shares leave: the rounding remainder of the pool leaves with them (nobody owns it any more).
+  if (shares.isZero()) {
+    toQueue = toQueue.checkedAdd(tokens)!;
+    tokens = Uint128.zero();
+  }
   const vkey = validatorKey(validator);
-  const v = VALIDATORS.may_load(vkey)!;
-  v.amount = v.amount.checkedSub(amount)!;
-  if (v.amount.isZero()) VALIDATORS.remove(vkey); else VALIDATORS.save(vkey, v);
-  const left = have.checkedSub(amount)!;
-  if (left.isZero()) DELEGATIONS.remove(dkey); else DELEGATIONS.save(dkey, new Amount(left));
-  consumer.delegated = consumer.delegated.checkedSub(amount)!;
-  CONSUMERS.save(consumerKey(info.sender), consumer);
-  const queued = addTo(QUEUE.may_load(vkey), amount);
+  if (shares.isZero()) VALIDATORS.remove(vkey); else VALIDATORS.save(vkey, new Pool(tokens, shares));
+  const queued = addTo(QUEUE.may_load(vkey), toQueue);
   if (queued == null) return null;
   QUEUE.save(vkey, queued);
-  const response = new Response()
+  response
     .addAttribute("action", "undelegate")
     .addAttribute("consumer", info.sender)
     .addAttribute("validator", validator)
     .addAttribute("amount", amount.toString())
-    .addAttribute("queued", queued.amount.toString());
+    .addAttribute("queued", queued.amount.toString())
+    .addAttribute("batch", o.state.batch.toString());
   const config = CONFIG.load();
   if (batchDue(env, config, validator)) {
     if (!flushBatch(env, config, validator, response)) return null;
@@ -233,7 +357,7 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
   const onChain = queryDelegationAmount(env.contractAddress, validator);
   if (onChain == null) return false;
   const booked = VALIDATORS.may_load(vkey);
-  const backing = queued.checkedAdd(booked != null ? booked.amount : Uint128.zero());
+  const backing = queued.checkedAdd(booked != null ? booked.tokens : Uint128.zero());
   if (backing == null) return false;
   let amount = queued;
   if (onChain.lt(backing)) {
@@ -248,6 +372,10 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
   // epoch need not wait.
   if (amount.isZero()) return true;
   LAST_BATCH.save(vkey, new BatchTime(env.block.timeNanos));
+  // Later undelegations join the next batch: a slash from now on no longer reaches this one through the queue.
+  const state = loadSlashState(validator);
+  state.batch += 1;
+  SLASHING.save(vkey, state);
   const payload = utf8(encodeBatchPayload(createBatchPayload(validator, queued)));
   const undelegate = StakingMsg.undelegate(validator, new Coin(config.denom, amount));
   response.addSubMessage(new SubMsg(REPLY_BATCH_FAILED, undelegate, ReplyOn.Error, payload));
@@ -263,7 +391,7 @@ function processUnbonding(env: Env, startAfter: string | null, limit: i32): Resp
   let flushed = 0;
   for (let i = 0; i < validators.length; i++) {
     if (!batchDue(env, config, validators[i])) continue;
-    if (!flushBatch(env, config, validators[i], response)) return null;
+    if (sync(env, validators[i], response) == null || !flushBatch(env, config, validators[i], response)) return null;
     flushed++;
   }
   response.addAttribute("scanned", validators.length.toString()).addAttribute("flushed", flushed.toString());
@@ -345,18 +473,27 @@ export function query(env: Env, json: JsonValue): string | null {
     if (consumer == null) return fail<string>(consumerNotFound(address));
     return encodeConsumerResponse(consumerResponse(address, consumer));
   }
+  if (msg instanceof DelegationQuery) return delegationQuery(env, <DelegationQuery>msg);
+  if (msg instanceof SlashEventsQuery) {
+    const q = <SlashEventsQuery>msg;
+    const events = new Array<SlashEvent>();
+    const limit = capLimit(q.limit);
+    const it = SLASH_EVENTS.range([utf8(q.validator)], u64Key(q.startAfter), true, null, Order.Ascending);
+    for (let e = it.next(); e != null && <u32>events.length < limit; e = it.next()) events.push(e.value);
+    return encodeSlashEventsResponse(createSlashEventsResponse(events));
+  }
   if (msg instanceof AllConsumersQuery) {
     const page = <AllConsumersQuery>msg;
     return encodeAllConsumersResponse(createAllConsumersResponse(readPage(CONSUMERS, [], page.startAfter, capLimit(page.limit), consumerResponse)));
   }
   if (msg instanceof ValidatorQuery) {
     const validator = (<ValidatorQuery>msg).validator;
-    const v = VALIDATORS.may_load(validatorKey(validator));
+    const o = observe(env, validator);
+    if (o == null) return null;
     const onChain = queryDelegationAmount(env.contractAddress, validator);
     if (onChain == null) return null;
-    const q = QUEUE.may_load(validatorKey(validator));
-    return encodeValidatorResponse(createValidatorResponse(validator, v != null ? v.amount : Uint128.zero(),
-      q != null ? q.amount : Uint128.zero(), onChain));
+    return encodeValidatorResponse(createValidatorResponse(validator, o.pool.tokens, o.queued, onChain, o.pool.shares, o.state.seq,
+      o.state.cumulative, o.state.batch));
   }
   // unbonding_queue
   const page = <UnbondingQueueQuery>msg;
@@ -367,9 +504,28 @@ export function query(env: Env, json: JsonValue): string | null {
   return encodeUnbondingQueueResponse(createUnbondingQueueResponse(queue));
 }
 
+/** Delegations at their booked value (check_validator books slashes not yet seen; delegation shows them at once). */
 function consumerResponse(address: string, consumer: Consumer): ConsumerResponse {
   const delegations = new Array<DelegationInfo>();
+  let delegated = Uint128.zero();
   const it = DELEGATIONS.range([utf8(address)], null, false, null, Order.Ascending);
-  for (let e = it.next(); e != null; e = it.next()) delegations.push(createDelegationInfo(fromUtf8(e.key), e.value.amount));
-  return createConsumerResponse(address, consumer.allowance, consumer.delegated, delegations);
+  for (let e = it.next(); e != null; e = it.next()) {
+    const validator = fromUtf8(e.key);
+    const value = loadPool(validator).value(e.value.shares);
+    delegated = delegated.checkedAdd(value)!;
+    delegations.push(createDelegationInfo(validator, value));
+  }
+  return createConsumerResponse(address, consumer.allowance, delegated, delegations);
+}
+
+/** One consumer's delegation on one validator with any unrecorded slash applied, and the validator's slash state. */
+function delegationQuery(env: Env, q: DelegationQuery): string | null {
+  if (validateAddress(q.consumer, "consumer") == null) return null;
+  const consumer = CONSUMERS.may_load(consumerKey(q.consumer));
+  if (consumer == null) return fail<string>(consumerNotFound(q.consumer));
+  const o = observe(env, q.validator);
+  if (o == null) return null;
+  const amount = o.pool.value(loadShares(q.consumer, q.validator));
+  return encodeDelegationResponse(createDelegationResponse(consumer.allowance, delegatedBy(q.consumer, q.validator, o.pool), amount,
+    o.state.seq, o.state.cumulative, o.state.batch));
 }

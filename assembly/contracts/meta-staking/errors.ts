@@ -48,3 +48,8 @@ export function insufficientLiquidFunds(liquid: Uint128, denom: string, amount: 
 export function consumerNotFound(address: string): string {
   return "Not a registered consumer: " + address;
 }
+
+/** A delegate to a validator whose pool a slash emptied (its shares are worth nothing). */
+export function slashedToZero(validator: string): string {
+  return "Slashed to zero: validator " + validator + " lost all stake booked with it and takes no new delegation";
+}

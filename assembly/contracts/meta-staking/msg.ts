@@ -1,6 +1,6 @@
 // meta-staking's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The consumer contracts' delegate/undelegate are declared in shared/meta-staking.ts.
-import { Box, Message, Uint128, Uint64 } from "../../sdk";
+import { Box, Decimal, Message, Uint128, Uint64 } from "../../sdk";
 import { ConsumerResponse, MetaStakingMsg, MetaStakingQuery } from "../../shared/meta-staking";
 
 /** x/staking's max_entries on stock chains. */
@@ -92,6 +92,7 @@ export class AllConsumersResponse {
   consumers!: ConsumerResponse[];
 }
 
+/** Booked values are shown with any slash x/staking made that is not recorded yet already applied. */
 export class ValidatorResponse {
   validator!: string;
   /** booked for consumers, excluding queued undelegations */
@@ -100,6 +101,14 @@ export class ValidatorResponse {
   queued!: Uint128;
   /** what x/staking holds for meta-staking */
   onChain!: Uint128;
+  /** Σ of the consumers' shares of `delegated` */
+  shares!: Uint128;
+  /** slash events so far (including one this query found and that is not recorded yet) */
+  slashSeq!: u64;
+  /** Π (1 − fraction) over them */
+  cumulative!: Decimal;
+  /** the open undelegation batch (the queue's) */
+  batch!: u64;
 }
 
 export class QueueEntry {

@@ -1,11 +1,19 @@
 // meta-staking storage (cw-storage-plus layout):
 //   "config"                          Item<Config>
-//   consumers:   consumer             Map<Consumer>      allowance and Σ delegated by that consumer
-//   delegations: (consumer, validator) Map<Amount>        what that consumer delegated to that validator
-//   validators:  validator            Map<Amount>        Σ over consumers still delegated (queued undelegations excluded)
+//   consumers:   consumer             Map<Consumer>      allowance of that consumer
+//   delegations: (consumer, validator) Map<Shares>        that consumer's shares of the validator's pool
+//   validators:  validator            Map<Pool>          booked tokens (queued undelegations excluded) and Σ shares
 //   queue:       validator            Map<Amount>        undelegations waiting for the validator's next batch
 //   last_batch:  validator            Map<BatchTime>     when the validator's last batch was undelegated
-import { Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
+//   slashing:    validator            Map<SlashState>    slash events so far, their cumulative product, open batch id
+//   slash_events: (validator, seq BE)  Map<SlashEvent>    every slash observed, in order
+//
+// Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
+// shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
+// State of 0.2.0 and older (amounts, no shares) reads as shares = amounts: no slash was ever booked then.
+import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import { SlashEvent } from "../../shared/meta-staking";
+import { readSlashEvent, writeSlashEvent } from "../../shared/meta-staking.codec";
 
 export class Config {
   constructor(
@@ -42,15 +50,48 @@ export const CONFIG = new Item<Config>(
 );
 
 export class Consumer {
-  constructor(public allowance: Uint128, public delegated: Uint128) {}
+  constructor(public allowance: Uint128) {}
 }
 
 export const CONSUMERS = new Map<Consumer>(
   "consumers",
-  (c: Consumer, w: JsonWriter): void => {
-    w.beginObject().key("allowance").string(c.allowance.toString()).key("delegated").string(c.delegated.toString()).endObject();
+  (c: Consumer, w: JsonWriter): void => { w.beginObject().key("allowance").string(c.allowance.toString()).endObject(); },
+  // 0.2.0 also stored Σ delegated, which is now computed from the pools.
+  (j: JsonValue): Consumer => new Consumer(storedUint128(j, "allowance")),
+);
+
+/** A validator's pool: tokens booked for consumers (queue excluded) and the consumers' shares of them. */
+export class Pool {
+  constructor(public tokens: Uint128, public shares: Uint128) {}
+  static empty(): Pool { return new Pool(Uint128.zero(), Uint128.zero()); }
+
+  /** What `shares` of this pool are worth, rounded down. */
+  value(shares: Uint128): Uint128 {
+    if (this.shares.isZero()) return Uint128.zero();
+    return shares.mulDivFloor(this.tokens, this.shares)!;
+  }
+}
+
+export const VALIDATORS = new Map<Pool>(
+  "validators",
+  (p: Pool, w: JsonWriter): void => {
+    w.beginObject().key("tokens").string(p.tokens.toString()).key("shares").string(p.shares.toString()).endObject();
   },
-  (j: JsonValue): Consumer => new Consumer(storedUint128(j, "allowance"), storedUint128(j, "delegated")),
+  (j: JsonValue): Pool => {
+    if (j.get("tokens") != null) return new Pool(storedUint128(j, "tokens"), storedUint128(j, "shares"));
+    const amount = storedUint128(j, "amount");
+    return new Pool(amount, amount);
+  },
+);
+
+export class Shares {
+  constructor(public shares: Uint128) {}
+}
+
+export const DELEGATIONS = new Map<Shares>(
+  "delegations",
+  (d: Shares, w: JsonWriter): void => { w.beginObject().key("shares").string(d.shares.toString()).endObject(); },
+  (j: JsonValue): Shares => new Shares(storedUint128(j, j.get("shares") != null ? "shares" : "amount")),
 );
 
 export class Amount {
@@ -60,8 +101,6 @@ export class Amount {
 function encodeAmount(a: Amount, w: JsonWriter): void { w.beginObject().key("amount").string(a.amount.toString()).endObject(); }
 function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j, "amount")); }
 
-export const DELEGATIONS = new Map<Amount>("delegations", encodeAmount, decodeAmount);
-export const VALIDATORS = new Map<Amount>("validators", encodeAmount, decodeAmount);
 export const QUEUE = new Map<Amount>("queue", encodeAmount, decodeAmount);
 
 export class BatchTime {
@@ -74,6 +113,29 @@ export const LAST_BATCH = new Map<BatchTime>(
   (j: JsonValue): BatchTime => new BatchTime(U64.parseInt(j.get("at")!.text)),
 );
 
+/** A validator's slash record: events so far, Π (1 − fraction) over them, and the id of its open batch. */
+export class SlashState {
+  constructor(public seq: u64, public cumulative: Decimal, public batch: u64) {}
+  /** Batch ids start at 1 (0 means "none" in acks of consumers that predate slashing). */
+  static initial(): SlashState { return new SlashState(0, Decimal.one(), 1); }
+}
+
+export const SLASHING = new Map<SlashState>(
+  "slashing",
+  (s: SlashState, w: JsonWriter): void => {
+    w.beginObject().key("seq").u64(s.seq).key("cumulative").string(s.cumulative.toString()).key("batch").u64(s.batch).endObject();
+  },
+  (j: JsonValue): SlashState => new SlashState(U64.parseInt(j.get("seq")!.text), Decimal.parse(j.get("cumulative")!.text)!,
+    U64.parseInt(j.get("batch")!.text)),
+);
+
+export const SLASH_EVENTS = new Map<SlashEvent>(
+  "slash_events",
+  (e: SlashEvent, w: JsonWriter): void => { writeSlashEvent(w, e); },
+  (j: JsonValue): SlashEvent => readSlashEvent(new Fields(j, "stored slash event")),
+);
+
+export function slashEventKey(validator: string, seq: u64): Uint8Array[] { return [utf8(validator), u64Key(seq)]; }
 
 export function consumerKey(consumer: string): Uint8Array[] { return [utf8(consumer)]; }
 export function delegationKey(consumer: string, validator: string): Uint8Array[] { return [utf8(consumer), utf8(validator)]; }

@@ -8,15 +8,18 @@ import {
 
 import { Ack, emptyResult } from "../../../assembly/shared/ack";
 import {
-  createClaimCapped, createReceiveClaim, createReleaseClaim, createSlashClaim, encodeClaimCapped, encodeReceiveClaim, encodeReleaseClaim,
-  encodeSlashClaim,
+  createClaimCapped, createLienTermsQuery, createLienTermsResponse, createPendingSlashQuery, createPendingSlashResponse, createReceiveClaim,
+  createReleaseClaim, createSlashClaim, encodeClaimCapped, encodeLienTermsQuery, encodeLienTermsResponse, encodePendingSlashQuery,
+  encodePendingSlashResponse, encodeReceiveClaim, encodeReleaseClaim, encodeSlashClaim,
 } from "../../../assembly/shared/lien.codec";
 import {
-  createDelegate, createUndelegate, encodeConsumerResponse, encodeDelegate, encodeUndelegate, readConsumerResponse,
+  createCheckValidator, createDelegate, createDelegationQuery, createSlashEvent, createSlashEventsQuery, createUndelegate, encodeCheckValidator,
+  encodeConsumerResponse, encodeDelegate, encodeDelegationQuery, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
 } from "../../../assembly/shared/meta-staking.codec";
 import {
-  createListValidatorsPacket, createStakePacket, createUnstakePacket, createValidatorSetPacket, createValidatorSetUpdate, decodeProviderPacket,
-  encodeListValidatorsPacket, encodeProviderPacket, encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
+  createListValidatorsPacket, createSlashPacket, createStakeAckResult, createStakePacket, createUnstakePacket, createValidatorSetPacket,
+  createValidatorSetUpdate, decodeProviderPacket, encodeListValidatorsPacket, encodeProviderPacket, encodeSlashPacket, encodeStakeAckResult,
+  encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
 } from "../../../assembly/shared/packets.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
@@ -298,7 +301,17 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_delegate").string(encodeDelegate(createDelegate("valoper1", amount)));
     w.key("meta_undelegate").string(encodeUndelegate(createUndelegate("valoper1", amount)));
     w.key("stake_packet").string(encodeStakePacket(createStakePacket(7, "valoper1", amount)));
-    w.key("unstake_packet").string(encodeUnstakePacket(createUnstakePacket(8, "valoper1", amount)));
+    w.key("unstake_packet").string(encodeUnstakePacket(createUnstakePacket(8, "valoper1", amount, Uint128.fromU64(98))));
+    const event = createSlashEvent("valoper1", 3, Decimal.parse("0.01")!, Decimal.parse("0.9801")!, 5, 812, 1700000000000000000, true);
+    w.key("slash_packet").string(encodeSlashPacket(createSlashPacket(event)));
+    w.key("stake_ack_result").string(encodeStakeAckResult(createStakeAckResult(3, Decimal.parse("0.9801")!, 5)));
+    w.key("lien_terms").string(encodeLienTermsQuery(createLienTermsQuery()));
+    w.key("lien_terms_response").string(encodeLienTermsResponse(createLienTermsResponse(Decimal.parse("0.05")!)));
+    w.key("pending_slash").string(encodePendingSlashQuery(createPendingSlashQuery("wasm1owner")));
+    w.key("pending_slash_response").string(encodePendingSlashResponse(createPendingSlashResponse(amount)));
+    w.key("meta_check_validator").string(encodeCheckValidator(createCheckValidator("valoper1")));
+    w.key("meta_delegation_query").string(encodeDelegationQuery(createDelegationQuery("wasm1consumer", "valoper1")));
+    w.key("meta_slash_events_query").string(encodeSlashEventsQuery(createSlashEventsQuery("valoper1", 2, 10)));
     w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));

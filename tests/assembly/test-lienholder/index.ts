@@ -2,26 +2,42 @@
 // shipped (build/test-contracts/). It accepts claims from its ILP, forwards release/slash requests to it, and
 // records claim_capped notifications; `fail_cap_notifications` makes it reject those, to test that a failing
 // lienholder cannot block a slash, and a grant for validator "reject-me" is refused, to test grant rollback.
+// `max_slash` is its lien_terms answer; `set_pending{owner, amount}` sets its pending_slash answer.
 // `burn_gas_on_cap` makes it loop on claim_capped until the gas meter stops it (only meaningful on a real node:
 // the in-process host has no gas meter and would never return).
 import {
-  Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
+  Decimal, Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
   doInstantiate, doQuery, fail, storageSet, u64Key, utf8, validateAddress,
 } from "../../../assembly/sdk";
-import { createReleaseClaim, createSlashClaim, encodeReleaseClaim, encodeSlashClaim, readClaimCapped, readReceiveClaim } from "../../../assembly/shared/lien.codec";
+import {
+  createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createSlashClaim, encodeLienTermsResponse,
+  encodePendingSlashResponse, encodeReleaseClaim, encodeSlashClaim, readClaimCapped, readReceiveClaim,
+} from "../../../assembly/shared/lien.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
 class Config {
-  constructor(public ilp: string, public failCapNotifications: bool, public burnGasOnCap: bool) {}
+  constructor(public ilp: string, public failCapNotifications: bool, public burnGasOnCap: bool, public maxSlash: Decimal) {}
 }
 
 const CONFIG = new Item<Config>(
   "config",
   (c: Config, w: JsonWriter): void => {
-    w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).key("burn").bool(c.burnGasOnCap).endObject();
+    w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).key("burn").bool(c.burnGasOnCap);
+    w.key("max_slash").string(c.maxSlash.toString()).endObject();
   },
-  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag, j.get("burn")!.flag),
+  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag, j.get("burn")!.flag, Decimal.parse(j.get("max_slash")!.text)!),
+);
+
+class Pending {
+  constructor(public amount: Uint128) {}
+}
+
+/** What pending_slash answers per owner: set by `set_pending`, to test the ILP's settled view. */
+const PENDING = new Map<Pending>(
+  "pending",
+  (p: Pending, w: JsonWriter): void => { w.beginObject().key("amount").string(p.amount.toString()).endObject(); },
+  (j: JsonValue): Pending => new Pending(Uint128.parse(j.get("amount")!.text)!),
 );
 
 class Held {
@@ -45,9 +61,11 @@ function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Respon
   f.ignore("fail_cap_notifications");
   const burn = f.has("burn_gas_on_cap") ? f.bool("burn_gas_on_cap") : false;
   f.ignore("burn_gas_on_cap");
+  const maxSlash = f.has("max_slash") ? f.decimal("max_slash") : Decimal.zero();
+  f.ignore("max_slash");
   if (!f.finish()) return null;
   if (validateAddress(ilp, "ilp") == null) return null;
-  CONFIG.save(new Config(ilp, failCaps, burn));
+  CONFIG.save(new Config(ilp, failCaps, burn, maxSlash));
   return new Response();
 }
 
@@ -86,6 +104,13 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     HELD.save([utf8(note.owner)], h);
     return new Response().addAttribute("action", "claim_capped");
   }
+  if (variant.name == "set_pending") {
+    const owner = f.str("owner");
+    const amount = f.uint128("amount");
+    if (!f.finish()) return null;
+    PENDING.save([utf8(owner)], new Pending(amount));
+    return new Response();
+  }
   if (variant.name == "release" || variant.name == "slash") {
     const owner = f.str("owner");
     const amount = f.uint128("amount");
@@ -103,6 +128,17 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
   const variant = Variant.of(msg, "query");
   if (variant == null) return null;
   const f = variant.fields;
+  // The lienholder side of the ILP's questions (shared/lien.ts): no margin and nothing pending unless configured.
+  if (variant.name == "lien_terms") {
+    if (!f.finish()) return null;
+    return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash));
+  }
+  if (variant.name == "pending_slash") {
+    const owner = f.str("owner");
+    if (!f.finish()) return null;
+    const p = PENDING.may_load([utf8(owner)]);
+    return encodePendingSlashResponse(createPendingSlashResponse(p != null ? p.amount : Uint128.zero()));
+  }
   if (variant.name == "held") {
     const owner = f.str("owner");
     if (!f.finish()) return null;
