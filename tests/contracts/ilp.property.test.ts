@@ -12,6 +12,8 @@ import { allIlpAccounts, checkIlpInvariants } from "../helpers/ilp";
 const DENOM = "ustake";
 const USERS = 3;
 const LIENS = 2;
+/** Each lienholder's max_slash (lien_terms), in percent: one without a margin, one with 10%. */
+const MAX_SLASH_PERCENT = [0n, 10n];
 const RUNS = Number(process.env.MESH_PROPERTY_RUNS ?? 40);
 const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 20261128);
 
@@ -37,6 +39,9 @@ class Model {
   bonded: bigint[] = Array(USERS).fill(0n);
   claims: bigint[][] = Array.from({ length: USERS }, () => Array(LIENS).fill(0n));
 
+  /** what the last successful slash took (at most the claim) */
+  lastSlash = 0n;
+
   maxClaim(u: number): bigint {
     return this.claims[u].reduce((m, c) => (c > m ? c : m), 0n);
   }
@@ -52,18 +57,27 @@ class Model {
         if (o.amount === 0n || o.amount > this.bonded[o.user] - this.maxClaim(o.user)) return false;
         this.bonded[o.user] -= o.amount;
         return true;
-      case "grant":
+      case "grant": {
         if (o.amount === 0n || this.claims[o.user][o.lien] + o.amount > this.bonded[o.user]) return false;
+        // The slash margin: the largest claim + Σ ⌈claim × max_slash⌉ must fit in the collateral.
+        const after = this.claims[o.user].map((c, l) => (l === o.lien ? c + o.amount : c));
+        const largest = after.reduce((m, c) => (c > m ? c : m), 0n);
+        const margin = after.reduce((sum, c, l) => sum + (c * MAX_SLASH_PERCENT[l] + 99n) / 100n, 0n);
+        if (largest + margin > this.bonded[o.user]) return false;
         this.claims[o.user][o.lien] += o.amount;
         return true;
+      }
       case "release":
-        if (o.amount === 0n || o.amount > this.claims[o.user][o.lien]) return false;
-        this.claims[o.user][o.lien] -= o.amount;
+        // More than the claim releases all of it (a cap may precede the lienholder's news); no claim is an error.
+        if (o.amount === 0n || this.claims[o.user][o.lien] === 0n) return false;
+        this.claims[o.user][o.lien] -= o.amount > this.claims[o.user][o.lien] ? this.claims[o.user][o.lien] : o.amount;
         return true;
       case "slash": {
-        if (o.amount === 0n || o.amount > this.claims[o.user][o.lien]) return false;
-        this.claims[o.user][o.lien] -= o.amount;
-        this.bonded[o.user] -= o.amount;
+        if (o.amount === 0n || this.claims[o.user][o.lien] === 0n) return false;
+        const taken = o.amount > this.claims[o.user][o.lien] ? this.claims[o.user][o.lien] : o.amount;
+        this.lastSlash = taken;
+        this.claims[o.user][o.lien] -= taken;
+        this.bonded[o.user] -= taken;
         const bonded = this.bonded[o.user];
         this.claims[o.user] = this.claims[o.user].map((c) => (c > bonded ? bonded : c));
         return true;
@@ -79,7 +93,8 @@ function run(ops: Op[]): void {
   for (const u of users) chain.fund(u, [{ denom: DENOM, amount: "100000" }]);
   const ilp = chain.instantiate(admin, chain.storeCode(artifact("ilp")), { denom: DENOM }, { label: "ilp" }).address!;
   const lienCode = chain.storeCode(testContract("test-lienholder"));
-  const liens = Array.from({ length: LIENS }, (_, i) => chain.instantiate(admin, lienCode, { ilp }, { label: `lien${i}` }).address!);
+  const liens = Array.from({ length: LIENS }, (_, i) =>
+    chain.instantiate(admin, lienCode, { ilp, max_slash: (Number(MAX_SLASH_PERCENT[i]) / 100).toString() }, { label: `lien${i}` }).address!);
   const model = new Model();
   const burnedBefore = users.reduce((s, u) => s + chain.balance(u, DENOM), 0n);
   let slashed = 0n;
@@ -101,7 +116,7 @@ function run(ops: Op[]): void {
       throw new Error(`${JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}: expected ${expectOk ? "success" : "failure"}, got ${res.ok ? "success" : res.error}`);
     }
     if (!res.ok) expect(res.vmError).toBe(false);
-    if (res.ok && o.kind === "slash") slashed += o.amount;
+    if (res.ok && o.kind === "slash") slashed += model.lastSlash;
 
     checkIlpInvariants(chain, ilp, DENOM);
     for (let i = 0; i < USERS; i++) {

@@ -88,7 +88,7 @@ describe("bond", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 700n));
     expectOk(bond(s, s.alice, 300n));
-    expect(account(s, s.alice)).toEqual({ address: s.alice, bonded: "1000", free: "1000", max_claim: "0", claims: [] });
+    expect(account(s, s.alice)).toEqual({ address: s.alice, bonded: "1000", pending_slash: "0", free: "1000", max_claim: "0", claims: [] });
     expect(s.chain.balance(s.alice, DENOM)).toBe(999000n);
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
@@ -153,7 +153,7 @@ describe("grant_claim", () => {
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "100", validator: "valoper-a" })));
     expect(s.chain.query(s.lien, { held: { owner: s.alice } })).toEqual({ amount: "500", capped: "0", validator: "valoper-a" });
     expect(account(s, s.alice)).toEqual({
-      address: s.alice, bonded: "1000", free: "500", max_claim: "500", claims: [{ lienholder: s.lien, amount: "500" }],
+      address: s.alice, bonded: "1000", pending_slash: "0", free: "500", max_claim: "500", claims: [{ lienholder: s.lien, amount: "500", max_slash: "0" }],
     });
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
@@ -199,7 +199,7 @@ describe("grant_claim", () => {
 });
 
 describe("release_claim", () => {
-  it("only the lienholder releases, at most its claim", () => {
+  it("only the lienholder releases; more than the claim releases all of it (a cap may precede the lienholder's news)", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "400", validator: "valoper-a" })));
@@ -207,12 +207,13 @@ describe("release_claim", () => {
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.bob}`);
     expectRejected(s, () => s.chain.execute(s.lien2, s.ilp, IlpExecuteMsgBuilder.releaseClaim({ owner: s.alice, amount: "1" })),
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.lien2}`);
-    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "401" } }),
-      `${ilpErrors.claimTooSmall}: cannot release 401, the claim is only 400`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "0" } }),
       `${commonErrors.zeroAmount}: release must be greater than zero`);
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "150" } }));
-    expect(account(s, s.alice)).toMatchObject({ free: "750", claims: [{ lienholder: s.lien, amount: "250" }] });
+    expect(account(s, s.alice)).toMatchObject({ free: "750", claims: [{ lienholder: s.lien, amount: "250", max_slash: "0" }] });
+    expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "251" } }));
+    expect(account(s, s.alice)).toMatchObject({ free: "1000", claims: [] });
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "250", validator: "valoper-a" })));
     expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "250" } }));
     expect(account(s, s.alice)).toMatchObject({ free: "1000", claims: [] });
     // Fully released and unbonded: the account record disappears.
@@ -230,8 +231,8 @@ describe("slash_claim", () => {
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "950", validator: "valoper-b" })));
     const res = expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "100" } }));
     expect(account(s, s.alice)).toEqual({
-      address: s.alice, bonded: "900", free: "0", max_claim: "900",
-      claims: [{ lienholder: s.lien, amount: "800" }, { lienholder: s.lien2, amount: "900" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
+      address: s.alice, bonded: "900", pending_slash: "0", free: "0", max_claim: "900",
+      claims: [{ lienholder: s.lien, amount: "800", max_slash: "0" }, { lienholder: s.lien2, amount: "900", max_slash: "0" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
     });
     expect(s.chain.balance(s.ilp, DENOM)).toBe(900n);
     // lien2 was told its claim shrank to 900.
@@ -263,12 +264,13 @@ describe("slash_claim", () => {
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 
-  it("rejects slashes beyond the claim or from others", () => {
+  it("takes at most the claim for a slash beyond it, and rejects slashes from others", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 1000n));
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "100", validator: "valoper-a" })));
-    expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "101" } }),
-      `${ilpErrors.claimTooSmall}: cannot slash 101, the claim is only 100`);
+    expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "101" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "900", claims: [] });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.slashClaim({ owner: s.alice, amount: "1" })),
       `${ilpErrors.noClaim}: ${s.alice} has none held by ${s.alice}`);
     expectRejected(s, () => s.chain.execute(s.lien, s.lien, { slash: { owner: "bad", amount: "1" } }), `${commonErrors.invalidAddress}: owner 'bad'`);
@@ -298,7 +300,7 @@ describe("queries and malformed input", () => {
 
   it("answers unknown accounts with zeros and rejects invalid addresses", () => {
     const s = setup();
-    expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", free: "0", max_claim: "0", claims: [] });
+    expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", pending_slash: "0", free: "0", max_claim: "0", claims: [] });
     expect(() => s.chain.query(s.ilp, IlpQueryMsgBuilder.account({ address: "nope" }))).toThrow(`${commonErrors.invalidAddress}: address 'nope'`);
     expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow(`${commonErrors.unknownVariant}: query 'nope'; expected one of: config, totals, account, all_accounts`);
   });
@@ -317,5 +319,51 @@ describe("queries and malformed input", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 10n));
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, raw), error);
+  });
+});
+
+describe("slash margin and settled values", () => {
+  function withTerms(s: Setup, maxSlash: string): string {
+    const code = s.chain.storeCode(testContract("test-lienholder"));
+    return s.chain.instantiate(s.alice, code, { ilp: s.ilp, max_slash: maxSlash }, { label: `lien ${maxSlash}` }).address!;
+  }
+
+  it("a grant keeps the largest claim + Σ claim × max_slash within the collateral", () => {
+    const s = setup();
+    const risky = withTerms(s, "0.1");
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: risky, amount: "800", validator: "v" })));
+    // 900 + ⌈800 × 0.1⌉ = 980 fits; 910 + 80 = 990 fits; 921 + 80 = 1001 does not.
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "910", validator: "v" })));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "11", validator: "v" })),
+      `${ilpErrors.insufficientSlashMargin}: the claims need 1001 of collateral (largest claim 921 + slash margin 80), 1000 is bonded`);
+    expect(account(s, s.alice).claims.find((c) => c.lienholder === risky)).toEqual({ lienholder: risky, amount: "800", max_slash: "0.1" });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
+  });
+
+  it("refuses a lienholder whose max_slash is 1 or more", () => {
+    const s = setup();
+    const reckless = withTerms(s, "1");
+    expectOk(bond(s, s.alice, 1000n));
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: reckless, amount: "1", validator: "v" })),
+      `${ilpErrors.invalidLienTerms}: lienholder ${reckless} declares max_slash 1, must be below 1`);
+  });
+
+  it("pending slashes count at once: queries show settled values and nobody unbonds collateral a slash already took", () => {
+    const s = setup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "500", validator: "v" })));
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "500", validator: "v" })));
+    expectOk(s.chain.execute(s.lien, s.lien, { set_pending: { owner: s.alice, amount: "100" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "900", pending_slash: "100", free: "400", max_claim: "500" });
+    expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "401" })),
+      `${ilpErrors.insufficientFreeCollateral}: cannot unbond 401, only 400 of 900 bonded is free (the largest claim holds 500)`);
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "400" })));
+    // The lienholder takes it: the other claim stays covered, nothing cascades.
+    expectOk(s.chain.execute(s.lien, s.lien, { set_pending: { owner: s.alice, amount: "0" } }));
+    const slash = s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "100" } });
+    expectOk(slash);
+    expect(account(s, s.alice)).toMatchObject({ bonded: "500", pending_slash: "0", max_claim: "500" });
+    checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 });

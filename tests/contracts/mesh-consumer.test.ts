@@ -51,15 +51,15 @@ describe("queries: exact JSON", () => {
     const second = m.b.host.addValidator("validator2", 2_000_000n);
     await ok(m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.sendValidatorSet()));
     await m.link.relayAll();
-    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: second }))).toBe(`{"validator":"${second}","provider_amount":"0","local_amount":"0"}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: second }))).toBe(`{"validator":"${second}","provider_amount":"0","shares":"0","local_amount":"0","forwarded_seq":0}`);
     expect(raw(m, MeshConsumerQueryMsgBuilder.records({}))).toBe(`{"records":[]}`);
     await ok(bondAndGrant(m, "alice", 1000n));
     await ok(bondAndGrant(m, "bob", 10n, second));
     await m.link.relayAll();
     const [first, last] = [m.validator, second].sort();
     const rec = (v: string) => v === m.validator
-      ? `{"validator":"${v}","provider_amount":"1000","local_amount":"1500"}`
-      : `{"validator":"${v}","provider_amount":"10","local_amount":"15"}`;
+      ? `{"validator":"${v}","provider_amount":"1000","shares":"1000","local_amount":"1500","forwarded_seq":0}`
+      : `{"validator":"${v}","provider_amount":"10","shares":"10","local_amount":"15","forwarded_seq":0}`;
     expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: m.validator }))).toBe(rec(m.validator));
     expect(raw(m, MeshConsumerQueryMsgBuilder.records({}))).toBe(`{"records":[${rec(first)},${rec(last)}]}`);
     expect(raw(m, MeshConsumerQueryMsgBuilder.records({ limit: 1 }))).toBe(`{"records":[${rec(first)}]}`);
@@ -119,7 +119,7 @@ describe("instantiate and governance errors", () => {
     expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel())))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("carol")}) may do this`);
     expect(errorOf(await m.b.execute("admin", m.consumer, { nope: {} }))).toBe(
-      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, update_admin, send_validator_set, close_channel`);
+      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, update_admin, send_validator_set, check_validator, close_channel`);
   });
 
   it("send_validator_set needs an open channel and news", async () => {
@@ -170,7 +170,7 @@ describe("packet errors: the provider gets the reason in the error ack", () => {
       .toBe(`{"error":"${meshConsumerErrors.insufficientStake}: cannot unstake 1 from ${other}, only 0 is staked there"}`);
     expect(forge(m, { nope: {} }))
       .toBe(`{"error":"${commonErrors.unknownVariant}: packet 'nope'; expected one of: stake, unstake, list_validators"}`);
-    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: v }))).toBe(`{"validator":"${v}","provider_amount":"1000","local_amount":"1500"}`);
+    expect(raw(m, MeshConsumerQueryMsgBuilder.record({ validator: v }))).toBe(`{"validator":"${v}","provider_amount":"1000","shares":"1000","local_amount":"1500","forwarded_seq":0}`);
     expect(await m.b.delegation(m.meta, v)).toBe(1500n);
   });
 
@@ -179,6 +179,6 @@ describe("packet errors: the provider gets the reason in the error ack", () => {
     await ok(bondAndGrant(m, "alice", 60n)); // 90 local
     await ok(bondAndGrant(m, "bob", 10n)); // 15 more
     const acks = m.link.relayer.relayAll().results.filter((r) => r.kind === "recv").map((r) => r.ackText);
-    expect(acks).toEqual(['{"result":"e30="}', `{"error":"${meshConsumerErrors.allowanceExhausted}: 15 more would exceed the allowance of 100 (90 delegated)"}`]);
+    expect(acks).toEqual([`{"result":"${Buffer.from('{"slash_seq":0,"cumulative":"1","batch":0}').toString("base64")}"}`, `{"error":"${meshConsumerErrors.allowanceExhausted}: 15 more would exceed the allowance of 100 (90 delegated)"}`]);
   });
 });

@@ -23,10 +23,10 @@ describe("query responses, byte for byte", () => {
     const lone = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
       { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "lone");
     expect(m.a.host.queryRawResponse(lone, MeshProviderQueryMsgBuilder.config())).toBe(
-      `{"admin":"${admin}","ilp":"${m.ilp}","consumer":null,"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT}}`);
+      `{"admin":"${admin}","ilp":"${m.ilp}","consumer":null,"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0"}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.config())).toBe(
       `{"admin":"${admin}","ilp":"${m.ilp}","consumer":{"connection_id":"${m.link.connectionA}","port_id":"wasm.${m.consumer}"},` +
-      `"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT}}`);
+      `"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0"}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.channel())).toBe(`{"channel_id":null,"generation":0,"closed_at":"0","listing_validators":false}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.validators())).toBe(
       `{"validators":[],"version":0,"updated_height":0,"consumer_unbonding_period_seconds":0,"consumer_unbonding_epoch_seconds":0}`);
@@ -49,7 +49,7 @@ describe("query responses, byte for byte", () => {
     const alice = m.a.address("alice");
     const v = m.validator;
     const stakeJson = (staked: number, pendingStake: number, pendingUnstake: number) =>
-      `{"validator":"${v}","staked":"${staked}","pending_stake":"${pendingStake}","pending_unstake":"${pendingUnstake}"}`;
+      `{"validator":"${v}","staked":"${staked}","pending_stake":"${pendingStake}","pending_unstake":"${pendingUnstake}","unsettled_slash":"0"}`;
 
     expect(raw(m, MeshProviderQueryMsgBuilder.stake({ owner: alice, validator: v }))).toBe(stakeJson(0, 0, 0));
     expect(raw(m, MeshProviderQueryMsgBuilder.stakes({ owner: alice }))).toBe(`{"stakes":[]}`);
@@ -74,7 +74,7 @@ describe("query responses, byte for byte", () => {
     const releaseAt: string = unbonding.unbonding[0].release_at;
     expect(releaseAt).toMatch(/^[1-9]\d*$/);
     expect(raw(m, MeshProviderQueryMsgBuilder.unbonding({ owner: alice }))).toBe(
-      `{"unbonding":[{"id":2,"validator":"${v}","amount":"400","release_at":"${releaseAt}"}],"from_closed_channels":[]}`);
+      `{"unbonding":[{"id":2,"validator":"${v}","amount":"400","release_at":"${releaseAt}","batch":1}],"from_closed_channels":[]}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.unbonding({ owner: alice, startAfter: 2 }))).toBe(`{"unbonding":[],"from_closed_channels":[]}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.unbonding({ owner: alice, limit: 0 }))).toBe(`{"unbonding":[],"from_closed_channels":[]}`);
 
@@ -87,7 +87,7 @@ describe("query responses, byte for byte", () => {
     expect(raw(m, MeshProviderQueryMsgBuilder.validatorTotal({ validator: v }))).toBe(stakeJson(0, 0, 0));
     const closedRelease = (BigInt(channel.closed_at) + BigInt(UNBONDING) * 1_000_000_000n).toString();
     expect(raw(m, MeshProviderQueryMsgBuilder.unbonding({ owner: alice }))).toBe(
-      `{"unbonding":[{"id":2,"validator":"${v}","amount":"400","release_at":"${releaseAt}"}],` +
+      `{"unbonding":[{"id":2,"validator":"${v}","amount":"400","release_at":"${releaseAt}","batch":1}],` +
       `"from_closed_channels":[{"validator":"${v}","amount":"600","release_at":"${closedRelease}"}]}`);
   });
 
@@ -140,11 +140,11 @@ describe("errors, by name", () => {
       .toBe(`${meshProviderErrors.noChannel}: cannot stake`);
   });
 
-  it("claim_capped is refused; the ILP records the refusal and the slash goes through", async () => {
+  it("claim_capped: only from the ILP; a slash through another lienholder cascades into an unstake of the excess", async () => {
     const m = await setup();
     const alice = m.a.address("alice");
     expect(errorOf(await m.a.execute("carol", m.provider, MeshProviderExecuteMsgBuilder.claimCapped({ owner: alice, amount: "1" }))))
-      .toBe(meshProviderErrors.claimCappedNotHandled);
+      .toContain(meshProviderErrors.notIlp);
     await ok(bondAndGrant(m, "alice", 1000n));
     await m.link.relayAll();
     const lien = await m.a.instantiate("admin", await m.a.upload("admin", testContract("test-lienholder")), { ilp: m.ilp }, "lien");
@@ -152,11 +152,24 @@ describe("errors, by name", () => {
     const slash = await m.a.execute("carol", lien, { slash: { owner: alice, amount: "100" } });
     expect(slash.ok).toBe(true);
     const failed = slash.ok ? slash.events.filter((e) => e.attributes.some((a) => a.key === "action" && a.value === "claim_capped_notification_failed")) : [];
-    expect(failed).toHaveLength(1);
-    expect(failed[0].attributes.find((a) => a.key === "error")?.value).toContain(meshProviderErrors.claimCappedNotHandled);
-    // The claim was capped all the same; the stake is not reduced (yet).
+    expect(failed).toEqual([]);
+    // The ILP capped our claim at 900: the excess 100 is unstaked at once, so the consumer's power stays backed.
     expect(await m.a.query(m.ilp, IlpQueryMsgBuilder.account({ address: alice }))).toMatchObject({ bonded: "900", max_claim: "900" });
-    expect(await stake(m, "alice")).toMatchObject({ staked: "1000" });
+    expect(await stake(m, "alice")).toMatchObject({ staked: "900", pending_unstake: "100" });
+    await m.link.relayAll();
+    expect(await stake(m, "alice")).toMatchObject({ staked: "900", pending_unstake: "0" });
+    // The released excess was never the ILP's any more: withdrawing it leaves the claim of 900 in place.
+    await m.a.wait(UNBONDING + 1);
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})));
+    expect(await m.a.query(m.ilp, IlpQueryMsgBuilder.account({ address: alice }))).toMatchObject({ bonded: "900", claims: [
+      { lienholder: m.provider, amount: "900" }, { lienholder: lien, amount: "900" },
+    ].sort((x, y) => (x.lienholder < y.lienholder ? -1 : 1)).map((c) => ({ ...c, max_slash: "0" })) });
+    // Everything else unstakes and comes free.
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "900" })));
+    await m.link.relayAll();
+    await m.a.wait(UNBONDING + 1);
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})));
+    expect(await m.a.query(m.ilp, IlpQueryMsgBuilder.account({ address: alice }))).toMatchObject({ bonded: "900", claims: [{ lienholder: lien, amount: "900" }] });
   });
 
   it("unstake: never zero, never without a channel", async () => {
@@ -198,6 +211,9 @@ describe("errors, by name", () => {
     await expect(m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
       { ilp: m.ilp, unbonding_period_seconds: 30, packet_timeout_seconds: 31 } satisfies MeshProvider.InstantiateMsg, "p"))
       .rejects.toThrow(`${meshProviderErrors.unbondingNotAboveTimeout}: must exceed packet_timeout_seconds`);
+    await expect(m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
+      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT, max_slash: "1" } satisfies MeshProvider.InstantiateMsg, "p"))
+      .rejects.toThrow(`${meshProviderErrors.invalidMaxSlash}: must be below 1, got 1`);
   });
 
   it("stake is refused until the consumer announced its unbonding rules (a provider migrated before its consumer)", async () => {
@@ -228,13 +244,13 @@ describe("errors, by name", () => {
   it("unknown messages and fields name what is accepted", async () => {
     const m = await setup({ open: false });
     expect(errorOf(await m.a.execute("bob", m.provider, { bond: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'bond'; ` +
-      "expected one of: unstake, withdraw_unbonded, refresh_validators, set_consumer, update_admin, close_channel, receive_claim, claim_capped");
+      "expected one of: unstake, withdraw_unbonded, settle, refresh_validators, set_consumer, update_admin, close_channel, receive_claim, claim_capped");
     expect(errorOf(await m.a.execute("bob", m.provider, { unstake: { validator: "v", amount: "1", extra: 1 } })))
       .toBe("unstake.extra: unknown field");
     expect(errorOf(await m.a.execute("bob", m.provider, { withdraw_unbonded: { limit: "1" } })))
       .toBe("withdraw_unbonded.limit: expected a number, got a string");
     await expect(m.a.query(m.provider, { all: {} })).rejects.toThrow(`${commonErrors.unknownVariant}: query 'all'; ` +
-      "expected one of: config, channel, validators, stake, stakes, unbonding, validator_total, tx");
+      "expected one of: config, channel, validators, stake, stakes, unbonding, validator_total, pool, tx, lien_terms, pending_slash");
     await expect(m.a.query(m.provider, MeshProviderQueryMsgBuilder.stakes({ owner: "nobody" }))).rejects.toThrow(`${commonErrors.invalidAddress}: owner 'nobody'`);
   });
 });

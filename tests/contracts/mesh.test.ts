@@ -90,7 +90,7 @@ describe("stake", () => {
     await m.link.relayAll();
     expect(await stake(m, "alice")).toMatchObject({ staked: "1000", pending_stake: "0" });
     // 1000 × 2 × (1 − 0.25) = 1500 local tokens.
-    expect(await record(m)).toEqual({ validator: m.validator, provider_amount: "1000", local_amount: "1500" });
+    expect(await record(m)).toEqual({ validator: m.validator, provider_amount: "1000", shares: "1000", local_amount: "1500", forwarded_seq: 0 });
     expect(await m.b.delegation(m.meta, m.validator)).toBe(1500n);
   });
 
@@ -207,7 +207,10 @@ describe("unstake and withdraw", () => {
     expect(await m.b.delegation(m.meta, m.validator)).toBe(0n);
     expect(m.b.host.unbondingEntries(m.meta, m.validator).map((e) => e.balance)).toEqual([1350n]);
     expect(await stake(m, "alice")).toMatchObject({ staked: "0", pending_unstake: "0" });
-    expect(await claim(m, "alice")).toBe("1000");
+    // The ack reported the slash: the stake unbonds at its slashed value, and the ILP shows the claim settled.
+    const unbonding = await m.a.query<MeshProvider.UnbondingResponse>(m.provider, MeshProviderQueryMsgBuilder.unbonding({ owner: m.a.address("alice") }));
+    expect(unbonding.unbonding.map((e) => e.amount)).toEqual(["900"]);
+    expect(await claim(m, "alice")).toBe("900");
   });
 
   it("delivers acks in any order", async () => {

@@ -61,13 +61,13 @@ describe("queries: exact JSON", () => {
 
   it("validator and unbonding_queue: booked, queued, on chain, and when the next batch may run", async () => {
     const s = await setup();
-    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"0","queued":"0","on_chain":"0"}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"0","queued":"0","on_chain":"0","shares":"0","slash_seq":0,"cumulative":"1","batch":1}`);
     expect(raw(s, MetaStakingQueryMsgBuilder.unbondingQueue({}))).toBe(`{"queue":[]}`);
     await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "500" })));
     await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "100" }))); // the first batch runs at once
     const batchAt = BigInt(await s.b.now()) + 15n * 1_000_000_000n;
     await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "40" }))); // queued for the next epoch
-    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"40","on_chain":"400"}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"40","on_chain":"400","shares":"360","slash_seq":0,"cumulative":"1","batch":2}`);
     const queue = raw(s, MetaStakingQueryMsgBuilder.unbondingQueue({}));
     expect(queue).toMatch(new RegExp(`^\\{"queue":\\[\\{"validator":"${s.validator}","queued":"40","batch_at":"\\d+"\\}\\]\\}$`));
     // batch_at is a Uint64 (a decimal string of nanoseconds): one epoch after the first batch
@@ -135,7 +135,7 @@ describe("process_unbonding", () => {
     await s.b.wait(15);
     const one = await s.b.execute("carol", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({ limit: 1 }));
     expect(attrs(one)).toEqual(expect.arrayContaining([["batch_undelegated", "40"], ["scanned", "1"], ["flushed", "1"], ["next_start_after", s.validator]]));
-    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"0","on_chain":"360"}`);
+    expect(raw(s, MetaStakingQueryMsgBuilder.validator({ validator: s.validator }))).toBe(`{"validator":"${s.validator}","delegated":"360","queued":"0","on_chain":"360","shares":"360","slash_seq":0,"cumulative":"1","batch":3}`);
   });
 });
 
@@ -194,7 +194,7 @@ describe("execute errors", () => {
     expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({}), [{ denom: s.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
     expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
-      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate");
+      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator");
     await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("carol") })));
     expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);

@@ -15,6 +15,8 @@ const UNREACHABLE: Record<string, string> = {
   "commonErrors.timeOverflow": "needs a block time near u64::MAX ns (year 2554); durations are capped at 10 years",
   "commonErrors.unknownReplyId": "the chain calls reply only for sub-messages the contract sent, with the ids it chose",
   "commonErrors.unknownChannel": "ibc-go delivers packets only on open channels of the contract's port, and the contract allows one",
+  "metaStakingErrors.slashedToZero": "a slash of 100% leaves the validator without tokens, so it is out of the bonded set, which is checked first",
+  "meshConsumerErrors.slashedToZero": "as metaStakingErrors.slashedToZero: the bonded-set check refuses such a validator first",
 };
 
 function testSources(dir: string): string[] {
