@@ -1,13 +1,18 @@
-// A governance close after a real downtime slash on the consumer chain completes on both ends. The consumer is a
-// chain of its own with two validators; users cross-stake to the small one, which is then stopped until x/staking
-// jails and slashes it. meta-staking's books still show the pre-slash amounts, yet the consumer's close undelegates
-// (what x/staking really holds, pro rata), and the provider confirms the close and counts the stake as unbonding.
+// A real downtime slash on the consumer chain, carried through the mesh, then a governance close that completes on
+// both ends (docs/slashing.md). The consumer is a chain of its own with two validators; users cross-stake to the
+// small one, which is then stopped until x/staking jails and slashes it (1%). An unprivileged account asks
+// mesh-consumer to check the validator; the slash packet is relayed; the provider applies it to both stakers at once,
+// the ILP shows the claims and collateral 1% lower and burns the tokens when a stranger settles an owner. Then the
+// consumer's governance closes: it undelegates what x/staking holds, and the provider counts the slashed stake as
+// unbonding.
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { MeshDeployment, deployMesh, drainUnbondingQueue } from "../../src/scenario/scenarios/mesh";
 import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
 import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
-import { MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import { IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
@@ -39,7 +44,7 @@ async function ok<T extends { ok: boolean; error?: string }>(p: Promise<T>, what
   return r;
 }
 
-it("the consumer's governance close after a downtime slash of the staked validator completes on both ends", async () => {
+it("a downtime slash reaches the provider and the ILP through a stranger's check; a governance close then completes on both ends", async () => {
   d = await deployMesh(net, "mesh-a", consumerCfg.chainId, meshCodes(), {
     consumerUnbondingSeconds: consumerCfg.unbondingSeconds, packetTimeoutSeconds: 30,
     rate: "1", discount: "0", metaStakingFunds: 5_000_000n, allowance: 5_000_000n,
@@ -74,22 +79,40 @@ it("the consumer's governance close after a downtime slash of the staked validat
     process.stderr.write(`${consumerCfg.chainId}: validator2 jailed ${(await getHeight(consumerCfg)) - stoppedAt} blocks after being stopped\n`);
     const onChain = await consumer.delegation(d.metaStaking, target);
     expect(onChain).toBe(990_000n); // slash_fraction_downtime 0.01
+    // meta-staking's view already applies what x/staking took (recorded at the next check or delegation change).
     expect(await consumer.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: target })))
-      .toMatchObject({ delegated: "1000000", queued: "0", on_chain: "990000" });
+      .toMatchObject({ delegated: "990000", queued: "0", on_chain: "990000", slash_seq: 1, cumulative: "0.99" });
 
-    // Governance closes on the consumer: the books say 1 000 000, x/staking holds 990 000; nothing may fail.
+    // An unprivileged account asks for the check; the relayer carries the slash packet.
+    await ok(consumer.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: target })), "check_validator");
+    const events = await consumer.query<MetaStaking.SlashEventsResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.slashEvents({ validator: target }));
+    expect(events.events).toEqual([expect.objectContaining({ seq: 1, fraction: "0.01", cumulative: "0.99", jailed: true })]);
+    await link.relayAll();
+    expect(await provider.query(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: target })))
+      .toMatchObject({ shares: "1000000", multiplier: "0.99", slash_seq: 1, value: "990000" });
+    expect((await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators)
+      .not.toContain(target);
+    const ilpBefore = await provider.balance(d.ilp, provider.denom);
+    for (const [user, left] of [["alice", "594000"], ["bob", "396000"]] as const) {
+      expect(await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: provider.address(user) })))
+        .toMatchObject({ bonded: left, max_claim: left });
+    }
+    await ok(provider.execute("carol", d.meshProvider, MeshProviderExecuteMsgBuilder.settle({ owner: provider.address("alice") })), "settle");
+    expect(await provider.balance(d.ilp, provider.denom)).toBe(ilpBefore - 6_000n);
+
+    // Governance closes on the consumer: x/staking holds 990 000; nothing may fail.
     await ok(consumer.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.closeChannel()), "consumer close_channel");
     expect(await consumer.query(d.meshConsumer, MeshConsumerQueryMsgBuilder.channel())).toBeNull();
     expect((await consumer.query<MeshConsumer.RecordsResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).records).toEqual([]);
     await drainUnbondingQueue(d, "carol");
     expect(await consumer.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: target })))
-      .toEqual({ validator: target, delegated: "0", queued: "0", on_chain: "0" });
+      .toMatchObject({ validator: target, delegated: "0", queued: "0", on_chain: "0" });
 
     // The provider's end follows through close_confirm, and everything staked there unbonds from now.
     await link.confirmClose("A", `wasm.${d.meshProvider}`, d.channelA);
     expect(await link.channelState("A", `wasm.${d.meshProvider}`, d.channelA)).toBe("CLOSED");
     expect(await provider.query<MeshProvider.ChannelResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.channel())).toMatchObject({ channel_id: null, generation: 1 });
-    for (const [user, amount] of [["alice", "600000"], ["bob", "400000"]] as const) {
+    for (const [user, amount] of [["alice", "594000"], ["bob", "396000"]] as const) {
       const u = await provider.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner: provider.address(user) }));
       expect(u.from_closed_channels).toEqual([expect.objectContaining({ validator: target, amount })]);
     }

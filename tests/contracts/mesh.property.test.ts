@@ -52,6 +52,9 @@ type Op =
   | { kind: "close"; side: "provider" | "consumer" }
   | { kind: "reopen" }
   | { kind: "slash"; validator: number; percent: number }
+  /** a stranger asks mesh-consumer to check a validator (slash packets go out) or the provider to settle a user */
+  | { kind: "check"; validator: number }
+  | { kind: "settle"; user: number }
   | { kind: "relay_random"; seed: number }
   | { kind: "relay_one"; index: number }
   | { kind: "outage_on" }
@@ -70,6 +73,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("close" as const), side: fc.constantFrom("provider" as const, "consumer" as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "reopen" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("slash" as const), validator, percent: fc.constantFrom(1, 5, 10, 50) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("check" as const), validator }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("settle" as const), user }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("relay_random" as const), seed: fc.integer() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("relay_one" as const), index: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "outage_on" as const }) },
@@ -101,6 +106,8 @@ interface World {
    * truncates token values, so each delegation change there may leave up to one unit of dust with meta-staking.
    */
   dust: Map<string, number>;
+  /** Σ bonded into the ILP minus Σ unbonded: what users hold there plus what slashes burned */
+  bondedNet: bigint;
 }
 
 /** ibc-go refuses acks and packets on a closed channel: that is the chain's rule, not a contract failing. */
@@ -129,21 +136,26 @@ async function checkInvariants(w: World): Promise<void> {
   const live = await liveChannels(w);
   const shared = live.provider !== null && live.consumer !== null;
   const records = (await b.query<MeshConsumer.RecordsResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).records;
-  const none: MeshConsumer.RecordResponse = { validator: "", provider_amount: "0", local_amount: "0" };
+  const none: MeshConsumer.RecordResponse = { validator: "", provider_amount: "0", shares: "0", local_amount: "0", forwarded_seq: 0 };
   for (const v of w.validators) {
     const record = records.find((r) => r.validator === v) ?? none;
     const meta = await b.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: v }));
     expect(meta.delegated).toBe(record.local_amount);
     expect(BigInt(meta.on_chain) <= BigInt(meta.delegated) + BigInt(meta.queued) + BigInt(w.dust.get(v) ?? 0)).toBe(true);
-    expect(BigInt(record.local_amount) * FACTOR_DEN <= BigInt(record.provider_amount) * FACTOR_NUM).toBe(true);
-    if (shared) {
-      const total = await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validatorTotal({ validator: v }));
-      const acked = BigInt(total.staked);
-      const withInFlight = acked + BigInt(total.pending_stake) + BigInt(total.pending_unstake);
-      expect(BigInt(record.provider_amount) >= acked && BigInt(record.provider_amount) <= withInFlight).toBe(true);
+    // Both sides scale by a slash (the fraction rounded up on the provider's side): rounding dust at most.
+    const slack = BigInt(w.dust.get(v) ?? 0) + (w.dust.has(v) ? 1n : 0n);
+    expect(BigInt(record.local_amount) * FACTOR_DEN <= (BigInt(record.provider_amount) + slack) * FACTOR_NUM).toBe(true);
+    const pool = await a.query<MeshProvider.PoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: v }));
+    if (shared && pool.slash_seq === meta.slash_seq) {
+      // Once the provider applied every slash the consumer saw, its pool is worth what the consumer records for it
+      // (unstakes in flight still in the pool, stakes in flight not yet).
+      expect(BigInt(record.provider_amount) <= BigInt(pool.value) + BigInt(pool.pending_stake)).toBe(true);
     }
   }
-  expect(a.host.supply("ustake")).toBe(w.supplyA);
+  // Provider chain: only the ILP burns (slashes, when an owner is settled); Σ held there + Σ burned = Σ bonded.
+  const burned = w.supplyA - a.host.supply("ustake");
+  expect(burned >= 0n).toBe(true);
+  expect(a.host.balance(d.ilp, "ustake") + burned).toBe(w.bondedNet);
   expect(b.host.supply("ustake")).toBe(w.supplyB);
 }
 
@@ -160,7 +172,10 @@ async function apply(w: World, o: Op): Promise<void> {
       const who = USERS[o.user];
       const bond = await a.execute(who, d.ilp, IlpExecuteMsgBuilder.bond(), o.amount > 0 ? [{ denom: "ustake", amount: String(o.amount) }] : []);
       const grant = IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: BigInt(o.amount).toString(), validator: w.validators[o.validator] });
-      if (bond.ok) await a.execute(who, d.ilp, grant);
+      if (bond.ok) {
+        w.bondedNet += BigInt(o.amount);
+        await a.execute(who, d.ilp, grant);
+      }
       break;
     }
     case "unstake": {
@@ -172,7 +187,18 @@ async function apply(w: World, o: Op): Promise<void> {
       break;
     }
     case "withdraw": await a.execute(USERS[o.user], d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})); break;
-    case "unbond": await a.execute(USERS[o.user], d.ilp, IlpExecuteMsgBuilder.unbond({ amount: BigInt(o.amount).toString() })); break;
+    case "unbond":
+      if ((await a.execute(USERS[o.user], d.ilp, IlpExecuteMsgBuilder.unbond({ amount: BigInt(o.amount).toString() }))).ok) w.bondedNet -= BigInt(o.amount);
+      break;
+    case "check": {
+      // Refused only without a channel; otherwise it must work for anyone, slash or no slash.
+      const r = await b.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: w.validators[o.validator] }));
+      if ((await liveChannels(w)).consumer !== null) expect(r.ok ? "" : r.error).toBe("");
+      break;
+    }
+    case "settle":
+      expect((await a.execute("carol", d.meshProvider, MeshProviderExecuteMsgBuilder.settle({ owner: a.address(USERS[o.user]) }))).ok).toBe(true);
+      break;
     case "crank": expect((await b.execute("carol", d.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({}))).ok).toBe(true); break;
     case "close": {
       if (o.side === "provider") await a.execute("admin", d.meshProvider, MeshProviderExecuteMsgBuilder.closeChannel());
@@ -213,6 +239,10 @@ async function drain(w: World): Promise<void> {
   link.relayer.release();
   await a.wait(TIMEOUT + 1);
   relayedWithoutContractFailures(link.relayer.relayAll({ timeouts: true }).results);
+  if ((await liveChannels(w)).consumer !== null) {
+    for (const v of w.validators) await b.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: v }));
+    relayedWithoutContractFailures(link.relayer.relayAll({ timeouts: true }).results);
+  }
   await checkInvariants(w);
   for (const u of USERS) {
     for (const v of w.validators) {
@@ -251,7 +281,7 @@ async function run(ops: Op[]): Promise<void> {
   const a = net.chain("mesh-a");
   const validators = await b.validators();
   expect(validators).toHaveLength(VALIDATORS);
-  const w: World = { d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map() };
+  const w: World = { d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map(), bondedNet: 0n };
   for (const o of ops) {
     await apply(w, o);
     for (const [v, n] of w.dust) w.dust.set(v, n + 1);
