@@ -131,6 +131,10 @@ async function checkInvariants(w: World): Promise<void> {
     for (const s of stakes.stakes) held += BigInt(s.staked) + BigInt(s.pending_stake) + BigInt(s.pending_unstake);
     const unbonding = await a.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner }));
     for (const e of [...unbonding.unbonding, ...unbonding.from_closed_channels]) held += BigInt(e.amount);
+    if (held !== claim && process.env.MESH_PROPERTY_DEBUG) {
+      process.stderr.write(JSON.stringify({ account, stakes, unbonding,
+        pending: await a.query(d.meshProvider, { pending_slash: { owner } }), pool: await a.query(d.meshProvider, { pool: { validator: w.validators[0] } }) }, null, 1) + "\n");
+    }
     expect(held).toBe(claim);
   }
   const live = await liveChannels(w);

@@ -224,9 +224,14 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
       if (releaseAt == 0) return null;
       // The shares leave the pool at their value now (a difference of floors, so values stay exact) with their part
       // of the record's claim, into the pool of the consumer batch they joined, as of the slash count reported.
+      // The entry's claim is its value plus its part of the record's unsettled loss, so neither side ever holds
+      // less claim than value (the ILP's settled view is then exactly Σ values).
       const left = stake.shares.checkedSub(shares)!;
-      const moved = pool.value(stake.shares).checkedSub(pool.value(left))!;
-      const claim = stake.shares.isZero() ? Uint128.zero() : stake.settled.mulDivFloor(shares, stake.shares)!;
+      const value = pool.value(stake.shares);
+      const moved = value.checkedSub(pool.value(left))!;
+      const unsettled = stake.settled.saturatingSub(value);
+      const lossPart = stake.shares.isZero() ? Uint128.zero() : unsettled.mulDivFloor(shares, stake.shares)!;
+      const claim = moved.checkedAdd(lossPart)!.min(stake.settled);
       stake.shares = left;
       stake.settled = stake.settled.checkedSub(claim)!;
       pool.shares = pool.shares.saturatingSub(shares);
