@@ -265,7 +265,10 @@ async function drain(w: World): Promise<void> {
   }
   for (const v of w.validators) {
     const meta = await b.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: v }));
-    expect(meta).toMatchObject({ delegated: "0", queued: "0" });
+    expect(meta.queued).toBe("0");
+    // After a slash a stake can shrink to shares worth less than one provider token: nothing left to unstake, while
+    // its local side may still be a token or two (rounding dust, bounded like on_chain below).
+    expect(BigInt(meta.delegated) <= (w.dust.has(v) ? 2n : 0n)).toBe(true);
     // Unslashed validators end with nothing; slashed ones with at most the rounding dust bounded above.
     expect(BigInt(meta.on_chain) <= BigInt(w.dust.get(v) ?? 0)).toBe(true);
   }

@@ -253,7 +253,9 @@ function sendUnstake(owner: string, validator: string, stake: Stake, amount: Uin
   const freeShares = stake.shares.checkedSub(stake.reserved)!;
   const needed = pool.multiplier.divCeil(amount);
   if (needed == null) return false;
-  const shares = needed.min(freeShares);
+  // Unstaking everything takes every free share, including those worth less than a token after a slash: they
+  // would otherwise stay delegated on the consumer for good.
+  const shares = amount.eq(free) ? freeShares : needed.min(freeShares);
   stake.reserved = stake.reserved.checkedAdd(shares)!;
   saveStake(owner, validator, stake);
   const id = nextId();
