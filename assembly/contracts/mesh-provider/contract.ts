@@ -43,10 +43,10 @@ import {
   encodeStakeResponse, encodeStakesResponse, encodeTxResponse, encodeUnbondingResponse, encodeValidatorsResponse,
 } from "./msg.codec";
 import {
-  Amount, CLOSED, CONFIG, Closed, Config, NO_BATCH, UNBACKED, POOLS, Pool, STAKES, STATE, Stake, State, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
+  CLOSED, CONFIG, Closed, Config, NO_BATCH, POOLS, Pool, STAKES, STATE, Stake, State, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
   ValidatorSet, closeLiveChannel, closedAt, generationKey, livePool, loadPool, poolKey, saveStake, savePool, stakeKey, txKey, unbondingKey,
 } from "./state";
-import { isClosed, loadUnbacked, ownerBook, pendingSlash, settleEntry, settleOwner, settleStake, stakeValue, toIlp } from "./settlement";
+import { isClosed, loadUnbacked, ownerBook, pendingSlash, saveUnbacked, settleEntry, settleOwner, settleStake, stakeValue, toIlp } from "./settlement";
 
 export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
   const msg = decodeInstantiateMsg(json);
@@ -288,13 +288,12 @@ function settle(info: MessageInfo, owner: string): Response | null {
 function claimCapped(env: Env, info: MessageInfo, owner: string, amount: Uint128): Response | null {
   const config = CONFIG.load();
   if (info.sender != config.ilp) return fail<Response>(notIlp(config.ilp));
-  const book = ownerBook(owner);
-  const recorded = book.claim.saturatingSub(loadUnbacked(owner));
+  const unbacked = loadUnbacked(owner);
+  const recorded = ownerBook(owner).claim.saturatingSub(unbacked);
   const response = new Response().addAttribute("action", "claim_capped").addAttribute("owner", owner).addAttribute("cap", amount.toString());
   if (recorded.lte(amount)) return response.addAttribute("excess", "0");
   const excess = recorded.checkedSub(amount)!;
-  const unbacked = loadUnbacked(owner).checkedAdd(excess)!;
-  UNBACKED.save([utf8(owner)], new Amount(unbacked));
+  saveUnbacked(owner, unbacked.checkedAdd(excess)!);
   response.addAttribute("excess", excess.toString());
   const channel = CHANNEL.may_load();
   const timeout = timeoutFrom(env);

@@ -15,7 +15,7 @@ import {
 } from "../../shared/packets.codec";
 import {
   APPLIED_EVENTS, BATCH_POOLS, BatchPool, CONFIG, Flag, Pool, STAKES, STATE, TXS, TxKind, UNBONDING, Unbonding, VALIDATORS, ValidatorSet,
-  appliedEventKey, batchPoolKey, closeLiveChannel, closedAt, loadPool, savePool, stakeKey, txKey, unbondingKey,
+  appliedEventKey, batchPoolKey, closeLiveChannel, closedAt, loadPool, savePool, saveStake, stakeKey, txKey, unbondingKey,
 } from "./state";
 
 /** Reply id of the claim release sent when a Stake is rolled back. */
@@ -252,8 +252,7 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
       response.addAttribute("action", "unstake_rolled_back");
     }
   }
-  STAKES.save(stakeKey(tx.owner, tx.validator), stake);
-  if (stake.isZero() && stake.reserved.isZero()) STAKES.remove(stakeKey(tx.owner, tx.validator));
+  saveStake(tx.owner, tx.validator, stake);
   savePool(tx.generation, tx.validator, pool);
   return response;
 }

@@ -9,7 +9,7 @@
 // first from later releases and slashes, and the owner's stake is unstaked down to the capped claim.
 import { Order, Response, Uint128, WasmMsg, fromUtf8, utf8 } from "../../sdk";
 import { createReleaseClaim, createSlashClaim, encodeReleaseClaim, encodeSlashClaim } from "../../shared/lien.codec";
-import { Amount, CONFIG, STAKES, Stake, UNBACKED, UNBONDING, Unbonding, closedAt, loadPool } from "./state";
+import { Amount, CONFIG, STAKES, Stake, UNBACKED, UNBONDING, Unbonding, closedAt, loadPool, stakeKey } from "./state";
 
 /** What the shares of `s` are worth now (their generation's pool, as last slashed). */
 export function stakeValue(validator: string, s: Stake): Uint128 {
@@ -39,7 +39,7 @@ export function loadUnbacked(owner: string): Uint128 {
   return u != null ? u.amount : Uint128.zero();
 }
 
-function saveUnbacked(owner: string, amount: Uint128): void {
+export function saveUnbacked(owner: string, amount: Uint128): void {
   if (amount.isZero()) UNBACKED.remove([utf8(owner)]); else UNBACKED.save([utf8(owner)], new Amount(amount));
 }
 
@@ -104,7 +104,7 @@ export function settleOwner(owner: string): Uint128 {
     const l = settleStake(validators[i], stakes[i]);
     if (l.isZero()) continue;
     loss = loss.checkedAdd(l)!;
-    STAKES.save([utf8(owner), utf8(validators[i])], stakes[i]);
+    STAKES.save(stakeKey(owner, validators[i]), stakes[i]);
   }
   const keys = new Array<Uint8Array>();
   const entries = new Array<Unbonding>();
