@@ -7,14 +7,19 @@
 //   4. gas of the safety paths on real nodes: governance close on either side (1 and 50 stakers) and the relayer's
 //      close-confirm, meta-staking's undelegation crank (1 and 20 queued unstakes), slash_claim with 8 lienholders
 //      one of which burns all its gas (src/scenario/flows/safety-gas.ts; ~3 minutes, mostly undelegation epochs)
-// `--host-only` stops after 2; `--safety-only` runs 1 and 4. Real chains: the devnet's mesh-a and mesh-b, reused
-// if running, else started and stopped again.
+//   5. gas of slashing through the mesh from real downtime slashes: the provider's slash packet with 10, 100 and 1 000
+//      stakers (the O(1) ratio), the consumer's check and ack, settling an owner after 1 and after 20 events
+//      (src/scenario/flows/slash-gas.ts; ~30 minutes: every further event waits out the 60 s downtime jail)
+// `--host-only` stops after 2; `--safety-only` runs 1 and 4; `--slash-only` runs 1 and 5 (`--slash-events K` for
+// fewer events). Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and stopped again;
+// slashing uses a fresh two-validator consumer chain of its own (mesh-slash-bench), stopped afterwards.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/wasmd";
 import { runIlpFlow } from "../src/scenario/flows/ilp-flow";
 import { currentHeight, relayerTxGas, RelayTxGas } from "../src/scenario/flows/gas";
 import { measureSafetyGas, SafetyGas } from "../src/scenario/flows/safety-gas";
+import { measureSlashGas } from "../src/scenario/flows/slash-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../src/contracts/Ilp.message-builder";
@@ -72,13 +77,44 @@ async function benchSafety(a: ReturnType<typeof chainConfig>, b: ReturnType<type
   console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
 }
 
-async function benchChains(safetyOnly: boolean): Promise<void> {
+function flagValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function benchSlashing(a: ReturnType<typeof chainConfig>): Promise<void> {
+  const events = Number(flagValue("--slash-events") ?? 20);
+  if (!Number.isInteger(events) || events < 1) throw new Error(`--slash-events must be a positive integer`);
+  const c = chainConfig("mesh-slash-bench", { index: 19, validators: 2 });
+  console.log(`\nslashing gas on real wasmd nodes (${a.chainId} provides to ${c.chainId}; real downtime slashes of 1%)`);
+  const t0 = Date.now();
+  await ensureChain(c, { fresh: true });
+  try {
+    const t = await measureSlashGas(a, c, { events, log: (line) => console.log(line) });
+    for (const { label, gas } of t.byStakers) {
+      console.log(`  ${label.padEnd(66)} ${Object.entries(gas).map(([n, g]) => `N=${n}: ${g}`).join("   ")}`);
+    }
+    console.log(`  slash packet receive, gas(N=1000) / gas(N=10): ${t.receiveRatio.toFixed(3)} (O(1): no loop over stakers)`);
+    for (const { label, gas } of t.settle) row(label, gas);
+    console.log("  (the prior art's provider walks every staker of the validator on a slash: its gas grows linearly with N)");
+  } finally {
+    await stopChain(c);
+  }
+  console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+}
+
+async function benchChains(only: "safety" | "slash" | undefined): Promise<void> {
   const a = chainConfig("mesh-a");
   const b = chainConfig("mesh-b");
-  const started = [...(await ensureChain(a)).startedNodes.map(() => a), ...(await ensureChain(b)).startedNodes.map(() => b)];
+  const started = (await ensureChain(a)).startedNodes.map(() => a);
+  if (only !== "slash") started.push(...(await ensureChain(b)).startedNodes.map(() => b));
   try {
-    if (safetyOnly) {
+    if (only === "safety") {
       await benchSafety(a, b);
+      return;
+    }
+    if (only === "slash") {
+      await benchSlashing(a);
       return;
     }
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
@@ -123,6 +159,7 @@ async function benchChains(safetyOnly: boolean): Promise<void> {
     const stake = relayRounds[0];
     if (stake) console.log(`\ncross-stake → delegation on ${b.chainId}: ${stake.seconds.toFixed(1)}s, ${stake.blocksB} blocks (packet and ack relayed)`);
     await benchSafety(a, b);
+    await benchSlashing(a);
   } finally {
     for (const cfg of new Set(started)) await stopChain(cfg);
   }
@@ -130,9 +167,9 @@ async function benchChains(safetyOnly: boolean): Promise<void> {
 
 async function main() {
   benchSizes();
-  const safetyOnly = process.argv.includes("--safety-only");
-  if (!safetyOnly) benchHost();
-  if (!process.argv.includes("--host-only")) await benchChains(safetyOnly);
+  const only = process.argv.includes("--safety-only") ? "safety" : process.argv.includes("--slash-only") ? "slash" : undefined;
+  if (!only) benchHost();
+  if (!process.argv.includes("--host-only")) await benchChains(only);
 }
 
 main().then(() => process.exit(0), (e) => {

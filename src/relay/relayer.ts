@@ -33,7 +33,14 @@ import { relayLog } from "./log";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const DEFAULT_MAX_PER_TX = 50;
+
 export interface RelayOptions {
+  /**
+   * Most packets (or acks) per relayer tx (default 50). CometBFT's mempool refuses txs over 1 MiB, and each packet
+   * carries a proof of ~1–2 KiB plus the contract's gas: a backlog of a thousand stakes must go out in several txs.
+   */
+  maxPerTx?: number;
   /** Defer packets whose timeout timestamp is less than this far ahead of the destination's clock (default 2 s). */
   timeoutMarginSec?: number;
   /** Defer packets whose timeout height is at most this many blocks ahead of the destination (default 3). */
@@ -276,9 +283,20 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
   const nameA = link.endA.chainId();
   const nameB = link.endB.chainId();
 
-  const [okPA, okPB] = await Promise.all([
-    step(`relaying ${fromA.submit.length} packet(s) ${nameA}→${nameB}`, () => link.relayPackets("A", fromA.submit)),
-    step(`relaying ${fromB.submit.length} packet(s) ${nameB}→${nameA}`, () => link.relayPackets("B", fromB.submit)),
+  const perTx = opts.maxPerTx ?? DEFAULT_MAX_PER_TX;
+  // Chunk by chunk: a failed chunk fails the round (what it left is retried from `from`), later chunks still go out.
+  const inChunks = async <T>(what: string, items: T[], fn: (chunk: T[]) => Promise<unknown>): Promise<number> => {
+    let done = 0;
+    for (let i = 0; i < items.length; i += perTx) {
+      const chunk = items.slice(i, i + perTx);
+      const label = items.length > perTx ? `${what} (${i + 1}–${i + chunk.length} of ${items.length})` : what;
+      if (await step(label, () => fn(chunk))) done += chunk.length;
+    }
+    return done;
+  };
+  const [deliveredPA, deliveredPB] = await Promise.all([
+    inChunks(`relaying ${fromA.submit.length} packet(s) ${nameA}→${nameB}`, fromA.submit, (chunk) => link.relayPackets("A", chunk)),
+    inChunks(`relaying ${fromB.submit.length} packet(s) ${nameB}→${nameA}`, fromB.submit, (chunk) => link.relayPackets("B", chunk)),
   ]);
   if (fromA.submit.length + fromB.submit.length > 0) await link.endA.client.waitForIndexer();
 
@@ -289,9 +307,9 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
     deliverableAcks(link, "B", from),
   ]);
   const [acksA, acksB] = [pendingAcksA.acks, pendingAcksB.acks];
-  const [okAA, okAB] = await Promise.all([
-    step(`relaying ${acksA.length} ack(s) ${nameA}→${nameB}`, () => link.relayAcks("A", acksA)),
-    step(`relaying ${acksB.length} ack(s) ${nameB}→${nameA}`, () => link.relayAcks("B", acksB)),
+  const [deliveredAA, deliveredAB] = await Promise.all([
+    inChunks(`relaying ${acksA.length} ack(s) ${nameA}→${nameB}`, acksA, (chunk) => link.relayAcks("A", chunk)),
+    inChunks(`relaying ${acksB.length} ack(s) ${nameB}→${nameA}`, acksB, (chunk) => link.relayAcks("B", chunk)),
   ]);
   const [okTA, okTB] = await Promise.all([
     step(`timing out ${fromA.timeout.length} packet(s) sent from ${nameA}`, () => timeoutPackets(link, "A", fromA.timeout)),
@@ -300,15 +318,15 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
 
   const minHeight = (ps: PacketWithMetadata[], fallback: number) => (ps.length ? Math.min(...ps.map((p) => p.height)) : fallback);
   const result: RelayResult = {
-    packetsFromA: okPA ? fromA.submit.length : 0,
-    packetsFromB: okPB ? fromB.submit.length : 0,
-    acksFromA: okAA ? acksA.length : 0,
-    acksFromB: okAB ? acksB.length : 0,
+    packetsFromA: deliveredPA,
+    packetsFromB: deliveredPB,
+    acksFromA: deliveredAA,
+    acksFromB: deliveredAB,
     timeoutsFromA: okTA ? fromA.timeout.length : 0,
     timeoutsFromB: okTB ? fromB.timeout.length : 0,
     deferred: fromA.defer.length + fromB.defer.length,
     stranded: pendingA.stranded + pendingB.stranded + pendingAcksA.stranded + pendingAcksB.stranded,
-    acks: [...(okAA ? acksA : []), ...(okAB ? acksB : [])],
+    acks: [...(deliveredAA === acksA.length ? acksA : []), ...(deliveredAB === acksB.length ? acksB : [])],
     heights: errors.length
       ? { ...from }
       : {
@@ -387,10 +405,11 @@ export async function relayPackets(link: Link, opts: RelayOptions = {}): Promise
   ]);
   const fromA = split(pendingA.packets, viewB, opts).submit;
   const fromB = split(pendingB.packets, viewA, opts).submit;
-  await Promise.all([
-    retryOutOfGas("relaying packets A→B", () => link.relayPackets("A", fromA)),
-    retryOutOfGas("relaying packets B→A", () => link.relayPackets("B", fromB)),
-  ]);
+  const perTx = opts.maxPerTx ?? DEFAULT_MAX_PER_TX;
+  const send = async (side: Side, packets: PacketWithMetadata[], what: string) => {
+    for (let i = 0; i < packets.length; i += perTx) await retryOutOfGas(what, () => link.relayPackets(side, packets.slice(i, i + perTx)));
+  };
+  await Promise.all([send("A", fromA, "relaying packets A→B"), send("B", fromB, "relaying packets B→A")]);
   return { packetsFromA: fromA.length, packetsFromB: fromB.length, stranded: pendingA.stranded + pendingB.stranded };
 }
 
