@@ -49,6 +49,7 @@ import {
   acksFromEvents,
   ibcDenom,
 } from "../../src/relay";
+import { relayerTxGas } from "../../src/scenario/flows/gas";
 
 const A = isolatedChain("mesh-relay1", 25, { votingPeriodSeconds: 4 });
 const B = isolatedChain("mesh-relay2", 26, { votingPeriodSeconds: 4 });
@@ -226,6 +227,21 @@ test("(a) ICS-20 smoke: ucosm A→B arrives as ibc/<sha256(transfer/<chan-B>/uco
   timings["transfer A→B + relayAll (packet+ack)"] = secs(oneWay);
   timings["transfer B→A + relayAll (packet+ack)"] = secs(returnTrip);
   timings["round trip A→B→A (both transfers)"] = secs(oneWay + returnTrip);
+});
+
+test("(a2) a backlog larger than maxPerTx goes out in several txs, and every ack comes back", async () => {
+  const aliceA = await signer(A, "alice");
+  const bobV0 = await balance(B, bob, expectedVoucher(transfer.channelB));
+  for (let i = 0; i < 5; i++) {
+    await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: bob, amount: { denom: DENOM, amount: "10" } });
+  }
+  const h = await (await reader(B)).getHeight();
+  const r = await relayAll(link, { maxPerTx: 2 });
+  expect(r.packetsFromA).toBe(5);
+  expect(r.acksFromB).toBe(5);
+  const recvTxs = (await relayerTxGas(B, h)).filter((t) => t.messages.includes("MsgRecvPacket"));
+  expect(recvTxs.map((t) => t.messages.filter((m) => m === "MsgRecvPacket").length)).toEqual([2, 2, 1]);
+  expect(await balance(B, bob, expectedVoucher(transfer.channelB))).toBe(bobV0 + 50n);
 });
 
 test("(b) timeout (one-shot relayAll): expired packet is timed out, sender refunded, nothing on B", async () => {
