@@ -7,6 +7,7 @@ import { querierContractError, querierSystemError } from "./errors";
 import { query_chain } from "./imports";
 import { JsonKind, JsonValue, JsonWriter, parseJson, stringifyJson } from "./json";
 import { Uint128 } from "./math";
+import { Coin } from "./types";
 import { bytesFromRegion, ptr, regionFromString } from "./region";
 
 /** Sends a raw QueryRequest JSON; returns the response bytes or null (error recorded). */
@@ -93,6 +94,30 @@ export function queryDelegationAmount(delegator: string, validator: string): Uin
   const text = amount.get("amount");
   if (text == null || text.kind != JsonKind.String) return fail<Uint128>(querierSystemError("malformed delegation"));
   return Uint128.parse(text.text, "delegation amount");
+}
+
+/**
+ * The whole coins x/distribution would pay `delegator` now for its delegation to `validator` (the Delegation
+ * query's `accumulated_rewards`, truncated as a withdrawal truncates them); empty when there is no delegation.
+ */
+export function queryDelegationRewards(delegator: string, validator: string): Coin[] | null {
+  const w = new JsonWriter();
+  w.beginObject().key("staking").beginObject().key("delegation").beginObject();
+  w.key("delegator").string(delegator).key("validator").string(validator).endObject().endObject().endObject();
+  const json = queryChainJson(w.toString(), "staking delegation");
+  if (json == null) return null;
+  const out = new Array<Coin>();
+  const d = json.get("delegation");
+  if (d == null || d.isNull()) return out;
+  const rewards = d.get("accumulated_rewards");
+  if (rewards == null || rewards.isNull()) return out;
+  if (rewards.kind != JsonKind.Array) return fail<Coin[]>(querierSystemError("malformed delegation rewards"));
+  for (let i = 0; i < rewards.items.length; i++) {
+    const coin = Coin.decode(rewards.items[i], "accumulated_rewards");
+    if (coin == null) return null;
+    if (!coin.amount.isZero()) out.push(coin);
+  }
+  return out;
 }
 
 /** A smart query to another contract; `msgJson` is the query message. */

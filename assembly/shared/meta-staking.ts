@@ -4,6 +4,8 @@ import { Box, Decimal, Message, Uint128, Uint64 } from "../sdk";
 
 /** Slash events one slash_events query returns by default, and at most. */
 export const SLASH_EVENTS_PAGE: u32 = 10;
+/** Validators one claim_rewards harvests by default. */
+export const REWARDS_PAGE: u32 = 30;
 
 @message
 export abstract class MetaStakingMsg extends Message {}
@@ -26,6 +28,16 @@ export class Undelegate extends MetaStakingMsg {
  */
 export class CheckValidator extends MetaStakingMsg {
   validator!: string;
+}
+
+/**
+ * The caller's rewards (docs/rewards.md): harvests and settles a page of its validators (validator order), then
+ * pays everything it is owed with one bank send. Response data: a RewardsResponse with the per-validator split.
+ */
+export class ClaimRewards extends MetaStakingMsg {
+  startAfter: string | null = null;
+  /** Validators harvested; at most 30. */
+  limit: u32 = REWARDS_PAGE;
 }
 
 /** The queries consumer contracts make; meta-staking's query API includes them. */
@@ -58,6 +70,26 @@ export class SlashEventsQuery extends MetaStakingQuery {
   startAfter: u64 = 0;
   /** Page size; at most 30. */
   limit: u32 = SLASH_EVENTS_PAGE;
+}
+
+/**
+ * What claim_rewards would pay `consumer` now, per validator and denom: owed, not yet settled, and its part of what
+ * x/distribution has accrued and meta-staking has not harvested yet.
+ */
+@returns(RewardsResponse)
+export class RewardsQuery extends MetaStakingQuery {
+  consumer!: string;
+}
+
+export class RewardInfo {
+  validator!: string;
+  denom!: string;
+  amount!: Uint128;
+}
+
+/** claim_rewards' response data (what was paid) and the rewards query's answer, in (validator, denom) order. */
+export class RewardsResponse {
+  rewards!: RewardInfo[];
 }
 
 export class ConfigResponse {

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -28,6 +28,7 @@ export interface MetaStakingReadOnlyInterface {
     startAfter?: string;
     limit?: number;
   }) => Promise<UnbondingQueueResponse>;
+  rewardTotals: () => Promise<RewardTotalsResponse>;
   config: () => Promise<ConfigResponse>;
   consumer: ({
     address
@@ -50,6 +51,11 @@ export interface MetaStakingReadOnlyInterface {
     startAfter?: number;
     limit?: number;
   }) => Promise<SlashEventsResponse>;
+  rewards: ({
+    consumer
+  }: {
+    consumer: string;
+  }) => Promise<RewardsResponse>;
 }
 export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   client: CosmWasmClient;
@@ -61,10 +67,12 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.allConsumers = this.allConsumers.bind(this);
     this.validator = this.validator.bind(this);
     this.unbondingQueue = this.unbondingQueue.bind(this);
+    this.rewardTotals = this.rewardTotals.bind(this);
     this.config = this.config.bind(this);
     this.consumer = this.consumer.bind(this);
     this.delegation = this.delegation.bind(this);
     this.slashEvents = this.slashEvents.bind(this);
+    this.rewards = this.rewards.bind(this);
   }
 
   allConsumers = async ({
@@ -104,6 +112,11 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
         start_after: startAfter,
         limit
       }
+    });
+  };
+  rewardTotals = async (): Promise<RewardTotalsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      reward_totals: {}
     });
   };
   config = async (): Promise<ConfigResponse> => {
@@ -150,6 +163,17 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
         validator,
         start_after: startAfter,
         limit
+      }
+    });
+  };
+  rewards = async ({
+    consumer
+  }: {
+    consumer: string;
+  }): Promise<RewardsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      rewards: {
+        consumer
       }
     });
   };
@@ -203,6 +227,13 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   }: {
     validator: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  claimRewards: ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MetaStakingClient extends MetaStakingQueryClient implements MetaStakingInterface {
   client: SigningCosmWasmClient;
@@ -222,6 +253,7 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.delegate = this.delegate.bind(this);
     this.undelegate = this.undelegate.bind(this);
     this.checkValidator = this.checkValidator.bind(this);
+    this.claimRewards = this.claimRewards.bind(this);
   }
 
   fund = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
@@ -318,6 +350,20 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     return await this.client.execute(this.sender, this.contractAddress, {
       check_validator: {
         validator
+      }
+    }, fee, memo, _funds);
+  };
+  claimRewards = async ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      claim_rewards: {
+        start_after: startAfter,
+        limit
       }
     }, fee, memo, _funds);
   };

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static fund = (): ExecuteMsg => {
@@ -99,6 +99,19 @@ export abstract class MetaStakingExecuteMsgBuilder {
       } as const)
     };
   };
+  static claimRewards = ({
+    startAfter,
+    limit
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    claim_rewards: unknown;
+  }>["claim_rewards"]>): ExecuteMsg => {
+    return {
+      claim_rewards: ({
+        start_after: startAfter,
+        limit
+      } as const)
+    };
+  };
 }
 export abstract class MetaStakingQueryMsgBuilder {
   static allConsumers = ({
@@ -136,6 +149,11 @@ export abstract class MetaStakingQueryMsgBuilder {
         start_after: startAfter,
         limit
       } as const)
+    };
+  };
+  static rewardTotals = (): QueryMsg => {
+    return {
+      reward_totals: ({} as const)
     };
   };
   static config = (): QueryMsg => {
@@ -179,6 +197,17 @@ export abstract class MetaStakingQueryMsgBuilder {
         validator,
         start_after: startAfter,
         limit
+      } as const)
+    };
+  };
+  static rewards = ({
+    consumer
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    rewards: unknown;
+  }>["rewards"]>): QueryMsg => {
+    return {
+      rewards: ({
+        consumer
       } as const)
     };
   };

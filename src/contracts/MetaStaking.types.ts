@@ -44,6 +44,11 @@ export type ExecuteMsg = {
   check_validator: {
     validator: string;
   };
+} | {
+  claim_rewards: {
+    start_after?: string | null;
+    limit?: number | null;
+  };
 };
 export type Uint128 = string;
 export type QueryMsg = {
@@ -61,6 +66,8 @@ export type QueryMsg = {
     limit?: number | null;
   };
 } | {
+  reward_totals: {};
+} | {
   config: {};
 } | {
   consumer: {
@@ -76,6 +83,10 @@ export type QueryMsg = {
     validator: string;
     start_after?: number | null;
     limit?: number | null;
+  };
+} | {
+  rewards: {
+    consumer: string;
   };
 };
 export interface MigrateMsg {
@@ -115,6 +126,14 @@ export interface QueueEntry {
   queued: Uint128;
   batch_at: Uint64;
 }
+export interface RewardTotalsResponse {
+  held: HeldRewards[];
+  fund: Uint128;
+}
+export interface HeldRewards {
+  denom: string;
+  amount: Uint128;
+}
 export interface ConfigResponse {
   admin: string;
   denom: string;
@@ -142,4 +161,12 @@ export interface SlashEvent {
   height: number;
   time: Uint64;
   jailed: boolean;
+}
+export interface RewardsResponse {
+  rewards: RewardInfo[];
+}
+export interface RewardInfo {
+  validator: string;
+  denom: string;
+  amount: Uint128;
 }

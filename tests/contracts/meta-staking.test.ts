@@ -79,7 +79,7 @@ describe("queries: exact JSON", () => {
   it("an unknown query lists the queries; consumer refuses an unregistered or invalid address", async () => {
     const s = await setup();
     await expect(s.b.query(s.meta, { nope: {} })).rejects.toThrow(
-      `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, config, consumer`);
+      `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, reward_totals, config, consumer, delegation, slash_events, rewards`);
     const bob = s.b.address("bob");
     await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: bob }))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
     await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: "" }))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);
@@ -194,7 +194,7 @@ describe("execute errors", () => {
     expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({}), [{ denom: s.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
     expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
-      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator");
+      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator, claim_rewards");
     await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("carol") })));
     expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);

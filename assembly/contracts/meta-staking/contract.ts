@@ -19,11 +19,13 @@
 // as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
 import {
   addSeconds, BankMsg, capLimit, checkDuration, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
-  MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom,
+  MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom, splitFirstKey,
   queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, u64Key, Uint128, utf8, validateAddress,
   wrongDenom, zeroAmount,
 } from "../../sdk";
-import { CheckValidator, Delegate, DelegationQuery, SlashEvent, SlashEventsQuery, Undelegate } from "../../shared/meta-staking";
+import {
+  CheckValidator, ClaimRewards, Delegate, DelegationQuery, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent, SlashEventsQuery, Undelegate,
+} from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
   allowanceExhausted, consumerNotFound, insufficientDelegation, insufficientFunds, insufficientLiquidFunds, invalidMaxUnbondingEntries,
@@ -31,20 +33,23 @@ import {
 } from "./errors";
 import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
-  createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createSlashEvent,
-  createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse, encodeSlashEventsResponse,
+  createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createRewardInfo, createRewardsResponse,
+  createSlashEvent, createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse,
+  encodeRewardsResponse, encodeSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
 import {
-  AllConsumersQuery, Fund, ProcessUnbonding, QueueEntry, SetAllowance, UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
+  AllConsumersQuery, Fund, HeldRewards, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance, UnbondingQueueQuery, UpdateAdmin,
+  ValidatorQuery, WithdrawFunds,
 } from "./msg";
 import {
-  createAllConsumersResponse, createBatchPayload, createQueueEntry, createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload,
-  decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload,
-  encodeUnbondingQueueResponse, encodeValidatorResponse,
+  createAllConsumersResponse, createBatchPayload, createHeldRewards, createQueueEntry, createRewardTotalsResponse, createUnbondingQueueResponse,
+  createValidatorResponse, decodeBatchPayload, decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg,
+  encodeAllConsumersResponse, encodeBatchPayload, encodeRewardTotalsResponse, encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
+import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
 import {
-  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, Pool, QUEUE, SLASHING, SLASH_EVENTS, Shares,
-  SlashState, VALIDATORS, consumerKey, delegationKey, slashEventKey, validatorKey,
+  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING,
+  SLASH_EVENTS, Shares, SlashState, VALIDATORS, consumerKey, delegationKey, slashEventKey, validatorKey,
 } from "./state";
 
 /** Reply id of a batch undelegation; only failures come back, with the batch in the payload. */
@@ -94,6 +99,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
     return processUnbonding(env, page.startAfter, <i32>capLimit(page.limit));
   }
   if (msg instanceof CheckValidator) return checkValidator(env, info, (<CheckValidator>msg).validator);
+  if (msg instanceof ClaimRewards) return claimRewards(env, info, (<ClaimRewards>msg).startAfter, (<ClaimRewards>msg).limit);
   if (msg instanceof Delegate) return delegate(env, info, (<Delegate>msg).validator, (<Delegate>msg).amount);
   const undelegation = <Undelegate>msg;
   return undelegate(env, info, undelegation.validator, undelegation.amount);
@@ -259,9 +265,11 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
   if (active < 0) return null;
   if (active == 0) return fail<Response>(unknownValidator(validator));
   const config = CONFIG.load();
-  const liquid = queryBalance(env.contractAddress, config.denom);
-  if (liquid == null) return null;
-  if (liquid.lt(amount)) return fail<Response>(insufficientFunds(liquid, config.denom, amount));
+  const fund = governanceFund(env, config.denom);
+  if (fund == null) return null;
+  if (fund.lt(amount)) return fail<Response>(insufficientFunds(fund, config.denom, amount));
+  if (!harvest(env.contractAddress, validator, pool, o.queued, response)) return null;
+  if (!settleRewards(info.sender, validator, loadShares(info.sender, validator))) return null;
   // New shares at the pool's rate, rounded down (against the depositor, so the others' value never drops).
   const added = pool.shares.isZero() ? amount : amount.mulDivFloor(pool.shares, pool.tokens);
   if (added == null) return null;
@@ -292,6 +300,7 @@ function undelegate(env: Env, info: MessageInfo, validator: string, amount: Uint
   const mine = loadShares(info.sender, validator);
   const have = pool.value(mine);
   if (amount.gt(have)) return fail<Response>(insufficientDelegation(amount, validator, info.sender, have));
+  if (!harvest(env.contractAddress, validator, pool, o.queued, response) || !settleRewards(info.sender, validator, mine)) return null;
   // Shares removed rounded up (against the one leaving), at most all of the consumer's.
   const removedExact = amount.mulDivCeil(pool.shares, pool.tokens);
   if (removedExact == null) return null;
@@ -354,9 +363,10 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
   const q = QUEUE.may_load(vkey);
   if (q == null) return true;
   const queued = q.amount;
+  const booked = VALIDATORS.may_load(vkey);
+  if (!harvest(env.contractAddress, validator, booked != null ? booked : Pool.empty(), queued, response)) return false;
   const onChain = queryDelegationAmount(env.contractAddress, validator);
   if (onChain == null) return false;
-  const booked = VALIDATORS.may_load(vkey);
   const backing = queued.checkedAdd(booked != null ? booked.tokens : Uint128.zero());
   if (backing == null) return false;
   let amount = queued;
@@ -439,6 +449,36 @@ export function reply(env: Env, reply: Reply): Response | null {
     .addAttribute("queued", requeued.amount.toString()).addAttribute("error", error);
 }
 
+/** The bond denom balance that is not consumers' rewards: what may be delegated or withdrawn by governance. */
+function governanceFund(env: Env, denom: string): Uint128 | null {
+  const balance = queryBalance(env.contractAddress, denom);
+  return balance != null ? balance.saturatingSub(heldOf(denom)) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rewards (docs/rewards.md, rewards.ts)
+
+/**
+ * Harvests and settles a page of the caller's validators, then pays everything it is owed (any validator, any
+ * denom) in one bank send; the response data lists what was paid per validator and denom.
+ */
+function claimRewards(env: Env, info: MessageInfo, startAfter: string | null, limit: u32): Response | null {
+  if (!nonpayable(info) || consumerFor(info) == null) return null;
+  const response = new Response().addAttribute("action", "claim_rewards").addAttribute("consumer", info.sender);
+  const page = capLimit(limit, REWARDS_PAGE);
+  const validators = readPage(DELEGATIONS, [utf8(info.sender)], startAfter, page, (validator: string, _: Shares): string => validator);
+  for (let i = 0; i < validators.length; i++) {
+    const validator = validators[i];
+    const o = sync(env, validator, response);
+    if (o == null || !harvest(env.contractAddress, validator, o.pool, o.queued, response)) return null;
+    if (!settleRewards(info.sender, validator, loadShares(info.sender, validator))) return null;
+  }
+  const paid = payOwed(info.sender, response);
+  if (paid == null) return null;
+  if (page > 0 && <u32>validators.length == page) response.addAttribute("next_start_after", validators[validators.length - 1]);
+  return response.addAttribute("paid", paid.length.toString()).setData(utf8(encodeRewardsResponse(createRewardsResponse(paid))));
+}
+
 /** Governance takes back liquid funds (returned unbondings, unused funding); delegated tokens are not liquid. */
 function withdrawFunds(env: Env, info: MessageInfo, amount: Uint128, recipient: string | null): Response | null {
   if (!nonpayable(info) || !positive(amount, "withdraw_funds")) return null;
@@ -446,7 +486,7 @@ function withdrawFunds(env: Env, info: MessageInfo, amount: Uint128, recipient: 
   if (config == null) return null;
   const to = recipient != null ? recipient : info.sender;
   if (validateAddress(to, "recipient") == null) return null;
-  const liquid = queryBalance(env.contractAddress, config.denom);
+  const liquid = governanceFund(env, config.denom);
   if (liquid == null) return null;
   if (amount.gt(liquid)) return fail<Response>(insufficientLiquidFunds(liquid, config.denom, amount));
   return new Response()
@@ -474,6 +514,15 @@ export function query(env: Env, json: JsonValue): string | null {
     return encodeConsumerResponse(consumerResponse(address, consumer));
   }
   if (msg instanceof DelegationQuery) return delegationQuery(env, <DelegationQuery>msg);
+  if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer);
+  if (msg instanceof RewardTotalsQuery) {
+    const held = new Array<HeldRewards>();
+    const it = REWARDS_HELD.range([], null, false, null, Order.Ascending);
+    for (let e = it.next(); e != null; e = it.next()) held.push(createHeldRewards(fromUtf8(e.key), e.value.amount));
+    const fund = governanceFund(env, CONFIG.load().denom);
+    if (fund == null) return null;
+    return encodeRewardTotalsResponse(createRewardTotalsResponse(held, fund));
+  }
   if (msg instanceof SlashEventsQuery) {
     const q = <SlashEventsQuery>msg;
     const events = new Array<SlashEvent>();
@@ -528,4 +577,34 @@ function delegationQuery(env: Env, q: DelegationQuery): string | null {
   const amount = o.pool.value(loadShares(q.consumer, q.validator));
   return encodeDelegationResponse(createDelegationResponse(consumer.allowance, delegatedBy(q.consumer, q.validator, o.pool), amount,
     o.state.seq, o.state.cumulative, o.state.batch));
+}
+
+/** Per (validator, denom): what claim_rewards would pay the consumer now, including rewards not harvested yet. */
+function rewardsQuery(env: Env, consumer: string): string | null {
+  if (validateAddress(consumer, "consumer") == null) return null;
+  if (!CONSUMERS.has(consumerKey(consumer))) return fail<string>(consumerNotFound(consumer));
+  const out = new Array<RewardInfo>();
+  const delegated = new Array<string>();
+  const it = DELEGATIONS.range([utf8(consumer)], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    const validator = fromUtf8(e.key);
+    delegated.push(validator);
+    const o = observe(env, validator);
+    if (o == null) return null;
+    const pending = pendingRewards(env.contractAddress, consumer, validator, o.pool, o.queued, e.value.shares);
+    if (pending == null) return null;
+    for (let i = 0; i < pending.length; i++) out.push(pending[i]);
+  }
+  // Owed on validators the consumer has left.
+  const owed = REWARDS_OWED.range([utf8(consumer)], null, false, null, Order.Ascending);
+  for (let e = owed.next(); e != null; e = owed.next()) {
+    const parts = splitFirstKey(e.key);
+    const validator = fromUtf8(parts[0]);
+    if (!delegated.includes(validator)) out.push(createRewardInfo(validator, fromUtf8(parts[1]), e.value.amount));
+  }
+  out.sort((a: RewardInfo, b: RewardInfo): i32 => {
+    if (a.validator != b.validator) return a.validator < b.validator ? -1 : 1;
+    return a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0;
+  });
+  return encodeRewardsResponse(createRewardsResponse(out));
 }

@@ -76,6 +76,10 @@ export class UnbondingQueueQuery extends QueryMsg {
   limit: u32 = DEFAULT_PAGE;
 }
 
+/** Rewards held for consumers (harvested, not yet paid) per denom, and the governance fund. */
+@returns(RewardTotalsResponse)
+export class RewardTotalsQuery extends QueryMsg {}
+
 /**
  * Either field updates the batching rules; absent (or null) keeps the current value. Migrating from 0.1.0, which
  * stored no unbonding period, requires unbonding_period_seconds.
@@ -109,6 +113,18 @@ export class ValidatorResponse {
   cumulative!: Decimal;
   /** the open undelegation batch (the queue's) */
   batch!: u64;
+}
+
+export class HeldRewards {
+  denom!: string;
+  amount!: Uint128;
+}
+
+export class RewardTotalsResponse {
+  /** per denom: harvested for consumers and not yet claimed (never delegated or withdrawn by governance) */
+  held!: HeldRewards[];
+  /** the bond denom balance minus what is held: what may be delegated or withdrawn */
+  fund!: Uint128;
 }
 
 export class QueueEntry {

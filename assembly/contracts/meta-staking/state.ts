@@ -7,6 +7,10 @@
 //   last_batch:  validator            Map<BatchTime>     when the validator's last batch was undelegated
 //   slashing:    validator            Map<SlashState>    slash events so far, their cumulative product, open batch id
 //   slash_events: (validator, seq BE)  Map<SlashEvent>    every slash observed, in order
+//   reward_index: (validator, denom)   Map<RewardIndex>   rewards per pool share harvested so far (docs/rewards.md)
+//   reward_paid: (consumer, validator, denom) Map<RewardIndex> the index a consumer was last settled at
+//   rewards_owed: (consumer, validator, denom) Map<Amount> settled and not yet claimed
+//   rewards_held: denom                Map<Amount>        Σ harvested for consumers and not yet paid (not the fund)
 //
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
@@ -134,6 +138,25 @@ export const SLASH_EVENTS = new Map<SlashEvent>(
   (e: SlashEvent, w: JsonWriter): void => { writeSlashEvent(w, e); },
   (j: JsonValue): SlashEvent => readSlashEvent(new Fields(j, "stored slash event")),
 );
+
+/** Rewards per pool share (18 decimals), as harvested so far; only grows. */
+export class RewardIndex {
+  constructor(public index: Decimal) {}
+}
+
+function encodeRewardIndex(r: RewardIndex, w: JsonWriter): void { w.beginObject().key("index").string(r.index.toString()).endObject(); }
+function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(Decimal.parse(j.get("index")!.text)!); }
+
+export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardIndex, decodeRewardIndex);
+export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);
+export const REWARDS_OWED = new Map<Amount>("rewards_owed", encodeAmount, decodeAmount);
+export const REWARDS_HELD = new Map<Amount>("rewards_held", encodeAmount, decodeAmount);
+
+export function rewardIndexKey(validator: string, denom: string): Uint8Array[] { return [utf8(validator), utf8(denom)]; }
+export function consumerRewardKey(consumer: string, validator: string, denom: string): Uint8Array[] {
+  return [utf8(consumer), utf8(validator), utf8(denom)];
+}
+export function denomKey(denom: string): Uint8Array[] { return [utf8(denom)]; }
 
 export function slashEventKey(validator: string, seq: u64): Uint8Array[] { return [utf8(validator), u64Key(seq)]; }
 

@@ -13,8 +13,9 @@ import {
   encodePendingSlashResponse, encodeReceiveClaim, encodeReleaseClaim, encodeSlashClaim,
 } from "../../../assembly/shared/lien.codec";
 import {
-  createCheckValidator, createDelegate, createDelegationQuery, createSlashEvent, createSlashEventsQuery, createUndelegate, encodeCheckValidator,
-  encodeConsumerResponse, encodeDelegate, encodeDelegationQuery, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
+  createCheckValidator, createClaimRewards, createDelegate, createDelegationQuery, createRewardInfo, createRewardsQuery, createRewardsResponse,
+  createSlashEvent, createSlashEventsQuery, createUndelegate, encodeCheckValidator, encodeClaimRewards, encodeConsumerResponse, encodeDelegate,
+  encodeDelegationQuery, encodeRewardsQuery, encodeRewardsResponse, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
 } from "../../../assembly/shared/meta-staking.codec";
 import {
   createListValidatorsPacket, createSlashPacket, createStakeAckResult, createStakePacket, createUnstakePacket, createValidatorSetPacket,
@@ -312,6 +313,9 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_check_validator").string(encodeCheckValidator(createCheckValidator("valoper1")));
     w.key("meta_delegation_query").string(encodeDelegationQuery(createDelegationQuery("wasm1consumer", "valoper1")));
     w.key("meta_slash_events_query").string(encodeSlashEventsQuery(createSlashEventsQuery("valoper1", 2, 10)));
+    w.key("meta_claim_rewards").string(encodeClaimRewards(createClaimRewards("valoper1", 30)));
+    w.key("meta_rewards_query").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer")));
+    w.key("meta_rewards_response").string(encodeRewardsResponse(createRewardsResponse([createRewardInfo("valoper1", "ustake", amount)])));
     w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
