@@ -13,6 +13,7 @@ export * from "./cw2";
 export * from "./types";
 export * from "./response";
 export * from "./querier";
+export * from "./proto";
 export * from "./ibc";
 export * from "./entry";
 export { allocate, deallocate, interface_version_8 } from "./region";

@@ -79,12 +79,17 @@ export function isActiveValidator(validator: string): i32 {
   return active.includes(validator) ? 1 : 0;
 }
 
-/** The current token value of `delegator`'s delegation to `validator` (zero when there is none). */
-export function queryDelegationAmount(delegator: string, validator: string): Uint128 | null {
+/** StakingQuery::Delegation: `{"delegation": FullDelegation | null}` (Go omits the field when there is none). */
+function queryDelegation(delegator: string, validator: string): JsonValue | null {
   const w = new JsonWriter();
   w.beginObject().key("staking").beginObject().key("delegation").beginObject();
   w.key("delegator").string(delegator).key("validator").string(validator).endObject().endObject().endObject();
-  const json = queryChainJson(w.toString(), "staking delegation");
+  return queryChainJson(w.toString(), "staking delegation");
+}
+
+/** The current token value of `delegator`'s delegation to `validator` (zero when there is none). */
+export function queryDelegationAmount(delegator: string, validator: string): Uint128 | null {
+  const json = queryDelegation(delegator, validator);
   if (json == null) return null;
   const d = json.get("delegation");
   // Go omits the field when there is no delegation; Rust writes null.
@@ -101,10 +106,7 @@ export function queryDelegationAmount(delegator: string, validator: string): Uin
  * query's `accumulated_rewards`, truncated as a withdrawal truncates them); empty when there is no delegation.
  */
 export function queryDelegationRewards(delegator: string, validator: string): Coin[] | null {
-  const w = new JsonWriter();
-  w.beginObject().key("staking").beginObject().key("delegation").beginObject();
-  w.key("delegator").string(delegator).key("validator").string(validator).endObject().endObject().endObject();
-  const json = queryChainJson(w.toString(), "staking delegation");
+  const json = queryDelegation(delegator, validator);
   if (json == null) return null;
   const out = new Array<Coin>();
   const d = json.get("delegation");

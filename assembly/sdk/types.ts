@@ -3,7 +3,7 @@ import { Fields } from "./decode";
 import { fail, failCheck } from "./error";
 import { fundsNotAccepted, invalidAddress, multipleDenoms, noFunds, unauthorized, wrongDenom } from "./errors";
 import { addr_validate } from "./imports";
-import { JsonValue, JsonWriter } from "./json";
+import { JsonKind, JsonValue, JsonWriter } from "./json";
 import { Uint128 } from "./math";
 import { bytesFromRegion, ptr, regionFromString } from "./region";
 import { fromUtf8 } from "./storage";
@@ -85,8 +85,19 @@ export class MessageInfo {
  * none), and, when it failed, the error text (wasmd ≥ 0.51 passes a contract's own error verbatim and redacts the
  * rest). Other fields (gas_used, events, data) are not used.
  */
+/** One SDK message's response in a sub-message reply: its type URL and protobuf bytes. */
+export class MsgResponse {
+  constructor(public typeUrl: string, public value: Uint8Array) {}
+}
+
 export class Reply {
-  constructor(public id: u64, public error: string | null, public payload: Uint8Array = new Uint8Array(0)) {}
+  constructor(
+    public id: u64,
+    public error: string | null,
+    public payload: Uint8Array = new Uint8Array(0),
+    /** on success: the responses of the sub-message's SDK messages, in order */
+    public msgResponses: MsgResponse[] = [],
+  ) {}
 
   static decode(json: JsonValue | null): Reply | null {
     const f = Fields.of(json, "reply");
@@ -96,7 +107,21 @@ export class Reply {
     const payload = f.optBinary("payload");
     if (!f.finishLenient()) return null;
     const error = result != null ? result.get("error") : null;
-    return new Reply(id, error != null ? error.text : null, payload != null ? payload : new Uint8Array(0));
+    const responses = new Array<MsgResponse>();
+    const ok = result != null ? result.get("ok") : null;
+    const list = ok != null ? ok.get("msg_responses") : null;
+    if (list != null && list.kind == JsonKind.Array) {
+      for (let i = 0; i < list.items.length; i++) {
+        const r = Fields.of(list.items[i], "reply.result.ok.msg_responses");
+        if (r == null) return null;
+        const lenient = new Fields(r.value, r.path, true);
+        const typeUrl = lenient.str("type_url");
+        const value = lenient.optBinary("value");
+        if (!lenient.finishLenient()) return null;
+        responses.push(new MsgResponse(typeUrl, value != null ? value : new Uint8Array(0)));
+      }
+    }
+    return new Reply(id, error != null ? error.text : null, payload != null ? payload : new Uint8Array(0), responses);
   }
 }
 

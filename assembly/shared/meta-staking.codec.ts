@@ -693,7 +693,7 @@ export function decodeDelegationResponse(value: JsonValue | null, path: string =
 }
 
 /** A new SlashEvent, every field given. */
-export function createSlashEvent(validator: string, seq: u64, fraction: Decimal, cumulative: Decimal, batch: u64, height: u64, time: u64, jailed: bool): SlashEvent {
+export function createSlashEvent(validator: string, seq: u64, fraction: Decimal, cumulative: Decimal, batch: u64, height: u64, time: u64, jailed: bool, unbonding: bool): SlashEvent {
   const m = new SlashEvent();
   m.validator = validator;
   m.seq = seq;
@@ -703,6 +703,7 @@ export function createSlashEvent(validator: string, seq: u64, fraction: Decimal,
   m.height = height;
   m.time = time;
   m.jailed = jailed;
+  m.unbonding = unbonding;
   return m;
 }
 
@@ -717,6 +718,9 @@ export function readSlashEvent(f: Fields): SlashEvent {
   m.height = f.u64("height");
   m.time = f.u64String("time");
   m.jailed = f.bool("jailed");
+  if (f.has("unbonding")) {
+    m.unbonding = f.bool("unbonding");
+  } else f.ignore("unbonding");
   return m;
 }
 
@@ -730,6 +734,7 @@ export function writeSlashEventFields(w: JsonWriter, m: SlashEvent): void {
   w.key("height").u64(m.height);
   w.key("time").u64String(m.time);
   w.key("jailed").bool(m.jailed);
+  w.key("unbonding").bool(m.unbonding);
 }
 
 /** Writes one SlashEvent. */

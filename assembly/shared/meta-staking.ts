@@ -147,6 +147,11 @@ export class SlashEvent {
   time!: Uint64;
   /** the validator was out of the bonded set (jailed) when observed */
   jailed!: bool;
+  /**
+   * Only `batch`, already undelegated, lost `fraction`: x/staking slashed its unbonding entry (seen when the entry
+   * matured short); bonded stake is untouched and `cumulative` is the previous event's.
+   */
+  unbonding: bool = false;
 }
 
 export class SlashEventsResponse {

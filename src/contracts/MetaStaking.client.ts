@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -28,6 +28,11 @@ export interface MetaStakingReadOnlyInterface {
     startAfter?: string;
     limit?: number;
   }) => Promise<UnbondingQueueResponse>;
+  maturing: ({
+    limit
+  }: {
+    limit?: number;
+  }) => Promise<MaturingResponse>;
   rewardTotals: () => Promise<RewardTotalsResponse>;
   config: () => Promise<ConfigResponse>;
   consumer: ({
@@ -67,6 +72,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.allConsumers = this.allConsumers.bind(this);
     this.validator = this.validator.bind(this);
     this.unbondingQueue = this.unbondingQueue.bind(this);
+    this.maturing = this.maturing.bind(this);
     this.rewardTotals = this.rewardTotals.bind(this);
     this.config = this.config.bind(this);
     this.consumer = this.consumer.bind(this);
@@ -110,6 +116,17 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     return this.client.queryContractSmart(this.contractAddress, {
       unbonding_queue: {
         start_after: startAfter,
+        limit
+      }
+    });
+  };
+  maturing = async ({
+    limit
+  }: {
+    limit?: number;
+  }): Promise<MaturingResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      maturing: {
         limit
       }
     });

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static fund = (): ExecuteMsg => {
@@ -147,6 +147,17 @@ export abstract class MetaStakingQueryMsgBuilder {
     return {
       unbonding_queue: ({
         start_after: startAfter,
+        limit
+      } as const)
+    };
+  };
+  static maturing = ({
+    limit
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    maturing: unknown;
+  }>["maturing"]>): QueryMsg => {
+    return {
+      maturing: ({
         limit
       } as const)
     };

@@ -66,6 +66,10 @@ export type QueryMsg = {
     limit?: number | null;
   };
 } | {
+  maturing: {
+    limit?: number | null;
+  };
+} | {
   reward_totals: {};
 } | {
   config: {};
@@ -126,6 +130,15 @@ export interface QueueEntry {
   queued: Uint128;
   batch_at: Uint64;
 }
+export interface MaturingResponse {
+  entries: MaturingEntry[];
+}
+export interface MaturingEntry {
+  validator: string;
+  batch: number;
+  amount: Uint128;
+  completion: Uint64;
+}
 export interface RewardTotalsResponse {
   held: HeldRewards[];
   fund: Uint128;
@@ -161,6 +174,7 @@ export interface SlashEvent {
   height: number;
   time: Uint64;
   jailed: boolean;
+  unbonding?: boolean | null;
 }
 export interface RewardsResponse {
   rewards: RewardInfo[];

@@ -8,7 +8,7 @@ import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { WasmdScenarioChain, WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
 import { artifact } from "../helpers/artifacts";
-import { testChain, waitForBlocks } from "./helpers";
+import { moduleQueryClient, testChain, waitForBlocks } from "./helpers";
 
 let net: WasmdScenarioNetwork;
 
@@ -61,4 +61,20 @@ it("inflation rewards of meta-staking's delegation are held apart from the fund 
   expect(after.fund).toBe((fundAmount - 5_000_000n).toString());
   expect(BigInt(after.held.find((h) => h.denom === b.denom)?.amount ?? "0")).toBe(withdrawn - paid);
   expect(withdrawn - paid).toBeLessThan(2n);
+
+  // An undelegation (the validator's first batch goes out at once): meta-staking records x/staking's entry from the
+  // real MsgUndelegateResponse, for the ledger that compares it with the payout at maturity.
+  await must(b.execute("alice", meta, MetaStakingExecuteMsgBuilder.undelegate({ validator, amount: "1000000" })));
+  const { query, comet } = await moduleQueryClient(cfg);
+  try {
+    const { unbond } = await query.staking.unbondingDelegation(meta, validator);
+    expect(unbond?.entries).toHaveLength(1);
+    const entry = unbond!.entries[0];
+    const completion = BigInt(entry.completionTime!.seconds) * 1_000_000_000n + BigInt(entry.completionTime!.nanos);
+    expect(await b.query(meta, MetaStakingQueryMsgBuilder.maturing({})))
+      .toEqual({ entries: [{ validator, batch: 1, amount: entry.initialBalance, completion: completion.toString() }] });
+    expect(entry.initialBalance).toBe("1000000");
+  } finally {
+    comet.disconnect();
+  }
 });

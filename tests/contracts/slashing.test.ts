@@ -8,7 +8,7 @@ import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../.
 import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
-import { Mesh, UNBONDING, User, bondAndGrant, ok, record, setup, stake } from "../helpers/mesh";
+import { CONSUMER_UNBONDING, Mesh, UNBONDING, User, bondAndGrant, ok, record, setup, stake } from "../helpers/mesh";
 
 const account = (m: Mesh, user: User) => m.a.query<Ilp.AccountResponse>(m.ilp, IlpQueryMsgBuilder.account({ address: m.a.address(user) }));
 const pool = (m: Mesh) => m.a.query<MeshProvider.PoolResponse>(m.provider, MeshProviderQueryMsgBuilder.pool({ validator: m.validator }));
@@ -125,6 +125,63 @@ describe("unbonding stake and leaving", () => {
     expect(a).toMatchObject({ bonded: "940", claims: [], pending_slash: "0" });
     // Σ withdrawable + Σ burned = Σ bonded ever.
     expect(await m.a.balance(m.ilp, m.a.denom)).toBe(940n);
+  });
+
+  it("x/staking's slash of an entry already undelegated is found when it matures short, and reaches exactly that batch", async () => {
+    const m = await staked([["alice", 1000n], ["bob", 1000n]]);
+    // Double-sign evidence names a height before alice's undelegation: x/staking slashes her entry too.
+    const infraction = m.b.host.height;
+    await m.b.wait(1);
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "400" })));
+    await m.link.relayAll(); // the validator's first batch goes to x/staking at once: 400 × 1.5 = 600 on the consumer
+    const [entry] = m.b.host.unbondingEntries(m.meta, m.validator);
+    expect(entry.balance).toBe(600n);
+    // meta-staking recorded x/staking's entry from the undelegation's response.
+    const maturing = () => m.b.query<MetaStaking.MaturingResponse>(m.meta, MetaStakingQueryMsgBuilder.maturing({}));
+    expect(await maturing()).toEqual({ entries: [{ validator: m.validator, batch: 1, amount: "600", completion: entry.completionTimeNs.toString() }] });
+    m.b.host.slashValidator(m.validator, "0.1", { infractionHeight: infraction });
+    expect(m.b.host.unbondingEntries(m.meta, m.validator).map((e) => e.balance)).toEqual([540n]);
+    await check(m);
+    await m.link.relayAll();
+    const bondedEvent = (await events(m)).events[0];
+    expect(bondedEvent).toMatchObject({ seq: 1, batch: 2, unbonding: false });
+    // The bonded slash does not reach batch 1: it had left the queue.
+    const unbondingOf = async () => (await m.a.query<MeshProvider.UnbondingResponse>(m.provider,
+      MeshProviderQueryMsgBuilder.unbonding({ owner: m.a.address("alice") }))).unbonding.map((e) => e.amount);
+    expect(await unbondingOf()).toEqual(["400"]);
+    const bob = await stake(m, "bob");
+
+    // The entry matures 60 short. The first execution after that cannot know whether x/staking already paid it; the
+    // next one, a block later, reconciles (both are a stranger's checks), records the loss and forwards it.
+    await m.b.wait(CONSUMER_UNBONDING + 1);
+    await check(m);
+    expect((await events(m)).events).toHaveLength(1);
+    await check(m);
+    expect(await maturing()).toEqual({ entries: [] });
+    expect((await events(m)).events[1]).toEqual({
+      validator: m.validator, seq: 2, fraction: "0.1", cumulative: bondedEvent.cumulative, batch: 1,
+      height: expect.any(Number), time: expect.any(String), jailed: false, unbonding: true,
+    });
+    await m.link.relayAll();
+    // Alice's unbonding stake of batch 1 lost exactly what x/staking took; bob's bonded stake nothing more.
+    expect(await unbondingOf()).toEqual(["360"]);
+    expect(await stake(m, "bob")).toEqual(bob);
+    expect(await pool(m)).toMatchObject({ slash_seq: 2, multiplier: bondedEvent.cumulative });
+    // A third check finds nothing new.
+    await check(m);
+    expect((await events(m)).events).toHaveLength(2);
+
+    await everyoneLeaves(m, ["alice", "bob"]);
+    let bonded = 0n;
+    for (const u of ["alice", "bob"] as User[]) {
+      const a = await account(m, u);
+      expect(a.claims).toEqual([]);
+      bonded += BigInt(a.bonded);
+    }
+    expect(await m.a.balance(m.ilp, m.a.denom)).toBe(bonded);
+    // Alice: 40 of her unbonding 400, and the bonded fraction of the 600 she kept staked until she left.
+    const keep = Number(bondedEvent.cumulative);
+    expect(BigInt((await account(m, "alice")).bonded)).toBe(360n + BigInt(Math.floor(600 * keep)));
   });
 
   it("after slashes every user unstakes and withdraws; every claim is released and no token is created", async () => {

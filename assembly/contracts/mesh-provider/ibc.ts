@@ -93,7 +93,8 @@ export function ibcPacketTimeout(env: Env, msg: IbcPacketMsg): Response | null {
 /**
  * Applies a slash event of the consumer in O(1) (docs/slashing.md §3). Bonded stake: the pool takes the event's
  * cumulative multiplier unless it already has a later one (from a later event or an ack). Unbonding stake: the
- * fraction hits the pools of the event's batch that joined it before the event, once per event. A jailed
+ * fraction hits the pools of the event's batch that joined it before the event (all of them for a slash of the
+ * batch's x/staking entry, which leaves the cumulative multiplier as it was), once per event. A jailed
  * validator leaves the set we accept new stake for. Replays and late packets change nothing; never fails.
  */
 function applySlash(event: SlashEvent): Response {
@@ -113,10 +114,12 @@ function applySlash(event: SlashEvent): Response {
     const keep = Decimal.one().checkedSub(event.fraction);
     let hit = 0;
     if (keep != null) {
-      // Pools of this batch by join seq: the few joins between the batch's events (a handful), not stakers.
+      // Pools of this batch by join seq: the few joins between the batch's events (a handful), not stakers. A slash
+      // of the batch's x/staking entry (`unbonding`) came after the batch left the queue: it reaches every join.
       const keys = new Array<Uint8Array>();
       const pools = new Array<BatchPool>();
-      const it = BATCH_POOLS.range([u64Key(generation), utf8(event.validator), u64Key(event.batch)], null, false, u64Key(event.seq), Order.Ascending);
+      const joinedBefore: Uint8Array | null = event.unbonding ? null : u64Key(event.seq);
+      const it = BATCH_POOLS.range([u64Key(generation), utf8(event.validator), u64Key(event.batch)], null, false, joinedBefore, Order.Ascending);
       for (let e = it.next(); e != null; e = it.next()) {
         keys.push(e.key);
         pools.push(e.value);

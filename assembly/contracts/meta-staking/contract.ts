@@ -18,7 +18,7 @@
 // its pro-rata share of what x/staking still holds (so after a slash it never asks for more than exists) and runs
 // as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
 import {
-  addSeconds, BankMsg, capLimit, checkDuration, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
+  addSeconds, BankMsg, capLimit, clearError, Message, u64FromKey, UndelegateResponse, checkDuration, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
   MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom, splitFirstKey,
   queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, u64Key, Uint128, utf8, validateAddress,
   wrongDenom, zeroAmount,
@@ -38,22 +38,23 @@ import {
   encodeRewardsResponse, encodeSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
 import {
-  AllConsumersQuery, Fund, HeldRewards, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance, UnbondingQueueQuery, UpdateAdmin,
+  AllConsumersQuery, Fund, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance, UnbondingQueueQuery, UpdateAdmin,
   ValidatorQuery, WithdrawFunds,
 } from "./msg";
 import {
-  createAllConsumersResponse, createBatchPayload, createHeldRewards, createQueueEntry, createRewardTotalsResponse, createUnbondingQueueResponse,
+  createAllConsumersResponse, createBatchPayload, createHeldRewards, createMaturingEntry, createMaturingResponse, encodeMaturingResponse, createQueueEntry, createRewardTotalsResponse, createUnbondingQueueResponse,
   createValidatorResponse, decodeBatchPayload, decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg,
   encodeAllConsumersResponse, encodeBatchPayload, encodeRewardTotalsResponse, encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
 import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
+import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";
 import {
-  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING,
+  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING,
   SLASH_EVENTS, Shares, SlashState, VALIDATORS, consumerKey, delegationKey, slashEventKey, validatorKey,
 } from "./state";
 
-/** Reply id of a batch undelegation; only failures come back, with the batch in the payload. */
-export const REPLY_BATCH_FAILED: u64 = 1;
+/** Reply id of a batch undelegation, with the batch in the payload. */
+export const REPLY_BATCH: u64 = 1;
 
 export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
   const msg = decodeInstantiateMsg(json);
@@ -84,6 +85,14 @@ function checkMaxEntries(maxEntries: u32): bool {
 export function execute(env: Env, info: MessageInfo, json: JsonValue): Response | null {
   const msg = decodeExecuteMsg(json);
   if (msg == null) return null;
+  // Every execution first reconciles matured unbonding entries, and books what its own messages do to the balance.
+  if (!beginLedger(env, info, CONFIG.load().denom)) return null;
+  const response = dispatch(env, info, msg);
+  if (response == null || !endLedger(response)) return null;
+  return response;
+}
+
+function dispatch(env: Env, info: MessageInfo, msg: Message): Response | null {
   if (msg instanceof Fund) {
     const amount = mustPay(info, CONFIG.load().denom);
     if (amount == null) return null;
@@ -194,7 +203,7 @@ function observe(env: Env, validator: string): Observed | null {
   const active = isActiveValidator(validator);
   if (active < 0) return null;
   const seq = state.seq + 1;
-  const event = createSlashEvent(validator, seq, fraction, cumulative, state.batch, env.block.height, env.block.timeNanos, active == 0);
+  const event = createSlashEvent(validator, seq, fraction, cumulative, state.batch, env.block.height, env.block.timeNanos, active == 0, false);
   return new Observed(new Pool(tokens, pool.shares), queue, new SlashState(seq, cumulative, state.batch), event);
 }
 
@@ -279,6 +288,7 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
   if (tokens == null || shares == null || mine == null) return null;
   VALIDATORS.save(validatorKey(validator), new Pool(tokens, shares));
   DELEGATIONS.save(delegationKey(info.sender, validator), new Shares(mine));
+  noteOutflow(amount);
   return response
     .addMessage(StakingMsg.delegate(validator, new Coin(config.denom, amount)))
     .addAttribute("action", "delegate")
@@ -384,11 +394,12 @@ function flushBatch(env: Env, config: Config, validator: string, response: Respo
   LAST_BATCH.save(vkey, new BatchTime(env.block.timeNanos));
   // Later undelegations join the next batch: a slash from now on no longer reaches this one through the queue.
   const state = loadSlashState(validator);
+  const payload = utf8(encodeBatchPayload(createBatchPayload(validator, queued, state.batch)));
   state.batch += 1;
   SLASHING.save(vkey, state);
-  const payload = utf8(encodeBatchPayload(createBatchPayload(validator, queued)));
   const undelegate = StakingMsg.undelegate(validator, new Coin(config.denom, amount));
-  response.addSubMessage(new SubMsg(REPLY_BATCH_FAILED, undelegate, ReplyOn.Error, payload));
+  // Both outcomes reply: a refusal requeues, a success records x/staking's entry for the ledger.
+  response.addSubMessage(new SubMsg(REPLY_BATCH, undelegate, ReplyOn.Always, payload));
   return true;
 }
 
@@ -434,13 +445,28 @@ export function migrate(env: Env, json: JsonValue): Response | null {
   return finishMigration("meta-staking", from).addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
 }
 
-/** A batch that x/staking refused goes back to the queue (retried after the next epoch); nothing is lost. */
+/**
+ * A batch that x/staking refused goes back to the queue (retried after the next epoch); nothing is lost. A batch it
+ * accepted leaves its unbonding entry (amount, completion) for the ledger, which compares it with what is paid out.
+ */
 export function reply(env: Env, reply: Reply): Response | null {
   const response = new Response();
-  const error = reply.error;
-  if (reply.id != REPLY_BATCH_FAILED || error == null) return response.addAttribute("action", "unknown_reply");
+  if (reply.id != REPLY_BATCH) return response.addAttribute("action", "unknown_reply");
   const batch = decodeBatchPayload(parseJson(reply.payload), "batch payload");
   if (batch == null) return null;
+  const error = reply.error;
+  if (error == null) {
+    const entry = reply.msgResponses.length == 1 ? UndelegateResponse.decode(reply.msgResponses[0].value) : null;
+    // Unreadable (never from x/staking): the entry's payout will count as a gift to the fund; never fail the batch.
+    if (entry == null) {
+      clearError();
+      return response.addAttribute("action", "batch_unrecorded").addAttribute("validator", batch.validator);
+    }
+    recordMaturing(env, batch.validator, batch.batch, entry.amount, entry.completionNanos);
+    return response.addAttribute("action", "batch_undelegated").addAttribute("validator", batch.validator)
+      .addAttribute("batch", batch.batch.toString()).addAttribute("amount", entry.amount.toString())
+      .addAttribute("completion", entry.completionNanos.toString());
+  }
   const vkey = validatorKey(batch.validator);
   const requeued = addTo(QUEUE.may_load(vkey), batch.queued);
   if (requeued == null) return null;
@@ -489,6 +515,7 @@ function withdrawFunds(env: Env, info: MessageInfo, amount: Uint128, recipient: 
   const liquid = governanceFund(env, config.denom);
   if (liquid == null) return null;
   if (amount.gt(liquid)) return fail<Response>(insufficientLiquidFunds(liquid, config.denom, amount));
+  noteOutflow(amount);
   return new Response()
     .addMessage(BankMsg.send(to, [new Coin(config.denom, amount)]))
     .addAttribute("action", "withdraw_funds")
@@ -515,6 +542,15 @@ export function query(env: Env, json: JsonValue): string | null {
   }
   if (msg instanceof DelegationQuery) return delegationQuery(env, <DelegationQuery>msg);
   if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer);
+  if (msg instanceof MaturingQuery) {
+    const entries = new Array<MaturingEntry>();
+    const limit = capLimit((<MaturingQuery>msg).limit);
+    const it = MATURING.range([], null, false, null, Order.Ascending);
+    for (let e = it.next(); e != null && <u32>entries.length < limit; e = it.next()) {
+      entries.push(createMaturingEntry(e.value.validator, e.value.batch, e.value.amount, u64FromKey(e.key.slice(0, 8))));
+    }
+    return encodeMaturingResponse(createMaturingResponse(entries));
+  }
   if (msg instanceof RewardTotalsQuery) {
     const held = new Array<HeldRewards>();
     const it = REWARDS_HELD.range([], null, false, null, Order.Ascending);

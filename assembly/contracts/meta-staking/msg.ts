@@ -76,6 +76,16 @@ export class UnbondingQueueQuery extends QueryMsg {
   limit: u32 = DEFAULT_PAGE;
 }
 
+/**
+ * x/staking's unbonding entries of our batches not yet reconciled by the ledger (paid out, or compared with what
+ * was paid), in completion order, a page at a time.
+ */
+@returns(MaturingResponse)
+export class MaturingQuery extends QueryMsg {
+  /** Page size; at most 30. */
+  limit: u32 = DEFAULT_PAGE;
+}
+
 /** Rewards held for consumers (harvested, not yet paid) per denom, and the governance fund. */
 @returns(RewardTotalsResponse)
 export class RewardTotalsQuery extends QueryMsg {}
@@ -115,6 +125,18 @@ export class ValidatorResponse {
   batch!: u64;
 }
 
+export class MaturingEntry {
+  validator!: string;
+  batch!: u64;
+  amount!: Uint128;
+  /** when x/staking pays it out (ns) */
+  completion!: Uint64;
+}
+
+export class MaturingResponse {
+  entries!: MaturingEntry[];
+}
+
 export class HeldRewards {
   denom!: string;
   amount!: Uint128;
@@ -138,9 +160,13 @@ export class UnbondingQueueResponse {
   queue!: QueueEntry[];
 }
 
-/** The payload of a batch undelegation's sub-message: what goes back to the queue if x/staking refuses it. */
+/**
+ * The payload of a batch undelegation's sub-message: what goes back to the queue if x/staking refuses it, and the
+ * batch whose x/staking entry the reply records when it succeeds.
+ */
 @message
 export class BatchPayload {
   validator!: string;
   queued!: Uint128;
+  batch: u64 = 0;
 }

@@ -8,8 +8,9 @@ import {
 } from "../../sdk";
 import { RewardInfo } from "../../shared/meta-staking";
 import { createRewardInfo } from "../../shared/meta-staking.codec";
+import { noteInflow, noteOutflow } from "./ledger";
 import {
-  Amount, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey,
+  Amount, CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey,
   validatorKey,
 } from "./state";
 
@@ -54,8 +55,10 @@ export function harvest(contract: string, validator: string, pool: Pool, queued:
   const accrued = queryDelegationRewards(contract, validator);
   if (accrued == null) return false;
   if (accrued.length == 0) return true;
+  const bondDenom = CONFIG.load().denom;
   for (let i = 0; i < accrued.length; i++) {
     const coin = accrued[i];
+    if (coin.denom == bondDenom) noteInflow(coin.amount);
     const part = poolPart(coin.amount, pool, queued);
     if (part == null) return false;
     if (part.isZero()) continue;
@@ -122,7 +125,11 @@ export function payOwed(consumer: string, response: Response): RewardInfo[] | nu
     if (!found) totals.push(new Coin(denom, e.value.amount));
   }
   for (let i = 0; i < keys.length; i++) REWARDS_OWED.remove(keys[i]);
-  for (let i = 0; i < totals.length; i++) if (!addHeld(totals[i].denom, totals[i].amount, false)) return null;
+  const bondDenom = CONFIG.load().denom;
+  for (let i = 0; i < totals.length; i++) {
+    if (!addHeld(totals[i].denom, totals[i].amount, false)) return null;
+    if (totals[i].denom == bondDenom) noteOutflow(totals[i].amount);
+  }
   if (totals.length > 0) response.addMessage(BankMsg.send(consumer, totals));
   return paid;
 }

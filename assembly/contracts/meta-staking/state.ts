@@ -11,6 +11,8 @@
 //   reward_paid: (consumer, validator, denom) Map<RewardIndex> the index a consumer was last settled at
 //   rewards_owed: (consumer, validator, denom) Map<Amount> settled and not yet claimed
 //   rewards_held: denom                Map<Amount>        Σ harvested for consumers and not yet paid (not the fund)
+//   "ledger"                          Item<Ledger>       the bond-denom balance expected without matured entries
+//   maturing: completion BE ‖ validator Map<Maturing>     x/staking unbonding entries of our batches, until reconciled
 //
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
@@ -157,6 +159,48 @@ export function consumerRewardKey(consumer: string, validator: string, denom: st
   return [utf8(consumer), utf8(validator), utf8(denom)];
 }
 export function denomKey(denom: string): Uint8Array[] { return [utf8(denom)]; }
+
+/**
+ * What the bond-denom balance would be if no unbonding entry had matured since the last reconciliation and nobody
+ * had sent us tokens (`book`), and the block times of our last two executions in different blocks: entries that
+ * complete at or before `prior` have surely been paid out by x/staking's end blocker.
+ */
+export class Ledger {
+  constructor(public book: Uint128, public prior: u64, public last: u64) {}
+}
+
+export const LEDGER = new Item<Ledger>(
+  "ledger",
+  (l: Ledger, w: JsonWriter): void => {
+    w.beginObject().key("book").string(l.book.toString()).key("prior").u64String(l.prior).key("last").u64String(l.last).endObject();
+  },
+  (j: JsonValue): Ledger => new Ledger(storedUint128(j, "book"), U64.parseInt(j.get("prior")!.text), U64.parseInt(j.get("last")!.text)),
+);
+
+/** An x/staking unbonding entry of one of our batches, as x/staking reported it (amount, completion). */
+export class Maturing {
+  constructor(public validator: string, public batch: u64, public amount: Uint128, public createdNanos: u64) {}
+}
+
+export const MATURING = new Map<Maturing>(
+  "maturing",
+  (m: Maturing, w: JsonWriter): void => {
+    w.beginObject().key("validator").string(m.validator).key("batch").u64(m.batch).key("amount").string(m.amount.toString())
+      .key("created").u64String(m.createdNanos).endObject();
+  },
+  (j: JsonValue): Maturing => new Maturing(j.get("validator")!.text, U64.parseInt(j.get("batch")!.text), storedUint128(j, "amount"),
+    U64.parseInt(j.get("created")!.text)),
+);
+
+/** Ordered by completion time: one part, completion (big-endian) ‖ validator. */
+export function maturingKey(completionNanos: u64, validator: string): Uint8Array[] {
+  const time = u64Key(completionNanos);
+  const v = utf8(validator);
+  const key = new Uint8Array(time.length + v.length);
+  key.set(time, 0);
+  key.set(v, time.length);
+  return [key];
+}
 
 export function slashEventKey(validator: string, seq: u64): Uint8Array[] { return [utf8(validator), u64Key(seq)]; }
 

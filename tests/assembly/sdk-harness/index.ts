@@ -303,8 +303,10 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_undelegate").string(encodeUndelegate(createUndelegate("valoper1", amount)));
     w.key("stake_packet").string(encodeStakePacket(createStakePacket(7, "valoper1", amount)));
     w.key("unstake_packet").string(encodeUnstakePacket(createUnstakePacket(8, "valoper1", amount, Uint128.fromU64(98))));
-    const event = createSlashEvent("valoper1", 3, Decimal.parse("0.01")!, Decimal.parse("0.9801")!, 5, 812, 1700000000000000000, true);
+    const event = createSlashEvent("valoper1", 3, Decimal.parse("0.01")!, Decimal.parse("0.9801")!, 5, 812, 1700000000000000000, true, false);
     w.key("slash_packet").string(encodeSlashPacket(createSlashPacket(event)));
+    const entrySlash = createSlashEvent("valoper1", 4, Decimal.parse("0.05")!, Decimal.parse("0.9801")!, 4, 900, 1700000600000000000, true, true);
+    w.key("unbonding_slash_packet").string(encodeSlashPacket(createSlashPacket(entrySlash)));
     w.key("stake_ack_result").string(encodeStakeAckResult(createStakeAckResult(3, Decimal.parse("0.9801")!, 5)));
     w.key("lien_terms").string(encodeLienTermsQuery(createLienTermsQuery()));
     w.key("lien_terms_response").string(encodeLienTermsResponse(createLienTermsResponse(Decimal.parse("0.05")!)));

@@ -1,0 +1,153 @@
+// Slashes of unbonding entries (docs/slashing.md §1, "Unbonding stake"). x/staking also slashes the unbonding
+// entries of a validator created after the infraction (double-sign evidence can be weeks old); no contract query
+// shows entries, but their payout does: when an entry matures, x/staking pays what is left of it into our balance.
+// Rewards are held apart (rewards.ts), so every other change of the bond-denom balance is one of our own messages,
+// whose amounts we know. The ledger keeps `book`, the balance there would be without matured entries and without
+// tokens others sent us; at the start of every execution, once every entry that may have matured surely has, the
+// balance is compared with book + Σ those entries: a shortfall is what x/staking took from them. It is recorded as
+// a slash event of the entry's batch (`unbonding: true`), which the consumers forward to their providers like any
+// other. A surplus is a gift to the fund.
+import {
+  Decimal, Env, MessageInfo, Order, Response, Uint128, isActiveValidator, queryBalance, u64Key,
+} from "../../sdk";
+import { createSlashEvent } from "../../shared/meta-staking.codec";
+import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, SlashState, maturingKey, slashEventKey, validatorKey } from "./state";
+
+/** Bond-denom amounts of this execution's own messages: added to the book when it succeeds. */
+let inflow = Uint128.zero();
+let outflow = Uint128.zero();
+let fundsIn = Uint128.zero();
+let attributes = new Array<string>();
+
+/** A withdrawal of rewards in the bond denom, or any other message that pays us. */
+export function noteInflow(amount: Uint128): void { inflow = inflow.checkedAdd(amount)!; }
+/** A delegation or a bank send from our balance. */
+export function noteOutflow(amount: Uint128): void { outflow = outflow.checkedAdd(amount)!; }
+
+function loadSlashState(validator: string): SlashState {
+  const s = SLASHING.may_load(validatorKey(validator));
+  return s != null ? s : SlashState.initial();
+}
+
+/**
+ * Reconciles matured entries; call first in every execution. Entries completing at or before the time of an earlier
+ * block in which we executed (`prior`) have been paid; if one may have completed since (between `prior` and now),
+ * reconciliation waits for a later execution, so the balance never mixes paid and unpaid entries. Returns false
+ * when a query or the arithmetic failed (error recorded).
+ */
+export function beginLedger(env: Env, info: MessageInfo | null, denom: string): bool {
+  inflow = Uint128.zero();
+  outflow = Uint128.zero();
+  fundsIn = Uint128.zero();
+  attributes = new Array<string>();
+  if (info != null) {
+    for (let i = 0; i < info.funds.length; i++) {
+      if (info.funds[i].denom == denom) fundsIn = fundsIn.checkedAdd(info.funds[i].amount)!;
+    }
+  }
+  const balance = queryBalance(env.contractAddress, denom);
+  if (balance == null) return false;
+  const actual = balance.checkedSub(fundsIn);
+  if (actual == null) return false;
+  const now = env.block.timeNanos;
+  let ledger = LEDGER.may_load();
+  // First execution with a ledger (a new contract, or one migrated from before it): what is there is the book.
+  if (ledger == null) ledger = new Ledger(actual, 0, now);
+  if (now > ledger.last) {
+    ledger.prior = ledger.last;
+    ledger.last = now;
+  }
+  const uncertain = MATURING.range([], u64Key(ledger.prior + 1), false, u64Key(now + 1), Order.Ascending).next();
+  if (uncertain == null) {
+    const matured = new Array<Maturing>();
+    const keys = new Array<Uint8Array>();
+    const it = MATURING.range([], null, false, u64Key(ledger.prior + 1), Order.Ascending);
+    let expected = ledger.book;
+    for (let e = it.next(); e != null; e = it.next()) {
+      matured.push(e.value);
+      keys.push(e.key);
+      const sum = expected.checkedAdd(e.value.amount);
+      if (sum == null) return false;
+      expected = sum;
+    }
+    for (let i = 0; i < keys.length; i++) MATURING.remove([keys[i]]);
+    // One unit is tolerated: x/distribution may pay a withdrawal a unit below what the Delegation query reported.
+    const shortfall = expected.saturatingSub(actual);
+    if (shortfall.gt(Uint128.one())) {
+      if (!attribute(env, matured, shortfall)) return false;
+    }
+    ledger.book = actual;
+  }
+  LEDGER.save(ledger);
+  return true;
+}
+
+/** End of a successful execution: the book follows what our own messages will do to the balance. */
+export function endLedger(response: Response): bool {
+  const ledger = LEDGER.load();
+  const plus = ledger.book.checkedAdd(fundsIn);
+  const gained = plus != null ? plus.checkedAdd(inflow) : null;
+  const book = gained != null ? gained.checkedSub(outflow) : null;
+  if (book == null) return false;
+  ledger.book = book;
+  LEDGER.save(ledger);
+  for (let i = 0; i + 1 < attributes.length; i += 2) response.addAttribute(attributes[i], attributes[i + 1]);
+  return true;
+}
+
+/**
+ * Splits a shortfall among the entries that matured: those whose validator had a slash observed after the entry was
+ * created (x/staking slashes entries only together with the validator), pro rata to their amounts; all of them if
+ * none had. Each loss becomes a slash event of the entry's batch, its fraction rounded up.
+ */
+function attribute(env: Env, matured: Maturing[], shortfall: Uint128): bool {
+  attributes.push("unbonding_shortfall");
+  attributes.push(shortfall.toString());
+  if (matured.length == 0) return true; // not ours to explain (nothing matured): the fund bears it
+  let candidates = new Array<Maturing>();
+  for (let i = 0; i < matured.length; i++) if (slashedSince(matured[i])) candidates.push(matured[i]);
+  if (candidates.length == 0) candidates = matured;
+  let total = Uint128.zero();
+  for (let i = 0; i < candidates.length; i++) total = total.checkedAdd(candidates[i].amount)!;
+  let left = shortfall.min(total);
+  for (let i = 0; i < candidates.length; i++) {
+    const entry = candidates[i];
+    const share = i == candidates.length - 1 ? left : shortfall.min(total).mulDivCeil(entry.amount, total);
+    if (share == null) return false;
+    const loss = share.min(left).min(entry.amount);
+    left = left.checkedSub(loss)!;
+    if (loss.isZero()) continue;
+    const fraction = Decimal.fromRatioCeil(loss, entry.amount);
+    const active = isActiveValidator(entry.validator);
+    if (fraction == null || active < 0) return false;
+    const state = loadSlashState(entry.validator);
+    state.seq += 1;
+    SLASHING.save(validatorKey(entry.validator), state);
+    const event = createSlashEvent(entry.validator, state.seq, fraction, state.cumulative, entry.batch, env.block.height,
+      env.block.timeNanos, active == 0, true);
+    SLASH_EVENTS.save(slashEventKey(entry.validator, state.seq), event);
+    attributes.push("slash_validator");
+    attributes.push(entry.validator);
+    attributes.push("slash_seq");
+    attributes.push(state.seq.toString());
+    attributes.push("slash_batch");
+    attributes.push(entry.batch.toString());
+    attributes.push("slash_fraction");
+    attributes.push(fraction.toString());
+  }
+  return true;
+}
+
+/** Whether a slash of the entry's validator was observed after the entry was created. */
+function slashedSince(entry: Maturing): bool {
+  const it = SLASH_EVENTS.range([validatorKeyPart(entry.validator)], null, false, null, Order.Descending);
+  const last = it.next();
+  return last != null && <u64>last.value.time > entry.createdNanos;
+}
+
+function validatorKeyPart(validator: string): Uint8Array { return validatorKey(validator)[0]; }
+
+/** Records an x/staking unbonding entry of batch `batch` (from the undelegation's response). */
+export function recordMaturing(env: Env, validator: string, batch: u64, amount: Uint128, completionNanos: u64): void {
+  MATURING.save(maturingKey(completionNanos, validator), new Maturing(validator, batch, amount, env.block.timeNanos));
+}
