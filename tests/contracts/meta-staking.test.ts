@@ -200,3 +200,53 @@ describe("execute errors", () => {
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);
   });
 });
+
+describe("ledger: unbonding entries that mature", () => {
+  const crank = (s: Setup) => ok(s.b.execute("carol", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({})));
+  const maturing = (s: Setup) => s.b.query<MetaStaking.MaturingResponse>(s.meta, MetaStakingQueryMsgBuilder.maturing({}));
+  const events = (s: Setup) => s.b.query<MetaStaking.SlashEventsResponse>(s.meta, MetaStakingQueryMsgBuilder.slashEvents({ validator: s.validator }));
+
+  it("paid in full is no slash, even when its payout is spent before the ledger could reconcile it", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "1000" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "1000" })));
+    expect((await maturing(s)).entries).toEqual([expect.objectContaining({ validator: s.validator, batch: 1, amount: "1000" })]);
+    await s.b.wait(91);
+    // The first execution after the maturity cannot tell whether x/staking paid the entry yet; governance may still
+    // withdraw everything liquid, the payout included.
+    const admin0 = await s.b.balance(s.b.address("admin"), s.b.denom);
+    await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: FUNDS.toString() })));
+    expect(await s.b.balance(s.b.address("admin"), s.b.denom)).toBe(admin0 + FUNDS);
+    expect((await maturing(s)).entries).toHaveLength(1);
+    await crank(s); // a block later: reconciled, nothing missing
+    expect((await maturing(s)).entries).toEqual([]);
+    expect((await events(s)).events).toEqual([]);
+  });
+
+  it("tokens anyone sends are a gift to the fund, not a reason to see a slash", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "1000" })));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "400" })));
+    s.b.host.fund(s.meta, [{ denom: s.b.denom, amount: "77" }]);
+    await s.b.wait(91);
+    await crank(s);
+    await crank(s);
+    expect((await maturing(s)).entries).toEqual([]);
+    expect((await events(s)).events).toEqual([]);
+    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.rewardTotals())).toEqual({ held: [], fund: (FUNDS - 600n + 77n).toString() });
+  });
+
+  it("an entry slashed by x/staking is reported once, as an unbonding event of its batch", async () => {
+    const s = await setup();
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "1000" })));
+    const infraction = s.b.host.height;
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "500" })));
+    s.b.host.slashValidator(s.validator, "0.2", { infractionHeight: infraction });
+    await s.b.wait(91);
+    await crank(s);
+    await crank(s);
+    await crank(s);
+    const all = (await events(s)).events;
+    expect(all.filter((e) => e.unbonding)).toEqual([expect.objectContaining({ batch: 1, fraction: "0.2", cumulative: "1", unbonding: true })]);
+  });
+});

@@ -52,7 +52,7 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
   const now = env.block.timeNanos;
   let ledger = LEDGER.may_load();
   // First execution with a ledger (a new contract, or one migrated from before it): what is there is the book.
-  if (ledger == null) ledger = new Ledger(actual, 0, now);
+  if (ledger == null) ledger = new Ledger(actual, Uint128.zero(), 0, now);
   if (now > ledger.last) {
     ledger.prior = ledger.last;
     ledger.last = now;
@@ -62,7 +62,7 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
     const matured = new Array<Maturing>();
     const keys = new Array<Uint8Array>();
     const it = MATURING.range([], null, false, u64Key(ledger.prior + 1), Order.Ascending);
-    let expected = ledger.book;
+    let expected = ledger.book; // + Σ matured − deficit, compared with actual + deficit
     for (let e = it.next(); e != null; e = it.next()) {
       matured.push(e.value);
       keys.push(e.key);
@@ -71,12 +71,15 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
       expected = sum;
     }
     for (let i = 0; i < keys.length; i++) MATURING.remove([keys[i]]);
+    const have = actual.checkedAdd(ledger.deficit);
+    if (have == null) return false;
     // One unit is tolerated: x/distribution may pay a withdrawal a unit below what the Delegation query reported.
-    const shortfall = expected.saturatingSub(actual);
+    const shortfall = expected.saturatingSub(have);
     if (shortfall.gt(Uint128.one())) {
       if (!attribute(env, matured, shortfall)) return false;
     }
     ledger.book = actual;
+    ledger.deficit = Uint128.zero();
   }
   LEDGER.save(ledger);
   return true;
@@ -85,11 +88,9 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
 /** End of a successful execution: the book follows what our own messages will do to the balance. */
 export function endLedger(response: Response): bool {
   const ledger = LEDGER.load();
-  const plus = ledger.book.checkedAdd(fundsIn);
-  const gained = plus != null ? plus.checkedAdd(inflow) : null;
-  const book = gained != null ? gained.checkedSub(outflow) : null;
-  if (book == null) return false;
-  ledger.book = book;
+  ledger.add(fundsIn);
+  ledger.add(inflow);
+  ledger.sub(outflow);
   LEDGER.save(ledger);
   for (let i = 0; i + 1 < attributes.length; i += 2) response.addAttribute(attributes[i], attributes[i + 1]);
   return true;

@@ -162,19 +162,43 @@ export function denomKey(denom: string): Uint8Array[] { return [utf8(denom)]; }
 
 /**
  * What the bond-denom balance would be if no unbonding entry had matured since the last reconciliation and nobody
- * had sent us tokens (`book`), and the block times of our last two executions in different blocks: entries that
- * complete at or before `prior` have surely been paid out by x/staking's end blocker.
+ * had sent us tokens: `book − deficit` (at most one of them non-zero; it is below zero when an execution spends the
+ * payout of an entry that is not reconciled yet). `prior` and `last` are the block times of our last two executions
+ * in different blocks: entries that complete at or before `prior` have surely been paid out by x/staking's end
+ * blocker.
  */
 export class Ledger {
-  constructor(public book: Uint128, public prior: u64, public last: u64) {}
+  constructor(public book: Uint128, public deficit: Uint128, public prior: u64, public last: u64) {}
+
+  add(amount: Uint128): void {
+    if (this.deficit.isZero()) {
+      this.book = this.book.checkedAdd(amount)!;
+    } else if (amount.gte(this.deficit)) {
+      this.book = amount.checkedSub(this.deficit)!;
+      this.deficit = Uint128.zero();
+    } else {
+      this.deficit = this.deficit.checkedSub(amount)!;
+    }
+  }
+
+  sub(amount: Uint128): void {
+    if (this.book.gte(amount)) {
+      this.book = this.book.checkedSub(amount)!;
+    } else {
+      this.deficit = this.deficit.checkedAdd(amount.checkedSub(this.book)!)!;
+      this.book = Uint128.zero();
+    }
+  }
 }
 
 export const LEDGER = new Item<Ledger>(
   "ledger",
   (l: Ledger, w: JsonWriter): void => {
-    w.beginObject().key("book").string(l.book.toString()).key("prior").u64String(l.prior).key("last").u64String(l.last).endObject();
+    w.beginObject().key("book").string(l.book.toString()).key("deficit").string(l.deficit.toString())
+      .key("prior").u64String(l.prior).key("last").u64String(l.last).endObject();
   },
-  (j: JsonValue): Ledger => new Ledger(storedUint128(j, "book"), U64.parseInt(j.get("prior")!.text), U64.parseInt(j.get("last")!.text)),
+  (j: JsonValue): Ledger => new Ledger(storedUint128(j, "book"), storedUint128(j, "deficit"), U64.parseInt(j.get("prior")!.text),
+    U64.parseInt(j.get("last")!.text)),
 );
 
 /** An x/staking unbonding entry of one of our batches, as x/staking reported it (amount, completion). */
