@@ -16,12 +16,16 @@
 // the queue of a validator is undelegated at most once per epoch (⌈unbonding period / (max_entries − 1)⌉), by the
 // next undelegate that finds the epoch over or by the permissionless `process_unbonding` crank. Each batch takes
 // its pro-rata share of what x/staking still holds (so after a slash it never asks for more than exists) and runs
-// as a sub-message whose failure puts the amount back in the queue instead of failing the caller.
+// as a sub-message whose failure puts the amount back in the queue instead of failing the caller, and whose success
+// records x/staking's entry for the ledger (ledger.ts: entries that mature short are slashes of their batch).
+//
+// Rewards (rewards.ts, docs/rewards.md) are held apart from the governance fund and attributed per consumer and
+// validator; the fund is the bond-denom balance minus what is held for consumers.
 import {
-  addSeconds, BankMsg, capLimit, clearError, Message, u64FromKey, UndelegateResponse, checkDuration, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator, JsonValue,
-  MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom, splitFirstKey,
-  queryDelegationAmount, readPage, Reply, ReplyOn, Response, StakingMsg, SubMsg, u64Key, Uint128, utf8, validateAddress,
-  wrongDenom, zeroAmount,
+  addSeconds, BankMsg, capLimit, checkDuration, clearError, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator,
+  JsonValue, Message, MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom,
+  queryDelegationAmount, readPage, Reply, ReplyOn, Response, splitFirstKey, StakingMsg, SubMsg, u64FromKey, u64Key, Uint128,
+  UndelegateResponse, utf8, validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
 import {
   CheckValidator, ClaimRewards, Delegate, DelegationQuery, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent, SlashEventsQuery, Undelegate,
@@ -38,13 +42,14 @@ import {
   encodeRewardsResponse, encodeSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
 import {
-  AllConsumersQuery, Fund, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance, UnbondingQueueQuery, UpdateAdmin,
-  ValidatorQuery, WithdrawFunds,
+  AllConsumersQuery, Fund, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance,
+  UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
 } from "./msg";
 import {
-  createAllConsumersResponse, createBatchPayload, createHeldRewards, createMaturingEntry, createMaturingResponse, encodeMaturingResponse, createQueueEntry, createRewardTotalsResponse, createUnbondingQueueResponse,
-  createValidatorResponse, decodeBatchPayload, decodeExecuteMsg, decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg,
-  encodeAllConsumersResponse, encodeBatchPayload, encodeRewardTotalsResponse, encodeUnbondingQueueResponse, encodeValidatorResponse,
+  createAllConsumersResponse, createBatchPayload, createHeldRewards, createMaturingEntry, createMaturingResponse, createQueueEntry,
+  createRewardTotalsResponse, createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload, decodeExecuteMsg,
+  decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload, encodeMaturingResponse,
+  encodeRewardTotalsResponse, encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
 import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
 import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";
