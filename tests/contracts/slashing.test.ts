@@ -1,14 +1,18 @@
 // Slashing through the mesh (docs/slashing.md), in process on two host chains: evidence from x/staking's state on
 // the consumer (checked by a stranger), the slash packet, the provider's O(1) pools, lazy settlement in the ILP,
-// unbonding stake, stake in flight, replays, and everyone leaving afterwards with every claim released.
-import { IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+// two providers and two consumer contracts on one meta-staking, unbonding stake (queued, and x/staking entries that
+// mature short), stake in flight, replays, and everyone leaving afterwards with every claim released.
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
 import type * as Ilp from "../../src/contracts/Ilp.types";
 import { MeshConsumerExecuteMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
 import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
-import { CONSUMER_UNBONDING, Mesh, UNBONDING, User, bondAndGrant, ok, record, setup, stake } from "../helpers/mesh";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MESH_VERSION } from "../../src/protocol";
+import { artifact } from "../helpers/artifacts";
+import { CONSUMER_UNBONDING, Mesh, TIMEOUT, UNBONDING, User, bondAndGrant, ok, record, setup, stake } from "../helpers/mesh";
 
 const account = (m: Mesh, user: User) => m.a.query<Ilp.AccountResponse>(m.ilp, IlpQueryMsgBuilder.account({ address: m.a.address(user) }));
 const pool = (m: Mesh) => m.a.query<MeshProvider.PoolResponse>(m.provider, MeshProviderQueryMsgBuilder.pool({ validator: m.validator }));
@@ -87,6 +91,38 @@ describe("slash evidence and the slash packet", () => {
     expect(before.multiplier).toBe("0.9");
     expect(after).toMatchObject({ slash_seq: 2, multiplier: all[1].cumulative });
     expect(BigInt(after.value)).toBe(BigInt(Math.floor(1000 * Number(all[1].cumulative))));
+  });
+
+  it("two providers on one slashed validator, through two consumer contracts of one meta-staking, lose the same fraction", async () => {
+    const m = await staked([["alice", 1000n]]);
+    // A second mesh: its own provider (same ILP) and a consumer contract of the same meta-staking.
+    const provider2 = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
+      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "provider 2");
+    const consumer2 = await m.b.instantiate("admin", await m.b.upload("admin", artifact("mesh-consumer")),
+      { meta_staking: m.meta, rate: "2", discount: "0.25", packet_timeout_seconds: TIMEOUT } satisfies MeshConsumer.InstantiateMsg, "consumer 2");
+    await ok(m.b.execute("admin", m.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: consumer2, amount: "5000000" })));
+    await ok(m.a.execute("admin", provider2, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: m.link.connectionA, portId: `wasm.${consumer2}` })));
+    await ok(m.b.execute("admin", consumer2, MeshConsumerExecuteMsgBuilder.setProvider({ connectionId: m.link.connectionB, portId: `wasm.${provider2}` })));
+    await m.link.openChannel(`wasm.${provider2}`, `wasm.${consumer2}`, MESH_VERSION);
+    await m.link.relayAll();
+    await ok(m.a.execute("bob", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "2000" }]));
+    await ok(m.a.execute("bob", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: provider2, amount: "2000", validator: m.validator })));
+    await m.link.relayAll();
+    const value = async (consumer: string) =>
+      (await m.b.query<MetaStaking.DelegationResponse>(m.meta, MetaStakingQueryMsgBuilder.delegation({ consumer, validator: m.validator }))).amount;
+    expect([await value(m.consumer), await value(consumer2)]).toEqual(["1500", "3000"]);
+
+    m.b.host.slashValidator(m.validator, "0.1");
+    // One check through either consumer records the event once; each consumer forwards it to its own provider.
+    await check(m);
+    await ok(m.b.execute("carol", consumer2, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: m.validator })));
+    expect((await events(m)).events).toHaveLength(1);
+    await m.link.relayAll();
+    expect([await value(m.consumer), await value(consumer2)]).toEqual(["1350", "2700"]);
+    expect(await pool(m)).toMatchObject({ multiplier: "0.9", value: "900" });
+    expect(await m.a.query(provider2, MeshProviderQueryMsgBuilder.pool({ validator: m.validator }))).toMatchObject({ multiplier: "0.9", value: "1800" });
+    expect(await account(m, "alice")).toMatchObject({ bonded: "900", pending_slash: "100" });
+    expect(await account(m, "bob")).toMatchObject({ bonded: "1800", pending_slash: "200" });
   });
 
   it("stake in flight during a slash is ordered by its ack: it is not hit by the slash it postdates", async () => {
