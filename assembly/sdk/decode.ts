@@ -294,3 +294,16 @@ export class Variant {
     return new Variant(name, new Fields(payload, name));
   }
 }
+
+/**
+ * Reads an answer of another contract or of the chain with `reader`, leniently: such answers may gain fields over
+ * versions, so unknown fields (nested ones too) are accepted. Null (error recorded) when it is not an object or a
+ * field the reader needs is missing or malformed.
+ */
+export function readLenient<T>(answer: JsonValue | null, path: string, reader: (f: Fields) => T): T | null {
+  const f = Fields.of(answer, path);
+  if (f == null) return null;
+  const lenient = new Fields(f.value, path, true);
+  const value = reader(lenient);
+  return lenient.finishLenient() ? value : null;
+}

@@ -289,6 +289,9 @@ describe("undelegation batches", () => {
     expect(recv.events.flatMap((e) => e.attributes).filter((a) => a.key === "action").map((a) => a.value)).toContain("batch_requeued");
     expect(await metaValidator(m)).toMatchObject({ queued: "15", on_chain: "1395" });
     expect(await stake(m, "alice")).toMatchObject({ staked: "920" });
+    // The requeued stake is still the batch its unstake was acknowledged with: a slash now reaches it there.
+    const last = (await m.a.query<MeshProvider.UnbondingResponse>(m.provider, MeshProviderQueryMsgBuilder.unbonding({ owner: m.a.address("alice") }))).unbonding.at(-1)!;
+    expect((await metaValidator(m)).batch).toBe(last.batch);
     // Once the oldest entries mature, the crank gets the queue through.
     await m.b.wait(CONSUMER_UNBONDING);
     await ok(m.b.execute("bob", m.meta, MetaStakingExecuteMsgBuilder.processUnbonding({})));

@@ -12,8 +12,9 @@
 // within its bound never leaves another claim uncovered; beyond it, slash_claim caps the other claims and tells
 // their lienholders (claim_capped), who unstake the excess.
 import {
-  BankMsg, capLimit, Coin, Decimal, Env, fail, Fields, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order, querySmart, Reply,
-  ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg, zeroAmount,
+  BankMsg, capLimit, Coin, Decimal, Env, fail, Fields, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order,
+  querySmart, readLenient, Reply, ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg,
+  zeroAmount,
 } from "../../sdk";
 import { ReleaseClaim, SlashClaim } from "../../shared/lien";
 import {
@@ -420,19 +421,14 @@ function settledView(owner: string, account: Account): SettledView | null {
 /** The lienholder's pending_slash answer for the owner (lenient: it may add fields). */
 function pendingSlash(lienholder: string, owner: string): Uint128 | null {
   const answer = querySmart(lienholder, encodePendingSlashQuery(createPendingSlashQuery(owner)));
-  if (answer == null) return null;
-  const f = new Fields(answer, "pending_slash of " + lienholder, true);
-  const r = readPendingSlashResponse(f);
-  return f.finishLenient() ? r.amount : null;
+  const r = readLenient(answer, "pending_slash of " + lienholder, readPendingSlashResponse);
+  return r != null ? r.amount : null;
 }
 
 /** The lienholder's max_slash (lien_terms), below 1. */
 function lienTerms(lienholder: string): Decimal | null {
-  const answer = querySmart(lienholder, encodeLienTermsQuery(createLienTermsQuery()));
-  if (answer == null) return null;
-  const f = new Fields(answer, "lien_terms of " + lienholder, true);
-  const r = readLienTermsResponse(f);
-  if (!f.finishLenient()) return null;
+  const r = readLenient(querySmart(lienholder, encodeLienTermsQuery(createLienTermsQuery())), "lien_terms of " + lienholder, readLienTermsResponse);
+  if (r == null) return null;
   if (!r.maxSlash.lt(Decimal.one())) return fail<Decimal>(invalidLienTerms(lienholder, r.maxSlash));
   return r.maxSlash;
 }

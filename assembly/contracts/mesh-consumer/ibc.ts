@@ -8,9 +8,9 @@
 // and acks arrive in. After meta-staking has booked the change (a reply), the events the provider has not been sent
 // go out as slash packets.
 import {
-  ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, Fields, IbcChannelMsg, IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, Order,
-  ReceiveResult, ReplyOn, Response, SubMsg, Uint128, WasmMsg, ackSuccess, addSeconds, fail, fromUtf8, isActiveValidator, parseJson,
-  queryAllValidators, querySmart, utf8, zeroAmount,
+  ackSuccess, addSeconds, ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, fail, Fields, fromUtf8, IbcChannelMsg,
+  IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, isActiveValidator, Order, parseJson, queryAllValidators,
+  querySmart, readLenient, ReceiveResult, ReplyOn, Response, SubMsg, Uint128, utf8, WasmMsg, zeroAmount,
 } from "../../sdk";
 import { DelegationResponse } from "../../shared/meta-staking";
 import { Ack } from "../../shared/ack";
@@ -39,12 +39,8 @@ const FORWARD_PAGE: u32 = 10;
 export function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   const validators = queryAllValidators();
   if (validators == null) return null;
-  const meta = querySmart(CONFIG.load().metaStaking, encodeConfigQuery(createConfigQuery()));
-  if (meta == null) return null;
-  // Lenient (nested objects too): a newer meta-staking may answer with more fields.
-  const f = new Fields(meta, "meta-staking config", true);
-  const rules = readConfigResponse(f);
-  if (!f.finishLenient()) return null;
+  const rules = readLenient(querySmart(CONFIG.load().metaStaking, encodeConfigQuery(createConfigQuery())), "meta-staking config", readConfigResponse);
+  if (rules == null) return null;
   return createValidatorSetUpdate(env.block.height, validators, rules.unbondingPeriodSeconds, rules.unbondingEpochSeconds);
 }
 
@@ -148,10 +144,7 @@ export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | n
 /** meta-staking's view of our delegation on `validator`, with any slash it has not booked yet applied. */
 export function delegationView(env: Env, validator: string): DelegationResponse | null {
   const answer = querySmart(CONFIG.load().metaStaking, encodeDelegationQuery(createDelegationQuery(env.contractAddress, validator)));
-  if (answer == null) return null;
-  const f = new Fields(answer, "meta-staking delegation", true);
-  const view = readDelegationResponse(f);
-  return f.finishLenient() ? view : null;
+  return readLenient(answer, "meta-staking delegation", readDelegationResponse);
 }
 
 /** A meta-staking call after which the validator's new slash events (if any) go to the provider. */
@@ -171,9 +164,8 @@ export function forwardSlashes(env: Env, validator: string, response: Response):
   if (channel == null || record == null) return;
   const config = CONFIG.load();
   const answer = querySmart(config.metaStaking, encodeSlashEventsQuery(createSlashEventsQuery(validator, record.forwarded, FORWARD_PAGE)));
-  const f = answer != null ? new Fields(answer, "meta-staking slash_events", true) : null;
-  const page = f != null ? readSlashEventsResponse(f) : null;
-  if (f == null || page == null || !f.finishLenient()) {
+  const page = readLenient(answer, "meta-staking slash_events", readSlashEventsResponse);
+  if (page == null) {
     clearError();
     response.addAttribute("forward_failed", validator);
     return;

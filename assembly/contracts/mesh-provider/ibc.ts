@@ -2,8 +2,8 @@
 // shared/channel.ts), the consumer's validator_set packet, and the acks and timeouts of our own packets, which
 // commit or roll back what they carried (see contract.ts for the model, README.md for the protocol).
 import {
-  ChannelOpenResult, clearError, Decimal, Env, Fields, IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg, ReceiveResult, ReplyOn, Response, SubMsg,
-  Order, Uint128, WasmMsg, ackSuccess, addSeconds, parseJson, u64Key, utf8,
+  ackSuccess, addSeconds, ChannelOpenResult, clearError, Decimal, Env, Fields, IbcChannelMsg, IbcPacketAckMsg,
+  IbcPacketMsg, Order, parseJson, readLenient, ReceiveResult, ReplyOn, Response, SubMsg, u64Key, Uint128, utf8, WasmMsg,
 } from "../../sdk";
 import { SlashEvent } from "../../shared/meta-staking";
 import { Ack, emptyResult } from "../../shared/ack";
@@ -159,13 +159,8 @@ function applyMultiplier(pool: Pool, seq: u64, cumulative: Decimal): bool {
 
 /** The slash state a success ack reports; a consumer that predates slashing answers {} (no slash, batch 0). */
 function ackResult(result: Uint8Array | null): StakeAckResult {
-  const json = result != null ? parseJson(result) : null;
-  const f = json != null ? Fields.of(json, "ack result") : null;
-  if (f != null) {
-    const lenient = new Fields(f.value, "ack result", true);
-    const r = readStakeAckResult(lenient);
-    if (lenient.finishLenient()) return r;
-  }
+  const r = result != null ? readLenient(parseJson(result), "ack result", readStakeAckResult) : null;
+  if (r != null) return r;
   clearError();
   return createStakeAckResult(0, Decimal.one(), 0);
 }

@@ -234,7 +234,9 @@ function checkValidator(env: Env, info: MessageInfo, validator: string): Respons
   const response = new Response().addAttribute("action", "check_validator").addAttribute("validator", validator);
   const o = sync(env, validator, response);
   if (o == null) return null;
-  return response.addAttribute("slashed", o.event != null ? "true" : "false").addAttribute("slash_seq", o.state.seq.toString());
+  response.addAttribute("slashed", o.event != null ? "true" : "false");
+  // A new event already wrote its slash_seq (sync).
+  return o.event != null ? response : response.addAttribute("slash_seq", o.state.seq.toString());
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -476,6 +478,12 @@ export function reply(env: Env, reply: Reply): Response | null {
   const requeued = addTo(QUEUE.may_load(vkey), batch.queued);
   if (requeued == null) return null;
   QUEUE.save(vkey, requeued);
+  // The queue is that batch again (its unstakes were acknowledged with its id, and its slashes must reach them).
+  const state = loadSlashState(batch.validator);
+  if (batch.batch > 0 && state.batch == batch.batch + 1) {
+    state.batch = batch.batch;
+    SLASHING.save(vkey, state);
+  }
   return response.addAttribute("action", "batch_requeued").addAttribute("validator", batch.validator)
     .addAttribute("queued", requeued.amount.toString()).addAttribute("error", error);
 }
