@@ -1,7 +1,7 @@
 // Entry-point plumbing: read the Region arguments, parse env/info/msg, call the contract's handler, and wrap the
 // outcome as ContractResult JSON: {"ok": …} or {"error": "…"}. Handlers return null after recording an error.
 import { clearError, peekError, takeError } from "./error";
-import { IbcChannelMsg, IbcPacketAckMsg, IbcPacketMsg, ackError } from "./ibc";
+import { IbcChannelMsg, IbcDestinationCallbackMsg, IbcPacketAckMsg, IbcPacketMsg, IbcSourceCallbackMsg, ackError } from "./ibc";
 import { beginBufferedWrites, commitBufferedWrites, discardBufferedWrites } from "./storage";
 import { JsonValue, JsonWriter, parseJsonAt, quoteInto } from "./json";
 import { Region, ptr, regionFromString } from "./region";
@@ -117,16 +117,7 @@ export function doIbcChannelOpen(envPtr: u32, msgPtr: u32, handler: ChannelOpenH
 }
 
 export function doIbcChannel(envPtr: u32, msgPtr: u32, handler: ChannelHandler): u32 {
-  clearError();
-  const env = Env.decode(parseRegion(envPtr));
-  if (env == null) return failed();
-  const msg = IbcChannelMsg.decode(parseRegion(msgPtr));
-  if (msg == null) return failed();
-  const response = handler(env, msg);
-  if (response == null) return failed();
-  const w = new JsonWriter();
-  response.writeIbcBasic(w);
-  return okResult(w.toString());
+  return basicCall<IbcChannelMsg>(envPtr, msgPtr, IbcChannelMsg.decode, handler);
 }
 
 export class ReceiveResult {
@@ -215,5 +206,34 @@ export function doReply(envPtr: u32, msgPtr: u32, handler: ReplyHandler): u32 {
   if (response == null) return failed();
   const w = new JsonWriter();
   response.write(w);
+  return okResult(w.toString());
+}
+
+export type SourceCallbackHandler = (env: Env, msg: IbcSourceCallbackMsg) => Response | null;
+export type DestinationCallbackHandler = (env: Env, msg: IbcDestinationCallbackMsg) => Response | null;
+
+/**
+ * ibc_source_callback / ibc_destination_callback (ibc-go's callbacks middleware). An error here never blocks the
+ * packet: the middleware only reverts the callback's own writes; so these are plain calls (the error is returned).
+ */
+export function doIbcSourceCallback(envPtr: u32, msgPtr: u32, handler: SourceCallbackHandler): u32 {
+  return basicCall<IbcSourceCallbackMsg>(envPtr, msgPtr, IbcSourceCallbackMsg.decode, handler);
+}
+
+export function doIbcDestinationCallback(envPtr: u32, msgPtr: u32, handler: DestinationCallbackHandler): u32 {
+  return basicCall<IbcDestinationCallbackMsg>(envPtr, msgPtr, IbcDestinationCallbackMsg.decode, handler);
+}
+
+/** An entry point answering an IbcBasicResponse: decode, handle, write (errors are returned to the caller). */
+function basicCall<M>(envPtr: u32, msgPtr: u32, decode: (json: JsonValue | null) => M | null, handler: (env: Env, msg: M) => Response | null): u32 {
+  clearError();
+  const env = Env.decode(parseRegion(envPtr));
+  if (env == null) return failed();
+  const msg = decode(parseRegion(msgPtr));
+  if (msg == null) return failed();
+  const response = handler(env, msg);
+  if (response == null) return failed();
+  const w = new JsonWriter();
+  response.writeIbcBasic(w);
   return okResult(w.toString());
 }

@@ -135,3 +135,59 @@ export function ackError(message: string): Uint8Array {
   w.beginObject().key("error").string(message).endObject();
   return w.toBytes();
 }
+
+/**
+ * ibc_destination_callback input (ibc-go's callbacks middleware, wasmvm 2.1+): a packet of another app (e.g. an
+ * ICS-20 transfer) was received with `{"dest_callback":{"address":<this contract>}}` in its memo and acknowledged
+ * successfully. Anyone can name any contract in a memo: the contract must check where the packet came from.
+ */
+export class IbcDestinationCallbackMsg {
+  constructor(public ack: Uint8Array, public packet: IbcPacket) {}
+
+  static decode(json: JsonValue | null): IbcDestinationCallbackMsg | null {
+    const f = Fields.of(json, "msg");
+    if (f == null) return null;
+    const ack = f.obj("ack");
+    const data = ack.binary("data");
+    f.absorb(ack);
+    const packetFields = f.obj("packet");
+    const packet = IbcPacket.read(packetFields);
+    f.absorb(packetFields);
+    if (!f.finishLenient()) return null;
+    return new IbcDestinationCallbackMsg(data, packet);
+  }
+}
+
+/**
+ * ibc_source_callback input: a packet this contract sent (it must be the sender) with `{"src_callback":{"address":
+ * <this contract>}}` in its memo was acknowledged (`acknowledgement` set) or timed out (`acknowledgement` null).
+ */
+export class IbcSourceCallbackMsg {
+  constructor(public acknowledgement: Uint8Array | null, public packet: IbcPacket, public relayer: string) {}
+
+  static decode(json: JsonValue | null): IbcSourceCallbackMsg | null {
+    const f = Fields.of(json, "msg");
+    if (f == null) return null;
+    const acked = f.optObj("acknowledgement");
+    const timedOut = f.optObj("timeout");
+    if ((acked == null) == (timedOut == null)) {
+      f.error("msg: expected exactly one of acknowledgement, timeout");
+      f.finishLenient();
+      return null;
+    }
+    const inner = acked != null ? acked : timedOut!;
+    let data: Uint8Array | null = null;
+    if (acked != null) {
+      const ack = acked.obj("acknowledgement");
+      data = ack.binary("data");
+      acked.absorb(ack);
+    }
+    const packetFields = inner.obj(acked != null ? "original_packet" : "packet");
+    const packet = IbcPacket.read(packetFields);
+    inner.absorb(packetFields);
+    const relayer = inner.str("relayer");
+    f.absorb(inner);
+    if (!f.finishLenient()) return null;
+    return new IbcSourceCallbackMsg(data, packet, relayer);
+  }
+}

@@ -15,6 +15,7 @@ import { DistributionModule } from "./distribution";
 import { IbcModule } from "./ibc/module";
 import { StakingModule, StakingParams, UnbondingEntry, Validator, ValidatorOptions } from "./staking";
 import { TransferApp } from "./transfer";
+import { CallbacksMiddleware } from "./ibc/callbacks";
 
 export interface ChainOptions {
   chainId: string;
@@ -116,7 +117,8 @@ export class Chain {
     this.staking.setHooks([this.distribution], this.distribution);
     this.ibc = new IbcModule(this.wasm);
     this.transfer = new TransferApp(this.prefix, this.bank, this.ibc);
-    this.ibc.transfer = this.transfer;
+    // wasmd v0.54 wraps its transfer stack in ibc-go's callbacks middleware
+    this.ibc.transfer = new CallbacksMiddleware(this.transfer, this.wasm);
     this.registerModule(this.bank);
     this.registerModule(this.wasm);
     this.registerModule(this.staking);

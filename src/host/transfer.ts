@@ -6,8 +6,8 @@
 // {"amount","denom","memo"?,"receiver","sender"}; acks are {"result":"AQ=="} or
 // {"error":"ABCI code: <n>: error handling packet: see events for details"}.
 //
-// Not modelled: send/receive-enabled params, blocked addresses, total-escrow bookkeeping, ibc-callbacks
-// middleware (memo-driven ibc_source_callback / ibc_destination_callback), fee middleware.
+// The callbacks middleware wraps this app (ibc/callbacks.ts). Not modelled: send/receive-enabled params, blocked
+// addresses, total-escrow bookkeeping, fee middleware.
 
 import { moduleAddress, sha256, toBech32 } from "./address";
 import { BankModule } from "./bank";

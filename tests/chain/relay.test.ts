@@ -244,6 +244,40 @@ test("(a2) a backlog larger than maxPerTx goes out in several txs, and every ack
   expect(await balance(B, bob, expectedVoucher(transfer.channelB))).toBe(bobV0 + 50n);
 });
 
+test("(a3) wasmd's callbacks middleware calls a contract named in the memo: destination after the receive, source on the ack", async () => {
+  // The SDK harness records each callback (what it decoded) under ("callback", kind, sequence); the in-process host's
+  // tests (host-ibc.test.ts) expect the same records, so both implement the same messages.
+  const wasm = fs.readFileSync(path.join(__dirname, "../../build/test-contracts/sdk-harness.wasm"));
+  const deploy = async (cfg: ChainConfig) => {
+    const admin = await signer(cfg, "admin");
+    const { codeId } = await admin.client.upload(admin.address, wasm, admin.fee);
+    return (await admin.client.instantiate(admin.address, codeId, {}, "sdk harness", admin.fee)).contractAddress;
+  };
+  const [ha, hb] = [await deploy(A), await deploy(B)];
+  const records = async (cfg: ChainConfig, contract: string, kind: string) =>
+    ((await (await reader(cfg)).queryContractSmart(contract, { range: { prefix: ["callback", kind] } })) as { entries: [string, string][] })
+      .entries.map(([, v]) => JSON.parse(v));
+
+  const aliceA = await signer(A, "alice");
+  const memo = JSON.stringify({ dest_callback: { address: hb } });
+  const sent = await sendTransfer(aliceA.client, alice, { channel: transfer.channelA, receiver: hb, amount: { denom: DENOM, amount: "25" }, memo });
+  await relayAll(link);
+  expect(await records(B, hb, "destination")).toEqual([{
+    ack: '{"result":"AQ=="}', src: `transfer/${transfer.channelA}`, dest: `transfer/${transfer.channelB}`, sequence: Number(sent.sequence),
+    data: `{"amount":"25","denom":"${DENOM}","memo":${JSON.stringify(memo)},"receiver":"${hb}","sender":"${alice}"}`, relayer: null,
+  }]);
+  expect(await balance(B, hb, expectedVoucher(transfer.channelB))).toBe(25n);
+
+  // The harness on A sends a transfer naming itself as the source callback.
+  const adminA = await signer(A, "admin");
+  await adminA.client.sendTokens(adminA.address, ha, [{ denom: DENOM, amount: "100" }], adminA.fee);
+  await adminA.client.execute(adminA.address, ha, { transfer: { channel: transfer.channelA, to: bob, denom: DENOM, amount: "40", memo: JSON.stringify({ src_callback: { address: ha } }) } }, adminA.fee);
+  await relayAll(link);
+  const [source] = await records(A, ha, "source");
+  expect(source).toMatchObject({ ack: '{"result":"AQ=="}', src: `transfer/${transfer.channelA}`, dest: `transfer/${transfer.channelB}`, relayer: TEST_ACCOUNTS.relayer.address });
+  expect(JSON.parse(source.data)).toMatchObject({ amount: "40", denom: DENOM, receiver: bob, sender: ha });
+});
+
 test("(b) timeout (one-shot relayAll): expired packet is timed out, sender refunded, nothing on B", async () => {
   const amount = 777n;
   const voucher = expectedVoucher(transfer.channelB);

@@ -13,6 +13,7 @@ import {
 } from "../../src/host";
 import { compileWat } from "../helpers/wat/compile";
 import { kvContractWat } from "../helpers/wat/kv-contract";
+import { testContract } from "../helpers/artifacts";
 
 const ENTRIES: [string, number][] = [
   ["ibc_channel_open", 800], ["ibc_channel_connect", 832], ["ibc_channel_close", 864],
@@ -613,5 +614,70 @@ describe("host ibc: links between several chains", () => {
     expect(rBC.relayAll()).toMatchObject({ packets: 1, acks: 1 });
     const v2 = `ibc/${createHash("sha256").update("transfer/channel-0/transfer/channel-0/ustake").digest("hex").toUpperCase()}`;
     expect(c.balance(c.addr("carol"), v2)).toBe(100n);
+  });
+});
+
+describe("host ibc: ICS-20 with the callbacks middleware (as wasmd v0.54 wires it)", () => {
+  // The SDK harness (AssemblyScript) records every callback it gets under ("callback", kind, sequence).
+  const harness = (chain: Chain) => {
+    const r = chain.instantiate(chain.addr("alice"), chain.storeCode(testContract("sdk-harness")), {});
+    if (!r.ok) throw new Error(r.error);
+    return r.address!;
+  };
+  const callbacks = (chain: Chain, contract: string, kind: string) =>
+    (chain.query(contract, { range: { prefix: ["callback", kind] } }) as { entries: [string, string][] }).entries.map(([, v]) => JSON.parse(v));
+  const memo = (o: unknown) => JSON.stringify(o);
+  const voucher = `ibc/${createHash("sha256").update("transfer/channel-0/ustake").digest("hex").toUpperCase()}`;
+
+  test("destination: called after a successful receive with the ack and the packet; a failing callback keeps the transfer", () => {
+    const { a, b, alice, link } = setup();
+    const ch = openChannel(link, "transfer", "transfer", "ics20-1");
+    const relayer = new Relayer(link);
+    const hb = harness(b);
+    const send = (m: string) => ok(a.ibcTransfer(alice, { channelId: ch.channelA, toAddress: hb, amount: { denom: "ustake", amount: "100" }, memo: m, timeout: { timestamp: b.timeNs + 600n * SEC } }));
+    send(memo({ dest_callback: { address: hb } }));
+    const [delivered] = relayer.relayAll().results;
+    expect(delivered).toMatchObject({ ok: true, ackText: '{"result":"AQ=="}' });
+    const data = `{"amount":"100","denom":"ustake","memo":${JSON.stringify(memo({ dest_callback: { address: hb } }))},"receiver":"${hb}","sender":"${alice}"}`;
+    expect(callbacks(b, hb, "destination")).toEqual([
+      { ack: '{"result":"AQ=="}', src: `transfer/${ch.channelA}`, dest: `transfer/${ch.channelB}`, sequence: 1, data, relayer: null },
+    ]);
+    expect(b.balance(hb, voucher)).toBe(100n);
+    // The callback fails: its writes are dropped, the transfer and its success ack stand.
+    send(memo({ dest_callback: { address: hb }, note: "fail_callback" }));
+    const [failed] = relayer.relayAll().results;
+    expect(failed).toMatchObject({ ok: true, ackText: '{"result":"AQ=="}' });
+    expect(failed.events.find((e) => e.type === "ibc_dest_callback")?.attributes).toEqual(expect.arrayContaining([
+      { key: "callback_result", value: "failure" }, { key: "callback_address", value: hb },
+    ]));
+    expect(callbacks(b, hb, "destination")).toHaveLength(1);
+    expect(b.balance(hb, voucher)).toBe(200n);
+    // A memo naming an account that is no contract: the callback fails, the transfer does not.
+    send(memo({ dest_callback: { address: b.addr("bob") } }));
+    expect(relayer.relayAll().results[0]).toMatchObject({ ok: true, ackText: '{"result":"AQ=="}' });
+  });
+
+  test("source: called on the ack and on the timeout, only when the callback address sent the transfer", () => {
+    const { a, b, alice, bob, link } = setup();
+    const ch = openChannel(link, "transfer", "transfer", "ics20-1");
+    const relayer = new Relayer(link);
+    const ha = harness(a);
+    a.fund(ha, USTAKE(1000));
+    const transfer = (amount: string) => ok(a.execute(alice, ha, { transfer: { channel: ch.channelA, to: bob, denom: "ustake", amount, memo: memo({ src_callback: { address: ha } }) } }));
+    transfer("50");
+    relayer.relayAll();
+    const [acked] = callbacks(a, ha, "source");
+    expect(acked).toMatchObject({ ack: '{"result":"AQ=="}', src: `transfer/${ch.channelA}`, dest: `transfer/${ch.channelB}`, sequence: 1, relayer: a.addr("relayer") });
+    expect(JSON.parse(acked.data)).toEqual({ amount: "50", denom: "ustake", memo: memo({ src_callback: { address: ha } }), receiver: bob, sender: ha });
+    // Timed out (the harness's timeout is 600 s): the refund comes first, then the callback without an ack.
+    transfer("70");
+    b.advance({ seconds: 601 });
+    expect(relayer.relayAll()).toMatchObject({ timeouts: 1 });
+    expect(callbacks(a, ha, "source")[1]).toMatchObject({ ack: null, sequence: 2, relayer: a.addr("relayer") });
+    expect(a.balance(ha, "ustake")).toBe(1000n - 50n);
+    // Someone else's transfer naming the harness as its source callback: not called.
+    ok(a.ibcTransfer(alice, { channelId: ch.channelA, toAddress: bob, amount: { denom: "ustake", amount: "5" }, memo: memo({ src_callback: { address: ha } }), timeout: { timestamp: b.timeNs + 600n * SEC } }));
+    relayer.relayAll();
+    expect(callbacks(a, ha, "source")).toHaveLength(2);
   });
 });

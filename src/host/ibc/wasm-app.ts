@@ -26,6 +26,26 @@ function resultError(e: unknown): never {
   throw e;
 }
 
+/** Calls an entry point that answers an IBCBasicResult (ibc_channel_*, ibc_packet_ack/timeout, the callbacks). */
+export function callBasicEntry(wasm: WasmModule, ctx: Ctx, contract: string, entry: string, msg: string): ContractResponse {
+  const bytes = wasm.callIbcEntry(ctx, contract, entry, utf8(msg));
+  let error = "";
+  let ok: ContractResponse | undefined;
+  try {
+    const o = decObject(parseIbcResult(bytes), "IBCBasicResult");
+    error = decString(o.error, "IBCBasicResult.error");
+    if (o.ok !== undefined && o.ok !== null) {
+      const r = decodeResponse(o.ok, "IBCBasicResult.ok", ctx.env.modules);
+      ok = { ...r, data: undefined };
+    }
+  } catch (e) {
+    resultError(e);
+  }
+  if (error !== "") throw Errors.executeFailed.wrap(error).markDeterministic();
+  if (!ok) throw Errors.executeFailed.wrap("contract result has neither a non-empty \"error\" nor an \"ok\" value", true);
+  return ok;
+}
+
 export class WasmIbcApp implements IbcApp {
   constructor(readonly contract: string, private readonly wasm: WasmModule) {}
 
@@ -54,22 +74,7 @@ export class WasmIbcApp implements IbcApp {
 
   /** IBCBasicResult → ContractResponse (no data). */
   private basic(ctx: Ctx, entry: string, msg: string): ContractResponse {
-    const bytes = this.call(ctx, entry, msg);
-    let error = "";
-    let ok: ContractResponse | undefined;
-    try {
-      const o = decObject(parseIbcResult(bytes), "IBCBasicResult");
-      error = decString(o.error, "IBCBasicResult.error");
-      if (o.ok !== undefined && o.ok !== null) {
-        const r = decodeResponse(o.ok, "IBCBasicResult.ok", ctx.env.modules);
-        ok = { ...r, data: undefined };
-      }
-    } catch (e) {
-      resultError(e);
-    }
-    if (error !== "") throw Errors.executeFailed.wrap(error).markDeterministic();
-    if (!ok) throw Errors.executeFailed.wrap("contract result has neither a non-empty \"error\" nor an \"ok\" value", true);
-    return ok;
+    return callBasicEntry(this.wasm, ctx, this.contract, entry, msg);
   }
 
   private handle(ctx: Ctx, res: ContractResponse): void {

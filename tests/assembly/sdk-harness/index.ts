@@ -3,7 +3,8 @@
 import {
   Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
   base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, capLimit, DEFAULT_PAGE_LIMIT, parseJsonString, stringifyJson,
-  u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion,
+  u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion, Coin, IbcMsg, IbcTimeout, IbcPacket,
+  IbcSourceCallbackMsg, IbcDestinationCallbackMsg, doIbcSourceCallback, doIbcDestinationCallback,
 } from "../../../assembly/sdk";
 
 import { Ack, emptyResult } from "../../../assembly/shared/ack";
@@ -106,6 +107,17 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     w.endObject();
     if (discard) discardBufferedWrites(); else commitBufferedWrites();
     return new Response().setData(w.toBytes());
+  }
+  if (variant.name == "transfer") {
+    // An ICS-20 transfer from this contract (e.g. with a src_callback memo naming itself).
+    const channel = f.str("channel");
+    const to = f.str("to");
+    const denom = f.str("denom");
+    const amount = f.uint128("amount");
+    const memo = f.optStr("memo");
+    if (!f.finish()) return null;
+    const timeout = IbcTimeout.atTimestamp(env.block.timeNanos + 600_000_000_000);
+    return new Response().addMessage(IbcMsg.transfer(channel, to, new Coin(denom, amount), timeout, memo));
   }
   if (variant.name == "put_then_fail") {
     const key = f.array("key");
@@ -355,6 +367,31 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
   return fail<string>("unknown query " + name);
 }
 
+/**
+ * The callbacks middleware's calls, recorded as {"ack","src","dest","sequence","data","relayer"} under
+ * ("callback", "source" | "destination", sequence); a packet whose data mentions "fail_callback" makes it fail after
+ * writing (the middleware must drop that write and keep the packet).
+ */
+function recordCallback(kind: string, ack: Uint8Array | null, packet: IbcPacket, relayer: string | null): Response | null {
+  const w = new JsonWriter();
+  w.beginObject().key("ack").nullableString(ack != null ? fromUtf8(ack) : null);
+  w.key("src").string(packet.src.portId + "/" + packet.src.channelId).key("dest").string(packet.dest.portId + "/" + packet.dest.channelId);
+  w.key("sequence").u64(packet.sequence).key("data").string(fromUtf8(packet.data)).key("relayer").nullableString(relayer).endObject();
+  ENTRIES.save([utf8("callback"), utf8(kind), u64Key(packet.sequence)], w.toString());
+  if (fromUtf8(packet.data).includes("fail_callback")) return fail<Response>("callback refused");
+  return new Response().addAttribute("callback", kind);
+}
+
+function sourceCallback(env: Env, msg: IbcSourceCallbackMsg): Response | null {
+  return recordCallback("source", msg.acknowledgement, msg.packet, msg.relayer);
+}
+
+function destinationCallback(env: Env, msg: IbcDestinationCallbackMsg): Response | null {
+  return recordCallback("destination", msg.ack, msg.packet, null);
+}
+
+export function ibc_source_callback(env: u32, msg: u32): u32 { return doIbcSourceCallback(env, msg, sourceCallback); }
+export function ibc_destination_callback(env: u32, msg: u32): u32 { return doIbcDestinationCallback(env, msg, destinationCallback); }
 export function instantiate(env: u32, info: u32, msg: u32): u32 { return doInstantiate(env, info, msg, instantiateHandler); }
 export function execute(env: u32, info: u32, msg: u32): u32 { return doExecute(env, info, msg, executeHandler); }
 export function query(env: u32, msg: u32): u32 { return doQuery(env, msg, queryHandler); }
