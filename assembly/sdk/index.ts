@@ -14,6 +14,7 @@ export * from "./types";
 export * from "./response";
 export * from "./querier";
 export * from "./proto";
+export * from "./sha256";
 export * from "./ibc";
 export * from "./entry";
 export { allocate, deallocate, interface_version_8 } from "./region";

@@ -1,5 +1,6 @@
 // Unit tests of the AssemblyScript SDK, compiled to wasm (tests/assembly/sdk-harness) and called through the real
 // contract ABI on the in-process host. Expected values are written out by hand from the JSON/number rules.
+import { createHash } from "node:crypto";
 import { commonErrors } from "../../src/contracts/errors";
 import { Chain } from "../../src/host";
 import { testContract } from "../helpers/artifacts";
@@ -344,5 +345,20 @@ describe("cw2 migration rules", () => {
   ])("stored %j → %s %s: %s", (stored, contract, version, expected) => {
     expect(check(stored, contract, version)).toContain(expected.replace(/^error: /, ""));
     expect(check(stored, contract, version)?.startsWith("error: ")).toBe(expected.startsWith("error: "));
+  });
+});
+
+describe("SHA-256 and ICS-20 voucher denoms", () => {
+  const node = (s: string) => createHash("sha256").update(s).digest("hex").toUpperCase();
+  it("equals node's SHA-256 on the padding boundaries and long input", () => {
+    for (const [input, repeat] of [["", 1], ["abc", 1], ["a", 55], ["a", 56], ["a", 63], ["a", 64], ["a", 65], ["ü🚀x", 300]] as const) {
+      expect(q({ sha256: { input, repeat } }).hex).toBe(node(input.repeat(repeat)));
+    }
+    // FIPS 180-4's example
+    expect(q({ sha256: { input: "abc" } }).hex).toBe("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+  });
+
+  it("names a voucher as ibc-go does: ibc/ + SHA-256 of port/channel/denom", () => {
+    expect(q({ sha256: { input: "ustake" } }).voucher).toBe(`ibc/${node("transfer/channel-0/ustake")}`);
   });
 });

@@ -4,7 +4,7 @@ import {
   Decimal, Env, beginBufferedWrites, commitBufferedWrites, discardBufferedWrites, Fields, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128, Variant, base64Decode,
   base64Encode, ackError, ackSuccess, doExecute, doInstantiate, doQuery, fail, fromUtf8, capLimit, DEFAULT_PAGE_LIMIT, parseJsonString, stringifyJson,
   u64Key, utf8, validateAddress, writeValue, checkMigration, setContractVersion, Coin, IbcMsg, IbcTimeout, IbcPacket,
-  IbcSourceCallbackMsg, IbcDestinationCallbackMsg, doIbcSourceCallback, doIbcDestinationCallback,
+  IbcSourceCallbackMsg, IbcDestinationCallbackMsg, doIbcSourceCallback, doIbcDestinationCallback, sha256, hexUpper, ics20VoucherDenom,
 } from "../../../assembly/sdk";
 
 import { Ack, emptyResult } from "../../../assembly/shared/ack";
@@ -351,6 +351,18 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     const ack = Ack.parse(utf8(input));
     const w = new JsonWriter();
     w.beginObject().key("ok").bool(ack.ok).key("result").string(fromUtf8(ack.result)).key("error").string(ack.error).endObject();
+    return w.toString();
+  }
+  if (name == "sha256") {
+    const input = f.str("input");
+    const repeat = f.has("repeat") ? f.u32("repeat") : 1;
+    f.ignore("repeat");
+    if (!f.finish()) return null;
+    let text = "";
+    for (let i: u32 = 0; i < repeat; i++) text += input;
+    const w = new JsonWriter();
+    w.beginObject().key("hex").string(hexUpper(sha256(utf8(text))))
+      .key("voucher").string(ics20VoucherDenom("transfer", "channel-0", text)).endObject();
     return w.toString();
   }
   if (name == "writer") {
