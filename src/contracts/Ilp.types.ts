@@ -74,4 +74,5 @@ export interface ClaimInfo {
 }
 export interface AllAccountsResponse {
   accounts: AccountResponse[];
+  next_start_after?: string | null;
 }

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { runIlpFlow } from "../../src/scenario/flows/ilp-flow";
 import { IlpClient } from "../../src/contracts/Ilp.client";
+import { fundedStakers } from "../../src/scenario/flows/stakers";
 import { artifact, testContract } from "../helpers/artifacts";
 import { disconnectAll, signer, testChain } from "./helpers";
 
@@ -46,4 +47,31 @@ it("runs the ILP flow with on-chain checks and reports gas", async () => {
   await expect(asUser.unbond({ amount: "00" }, user.fee))
     .rejects.toThrow('invalid unbond.amount: expected a decimal string, got "00"');
   expect(await user.client.getBalance(result.ilp, cfg.denom)).toEqual(before);
+});
+
+it("all_accounts pages stay within the node's query gas limit with the most lienholders per account", async () => {
+  // Each account's settled view asks each of its lienholders (a smart query each); 8 per account made a page of 10
+  // run out of wasmd's 3 000 000 query gas. Pages now end after 24 such questions.
+  const admin = await signer(cfg, "admin");
+  const upload = async (wasm: Uint8Array) => (await admin.client.upload(admin.address, wasm, admin.fee)).codeId;
+  const ilp = (await admin.client.instantiate(admin.address, await upload(artifact("ilp")), { denom: cfg.denom }, "ilp pages", admin.fee)).contractAddress;
+  const lienCode = await upload(testContract("test-lienholder"));
+  const lienholders: string[] = [];
+  for (let i = 0; i < 8; i++) lienholders.push((await admin.client.instantiate(admin.address, lienCode, { ilp }, `lienholder ${i}`, admin.fee)).contractAddress);
+  const holders = await fundedStakers(cfg, admin, 10, 1_000_000n);
+  await Promise.all(holders.addresses.map((owner) => holders.client.executeMultiple(owner, [
+    { contractAddress: ilp, msg: { bond: {} }, funds: [{ denom: cfg.denom, amount: "1000" }] },
+    ...lienholders.map((lienholder) => ({ contractAddress: ilp, msg: { grant_claim: { lienholder, amount: "100", validator: "v" } } })),
+  ], "auto")));
+  const seen: string[] = [];
+  let startAfter: string | null = null;
+  do {
+    const page: { accounts: { address: string; claims: unknown[] }[]; next_start_after: string | null } =
+      await admin.client.queryContractSmart(ilp, { all_accounts: { start_after: startAfter, limit: 30 } });
+    expect(page.accounts.length).toBeGreaterThan(0);
+    for (const a of page.accounts) expect(a.claims).toHaveLength(8);
+    seen.push(...page.accounts.map((a) => a.address));
+    startAfter = page.next_start_after;
+  } while (startAfter !== null);
+  expect(seen).toEqual([...holders.addresses].sort());
 });

@@ -56,7 +56,7 @@ describe("instantiate", () => {
     expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.config()))
       .toEqual({ denom: DENOM, slash_recipient: null, max_lienholders: 8, lienholder_gas_limit: 500000 });
     expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0" });
-    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({}))).toEqual({ accounts: [] });
+    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({}))).toEqual({ accounts: [], next_start_after: null });
   });
 
   it.each([
@@ -278,6 +278,32 @@ describe("slash_claim", () => {
 });
 
 describe("queries and malformed input", () => {
+  it("all_accounts ends a page before its lienholder queries exceed the budget a node's query gas allows", () => {
+    // 10 accounts with 8 lienholders each: every settled view asks 8 lienholders; a page stops at 24 questions.
+    const s = setup();
+    const code = s.chain.storeCode(testContract("test-lienholder"));
+    const lienholders = Array.from({ length: 8 }, (_, i) => s.chain.instantiate(s.chain.addr("admin"), code, { ilp: s.ilp }, { label: `lh${i}` }).address!);
+    const owners: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const who = s.chain.addr(`holder${i}`);
+      s.chain.fund(who, [{ denom: DENOM, amount: "1000" }]);
+      expectOk(bond(s, who, 1000n));
+      for (const lh of lienholders) expectOk(s.chain.execute(who, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: lh, amount: "100", validator: "v" })));
+      owners.push(who);
+    }
+    owners.sort();
+    const pages: string[][] = [];
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ startAfter, limit: 30 }));
+      pages.push(page.accounts.map((a) => a.address));
+      if (page.next_start_after === null) break;
+      startAfter = page.next_start_after;
+    }
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+    expect(pages.flat()).toEqual(owners);
+  });
+
   it("paginates all_accounts in address order, capped at 30 per page", () => {
     const s = setup();
     const owners: string[] = [];
@@ -290,8 +316,10 @@ describe("queries and malformed input", () => {
     owners.sort();
     const first = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ limit: 100 }));
     expect(first.accounts.map((a) => a.address)).toEqual(owners.slice(0, 30));
+    expect(first.next_start_after).toBe(owners[29]);
     const second = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ startAfter: owners[29], limit: 100 }));
     expect(second.accounts.map((a) => a.address)).toEqual(owners.slice(30));
+    expect(second.next_start_after).toBeNull();
     const small = s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({ startAfter: owners[0], limit: 2 }));
     expect(small.accounts.map((a) => a.address)).toEqual(owners.slice(1, 3));
     expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({})).accounts).toHaveLength(10);

@@ -23,10 +23,10 @@ export function allIlpAccounts(chain: Chain, ilp: string): Ilp.AccountResponse[]
   const out: Ilp.AccountResponse[] = [];
   let startAfter: string | undefined;
   for (;;) {
-    const page = chain.query<Ilp.AllAccountsResponse>(ilp, IlpQueryMsgBuilder.allAccounts({ startAfter, limit: 30 })).accounts;
-    out.push(...page);
-    if (page.length < 30) return out;
-    startAfter = page[page.length - 1].address;
+    const page = chain.query<Ilp.AllAccountsResponse>(ilp, IlpQueryMsgBuilder.allAccounts({ startAfter, limit: 30 }));
+    out.push(...page.accounts);
+    if (page.next_start_after === null) return out;
+    startAfter = page.next_start_after;
   }
 }
 

@@ -26,7 +26,7 @@ import {
   invalidLienTerms, invalidMaxLienholders, noClaim, tooManyLienholders,
 } from "./errors";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
-import { AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
+import { ALL_ACCOUNTS_LIEN_QUERIES, AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
 import {
   createAccountResponse, createAllAccountsResponse, createClaimInfo, createConfigResponse, createTotalsResponse, decodeExecuteMsg,
   decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAccountResponse, encodeAllAccountsResponse, encodeConfigResponse,
@@ -347,12 +347,25 @@ export function query(env: Env, json: JsonValue): string | null {
   const startAfter = page.startAfter;
   const accounts = new Array<AccountResponse>();
   const it = ACCOUNTS.range([], startAfter != null ? utf8(startAfter) : null, true, null, Order.Ascending);
-  for (let e = it.next(); e != null && <u32>accounts.length < limit; e = it.next()) {
+  let lienQueries: u32 = 0;
+  let next: string | null = null;
+  for (let e = it.next(); e != null; e = it.next()) {
+    if (<u32>accounts.length >= limit) {
+      next = accounts.length > 0 ? accounts[accounts.length - 1].address : null;
+      break;
+    }
     const response = accountResponse(fromUtf8(e.key), e.value);
     if (response == null) return null;
+    // Past the budget (by at most one account's lienholders): this account opens the next page.
+    const claims = <u32>response.claims.length;
+    if (accounts.length > 0 && lienQueries + claims > ALL_ACCOUNTS_LIEN_QUERIES) {
+      next = accounts[accounts.length - 1].address;
+      break;
+    }
     accounts.push(response);
+    lienQueries += claims;
   }
-  return encodeAllAccountsResponse(createAllAccountsResponse(accounts));
+  return encodeAllAccountsResponse(createAllAccountsResponse(accounts, next));
 }
 
 function accountResponse(owner: string, account: Account): AccountResponse | null {

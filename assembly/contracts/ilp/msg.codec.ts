@@ -598,9 +598,10 @@ export function decodeAccountResponse(value: JsonValue | null, path: string = "a
 }
 
 /** A new AllAccountsResponse, every field given. */
-export function createAllAccountsResponse(accounts: AccountResponse[]): AllAccountsResponse {
+export function createAllAccountsResponse(accounts: AccountResponse[], nextStartAfter: string | null): AllAccountsResponse {
   const m = new AllAccountsResponse();
   m.accounts = accounts;
+  m.nextStartAfter = nextStartAfter;
   return m;
 }
 
@@ -615,6 +616,9 @@ export function readAllAccountsResponse(f: Fields): AllAccountsResponse {
     f.closeNested(sub4);
   }
   m.accounts = list3;
+  if (f.has("next_start_after")) {
+    m.nextStartAfter = f.str("next_start_after");
+  } else f.ignore("next_start_after");
   return m;
 }
 
@@ -627,6 +631,7 @@ export function writeAllAccountsResponseFields(w: JsonWriter, m: AllAccountsResp
     writeAccountResponse(w, a5[i5]);
   }
   w.endArray();
+  w.key("next_start_after").nullableString(m.nextStartAfter);
 }
 
 /** Writes one AllAccountsResponse. */

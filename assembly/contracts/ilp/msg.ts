@@ -58,13 +58,21 @@ export class AccountQuery extends QueryMsg {
   address!: string;
 }
 
-/** All accounts in address order, a page at a time. */
+/**
+ * All accounts in address order, a page at a time. Each account's settled view asks each of its lienholders for its
+ * pending slash, and a node bounds a query's gas (3 000 000 by default): a page also ends before those questions
+ * exceed ALL_ACCOUNTS_LIEN_QUERIES (by at most one account's), so it may hold fewer than `limit` accounts; `next_start_after` says where the
+ * next page starts (null: this was the last).
+ */
 @returns(AllAccountsResponse)
 export class AllAccountsQuery extends QueryMsg {
   startAfter: string | null = null;
   /** Page size; at most 30. */
   limit: u32 = DEFAULT_PAGE;
 }
+
+/** Lienholder queries one all_accounts page may make (at least one account is always returned). */
+export const ALL_ACCOUNTS_LIEN_QUERIES: u32 = 24;
 
 @migrate
 export class MigrateMsg {}
@@ -102,4 +110,6 @@ export class AccountResponse {
 
 export class AllAccountsResponse {
   accounts!: AccountResponse[];
+  /** the last address of this page when more accounts follow, else null */
+  nextStartAfter: string | null = null;
 }
