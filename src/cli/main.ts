@@ -6,6 +6,7 @@ import { CliIo, GLOBAL_VALUES, openContext, processIo } from "./context";
 import { connect, deployAll, instantiate, status, upload } from "./deploy-commands";
 import { PROPOSE_SWITCHES, PROPOSE_VALUES, propose } from "./propose";
 import { relay } from "./relay-command";
+import { crank } from "./crank-command";
 
 export const USAGE = `usage: mesh <command> [options]        (npx mesh …, or npm run mesh -- …)
 
@@ -17,6 +18,9 @@ commands:
                                  --print hermes|rly   print the commands for your own relayer instead
                                  --connection A,B     use an existing connection (ids on provider, consumer)
   relay [--once] [--poll MS]     relay every mesh link's packets (and keep its light clients fresh) until stopped
+  crank [--once] [--poll MS]     on every consumer chain: meta-staking's process_unbonding (due batches, and the
+                                 ledger that finds slashed unbonding entries), and check_validator where slash
+                                 events wait to be sent to a provider; run it beside the relayer
   status [--json]                contracts, code ids and checksums, channel state, validator sets, totals, pending packets
   propose store|instantiate|execute|migrate   write an x/gov v1 proposal (sender: the gov module account)
   propose submit FILE | vote ID OPTION | deposit ID COINS | wait ID       (all need --chain)
@@ -48,6 +52,7 @@ const COMMANDS: Record<string, { spec: FlagSpec; usage: string }> = {
   connect: { spec: { values: [...GLOBAL_VALUES, "print", "connection"] }, usage: USAGE },
   status: { spec: { values: GLOBAL_VALUES, switches: ["json"] }, usage: USAGE },
   relay: { spec: { values: [...GLOBAL_VALUES, "poll"], switches: ["once"] }, usage: USAGE },
+  crank: { spec: { values: [...GLOBAL_VALUES, "poll"], switches: ["once"] }, usage: USAGE },
   propose: { spec: { values: [...GLOBAL_VALUES, ...PROPOSE_VALUES], switches: PROPOSE_SWITCHES }, usage: PROPOSE_USAGE },
 };
 
@@ -67,6 +72,7 @@ async function dispatch(command: string, args: ParsedArgs, io: CliIo): Promise<v
       case "status": return await status(ctx, args);
       case "propose": return await propose(ctx, args, PROPOSE_USAGE);
       case "relay": return await relay(ctx, args, stopSignal());
+      case "crank": return await crank(ctx, args, stopSignal());
     }
   } finally {
     await ctx.close();

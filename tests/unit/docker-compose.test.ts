@@ -17,8 +17,8 @@ const services = doc.services as Record<string, any>;
 const io = { out: () => undefined, err: () => undefined, env: {}, cwd: root };
 
 describe("docker-compose.yml", () => {
-  it("has a service per devnet chain, a deploy job and a relayer", () => {
-    expect(Object.keys(services)).toEqual(["mesh-a", "mesh-b", "deploy", "relayer"]);
+  it("has a service per devnet chain, a deploy job, a relayer and the crank", () => {
+    expect(Object.keys(services)).toEqual(["mesh-a", "mesh-b", "deploy", "relayer", "crank"]);
     const devnet = loadMeshConfig(path.join(root, "examples", "devnet.mesh.json"));
     expect(devnet.chains.map((c) => c.id)).toEqual(["mesh-a", "mesh-b"]);
   });
@@ -51,7 +51,7 @@ describe("docker-compose.yml", () => {
     expect(services[id].healthcheck.test.join(" ")).toContain(`http://127.0.0.1:${port}/status`);
   });
 
-  it.each(["deploy", "relayer"])("%s runs the mesh CLI (the package's bin) with a valid command line", (name) => {
+  it.each(["deploy", "relayer", "crank"])("%s runs the mesh CLI (the package's bin) with a valid command line", (name) => {
     const [node, bin, ...argv] = services[name].command as string[];
     expect(node).toBe("node");
     expect(bin).toBe(pkg.bin.mesh);

@@ -1,0 +1,94 @@
+// `mesh crank`: the permissionless calls a mesh needs from somebody, for every consumer chain of the deployment, each
+// block (or once): meta-staking's `process_unbonding` pushes due undelegation batches to x/staking and lets its
+// ledger compare matured unbonding entries with what x/staking paid (a shortfall is a slash of that batch; it must be
+// found within the provider's packet timeout after the entry matures, docs/slashing.md §1), and each mesh-consumer's
+// `check_validator` sends its provider the slash events it has not been sent.
+import { MeshConsumerQueryMsgBuilder, MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../contracts/MeshConsumer.types";
+import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../contracts/MetaStaking.message-builder";
+import type * as MetaStaking from "../contracts/MetaStaking.types";
+import { ChainSession } from "../deploy/session";
+import { positiveInt, value, ParsedArgs } from "./args";
+import { CliContext } from "./context";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface ConsumerSide {
+  chainId: string;
+  metaStaking: string;
+  meshConsumers: string[];
+}
+
+/** The consumer chains of the deployment with their meta-staking and mesh-consumer contracts. */
+function consumerSides(ctx: CliContext): ConsumerSide[] {
+  const byChain = new Map<string, ConsumerSide>();
+  for (const l of ctx.config.mesh) {
+    const metaStaking = ctx.record.data.chains[l.consumer]?.meta_staking;
+    const meshConsumer = ctx.record.data.links[`${l.provider}->${l.consumer}`]?.mesh_consumer;
+    if (!metaStaking || !meshConsumer) continue;
+    const side = byChain.get(l.consumer) ?? { chainId: l.consumer, metaStaking, meshConsumers: [] };
+    side.meshConsumers.push(meshConsumer);
+    byChain.set(l.consumer, side);
+  }
+  return [...byChain.values()];
+}
+
+/** One round on one consumer chain; returns what it did, for the log. */
+async function crankOnce(s: ChainSession, side: ConsumerSide): Promise<string[]> {
+  const done: string[] = [];
+  // Every page of the queue (the crank also reconciles the ledger, whatever the queue holds).
+  let startAfter: string | undefined;
+  for (;;) {
+    const res = await s.client.execute(s.address, side.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({ startAfter, limit: 30 }), s.fee);
+    const attrs = res.events.flatMap((e) => e.attributes);
+    const flushed = attrs.find((a) => a.key === "flushed")?.value ?? "0";
+    const shortfall = attrs.find((a) => a.key === "unbonding_shortfall")?.value;
+    done.push(`${side.chainId} meta-staking process_unbonding: ${flushed} batch(es) undelegated${shortfall ? `, unbonding shortfall ${shortfall} recorded as slash events` : ""}`);
+    const next = attrs.find((a) => a.key === "next_start_after")?.value;
+    if (!next) break;
+    startAfter = next;
+  }
+  for (const consumer of side.meshConsumers) {
+    const records: MeshConsumer.RecordResponse[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await s.client.queryContractSmart(consumer, MeshConsumerQueryMsgBuilder.records({ startAfter: after, limit: 30 })) as MeshConsumer.RecordsResponse;
+      records.push(...page.records);
+      if (page.records.length < 30) break;
+      after = page.records[page.records.length - 1].validator;
+    }
+    for (const r of records) {
+      const events = await s.client.queryContractSmart(side.metaStaking,
+        MetaStakingQueryMsgBuilder.slashEvents({ validator: r.validator, startAfter: r.forwarded_seq, limit: 1 })) as MetaStaking.SlashEventsResponse;
+      const found = await s.client.queryContractSmart(side.metaStaking,
+        MetaStakingQueryMsgBuilder.delegation({ consumer, validator: r.validator })) as MetaStaking.DelegationResponse;
+      if (events.events.length === 0 && found.slash_seq <= r.forwarded_seq) continue;
+      await s.client.execute(s.address, consumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: r.validator }), s.fee);
+      done.push(`${side.chainId} ${consumer} check_validator ${r.validator}: slash events after ${r.forwarded_seq} sent`);
+    }
+  }
+  return done;
+}
+
+export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promise<void>): Promise<void> {
+  const pollMs = positiveInt(value(args, "poll") ?? "1000", "--poll");
+  const sides = consumerSides(ctx);
+  if (sides.length === 0) {
+    ctx.log("no consumer chain with meta-staking and mesh-consumer in the deployment: nothing to crank");
+    return;
+  }
+  let stopped = false;
+  void stopSignal.then(() => { stopped = true; });
+  do {
+    for (const side of sides) {
+      const s = await ctx.sessions.get(side.chainId);
+      try {
+        for (const line of await crankOnce(s, side)) ctx.log(line);
+      } catch (e) {
+        if (args.switches.has("once")) throw e;
+        ctx.log(`${side.chainId}: crank failed, retrying next round: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+    if (args.switches.has("once")) return;
+    await Promise.race([sleep(pollMs), stopSignal]);
+  } while (!stopped);
+}
