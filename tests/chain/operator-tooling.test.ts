@@ -242,8 +242,8 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   expect(await new MetaStakingQueryClient(v.client, metaStaking).validator({ validator })).toMatchObject({ delegated: "900", on_chain: "900" });
   // The crank runs the permissionless calls on the consumer chain (nothing due here, no slash to send).
   const cranked = await ok("crank", "--once");
-  expect(cranked.out).toContain(`${GOV.chainId} meta-staking process_unbonding: 0 batch(es) undelegated`);
-  expect(cranked.out).not.toContain("check_validator");
+  expect(cranked.err).toContain(`${GOV.chainId} meta-staking process_unbonding: 0 batch(es) undelegated`);
+  expect(cranked.err).not.toContain("check_validator");
 
   // 9. A proposal whose message fails is reported with the chain's reason (the contract's error).
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
