@@ -236,6 +236,29 @@ describe("ledger: unbonding entries that mature", () => {
     expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.rewardTotals())).toEqual({ held: [], fund: (FUNDS - 600n + 77n).toString() });
   });
 
+  it("entries that mature together: the shortfall goes to the one whose validator was seen slashed, not by amounts", async () => {
+    const s = await setup();
+    const second = s.b.host.addValidator("validator2", 2_000_000n);
+    await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: s.alice, amount: "5000" })));
+    for (const v of [s.validator, second]) await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: v, amount: "1000" })));
+    const infraction = s.b.host.height;
+    // Both first batches go to x/staking in one block: their entries complete at the same time.
+    for (const v of [s.validator, second]) {
+      const r = s.b.host.execute(s.alice, s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: v, amount: "500" }));
+      if (!r.ok) throw new Error(r.error);
+    }
+    s.b.host.advance({ blocks: 1 });
+    s.b.host.slashValidator(s.validator, "0.2", { infractionHeight: infraction });
+    await ok(s.b.execute("carol", s.meta, MetaStakingExecuteMsgBuilder.checkValidator({ validator: s.validator })));
+    await s.b.wait(91);
+    await crank(s);
+    await crank(s);
+    const entrySlashes = async (v: string) => (await s.b.query<MetaStaking.SlashEventsResponse>(s.meta,
+      MetaStakingQueryMsgBuilder.slashEvents({ validator: v }))).events.filter((e) => e.unbonding);
+    expect(await entrySlashes(s.validator)).toEqual([expect.objectContaining({ batch: 1, fraction: "0.2" })]);
+    expect(await entrySlashes(second)).toEqual([]);
+  });
+
   it("an entry slashed by x/staking is reported once, as an unbonding event of its batch", async () => {
     const s = await setup();
     await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "1000" })));

@@ -220,6 +220,30 @@ describe("unbonding stake and leaving", () => {
     expect(BigInt((await account(m, "alice")).bonded)).toBe(360n + BigInt(Math.floor(600 * keep)));
   });
 
+  it("an unstake whose ack comes after the slash events loses the slash once: its shares were still reserved in the bonded pool", async () => {
+    const m = await staked([["alice", 1000n], ["bob", 1000n]]);
+    const infraction = m.b.host.height;
+    await m.b.wait(1);
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "400" })));
+    // The consumer gets the unstake (batch 1 goes to x/staking at once); its ack stays with the relayer.
+    const [unstake] = m.link.relayer.pending().packets;
+    expect(m.link.relayer.deliver(unstake).ackSuccess).toBe(true);
+    m.b.host.slashValidator(m.validator, "0.1", { infractionHeight: infraction });
+    await m.b.wait(CONSUMER_UNBONDING + 1);
+    await check(m);
+    await check(m);
+    const entrySlash = (await events(m)).events.find((e) => e.unbonding)!;
+    expect(entrySlash).toMatchObject({ batch: 1, fraction: "0.1" });
+    // Only the slash packets go through (the bonded event hits alice's reserved shares; the entry event finds no pool of
+    // batch 1 yet); then, late, the unstake's ack: 10% lost once, not twice.
+    for (const p of m.link.relayer.pending().packets) expect(m.link.relayer.deliver(p).ok).toBe(true);
+    const acks = m.link.relayer.pending().acks;
+    const late = acks.find((a) => a.packet.sequence === unstake.packet.sequence && a.packet.sourcePort === unstake.packet.sourcePort)!;
+    expect(m.link.relayer.deliverItem(late).ok).toBe(true);
+    const entries = (await m.a.query<MeshProvider.UnbondingResponse>(m.provider, MeshProviderQueryMsgBuilder.unbonding({ owner: m.a.address("alice") }))).unbonding;
+    expect(entries.map((e) => [e.batch, e.amount])).toEqual([[1, "360"]]);
+  });
+
   it("after slashes every user unstakes and withdraws; every claim is released and no token is created", async () => {
     const m = await staked([["alice", 1000n], ["bob", 333n], ["carol", 77n]]);
     m.b.host.slashValidator(m.validator, "0.1");

@@ -7,9 +7,7 @@
 // balance is compared with book + Σ those entries: a shortfall is what x/staking took from them. It is recorded as
 // a slash event of the entry's batch (`unbonding: true`), which the consumers forward to their providers like any
 // other. A surplus is a gift to the fund.
-import {
-  Decimal, Env, MessageInfo, Order, Response, Uint128, isActiveValidator, queryBalance, u64Key,
-} from "../../sdk";
+import { Decimal, Env, MessageInfo, Order, Response, Uint128, queryAllValidators, queryBalance, u64Key } from "../../sdk";
 import { createSlashEvent } from "../../shared/meta-staking.codec";
 import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, SlashState, maturingKey, slashEventKey, validatorKey } from "./state";
 
@@ -17,10 +15,13 @@ import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, SlashState,
 let inflow = Uint128.zero();
 let outflow = Uint128.zero();
 let fundsIn = Uint128.zero();
+let withdrawals: u32 = 0;
 let attributes = new Array<string>();
 
 /** A withdrawal of rewards in the bond denom, or any other message that pays us. */
 export function noteInflow(amount: Uint128): void { inflow = inflow.checkedAdd(amount)!; }
+/** A reward withdrawal message: x/distribution may pay it a unit below what it reported (see beginLedger). */
+export function noteWithdrawal(): void { withdrawals++; }
 /** A delegation or a bank send from our balance. */
 export function noteOutflow(amount: Uint128): void { outflow = outflow.checkedAdd(amount)!; }
 
@@ -39,6 +40,7 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
   inflow = Uint128.zero();
   outflow = Uint128.zero();
   fundsIn = Uint128.zero();
+  withdrawals = 0;
   attributes = new Array<string>();
   if (info != null) {
     for (let i = 0; i < info.funds.length; i++) {
@@ -73,13 +75,15 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
     for (let i = 0; i < keys.length; i++) MATURING.remove([keys[i]]);
     const have = actual.checkedAdd(ledger.deficit);
     if (have == null) return false;
-    // One unit is tolerated: x/distribution may pay a withdrawal a unit below what the Delegation query reported.
+    // x/distribution may pay a withdrawal a unit below what the Delegation query reported (it caps it at the
+    // validator's outstanding rewards): one unit per withdrawal since the last reconciliation is tolerated.
     const shortfall = expected.saturatingSub(have);
-    if (shortfall.gt(Uint128.one())) {
+    if (shortfall.gt(Uint128.fromU64(<u64>ledger.withdrawals + 1))) {
       if (!attribute(env, matured, shortfall)) return false;
     }
     ledger.book = actual;
     ledger.deficit = Uint128.zero();
+    ledger.withdrawals = 0;
   }
   LEDGER.save(ledger);
   return true;
@@ -91,41 +95,56 @@ export function endLedger(response: Response): bool {
   ledger.add(fundsIn);
   ledger.add(inflow);
   ledger.sub(outflow);
+  ledger.withdrawals += withdrawals;
   LEDGER.save(ledger);
   for (let i = 0; i + 1 < attributes.length; i += 2) response.addAttribute(attributes[i], attributes[i + 1]);
   return true;
 }
 
 /**
- * Splits a shortfall among the entries that matured: those whose validator had a slash observed after the entry was
- * created (x/staking slashes entries only together with the validator), pro rata to their amounts; all of them if
- * none had. Each loss becomes a slash event of the entry's batch, its fraction rounded up.
+ * Splits a shortfall among the entries that matured. x/staking slashes an entry only together with its validator and
+ * by the same fractions, so each entry could have lost at most amount × (1 − Π (1 − f)) over the bonded slash events
+ * of its validator observed after the entry was created: the shortfall goes pro rata to those bounds (to the
+ * amounts if no entry had such an event: the slash was not seen on bonded stake, e.g. nobody was left on it).
+ * Entries that mature together (one crank flushes many validators) are told apart this way. Each part, at most the
+ * entry, becomes a slash event of the entry's batch, its fraction rounded up.
  */
 function attribute(env: Env, matured: Maturing[], shortfall: Uint128): bool {
   attributes.push("unbonding_shortfall");
   attributes.push(shortfall.toString());
   if (matured.length == 0) return true; // not ours to explain (nothing matured): the fund bears it
-  let candidates = new Array<Maturing>();
-  for (let i = 0; i < matured.length; i++) if (slashedSince(matured[i])) candidates.push(matured[i]);
-  if (candidates.length == 0) candidates = matured;
+  const weights = new Array<Uint128>();
   let total = Uint128.zero();
-  for (let i = 0; i < candidates.length; i++) total = total.checkedAdd(candidates[i].amount)!;
-  let left = shortfall.min(total);
-  for (let i = 0; i < candidates.length; i++) {
-    const entry = candidates[i];
-    const share = i == candidates.length - 1 ? left : shortfall.min(total).mulDivCeil(entry.amount, total);
+  for (let i = 0; i < matured.length; i++) {
+    const bound = lossBound(matured[i]);
+    if (bound == null) return false;
+    weights.push(bound);
+    total = total.checkedAdd(bound)!;
+  }
+  if (total.isZero()) {
+    for (let i = 0; i < matured.length; i++) {
+      weights[i] = matured[i].amount;
+      total = total.checkedAdd(matured[i].amount)!;
+    }
+  }
+  if (total.isZero()) return true;
+  const active = queryAllValidators();
+  if (active == null) return false;
+  let left = shortfall;
+  for (let i = 0; i < matured.length && !left.isZero(); i++) {
+    const entry = matured[i];
+    const share = shortfall.mulDivCeil(weights[i], total);
     if (share == null) return false;
     const loss = share.min(left).min(entry.amount);
-    left = left.checkedSub(loss)!;
     if (loss.isZero()) continue;
+    left = left.checkedSub(loss)!;
     const fraction = Decimal.fromRatioCeil(loss, entry.amount);
-    const active = isActiveValidator(entry.validator);
-    if (fraction == null || active < 0) return false;
+    if (fraction == null) return false;
     const state = loadSlashState(entry.validator);
     state.seq += 1;
     SLASHING.save(validatorKey(entry.validator), state);
     const event = createSlashEvent(entry.validator, state.seq, fraction, state.cumulative, entry.batch, env.block.height,
-      env.block.timeNanos, active == 0, true);
+      env.block.timeNanos, !active.includes(entry.validator), true);
     SLASH_EVENTS.save(slashEventKey(entry.validator, state.seq), event);
     attributes.push("slash_validator");
     attributes.push(entry.validator);
@@ -139,14 +158,21 @@ function attribute(env: Env, matured: Maturing[], shortfall: Uint128): bool {
   return true;
 }
 
-/** Whether a slash of the entry's validator was observed after the entry was created. */
-function slashedSince(entry: Maturing): bool {
-  const it = SLASH_EVENTS.range([validatorKeyPart(entry.validator)], null, false, null, Order.Descending);
-  const last = it.next();
-  return last != null && <u64>last.value.time > entry.createdNanos;
+/** The most x/staking can have taken from the entry: amount × (1 − Π (1 − f)) over later bonded events, rounded up. */
+function lossBound(entry: Maturing): Uint128 | null {
+  let kept = Decimal.one();
+  const it = SLASH_EVENTS.range(validatorKey(entry.validator), null, false, null, Order.Descending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    if (<u64>e.value.time <= entry.createdNanos) break;
+    if (e.value.unbonding) continue;
+    const keep = Decimal.one().checkedSub(e.value.fraction);
+    const next = keep != null ? kept.checkedMul(keep) : null;
+    if (next == null) return null;
+    kept = next;
+  }
+  const left = kept.mulFloor(entry.amount);
+  return left != null ? entry.amount.checkedSub(left) : null;
 }
-
-function validatorKeyPart(validator: string): Uint8Array { return validatorKey(validator)[0]; }
 
 /** Records an x/staking unbonding entry of batch `batch` (from the undelegation's response). */
 export function recordMaturing(env: Env, validator: string, batch: u64, amount: Uint128, completionNanos: u64): void {

@@ -8,7 +8,7 @@ import {
 } from "../../sdk";
 import { RewardInfo } from "../../shared/meta-staking";
 import { createRewardInfo } from "../../shared/meta-staking.codec";
-import { noteInflow, noteOutflow } from "./ledger";
+import { noteInflow, noteOutflow, noteWithdrawal } from "./ledger";
 import {
   Amount, CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey,
   validatorKey,
@@ -70,6 +70,7 @@ export function harvest(contract: string, validator: string, pool: Pool, queued:
     response.addAttribute("reward_" + coin.denom, validator + ":" + coin.amount.toString() + ":" + part.toString());
   }
   response.addMessage(DistributionMsg.withdrawDelegatorReward(validator));
+  noteWithdrawal();
   return true;
 }
 

@@ -168,6 +168,9 @@ export function denomKey(denom: string): Uint8Array[] { return [utf8(denom)]; }
  * blocker.
  */
 export class Ledger {
+  /** reward withdrawals since the last reconciliation (each may be paid a unit short) */
+  withdrawals: u32 = 0;
+
   constructor(public book: Uint128, public deficit: Uint128, public prior: u64, public last: u64) {}
 
   add(amount: Uint128): void {
@@ -195,10 +198,14 @@ export const LEDGER = new Item<Ledger>(
   "ledger",
   (l: Ledger, w: JsonWriter): void => {
     w.beginObject().key("book").string(l.book.toString()).key("deficit").string(l.deficit.toString())
-      .key("prior").u64String(l.prior).key("last").u64String(l.last).endObject();
+      .key("prior").u64String(l.prior).key("last").u64String(l.last).key("withdrawals").u64(l.withdrawals).endObject();
   },
-  (j: JsonValue): Ledger => new Ledger(storedUint128(j, "book"), storedUint128(j, "deficit"), U64.parseInt(j.get("prior")!.text),
-    U64.parseInt(j.get("last")!.text)),
+  (j: JsonValue): Ledger => {
+    const l = new Ledger(storedUint128(j, "book"), storedUint128(j, "deficit"), U64.parseInt(j.get("prior")!.text),
+      U64.parseInt(j.get("last")!.text));
+    l.withdrawals = <u32>storedU64Or(j, "withdrawals", 0);
+    return l;
+  },
 );
 
 /** An x/staking unbonding entry of one of our batches, as x/staking reported it (amount, completion). */
