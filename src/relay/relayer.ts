@@ -35,6 +35,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const DEFAULT_MAX_PER_TX = 50;
 
+/** `items` in consecutive slices of at most `size`. */
+function chunked<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export interface RelayOptions {
   /**
    * Most packets (or acks) per relayer tx (default 50). CometBFT's mempool refuses txs over 1 MiB, and each packet
@@ -287,10 +294,11 @@ export async function relayOnce(link: Link, from: RelayedHeights = {}, opts: Rel
   // Chunk by chunk: a failed chunk fails the round (what it left is retried from `from`), later chunks still go out.
   const inChunks = async <T>(what: string, items: T[], fn: (chunk: T[]) => Promise<unknown>): Promise<number> => {
     let done = 0;
-    for (let i = 0; i < items.length; i += perTx) {
-      const chunk = items.slice(i, i + perTx);
-      const label = items.length > perTx ? `${what} (${i + 1}–${i + chunk.length} of ${items.length})` : what;
+    let first = 1;
+    for (const chunk of chunked(items, perTx)) {
+      const label = items.length > perTx ? `${what} (${first}–${first + chunk.length - 1} of ${items.length})` : what;
       if (await step(label, () => fn(chunk))) done += chunk.length;
+      first += chunk.length;
     }
     return done;
   };
@@ -407,7 +415,7 @@ export async function relayPackets(link: Link, opts: RelayOptions = {}): Promise
   const fromB = split(pendingB.packets, viewA, opts).submit;
   const perTx = opts.maxPerTx ?? DEFAULT_MAX_PER_TX;
   const send = async (side: Side, packets: PacketWithMetadata[], what: string) => {
-    for (let i = 0; i < packets.length; i += perTx) await retryOutOfGas(what, () => link.relayPackets(side, packets.slice(i, i + perTx)));
+    for (const chunk of chunked(packets, perTx)) await retryOutOfGas(what, () => link.relayPackets(side, chunk));
   };
   await Promise.all([send("A", fromA, "relaying packets A→B"), send("B", fromB, "relaying packets B→A")]);
   return { packetsFromA: fromA.length, packetsFromB: fromB.length, stranded: pendingA.stranded + pendingB.stranded };

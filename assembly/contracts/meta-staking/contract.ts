@@ -55,7 +55,7 @@ import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewar
 import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";
 import {
   Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING,
-  SLASH_EVENTS, Shares, SlashState, VALIDATORS, consumerKey, delegationKey, slashEventKey, validatorKey,
+  SLASH_EVENTS, Shares, SlashState, VALIDATORS, consumerKey, delegationKey, loadSlashState, slashEventKey, validatorKey,
 } from "./state";
 
 /** Reply id of a batch undelegation, with the batch in the payload. */
@@ -177,11 +177,6 @@ function loadPool(validator: string): Pool {
 function loadQueued(validator: string): Uint128 {
   const q = QUEUE.may_load(validatorKey(validator));
   return q != null ? q.amount : Uint128.zero();
-}
-
-function loadSlashState(validator: string): SlashState {
-  const s = SLASHING.may_load(validatorKey(validator));
-  return s != null ? s : SlashState.initial();
 }
 
 /**

@@ -9,7 +9,7 @@
 // other. A surplus is a gift to the fund.
 import { Decimal, Env, MessageInfo, Order, Response, Uint128, queryAllValidators, queryBalance, u64Key } from "../../sdk";
 import { createSlashEvent } from "../../shared/meta-staking.codec";
-import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, SlashState, maturingKey, slashEventKey, validatorKey } from "./state";
+import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, loadSlashState, maturingKey, slashEventKey, validatorKey } from "./state";
 
 /** Bond-denom amounts of this execution's own messages: added to the book when it succeeds. */
 let inflow = Uint128.zero();
@@ -24,11 +24,6 @@ export function noteInflow(amount: Uint128): void { inflow = inflow.checkedAdd(a
 export function noteWithdrawal(): void { withdrawals++; }
 /** A delegation or a bank send from our balance. */
 export function noteOutflow(amount: Uint128): void { outflow = outflow.checkedAdd(amount)!; }
-
-function loadSlashState(validator: string): SlashState {
-  const s = SLASHING.may_load(validatorKey(validator));
-  return s != null ? s : SlashState.initial();
-}
 
 /**
  * Reconciles matured entries; call first in every execution. Entries completing at or before the time of an earlier

@@ -43,6 +43,12 @@ function poolPart(accrued: Uint128, pool: Pool, queued: Uint128): Uint128 | null
   return accrued.mulDivFloor(pool.tokens, staked);
 }
 
+/** The index after `part` is shared among `shares`, rounded down. */
+function raisedIndex(index: Decimal, part: Uint128, shares: Uint128): Decimal | null {
+  const delta = Decimal.fromRatio(part, shares);
+  return delta != null ? index.checkedAdd(delta) : null;
+}
+
 /**
  * Books the rewards x/distribution has accrued on `validator` since the last harvest and withdraws them: the pool's
  * part raises the validator's index per share and is held for consumers; the queue's part and the rounding are the
@@ -62,9 +68,7 @@ export function harvest(contract: string, validator: string, pool: Pool, queued:
     const part = poolPart(coin.amount, pool, queued);
     if (part == null) return false;
     if (part.isZero()) continue;
-    const delta = Decimal.fromRatio(part, pool.shares);
-    if (delta == null) return false;
-    const index = indexOf(validator, coin.denom).checkedAdd(delta);
+    const index = raisedIndex(indexOf(validator, coin.denom), part, pool.shares);
     if (index == null || !addHeld(coin.denom, part, true)) return false;
     REWARD_INDEX.save(rewardIndexKey(validator, coin.denom), new RewardIndex(index));
     response.addAttribute("reward_" + coin.denom, validator + ":" + coin.amount.toString() + ":" + part.toString());
@@ -161,8 +165,7 @@ export function pendingRewards(contract: string, consumer: string, validator: st
       const part = poolPart(accrued[i].amount, pool, queued);
       if (part == null) return null;
       if (part.isZero()) continue;
-      const delta = Decimal.fromRatio(part, pool.shares);
-      const next = delta != null ? index.checkedAdd(delta) : null;
+      const next = raisedIndex(index, part, pool.shares);
       if (next == null) return null;
       index = next;
     }

@@ -135,6 +135,12 @@ export const SLASHING = new Map<SlashState>(
     U64.parseInt(j.get("batch")!.text)),
 );
 
+/** The validator's slash record, or the initial one (no event, open batch 1). */
+export function loadSlashState(validator: string): SlashState {
+  const s = SLASHING.may_load(validatorKey(validator));
+  return s != null ? s : SlashState.initial();
+}
+
 export const SLASH_EVENTS = new Map<SlashEvent>(
   "slash_events",
   (e: SlashEvent, w: JsonWriter): void => { writeSlashEvent(w, e); },

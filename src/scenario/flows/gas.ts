@@ -3,6 +3,7 @@
 import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { decodeTxRaw } from "@cosmjs/proto-signing";
 import { ChainConfig, TEST_ACCOUNTS } from "../../wasmd";
+import { TxOutcome } from "../types";
 
 export interface RelayTxGas {
   chainId: string;
@@ -35,4 +36,10 @@ export async function currentHeight(cfg: ChainConfig): Promise<number> {
   } finally {
     client.disconnect();
   }
+}
+
+/** The gas a successful transaction used; throws with `what` and the error when it failed. */
+export function gasOf(r: TxOutcome, what: string): number {
+  if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
+  return r.gasUsed ?? 0;
 }

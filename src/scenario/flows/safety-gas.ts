@@ -17,8 +17,7 @@ import { MESH_VERSION } from "../../protocol";
 import { ilpWithLienholders, slashThrough } from "../scenarios/ilp";
 import { MeshDeployment, deployMesh, drainUnbondingQueue, waitUntilTime } from "../scenarios/mesh";
 import { WasmdScenarioChain, WasmdScenarioLink, WasmdScenarioNetwork } from "../wasmd-backend";
-import { TxOutcome } from "../types";
-import { currentHeight, relayerTxGas } from "./gas";
+import { currentHeight, gasOf, relayerTxGas } from "./gas";
 import { Stakers, fundedStakers } from "./stakers";
 
 export interface SafetyGas {
@@ -27,11 +26,6 @@ export interface SafetyGas {
 }
 
 const STAKE = 10_000n;
-
-function gasOf(r: TxOutcome, what: string): number {
-  if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
-  return r.gasUsed ?? 0;
-}
 
 export async function measureSafetyGas(a: ChainConfig, b: ChainConfig, log: (s: string) => void = () => undefined): Promise<SafetyGas> {
   const net = new WasmdScenarioNetwork([a, b]);

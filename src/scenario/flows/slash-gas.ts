@@ -15,8 +15,7 @@ import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../.
 import type * as MeshProvider from "../../contracts/MeshProvider.types";
 import { MeshDeployment, deployMesh, waitUntilTime } from "../scenarios/mesh";
 import { WasmdScenarioChain, WasmdScenarioNetwork } from "../wasmd-backend";
-import { TxOutcome } from "../types";
-import { currentHeight, relayerTxGas } from "./gas";
+import { currentHeight, gasOf, relayerTxGas } from "./gas";
 import { fundedStakers } from "./stakers";
 
 export interface SlashGas {
@@ -32,11 +31,6 @@ export interface SlashGas {
 const STAKE = 10_000n;
 /** Staker txs in flight at once (each is simulated, signed and broadcast by one client). */
 const CONCURRENCY = 100;
-
-function gasOf(r: TxOutcome, what: string): number {
-  if (!r.ok) throw new Error(`${what} failed: ${r.error}`);
-  return r.gasUsed ?? 0;
-}
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
