@@ -98,3 +98,22 @@ export class UndelegateResponse {
     return new UndelegateResponse(seconds * 1_000_000_000 + nanos, denom, amount);
   }
 }
+
+/** The `data` of a cosmwasm.wasm.v1.MsgExecuteContractResponse (field 1): what the called contract returned. */
+export function executeResponseData(bytes: Uint8Array): Uint8Array | null {
+  const r = new ProtoReader(bytes);
+  let data = new Uint8Array(0);
+  while (!r.done()) {
+    const tag = r.varint();
+    if (tag == u64.MAX_VALUE) return null;
+    const wire = <u32>(tag & 7);
+    if (wire == 2 && (tag >> 3) == 1) {
+      const b = r.bytesField();
+      if (b == null) return null;
+      data = b;
+    } else if (!r.skip(wire)) {
+      return null;
+    }
+  }
+  return data;
+}

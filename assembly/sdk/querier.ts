@@ -3,6 +3,7 @@
 import { base64Decode, base64Encode } from "./base64";
 import { Fields } from "./decode";
 import { fail, takeError } from "./error";
+import { IbcChannel } from "./ibc";
 import { querierContractError, querierSystemError } from "./errors";
 import { query_chain } from "./imports";
 import { JsonKind, JsonValue, JsonWriter, parseJson, stringifyJson } from "./json";
@@ -120,6 +121,24 @@ export function queryDelegationRewards(delegator: string, validator: string): Co
     if (!coin.amount.isZero()) out.push(coin);
   }
   return out;
+}
+
+/** The answer of IbcQuery::Channel: the channel when it exists and is open, else null. */
+export class ChannelLookup {
+  constructor(public channel: IbcChannel | null) {}
+}
+
+/** IbcQuery::Channel on (`portId`, `channelId`); null when the query failed (error recorded). */
+export function queryIbcChannel(portId: string, channelId: string): ChannelLookup | null {
+  const w = new JsonWriter();
+  w.beginObject().key("ibc").beginObject().key("channel").beginObject();
+  w.key("channel_id").string(channelId).key("port_id").string(portId).endObject().endObject().endObject();
+  const f = Fields.of(queryChainJson(w.toString(), "ibc channel"), "channel response");
+  if (f == null) return null;
+  const c = f.optObj("channel");
+  const channel = c != null ? IbcChannel.read(c) : null;
+  if (c != null) f.absorb(c);
+  return f.finishLenient() ? new ChannelLookup(channel) : null;
 }
 
 /** A smart query to another contract; `msgJson` is the query message. */

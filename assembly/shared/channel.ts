@@ -8,10 +8,10 @@
 //    is refused unless this contract asked for it itself (CLOSING). wasmd routes a contract's own
 //    IbcMsg::CloseChannel through ibc-go's msg server, which calls this contract's ibc_channel_close(close_init)
 //    back within the same transaction; the bookkeeping is done in the execute that requests the close.
-import { IbcChannel, IbcChannelMsg, Item, JsonValue, JsonWriter, fail, failCheck } from "../sdk";
+import { IbcChannel, IbcChannelMsg, Item, JsonValue, JsonWriter, fail, failCheck, queryIbcChannel } from "../sdk";
 import {
-  channelAlreadyOpen, closeIsGovernance, consumerDoesNotOpen, incompatibleVersion, noChannelToClose, noCounterparty, orderedChannel,
-  providerOpensItself, unauthorizedConnection, unauthorizedPort, unknownChannel,
+  channelAlreadyOpen, closeIsGovernance, consumerDoesNotOpen, counterpartyNotContract, incompatibleVersion, noChannelToClose, noCounterparty, orderedChannel,
+  providerOpensItself, transferChannelNotFound, transferChannelWrongConnection, unauthorizedConnection, unauthorizedPort, unknownChannel,
 } from "./errors";
 import { MESH_VERSION } from "./packets";
 
@@ -133,4 +133,26 @@ export function checkCloseInit(msg: IbcChannelMsg): bool {
 export function isOurChannel(channel: IbcChannel): bool {
   const stored = CHANNEL.may_load();
   return stored != null && stored.channelId == channel.endpoint.channelId;
+}
+
+/** ICS-20's port, bound by the transfer module on every chain. */
+export const TRANSFER_PORT = "transfer";
+
+/**
+ * Checks that `channelId` is an open ICS-20 channel on `connectionId` (the mesh counterparty's connection), so that
+ * rewards travel between the same two chains as the mesh channel. False with the reason recorded otherwise.
+ */
+export function checkTransferChannel(channelId: string, connectionId: string): bool {
+  const lookup = queryIbcChannel(TRANSFER_PORT, channelId);
+  if (lookup == null) return false;
+  const channel = lookup.channel;
+  if (channel == null) return failCheck(transferChannelNotFound(channelId));
+  if (channel.connectionId != connectionId) return failCheck(transferChannelWrongConnection(channelId, channel.connectionId, connectionId));
+  return true;
+}
+
+/** The contract behind a wasm port (`wasm.<address>`), or null (error recorded). */
+export function contractOfPort(portId: string): string | null {
+  if (!portId.startsWith("wasm.") || portId.length == 5) return fail<string>(counterpartyNotContract(portId));
+  return portId.substring(5);
 }

@@ -50,3 +50,18 @@ export function closeIsGovernance(channelId: string): string {
 export function notThisContractsState(contract: string): string {
   return "Cannot migrate: this contract's state is not that of " + contract;
 }
+
+/** A reward transfer channel that is not an open channel of the ICS-20 port. */
+export function transferChannelNotFound(channel: string): string {
+  return "Transfer channel not found: " + channel + " is not an open channel of port transfer";
+}
+
+/** A reward transfer channel on another connection than the mesh counterparty's. */
+export function transferChannelWrongConnection(channel: string, connection: string, expected: string): string {
+  return "Transfer channel on the wrong connection: " + channel + " uses " + connection + ", the mesh counterparty is on " + expected;
+}
+
+/** The counterparty's port is not a wasm contract port (`wasm.<address>`): rewards have no contract to go to. */
+export function counterpartyNotContract(port: string): string {
+  return "Counterparty port not a contract port: " + port + " is not wasm.<address>";
+}

@@ -89,3 +89,44 @@ export class ValidatorSetPacket extends ConsumerPacket {
 export class SlashPacket extends ConsumerPacket {
   @flatten event!: SlashEvent;
 }
+
+/**
+ * The memo of the ICS-20 transfer that carries a consumer's rewards to its provider contract (docs/rewards.md §2):
+ *   {"mesh_rewards":{"round":3,"validators":[{"validator":"<valoper>","amount":"120"},…]},
+ *    "dest_callback":{"address":"<provider>"},"src_callback":{"address":"<consumer>"}}
+ * The split covers the transferred amount exactly; `round` is the consumer's id of the transfer (its source callback
+ * finds the split again; the provider credits each round once). ibc-go's callbacks middleware reads the two
+ * callback keys: the provider's ibc_destination_callback credits the stakers, the consumer's ibc_source_callback
+ * keeps a refunded round for the next distribution.
+ */
+@message
+export class RewardsMemo {
+  meshRewards!: RewardsSplit;
+  destCallback!: CallbackAddress;
+  srcCallback!: CallbackAddress;
+}
+
+export class RewardsSplit {
+  round!: u64;
+  validators!: ValidatorReward[];
+}
+
+/** What the consumer's delegation to `validator` earned, in the transferred denom. */
+export class ValidatorReward {
+  validator!: string;
+  amount!: Uint128;
+}
+
+export class CallbackAddress {
+  address!: string;
+}
+
+/** ICS-20 packet data (ibc-go's FungibleTokenPacketData, sorted keys); the memo is absent when empty. */
+@message
+export class Ics20Packet {
+  amount!: Uint128;
+  denom!: string;
+  memo: string | null = null;
+  receiver!: string;
+  sender!: string;
+}

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate } from "./MeshConsumer.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo } from "./MeshConsumer.types";
 export interface MeshConsumerReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -24,6 +24,7 @@ export interface MeshConsumerReadOnlyInterface {
     limit?: number;
   }) => Promise<RecordsResponse>;
   lastValidatorSet: () => Promise<NullableValidatorSetUpdate>;
+  distribution: () => Promise<DistributionResponse>;
 }
 export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
   client: CosmWasmClient;
@@ -37,6 +38,7 @@ export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
     this.record = this.record.bind(this);
     this.records = this.records.bind(this);
     this.lastValidatorSet = this.lastValidatorSet.bind(this);
+    this.distribution = this.distribution.bind(this);
   }
 
   config = async (): Promise<ConfigResponse> => {
@@ -79,6 +81,11 @@ export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
       last_validator_set: {}
     });
   };
+  distribution = async (): Promise<DistributionResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      distribution: {}
+    });
+  };
 }
 export interface MeshConsumerInterface extends MeshConsumerReadOnlyInterface {
   contractAddress: string;
@@ -109,6 +116,20 @@ export interface MeshConsumerInterface extends MeshConsumerReadOnlyInterface {
     validator: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   closeChannel: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setRewardConfig: ({
+    transferChannel,
+    commission,
+    commissionRecipient
+  }: {
+    transferChannel: string;
+    commission?: Decimal;
+    commissionRecipient?: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  distributeRewards: ({
+    limit
+  }: {
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshConsumerInterface {
   client: SigningCosmWasmClient;
@@ -126,6 +147,8 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
     this.sendValidatorSet = this.sendValidatorSet.bind(this);
     this.checkValidator = this.checkValidator.bind(this);
     this.closeChannel = this.closeChannel.bind(this);
+    this.setRewardConfig = this.setRewardConfig.bind(this);
+    this.distributeRewards = this.distributeRewards.bind(this);
   }
 
   setProvider = async ({
@@ -186,6 +209,34 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
   closeChannel = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       close_channel: {}
+    }, fee, memo, _funds);
+  };
+  setRewardConfig = async ({
+    transferChannel,
+    commission,
+    commissionRecipient
+  }: {
+    transferChannel: string;
+    commission?: Decimal;
+    commissionRecipient?: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_reward_config: {
+        transfer_channel: transferChannel,
+        commission,
+        commission_recipient: commissionRecipient
+      }
+    }, fee, memo, _funds);
+  };
+  distributeRewards = async ({
+    limit
+  }: {
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      distribute_rewards: {
+        limit
+      }
     }, fee, memo, _funds);
   };
 }

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate } from "./MeshConsumer.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo } from "./MeshConsumer.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MeshConsumerExecuteMsgBuilder {
   static setProvider = ({
@@ -65,6 +65,32 @@ export abstract class MeshConsumerExecuteMsgBuilder {
       close_channel: ({} as const)
     };
   };
+  static setRewardConfig = ({
+    transferChannel,
+    commission,
+    commissionRecipient
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    set_reward_config: unknown;
+  }>["set_reward_config"]>): ExecuteMsg => {
+    return {
+      set_reward_config: ({
+        transfer_channel: transferChannel,
+        commission,
+        commission_recipient: commissionRecipient
+      } as const)
+    };
+  };
+  static distributeRewards = ({
+    limit
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    distribute_rewards: unknown;
+  }>["distribute_rewards"]>): ExecuteMsg => {
+    return {
+      distribute_rewards: ({
+        limit
+      } as const)
+    };
+  };
 }
 export abstract class MeshConsumerQueryMsgBuilder {
   static config = (): QueryMsg => {
@@ -104,6 +130,11 @@ export abstract class MeshConsumerQueryMsgBuilder {
   static lastValidatorSet = (): QueryMsg => {
     return {
       last_validator_set: ({} as const)
+    };
+  };
+  static distribution = (): QueryMsg => {
+    return {
+      distribution: ({} as const)
     };
   };
 }

@@ -34,6 +34,16 @@ export type ExecuteMsg = {
   };
 } | {
   close_channel: {};
+} | {
+  set_reward_config: {
+    transfer_channel: string;
+    commission?: Decimal | null;
+    commission_recipient?: string | null;
+  };
+} | {
+  distribute_rewards: {
+    limit?: number | null;
+  };
 };
 export type QueryMsg = {
   config: {};
@@ -50,6 +60,8 @@ export type QueryMsg = {
   };
 } | {
   last_validator_set: {};
+} | {
+  distribution: {};
 };
 export interface MigrateMsg {}
 export interface ConfigResponse {
@@ -59,10 +71,16 @@ export interface ConfigResponse {
   rate: Decimal;
   discount: Decimal;
   packet_timeout_seconds: number;
+  rewards?: RewardConfigInfo | null;
 }
 export interface ProviderInfo {
   connection_id: string;
   port_id: string;
+}
+export interface RewardConfigInfo {
+  transfer_channel: string;
+  commission: Decimal;
+  commission_recipient?: string | null;
 }
 export type NullableChannelResponse = ChannelResponse | null;
 export interface ChannelResponse {
@@ -87,4 +105,25 @@ export interface ValidatorSetUpdate {
   validators: string[];
   unbonding_period_seconds: number;
   unbonding_epoch_seconds: number;
+}
+export interface DistributionResponse {
+  totals: RewardTotal[];
+  waiting: RewardInfo[];
+  in_flight: RewardRoundInfo[];
+}
+export interface RewardTotal {
+  denom: string;
+  claimed: Uint128;
+  commission: Uint128;
+  delivered: Uint128;
+}
+export interface RewardInfo {
+  validator: string;
+  denom: string;
+  amount: Uint128;
+}
+export interface RewardRoundInfo {
+  round: number;
+  denom: string;
+  amount: Uint128;
 }

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, StakerRewardsResponse, StakerReward, RewardTotalsResponse, RewardTotal, RewardPoolResponse, RewardIndexInfo, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
 export interface MeshProviderReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -52,6 +52,21 @@ export interface MeshProviderReadOnlyInterface {
   }: {
     id: number;
   }) => Promise<NullableTxResponse>;
+  rewards: ({
+    owner,
+    startAfter,
+    limit
+  }: {
+    owner: string;
+    startAfter?: string;
+    limit?: number;
+  }) => Promise<StakerRewardsResponse>;
+  rewardTotals: () => Promise<RewardTotalsResponse>;
+  rewardPool: ({
+    validator
+  }: {
+    validator: string;
+  }) => Promise<RewardPoolResponse>;
   lienTerms: () => Promise<LienTermsResponse>;
   pendingSlash: ({
     owner
@@ -75,6 +90,9 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
     this.validatorTotal = this.validatorTotal.bind(this);
     this.pool = this.pool.bind(this);
     this.tx = this.tx.bind(this);
+    this.rewards = this.rewards.bind(this);
+    this.rewardTotals = this.rewardTotals.bind(this);
+    this.rewardPool = this.rewardPool.bind(this);
     this.lienTerms = this.lienTerms.bind(this);
     this.pendingSlash = this.pendingSlash.bind(this);
   }
@@ -175,6 +193,39 @@ export class MeshProviderQueryClient implements MeshProviderReadOnlyInterface {
       }
     });
   };
+  rewards = async ({
+    owner,
+    startAfter,
+    limit
+  }: {
+    owner: string;
+    startAfter?: string;
+    limit?: number;
+  }): Promise<StakerRewardsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      rewards: {
+        owner,
+        start_after: startAfter,
+        limit
+      }
+    });
+  };
+  rewardTotals = async (): Promise<RewardTotalsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      reward_totals: {}
+    });
+  };
+  rewardPool = async ({
+    validator
+  }: {
+    validator: string;
+  }): Promise<RewardPoolResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      reward_pool: {
+        validator
+      }
+    });
+  };
   lienTerms = async (): Promise<LienTermsResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       lien_terms: {}
@@ -226,6 +277,18 @@ export interface MeshProviderInterface extends MeshProviderReadOnlyInterface {
     admin: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   closeChannel: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setRewardChannel: ({
+    channelId
+  }: {
+    channelId: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  withdrawRewards: ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   receiveClaim: ({
     owner,
     amount,
@@ -260,6 +323,8 @@ export class MeshProviderClient extends MeshProviderQueryClient implements MeshP
     this.setConsumer = this.setConsumer.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
     this.closeChannel = this.closeChannel.bind(this);
+    this.setRewardChannel = this.setRewardChannel.bind(this);
+    this.withdrawRewards = this.withdrawRewards.bind(this);
     this.receiveClaim = this.receiveClaim.bind(this);
     this.claimCapped = this.claimCapped.bind(this);
   }
@@ -333,6 +398,31 @@ export class MeshProviderClient extends MeshProviderQueryClient implements MeshP
   closeChannel = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       close_channel: {}
+    }, fee, memo, _funds);
+  };
+  setRewardChannel = async ({
+    channelId
+  }: {
+    channelId: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_reward_channel: {
+        channel_id: channelId
+      }
+    }, fee, memo, _funds);
+  };
+  withdrawRewards = async ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      withdraw_rewards: {
+        start_after: startAfter,
+        limit
+      }
     }, fee, memo, _funds);
   };
   receiveClaim = async ({

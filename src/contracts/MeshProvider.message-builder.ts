@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, CounterpartyInfo, Uint64, ChannelResponse, ValidatorsResponse, StakeResponse, StakesResponse, UnbondingResponse, UnbondingEntry, ClosedChannelStake, PoolResponse, NullableTxResponse, TxResponse, StakerRewardsResponse, StakerReward, RewardTotalsResponse, RewardTotal, RewardPoolResponse, RewardIndexInfo, LienTermsResponse, PendingSlashResponse } from "./MeshProvider.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MeshProviderExecuteMsgBuilder {
   static unstake = ({
@@ -74,6 +74,30 @@ export abstract class MeshProviderExecuteMsgBuilder {
   static closeChannel = (): ExecuteMsg => {
     return {
       close_channel: ({} as const)
+    };
+  };
+  static setRewardChannel = ({
+    channelId
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    set_reward_channel: unknown;
+  }>["set_reward_channel"]>): ExecuteMsg => {
+    return {
+      set_reward_channel: ({
+        channel_id: channelId
+      } as const)
+    };
+  };
+  static withdrawRewards = ({
+    startAfter,
+    limit
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    withdraw_rewards: unknown;
+  }>["withdraw_rewards"]>): ExecuteMsg => {
+    return {
+      withdraw_rewards: ({
+        start_after: startAfter,
+        limit
+      } as const)
     };
   };
   static receiveClaim = ({
@@ -194,6 +218,37 @@ export abstract class MeshProviderQueryMsgBuilder {
     return {
       tx: ({
         id
+      } as const)
+    };
+  };
+  static rewards = ({
+    owner,
+    startAfter,
+    limit
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    rewards: unknown;
+  }>["rewards"]>): QueryMsg => {
+    return {
+      rewards: ({
+        owner,
+        start_after: startAfter,
+        limit
+      } as const)
+    };
+  };
+  static rewardTotals = (): QueryMsg => {
+    return {
+      reward_totals: ({} as const)
+    };
+  };
+  static rewardPool = ({
+    validator
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    reward_pool: unknown;
+  }>["reward_pool"]>): QueryMsg => {
+    return {
+      reward_pool: ({
+        validator
       } as const)
     };
   };

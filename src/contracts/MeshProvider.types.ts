@@ -39,6 +39,15 @@ export type ExecuteMsg = {
 } | {
   close_channel: {};
 } | {
+  set_reward_channel: {
+    channel_id: string;
+  };
+} | {
+  withdraw_rewards: {
+    start_after?: string | null;
+    limit?: number | null;
+  };
+} | {
   receive_claim: {
     owner: string;
     amount: Uint128;
@@ -87,6 +96,18 @@ export type QueryMsg = {
     id: number;
   };
 } | {
+  rewards: {
+    owner: string;
+    start_after?: string | null;
+    limit?: number | null;
+  };
+} | {
+  reward_totals: {};
+} | {
+  reward_pool: {
+    validator: string;
+  };
+} | {
   lien_terms: {};
 } | {
   pending_slash: {
@@ -101,6 +122,7 @@ export interface ConfigResponse {
   unbonding_period_seconds: number;
   packet_timeout_seconds: number;
   max_slash: Decimal;
+  reward_channel?: string | null;
 }
 export interface CounterpartyInfo {
   connection_id: string;
@@ -162,6 +184,32 @@ export interface TxResponse {
   validator: string;
   amount: Uint128;
   generation: number;
+}
+export interface StakerRewardsResponse {
+  rewards: StakerReward[];
+}
+export interface StakerReward {
+  validator: string;
+  denom: string;
+  amount: Uint128;
+}
+export interface RewardTotalsResponse {
+  totals: RewardTotal[];
+}
+export interface RewardTotal {
+  denom: string;
+  received: Uint128;
+  paid: Uint128;
+}
+export interface RewardPoolResponse {
+  validator: string;
+  generation: number;
+  indexes: RewardIndexInfo[];
+}
+export interface RewardIndexInfo {
+  denom: string;
+  index: Decimal;
+  carry: Uint128;
 }
 export interface LienTermsResponse {
   max_slash: Decimal;

@@ -39,6 +39,12 @@ export const commonErrors = {
   /** A stranger's MsgChannelCloseInit for the live channel. */
   closeIsGovernance: "Closing the mesh channel is a governance decision",
   notThisContractsState: "Cannot migrate",
+  /** A reward transfer channel that is not an open channel of the ICS-20 port. */
+  transferChannelNotFound: "Transfer channel not found",
+  /** A reward transfer channel on another connection than the mesh counterparty's. */
+  transferChannelWrongConnection: "Transfer channel on the wrong connection",
+  /** The counterparty's port is not a wasm contract port (`wasm.<address>`): rewards have no contract to go to. */
+  counterpartyNotContract: "Counterparty port not a contract port",
 } as const;
 
 /** assembly/contracts/ilp/errors.ts */
@@ -84,6 +90,14 @@ export const meshConsumerErrors = {
   insufficientStake: "Insufficient stake",
   /** A stake to a validator that a slash took everything from (its stake is worth nothing, new stake is refused). */
   slashedToZero: "Slashed to zero",
+  /** set_reward_config with a commission of 1 or more. */
+  invalidCommission: "Invalid commission",
+  /** set_reward_config with a commission but nobody to pay it to. */
+  commissionRecipientRequired: "A commission needs a commission_recipient",
+  /** distribute_rewards before governance set the reward transfer channel. */
+  rewardsNotConfigured: "Rewards are not configured",
+  /** distribute_rewards when meta-staking owes nothing and nothing waits to be sent. */
+  nothingToDistribute: "Nothing to distribute",
 } as const;
 
 /** assembly/contracts/mesh-provider/errors.ts */
@@ -114,6 +128,12 @@ export const meshProviderErrors = {
   listingInFlight: "A validator-set request is already in flight",
   /** instantiate with a max_slash of 1 or more. */
   invalidMaxSlash: "Invalid max_slash",
+  /** set_reward_channel before the consumer is set: the channel is checked against the consumer's connection. */
+  noRewardChannel: "No consumer is set",
+  /** A transfer naming this contract as destination callback that is not a reward round from our consumer. */
+  notConsumerTransfer: "Not a reward transfer from the consumer",
+  /** withdraw_rewards with nothing owed on the page. */
+  noRewardsToWithdraw: "No rewards to withdraw on these validators",
 } as const;
 
 /** assembly/contracts/meta-staking/errors.ts */

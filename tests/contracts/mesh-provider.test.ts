@@ -23,10 +23,10 @@ describe("query responses, byte for byte", () => {
     const lone = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
       { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "lone");
     expect(m.a.host.queryRawResponse(lone, MeshProviderQueryMsgBuilder.config())).toBe(
-      `{"admin":"${admin}","ilp":"${m.ilp}","consumer":null,"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0"}`);
+      `{"admin":"${admin}","ilp":"${m.ilp}","consumer":null,"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0","reward_channel":null}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.config())).toBe(
       `{"admin":"${admin}","ilp":"${m.ilp}","consumer":{"connection_id":"${m.link.connectionA}","port_id":"wasm.${m.consumer}"},` +
-      `"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0"}`);
+      `"unbonding_period_seconds":${UNBONDING},"packet_timeout_seconds":${TIMEOUT},"max_slash":"0","reward_channel":null}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.channel())).toBe(`{"channel_id":null,"generation":0,"closed_at":"0","listing_validators":false}`);
     expect(raw(m, MeshProviderQueryMsgBuilder.validators())).toBe(
       `{"validators":[],"version":0,"updated_height":0,"consumer_unbonding_period_seconds":0,"consumer_unbonding_epoch_seconds":0}`);
@@ -244,13 +244,13 @@ describe("errors, by name", () => {
   it("unknown messages and fields name what is accepted", async () => {
     const m = await setup({ open: false });
     expect(errorOf(await m.a.execute("bob", m.provider, { bond: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'bond'; ` +
-      "expected one of: unstake, withdraw_unbonded, settle, refresh_validators, set_consumer, update_admin, close_channel, receive_claim, claim_capped");
+      "expected one of: unstake, withdraw_unbonded, settle, refresh_validators, set_consumer, update_admin, close_channel, set_reward_channel, withdraw_rewards, receive_claim, claim_capped");
     expect(errorOf(await m.a.execute("bob", m.provider, { unstake: { validator: "v", amount: "1", extra: 1 } })))
       .toBe("unstake.extra: unknown field");
     expect(errorOf(await m.a.execute("bob", m.provider, { withdraw_unbonded: { limit: "1" } })))
       .toBe("withdraw_unbonded.limit: expected a number, got a string");
     await expect(m.a.query(m.provider, { all: {} })).rejects.toThrow(`${commonErrors.unknownVariant}: query 'all'; ` +
-      "expected one of: config, channel, validators, stake, stakes, unbonding, validator_total, pool, tx, lien_terms, pending_slash");
+      "expected one of: config, channel, validators, stake, stakes, unbonding, validator_total, pool, tx, rewards, reward_totals, reward_pool, lien_terms, pending_slash");
     await expect(m.a.query(m.provider, MeshProviderQueryMsgBuilder.stakes({ owner: "nobody" }))).rejects.toThrow(`${commonErrors.invalidAddress}: owner 'nobody'`);
   });
 });

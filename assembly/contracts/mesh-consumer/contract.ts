@@ -22,15 +22,16 @@ import {
 } from "./ibc";
 import { createCheckValidator, encodeCheckValidator } from "../../shared/meta-staking.codec";
 import {
-  ChannelQuery, CheckValidator, ConfigQuery, RecordQuery, RecordResponse, RecordsQuery, SendValidatorSet, SetProvider,
-  UpdateAdmin, UpdateConversion,
+  ChannelQuery, CheckValidator, ConfigQuery, DistributeRewards, DistributionQuery, RecordQuery, RecordResponse, RecordsQuery,
+  SendValidatorSet, SetProvider, SetRewardConfig, UpdateAdmin, UpdateConversion,
 } from "./msg";
+import { REPLY_CLAIM_REWARDS, afterClaim, distributeRewards, distributionQuery, setRewardConfig } from "./rewards";
 import {
-  createChannelResponse, createConfigResponse, createProviderInfo, createRecordResponse, createRecordsResponse, decodeExecuteMsg,
+  createChannelResponse, createConfigResponse, createProviderInfo, createRewardConfigInfo, createRecordResponse, createRecordsResponse, decodeExecuteMsg,
   decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeChannelResponse, encodeConfigResponse, encodeRecordResponse,
   encodeRecordsResponse,
 } from "./msg.codec";
-import { CONFIG, Config, LAST_SENT, RECORDS, StakeRecord, recordKey } from "./state";
+import { CONFIG, Config, LAST_SENT, RECORDS, REWARD_CONFIG, StakeRecord, recordKey } from "./state";
 
 /** rate > 0 and discount < 1 (a Decimal is never negative). */
 function checkConversion(rate: Decimal, discount: Decimal): bool {
@@ -64,6 +65,8 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof UpdateAdmin) return updateAdmin(info, (<UpdateAdmin>msg).admin);
   if (msg instanceof SendValidatorSet) return sendValidatorSet(env, info);
   if (msg instanceof CheckValidator) return checkValidator(info, (<CheckValidator>msg).validator);
+  if (msg instanceof SetRewardConfig) return setRewardConfig(info, <SetRewardConfig>msg);
+  if (msg instanceof DistributeRewards) return distributeRewards(info, <DistributeRewards>msg);
   return closeChannel(env, info);
 }
 
@@ -166,9 +169,10 @@ export function migrate(env: Env, json: JsonValue): Response | null {
 
 /**
  * After a meta-staking call that may have booked a slash (success only): send the validator's new events. A failed
- * undelegation of a close (failure only): recorded for operators. Never fails.
+ * undelegation of a close (failure only): recorded for operators. Neither fails. After claim_rewards: see rewards.ts.
  */
 export function reply(env: Env, reply: Reply): Response | null {
+  if (reply.id == REPLY_CLAIM_REWARDS) return afterClaim(env, reply);
   const response = new Response();
   if (reply.id == REPLY_FORWARD_SLASHES && reply.error == null) {
     const validator = String.UTF8.decode(reply.payload.buffer);
@@ -191,8 +195,11 @@ export function query(env: Env, json: JsonValue): string | null {
     const c = CONFIG.load();
     const p = c.provider;
     const provider = p != null ? createProviderInfo(p.connectionId, p.portId) : null;
-    return encodeConfigResponse(createConfigResponse(c.admin, c.metaStaking, provider, c.rate, c.discount, c.packetTimeoutSeconds));
+    const r = REWARD_CONFIG.may_load();
+    const rewards = r != null ? createRewardConfigInfo(r.transferChannel, r.commission, r.commissionRecipient) : null;
+    return encodeConfigResponse(createConfigResponse(c.admin, c.metaStaking, provider, c.rate, c.discount, c.packetTimeoutSeconds, rewards));
   }
+  if (msg instanceof DistributionQuery) return distributionQuery();
   if (msg instanceof ChannelQuery) {
     const channel = CHANNEL.may_load();
     if (channel == null) return "null";

@@ -1,6 +1,6 @@
 // mesh-consumer's errors, one constructor each (see the SDK's errors.ts for the conventions and the common ones).
 // Errors of ibc_packet_receive reach the provider as the error acknowledgement's reason.
-import { Uint128 } from "../../sdk";
+import { Decimal, Uint128 } from "../../sdk";
 
 /** instantiate or update_conversion with a zero rate. */
 export function invalidRate(): string {
@@ -56,4 +56,24 @@ export function insufficientStake(amount: Uint128, validator: string, staked: Ui
 /** A stake to a validator that a slash took everything from (its stake is worth nothing, new stake is refused). */
 export function slashedToZero(validator: string): string {
   return "Slashed to zero: validator " + validator + " lost all stake delegated to it and takes no new stake";
+}
+
+/** set_reward_config with a commission of 1 or more. */
+export function invalidCommission(commission: Decimal): string {
+  return "Invalid commission: " + commission.toString() + " must be less than 1";
+}
+
+/** set_reward_config with a commission but nobody to pay it to. */
+export function commissionRecipientRequired(): string {
+  return "A commission needs a commission_recipient";
+}
+
+/** distribute_rewards before governance set the reward transfer channel. */
+export function rewardsNotConfigured(): string {
+  return "Rewards are not configured: governance must set the transfer channel (set_reward_config)";
+}
+
+/** distribute_rewards when meta-staking owes nothing and nothing waits to be sent. */
+export function nothingToDistribute(): string {
+  return "Nothing to distribute: no rewards are owed or waiting";
 }

@@ -1,6 +1,7 @@
 // mesh-consumer's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The packets it exchanges with mesh-provider are declared in shared/packets.ts.
 import { Decimal, Message, Uint128 } from "../../sdk";
+import { REWARDS_PAGE, RewardInfo } from "../../shared/meta-staking";
 import { ValidatorSetUpdate } from "../../shared/packets";
 
 /** How long a validator_set packet may wait for the relayer, by default. */
@@ -60,6 +61,27 @@ export class CheckValidator extends ExecuteMsg {
 /** Admin only: closes the mesh channel and undelegates everything it brought in. */
 export class CloseChannel extends ExecuteMsg {}
 
+/**
+ * Admin only: how rewards reach the provider — the ICS-20 channel (port `transfer`) on the mesh connection, checked
+ * against it — and the commission this chain keeps, paid to `commission_recipient` (required when not zero).
+ */
+export class SetRewardConfig extends ExecuteMsg {
+  transferChannel!: string;
+  /** In [0, 1): the part of each validator's rewards kept, rounded down. */
+  commission: Decimal = Decimal.zero();
+  commissionRecipient: string | null = null;
+}
+
+/**
+ * Anyone: claims this contract's rewards from meta-staking (harvesting up to `limit` validators) and sends them,
+ * less the commission, with what earlier rounds had refunded, to the provider contract over the transfer channel,
+ * one ICS-20 transfer per denom carrying the per-validator split (docs/rewards.md §2).
+ */
+export class DistributeRewards extends ExecuteMsg {
+  /** Validators meta-staking harvests in this call; at most 30. */
+  limit: u32 = REWARDS_PAGE;
+}
+
 @query
 export abstract class QueryMsg {}
 
@@ -88,6 +110,10 @@ export class RecordsQuery extends QueryMsg {
 @returns(ValidatorSetUpdate | null)
 export class LastValidatorSetQuery extends QueryMsg {}
 
+/** Rewards claimed, kept as commission, delivered, waiting and in flight. */
+@returns(DistributionResponse)
+export class DistributionQuery extends QueryMsg {}
+
 @migrate
 export class MigrateMsg {}
 
@@ -105,6 +131,37 @@ export class ConfigResponse {
   rate!: Decimal;
   discount!: Decimal;
   packetTimeoutSeconds!: u64;
+  /** null until the admin sets it (set_reward_config) */
+  rewards: RewardConfigInfo | null = null;
+}
+
+export class RewardConfigInfo {
+  transferChannel!: string;
+  commission!: Decimal;
+  commissionRecipient: string | null = null;
+}
+
+/** Per denom, since instantiation: claimed = commission + delivered + waiting + in flight. */
+export class RewardTotal {
+  denom!: string;
+  claimed!: Uint128;
+  commission!: Uint128;
+  /** Acknowledged by the provider chain's transfer module. */
+  delivered!: Uint128;
+}
+
+/** A transfer in flight: its round, denom and amount. */
+export class RewardRoundInfo {
+  round!: u64;
+  denom!: string;
+  amount!: Uint128;
+}
+
+export class DistributionResponse {
+  totals!: RewardTotal[];
+  /** Claimed (or refunded) and not sent yet, per validator and denom. */
+  waiting!: RewardInfo[];
+  inFlight!: RewardRoundInfo[];
 }
 
 export class ChannelResponse {

@@ -69,3 +69,97 @@ export const LAST_SENT = new Item<ValidatorSetUpdate>(
   (u: ValidatorSetUpdate, w: JsonWriter): void => { writeValidatorSetUpdate(w, u); },
   (j: JsonValue): ValidatorSetUpdate => readValidatorSetUpdate(new Fields(j, "stored")),
 );
+
+// Rewards (docs/rewards.md §2):
+//   "reward_config"               Item<RewardConfig>
+//   "reward_state"                Item<RewardState>       the next round id
+//   rewards_waiting: (denom, validator)   Map<Amount>    claimed or refunded, not sent yet
+//   reward_rounds:   round (u64 BE)       Map<Round>     transfers in flight, until the source callback
+//   reward_totals:   denom                Map<RewardTotals>
+
+export class RewardConfig {
+  constructor(public transferChannel: string, public commission: Decimal, public commissionRecipient: string | null) {}
+}
+
+export const REWARD_CONFIG = new Item<RewardConfig>(
+  "reward_config",
+  (c: RewardConfig, w: JsonWriter): void => {
+    w.beginObject().key("transfer_channel").string(c.transferChannel).key("commission").string(c.commission.toString());
+    w.key("commission_recipient").nullableString(c.commissionRecipient).endObject();
+  },
+  (j: JsonValue): RewardConfig => {
+    const r = j.get("commission_recipient")!;
+    return new RewardConfig(j.get("transfer_channel")!.text, Decimal.parse(j.get("commission")!.text)!, r.isNull() ? null : r.text);
+  },
+);
+
+export class RewardState {
+  constructor(public nextRound: u64) {}
+}
+
+export const REWARD_STATE = new Item<RewardState>(
+  "reward_state",
+  (s: RewardState, w: JsonWriter): void => { w.beginObject().key("next_round").u64(s.nextRound).endObject(); },
+  (j: JsonValue): RewardState => new RewardState(U64.parseInt(j.get("next_round")!.text)),
+);
+
+export class Amount {
+  constructor(public amount: Uint128) {}
+}
+
+export const REWARDS_WAITING = new Map<Amount>(
+  "rewards_waiting",
+  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
+  (j: JsonValue): Amount => new Amount(Uint128.parse(j.get("amount")!.text)!),
+);
+
+export function waitingKey(denom: string, validator: string): Uint8Array[] { return [utf8(denom), utf8(validator)]; }
+
+/** A reward transfer in flight: the denom and the split it carries. */
+export class Round {
+  constructor(public denom: string, public validators: string[], public amounts: Uint128[]) {}
+  total(): Uint128 {
+    let sum = Uint128.zero();
+    for (let i = 0; i < this.amounts.length; i++) sum = sum.checkedAdd(this.amounts[i])!;
+    return sum;
+  }
+}
+
+export const REWARD_ROUNDS = new Map<Round>(
+  "reward_rounds",
+  (r: Round, w: JsonWriter): void => {
+    w.beginObject().key("denom").string(r.denom).key("split").beginArray();
+    for (let i = 0; i < r.validators.length; i++) w.beginArray().string(r.validators[i]).string(r.amounts[i].toString()).endArray();
+    w.endArray().endObject();
+  },
+  (j: JsonValue): Round => {
+    const items = j.get("split")!.items;
+    const validators = new Array<string>();
+    const amounts = new Array<Uint128>();
+    for (let i = 0; i < items.length; i++) {
+      validators.push(items[i].items[0].text);
+      amounts.push(Uint128.parse(items[i].items[1].text)!);
+    }
+    return new Round(j.get("denom")!.text, validators, amounts);
+  },
+);
+
+export class RewardTotals {
+  constructor(public claimed: Uint128, public commission: Uint128, public delivered: Uint128) {}
+  static zero(): RewardTotals { return new RewardTotals(Uint128.zero(), Uint128.zero(), Uint128.zero()); }
+}
+
+export const REWARD_TOTALS = new Map<RewardTotals>(
+  "reward_totals",
+  (t: RewardTotals, w: JsonWriter): void => {
+    w.beginObject().key("claimed").string(t.claimed.toString()).key("commission").string(t.commission.toString());
+    w.key("delivered").string(t.delivered.toString()).endObject();
+  },
+  (j: JsonValue): RewardTotals =>
+    new RewardTotals(Uint128.parse(j.get("claimed")!.text)!, Uint128.parse(j.get("commission")!.text)!, Uint128.parse(j.get("delivered")!.text)!),
+);
+
+export function loadTotals(denom: string): RewardTotals {
+  const t = REWARD_TOTALS.may_load([utf8(denom)]);
+  return t != null ? t : RewardTotals.zero();
+}

@@ -32,7 +32,8 @@ import {
 } from "./errors";
 import { REPLY_RELEASE_ON_ROLLBACK } from "./ibc";
 import {
-  ChannelQuery, ClosedChannelStake, ConfigQuery, PoolQuery, SetConsumer, Settle, StakeQuery, StakeResponse, StakesQuery, TxQuery,
+  ChannelQuery, ClosedChannelStake, ConfigQuery, PoolQuery, RewardPoolQuery, RewardTotalsQuery, RewardsQuery, SetConsumer, SetRewardChannel,
+  Settle, WithdrawRewards, StakeQuery, StakeResponse, StakesQuery, TxQuery,
   UnbondingEntry, UnbondingQuery, Unstake, UpdateAdmin, ValidatorTotalQuery, ValidatorsQuery, WithdrawUnbonded, RefreshValidators,
   UNBONDING_PAGE_MAX, WITHDRAW_SCAN_MAX,
 } from "./msg";
@@ -46,6 +47,9 @@ import {
   CLOSED, CONFIG, Closed, Config, NO_BATCH, POOLS, Pool, STAKES, STATE, Stake, State, TXS, Tx, TxKind, UNBONDING, Unbonding, VALIDATORS,
   ValidatorSet, closeLiveChannel, closedAt, generationKey, livePool, loadPool, poolKey, saveStake, savePool, stakeKey, txKey, unbondingKey,
 } from "./state";
+import {
+  rewardChannel, rewardPoolQuery, rewardTotalsQuery, rewardsQuery, setRewardChannel, settleStakerRewards, withdrawRewards,
+} from "./rewards";
 import { isClosed, loadUnbacked, ownerBook, pendingSlash, saveUnbacked, settleEntry, settleOwner, settleStake, stakeValue, toIlp } from "./settlement";
 
 export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Response | null {
@@ -74,6 +78,8 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof ReceiveClaim) return receiveClaim(env, info, <ReceiveClaim>msg);
   if (msg instanceof ClaimCapped) return claimCapped(env, info, (<ClaimCapped>msg).owner, (<ClaimCapped>msg).amount);
   if (msg instanceof Settle) return settle(info, (<Settle>msg).owner);
+  if (msg instanceof SetRewardChannel) return setRewardChannel(info, <SetRewardChannel>msg);
+  if (msg instanceof WithdrawRewards) return withdrawRewards(info, <WithdrawRewards>msg);
   if (msg instanceof Unstake) return unstake(env, info, (<Unstake>msg).validator, (<Unstake>msg).amount);
   if (msg instanceof WithdrawUnbonded) {
     const limit = (<WithdrawUnbonded>msg).limit;
@@ -147,6 +153,12 @@ function nextId(): u64 {
 function settleClosed(owner: string, validator: string, s: Stake): Stake | null {
   const closed = closedAt(s.generation);
   if (closed == 0) return s;
+  // Its rewards so far are settled, and its shares leave the closed generation's pool, which may still be credited
+  // rewards in flight: they go to the shares still there.
+  if (!settleStakerRewards(owner, validator, s.generation, s.shares)) return null;
+  const pool = loadPool(s.generation, validator);
+  pool.shares = pool.shares.saturatingSub(s.shares);
+  savePool(s.generation, validator, pool);
   // Its value as the last slash left it, in no batch (no packet can slash it any more); the claim it held moves along.
   const amount = stakeValue(validator, s).checkedAdd(s.pendingStake)!;
   const claim = s.claim();
@@ -438,7 +450,7 @@ export function query(env: Env, json: JsonValue): string | null {
     const consumer = c.consumer;
     return encodeConfigResponse(createConfigResponse(c.admin, c.ilp,
       consumer != null ? createCounterpartyInfo(consumer.connectionId, consumer.portId) : null, c.unbondingPeriodSeconds, c.packetTimeoutSeconds,
-      c.maxSlash));
+      c.maxSlash, rewardChannel()));
   }
   if (msg instanceof ChannelQuery) {
     const channel = CHANNEL.may_load();
@@ -468,6 +480,9 @@ export function query(env: Env, json: JsonValue): string | null {
     const pool = livePool(validator);
     return encodePoolResponse(createPoolResponse(validator, pool.shares, pool.multiplier, pool.seq, pool.value(pool.shares), pool.pendingStake));
   }
+  if (msg instanceof RewardsQuery) return rewardsQuery((<RewardsQuery>msg).owner, (<RewardsQuery>msg).startAfter, (<RewardsQuery>msg).limit);
+  if (msg instanceof RewardTotalsQuery) return rewardTotalsQuery();
+  if (msg instanceof RewardPoolQuery) return rewardPoolQuery((<RewardPoolQuery>msg).validator);
   if (msg instanceof LienTermsQuery) return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash));
   if (msg instanceof PendingSlashQuery) {
     const owner = (<PendingSlashQuery>msg).owner;

@@ -70,3 +70,18 @@ export function listingInFlight(): string {
 export function invalidMaxSlash(got: Decimal): string {
   return "Invalid max_slash: must be below 1, got " + got.toString();
 }
+
+/** set_reward_channel before the consumer is set: the channel is checked against the consumer's connection. */
+export function noRewardChannel(): string {
+  return "No consumer is set: the reward channel must be on the consumer's connection";
+}
+
+/** A transfer naming this contract as destination callback that is not a reward round from our consumer. */
+export function notConsumerTransfer(reason: string): string {
+  return "Not a reward transfer from the consumer: " + reason + "; nothing credited";
+}
+
+/** withdraw_rewards with nothing owed on the page. */
+export function noRewardsToWithdraw(): string {
+  return "No rewards to withdraw on these validators";
+}

@@ -7,6 +7,7 @@ import {
 } from "../../sdk";
 import { SlashEvent } from "../../shared/meta-staking";
 import { Ack, emptyResult } from "../../shared/ack";
+import { settleStakerRewards } from "./rewards";
 import { HandshakeRole, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
 import { createReleaseClaim, encodeReleaseClaim } from "../../shared/lien.codec";
 import { ListValidatorsPacket, SlashPacket, StakeAckResult, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
@@ -201,6 +202,7 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
     stake.pendingStake = stake.pendingStake.saturatingSub(tx.amount);
     pool.pendingStake = pool.pendingStake.saturatingSub(tx.amount);
     if (ok) {
+      if (!settleStakerRewards(tx.owner, tx.validator, tx.generation, stake.shares)) return null;
       // Shares at the multiplier the consumer delegated at (it booked the same number); rounded down.
       const shares = reported.cumulative.isZero() ? Uint128.zero() : reported.cumulative.divFloor(tx.amount)!;
       stake.shares = stake.shares.checkedAdd(shares)!;
@@ -224,6 +226,7 @@ function settle(env: Env, data: Uint8Array, ok: bool, result: Uint8Array | null,
       // of the record's claim, into the pool of the consumer batch they joined, as of the slash count reported.
       // The entry's claim is its value plus its part of the record's unsettled loss, so neither side ever holds
       // less claim than value (the ILP's settled view is then exactly Σ values).
+      if (!settleStakerRewards(tx.owner, tx.validator, tx.generation, stake.shares)) return null;
       const left = stake.shares.checkedSub(shares)!;
       const value = pool.value(stake.shares);
       const moved = value.checkedSub(pool.value(left))!;

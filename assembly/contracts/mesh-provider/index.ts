@@ -1,15 +1,17 @@
 // mesh-provider entry points (the wasm exports). Logic lives in contract.ts (messages) and ibc.ts (IBC).
 import {
-  doExecute, doIbcChannel, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doMigrate, doQuery, doReply,
+  doExecute, doIbcChannel, doIbcDestinationCallback, doIbcChannelOpen, doIbcPacketAck, doIbcPacketReceive, doIbcPacketTimeout, doInstantiate, doMigrate, doQuery, doReply,
 } from "../../sdk";
 import * as contract from "./contract";
 import * as ibc from "./ibc";
+import * as rewards from "./rewards";
 
 export { allocate, deallocate, interface_version_8 } from "../../sdk";
 
 export function instantiate(env: u32, info: u32, msg: u32): u32 { return doInstantiate(env, info, msg, contract.instantiate); }
 export function execute(env: u32, info: u32, msg: u32): u32 { return doExecute(env, info, msg, contract.execute); }
 export function query(env: u32, msg: u32): u32 { return doQuery(env, msg, contract.query); }
+export function ibc_destination_callback(env: u32, msg: u32): u32 { return doIbcDestinationCallback(env, msg, rewards.ibcDestinationCallback); }
 export function reply(env: u32, msg: u32): u32 { return doReply(env, msg, contract.reply); }
 export function ibc_channel_open(env: u32, msg: u32): u32 { return doIbcChannelOpen(env, msg, ibc.ibcChannelOpen); }
 export function ibc_channel_connect(env: u32, msg: u32): u32 { return doIbcChannel(env, msg, ibc.ibcChannelConnect); }

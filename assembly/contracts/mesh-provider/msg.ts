@@ -81,6 +81,25 @@ export class UpdateAdmin extends ExecuteMsg {
 /** Admin only: closes the mesh channel; everything that went through it unbonds from now. */
 export class CloseChannel extends ExecuteMsg {}
 
+/**
+ * Admin only: the ICS-20 channel (port `transfer`, on the consumer's connection, checked) over which the consumer
+ * contract sends rewards. Only transfers from the consumer contract on it are credited to stakers.
+ */
+export class SetRewardChannel extends ExecuteMsg {
+  channelId!: string;
+}
+
+/**
+ * The sender's rewards on a page of its validators (validator order): settles them and pays everything owed there,
+ * all denoms, with one bank send. The attribute `more` says whether another page has rewards.
+ */
+export class WithdrawRewards extends ExecuteMsg {
+  /** The last validator of the previous page. */
+  startAfter: string | null = null;
+  /** Validators per page; at most 30. */
+  limit: u32 = DEFAULT_PAGE_LIMIT;
+}
+
 /** lien_terms and pending_slash (what the ILP asks, LienholderQuery) are included. */
 @query
 @includes(LienholderQuery)
@@ -145,6 +164,25 @@ export class TxQuery extends QueryMsg {
   id!: u64;
 }
 
+/** What `owner` may withdraw now, per validator and denom (owed and earned since last settled). */
+@returns(StakerRewardsResponse)
+export class RewardsQuery extends QueryMsg {
+  owner!: string;
+  startAfter: string | null = null;
+  /** Validators per page; at most 30. */
+  limit: u32 = DEFAULT_PAGE_LIMIT;
+}
+
+/** Per denom: rewards received from the consumer and paid to stakers, since instantiation. */
+@returns(RewardTotalsResponse)
+export class RewardTotalsQuery extends QueryMsg {}
+
+/** The validator's reward index per denom (live generation) and the remainder carried to the next credit. */
+@returns(RewardPoolResponse)
+export class RewardPoolQuery extends QueryMsg {
+  validator!: string;
+}
+
 @migrate
 export class MigrateMsg {}
 
@@ -162,6 +200,42 @@ export class ConfigResponse {
   unbondingPeriodSeconds!: u64;
   packetTimeoutSeconds!: u64;
   maxSlash!: Decimal;
+  /** The ICS-20 channel rewards arrive on; null until set_reward_channel. */
+  rewardChannel: string | null = null;
+}
+
+export class StakerReward {
+  validator!: string;
+  denom!: string;
+  amount!: Uint128;
+}
+
+export class StakerRewardsResponse {
+  rewards!: StakerReward[];
+}
+
+export class RewardTotal {
+  denom!: string;
+  received!: Uint128;
+  paid!: Uint128;
+}
+
+export class RewardTotalsResponse {
+  totals!: RewardTotal[];
+}
+
+export class RewardIndexInfo {
+  denom!: string;
+  /** Rewards per share credited so far. */
+  index!: Decimal;
+  /** Received and not yet spread (rounding, or no shares when it arrived). */
+  carry!: Uint128;
+}
+
+export class RewardPoolResponse {
+  validator!: string;
+  generation!: u64;
+  indexes!: RewardIndexInfo[];
 }
 
 export class ChannelResponse {

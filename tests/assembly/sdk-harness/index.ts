@@ -19,6 +19,7 @@ import {
   encodeDelegationQuery, encodeRewardsQuery, encodeRewardsResponse, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
 } from "../../../assembly/shared/meta-staking.codec";
 import {
+  createCallbackAddress, createIcs20Packet, createRewardsMemo, createRewardsSplit, createValidatorReward, encodeIcs20Packet, encodeRewardsMemo,
   createListValidatorsPacket, createSlashPacket, createStakeAckResult, createStakePacket, createUnstakePacket, createValidatorSetPacket,
   createValidatorSetUpdate, decodeProviderPacket, encodeListValidatorsPacket, encodeProviderPacket, encodeSlashPacket, encodeStakeAckResult,
   encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
@@ -333,6 +334,10 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
+    const memo = createRewardsMemo(createRewardsSplit(3, [createValidatorReward("valoper1", Uint128.fromU64(60)), createValidatorReward("valoper2", Uint128.fromU64(40))]),
+      createCallbackAddress("wasm1provider"), createCallbackAddress("wasm1consumer"));
+    w.key("rewards_memo").string(encodeRewardsMemo(memo));
+    w.key("ics20_packet").string(encodeIcs20Packet(createIcs20Packet(amount, "ustake", encodeRewardsMemo(memo), "wasm1provider", "wasm1consumer")));
     w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
     w.key("ack_error").string(fromUtf8(ackError("Unknown channel: channel-9")));
     w.endObject();

@@ -1,0 +1,284 @@
+// Rewards through the mesh (docs/rewards.md §2–4), compiled contracts on two in-process chains: x/distribution pays
+// meta-staking on mesh-b, a stranger triggers distribution, mesh-consumer sends an ICS-20 transfer with callbacks, the
+// provider's destination callback credits the stakers of each validator, stakers withdraw the voucher denom on
+// mesh-a. Amounts are checked against the design's arithmetic, computed here from the chain's numbers.
+import { createHash } from "node:crypto";
+import { commonErrors, meshConsumerErrors, meshProviderErrors } from "../../src/contracts/errors";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../src/contracts/MeshConsumer.types";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { artifact } from "../helpers/artifacts";
+import { Mesh, TIMEOUT, UNBONDING, User, bondAndGrant, ok, setup } from "../helpers/mesh";
+
+const SCALE = 10n ** 18n;
+const REWARD_PER_BLOCK = 1_000n;
+
+interface RewardsMesh extends Mesh {
+  transferA: string;
+  transferB: string;
+  /** the consumer chain's bond denom as it arrives on mesh-a */
+  voucher: string;
+}
+
+function voucherOf(port: string, channel: string, denom: string): string {
+  return "ibc/" + createHash("sha256").update(`${port}/${channel}/${denom}`).digest("hex").toUpperCase();
+}
+
+async function setupRewards(opts: { commission?: string } = {}): Promise<RewardsMesh> {
+  const m = await setup();
+  const t = await m.link.openChannel("transfer", "transfer", "ics20-1");
+  await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
+    transferChannel: t.channelB, commission: opts.commission, commissionRecipient: opts.commission ? m.b.address("carol") : undefined,
+  })));
+  await ok(m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })));
+  m.b.host.setBlockReward(m.validator, REWARD_PER_BLOCK);
+  return { ...m, transferA: t.channelA, transferB: t.channelB, voucher: voucherOf("transfer", t.channelA, m.b.denom) };
+}
+
+const distribution = (m: RewardsMesh) => m.b.query<MeshConsumer.DistributionResponse>(m.consumer, MeshConsumerQueryMsgBuilder.distribution());
+const providerTotals = (m: RewardsMesh) => m.a.query<MeshProvider.RewardTotalsResponse>(m.provider, MeshProviderQueryMsgBuilder.rewardTotals());
+const pool = (m: RewardsMesh) => m.a.query<MeshProvider.PoolResponse>(m.provider, MeshProviderQueryMsgBuilder.pool({ validator: m.validator }));
+const rewardPool = (m: RewardsMesh) => m.a.query<MeshProvider.RewardPoolResponse>(m.provider, MeshProviderQueryMsgBuilder.rewardPool({ validator: m.validator }));
+const shares = async (m: RewardsMesh, user: User) => BigInt((await m.a.query<MeshProvider.StakeResponse>(m.provider,
+  MeshProviderQueryMsgBuilder.stake({ owner: m.a.address(user), validator: m.validator }))).staked);
+const pending = async (m: RewardsMesh, user: User) => {
+  const r = await m.a.query<MeshProvider.StakerRewardsResponse>(m.provider, MeshProviderQueryMsgBuilder.rewards({ owner: m.a.address(user) }));
+  return r.rewards.filter((x) => x.denom === m.voucher).reduce((s, x) => s + BigInt(x.amount), 0n);
+};
+const received = async (m: RewardsMesh) => BigInt((await providerTotals(m)).totals.find((t) => t.denom === m.voucher)?.received ?? "0");
+
+async function stakeAll(m: RewardsMesh, who: [User, bigint][]): Promise<void> {
+  for (const [user, amount] of who) await ok(bondAndGrant(m, user, amount));
+  await m.link.relayAll();
+}
+
+/** A stranger triggers a distribution; the relayer carries the transfer and its ack. Returns what the provider got. */
+async function distribute(m: RewardsMesh): Promise<bigint> {
+  const before = await received(m);
+  await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+  await m.link.relayAll();
+  return (await received(m)) - before;
+}
+
+async function withdraw(m: RewardsMesh, user: User): Promise<bigint> {
+  const before = await m.a.balance(m.a.address(user), m.voucher);
+  await ok(m.a.execute(user, m.provider, MeshProviderExecuteMsgBuilder.withdrawRewards({})));
+  return (await m.a.balance(m.a.address(user), m.voucher)) - before;
+}
+
+/** The design's index: per credit, Δ = ⌊(amount + carry) × 10^18 ÷ shares⌋, carry = what ⌊Δ × shares⌋ leaves. */
+class IndexModel {
+  index = 0n;
+  carry = 0n;
+  credit(amount: bigint, totalShares: bigint): void {
+    const available = amount + this.carry;
+    if (totalShares === 0n) { this.carry = available; return; }
+    const delta = (available * SCALE) / totalShares;
+    this.index += delta;
+    this.carry = available - (delta * totalShares) / SCALE;
+  }
+  earned(shares: bigint, from: bigint): bigint { return (shares * (this.index - from)) / SCALE; }
+}
+
+describe("rewards through the mesh", () => {
+  it("a stranger distributes; the provider credits per share; each staker withdraws exactly its part of what arrived", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n], ["bob", 100_000n]]);
+    const totalShares = BigInt((await pool(m)).shares);
+    const [alice, bob] = [await shares(m, "alice"), await shares(m, "bob")];
+    expect(alice + bob).toBe(totalShares);
+    await m.b.wait(30);
+
+    const arrived = await distribute(m);
+    expect(arrived).toBeGreaterThan(0n);
+    // The consumer claimed what meta-staking paid it and delivered all of it (no commission).
+    const d = await distribution(m);
+    expect(d.totals).toEqual([{ denom: m.b.denom, claimed: arrived.toString(), commission: "0", delivered: arrived.toString() }]);
+    expect(d.waiting).toEqual([]);
+    expect(d.in_flight).toEqual([]);
+    // The tokens are the provider's, in the voucher denom of its end of the transfer channel.
+    expect(await m.a.balance(m.provider, m.voucher)).toBe(arrived);
+
+    const model = new IndexModel();
+    model.credit(arrived, totalShares);
+    expect((await rewardPool(m)).indexes).toEqual([{ denom: m.voucher, index: decimal(model.index), carry: model.carry.toString() }]);
+    expect(await pending(m, "alice")).toBe(model.earned(alice, 0n));
+    expect(await withdraw(m, "alice")).toBe(model.earned(alice, 0n));
+    expect(await withdraw(m, "bob")).toBe(model.earned(bob, 0n));
+    expect(await pending(m, "alice")).toBe(0n);
+    // Nothing is paid twice; what is left over is the carry plus at most one unit per staker.
+    const left = await m.a.balance(m.provider, m.voucher);
+    expect(left).toBeGreaterThanOrEqual(model.carry);
+    expect(left - model.carry).toBeLessThanOrEqual(2n);
+    expect((await providerTotals(m)).totals).toEqual([{ denom: m.voucher, received: arrived.toString(), paid: (arrived - left).toString() }]);
+    const again = await m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.withdrawRewards({}));
+    expect(again.error).toContain(meshProviderErrors.noRewardsToWithdraw);
+  });
+
+  it("a staker who joins between distributions earns only on later ones; one who left keeps what it earned", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 200_000n]]);
+    await m.b.wait(20);
+    const first = await distribute(m);
+    const model = new IndexModel();
+    const aliceShares = await shares(m, "alice");
+    model.credit(first, aliceShares);
+    const afterFirst = model.index;
+
+    await stakeAll(m, [["bob", 200_000n]]);
+    const bobShares = await shares(m, "bob");
+    await m.b.wait(20);
+    const second = await distribute(m);
+    model.credit(second, aliceShares + bobShares);
+    expect(await pending(m, "bob")).toBe(model.earned(bobShares, afterFirst));
+    expect(await pending(m, "alice")).toBe(model.earned(aliceShares, 0n));
+
+    // alice leaves entirely: her rewards so far stay hers, later rounds go to bob only.
+    await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "200000" })));
+    await m.link.relayAll();
+    const aliceOwed = model.earned(aliceShares, 0n);
+    const afterSecond = model.index;
+    await m.b.wait(20);
+    const third = await distribute(m);
+    model.credit(third, bobShares);
+    expect(await pending(m, "alice")).toBe(aliceOwed);
+    expect(await pending(m, "bob")).toBe(model.earned(bobShares, afterFirst));
+    expect(await withdraw(m, "alice")).toBe(aliceOwed);
+    expect(model.earned(bobShares, afterSecond)).toBeGreaterThan(0n);
+  });
+
+  it("keeps the commission, rounded down per validator, for the recipient governance named", async () => {
+    const m = await setupRewards({ commission: "0.1" });
+    await stakeAll(m, [["alice", 300_000n]]);
+    await m.b.wait(30);
+    const carol = await m.b.balance(m.b.address("carol"), m.b.denom);
+    const arrived = await distribute(m);
+    const d = await distribution(m);
+    const claimed = BigInt(d.totals[0].claimed);
+    const commission = claimed / 10n; // one validator: ⌊claimed × 0.1⌋
+    expect(d.totals[0]).toEqual({ denom: m.b.denom, claimed: claimed.toString(), commission: commission.toString(), delivered: arrived.toString() });
+    expect(arrived).toBe(claimed - commission);
+    expect((await m.b.balance(m.b.address("carol"), m.b.denom)) - carol).toBe(commission);
+  });
+
+  it("a timed-out transfer is refunded and sent again with the next distribution: nothing lost", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n]]);
+    await m.b.wait(30);
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    const [round] = (await distribution(m)).in_flight;
+    expect(round).toMatchObject({ round: 1, denom: m.b.denom });
+    const sent = BigInt(round.amount);
+    const consumerBalance = await m.b.balance(m.consumer, m.b.denom);
+    // The relayer sits on it until it times out.
+    const transfer = m.link.relayer.pending().packets.find((p) => p.packet.sourcePort === "transfer");
+    expect(transfer).toBeDefined();
+    m.link.relayer.hold(transfer!);
+    await m.b.wait(40);
+    m.link.relayer.release(transfer!);
+    const timeouts = m.link.relayer.timeoutExpired();
+    expect(timeouts.map((t) => t.ok)).toEqual([true]);
+    expect(await m.b.balance(m.consumer, m.b.denom)).toBe(consumerBalance + sent);
+    const d = await distribution(m);
+    expect(d.in_flight).toEqual([]);
+    expect(d.waiting).toEqual([{ validator: m.validator, denom: m.b.denom, amount: sent.toString() }]);
+    expect(await received(m)).toBe(0n);
+
+    // The next round carries the refund and what accrued since.
+    const arrived = await distribute(m);
+    const after = await distribution(m);
+    expect(arrived).toBeGreaterThan(sent);
+    expect(after.totals[0].delivered).toBe(arrived.toString());
+    expect(after.totals[0].claimed).toBe(arrived.toString());
+    expect(after.waiting).toEqual([]);
+  });
+
+  it("a stranger's transfer naming the provider in a callback memo is not credited; a replayed packet changes nothing", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n]]);
+    // carol on mesh-b forges a reward memo and sends her own tokens to the provider with a destination callback.
+    const memo = JSON.stringify({
+      mesh_rewards: { round: 77, validators: [{ validator: m.validator, amount: "5000" }] },
+      dest_callback: { address: m.provider }, src_callback: { address: m.consumer },
+    });
+    const sent = m.b.host.ibcTransfer(m.b.address("carol"), {
+      channelId: m.transferB, toAddress: m.provider, amount: { denom: m.b.denom, amount: "5000" }, timeout: { timestamp: (await m.b.now()) + 60_000_000_000n }, memo,
+    });
+    expect(sent.error).toBeUndefined();
+    const packet = m.link.relayer.pending().packets.find((p) => p.packet.sourcePort === "transfer")!;
+    const delivery = m.link.relayer.deliver(packet);
+    expect(delivery.ok).toBe(true);
+    const callback = delivery.events.find((e) => e.type === "ibc_dest_callback");
+    expect(callback?.attributes).toEqual(expect.arrayContaining([
+      { key: "callback_result", value: "failure" },
+      { key: "callback_error", value: expect.stringContaining(meshProviderErrors.notConsumerTransfer) },
+    ]));
+    // The transfer itself went through: the tokens sit in the provider's balance, credited to nobody.
+    expect(await m.a.balance(m.provider, m.voucher)).toBe(5000n);
+    expect(await received(m)).toBe(0n);
+    expect(await pending(m, "alice")).toBe(0n);
+    await m.link.relayAll();
+
+    // A real round, then its packet delivered again: ibc-go answers with a no-op, nothing is credited twice.
+    await m.b.wait(20);
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    const round = m.link.relayer.pending().packets.find((p) => p.packet.sourcePort === "transfer")!;
+    const first = m.link.relayer.deliver(round);
+    expect(first.ok).toBe(true);
+    const credited = await received(m);
+    expect(credited).toBeGreaterThan(0n);
+    const replay = m.link.relayer.replay(first);
+    expect(replay.noop || !replay.ok).toBe(true);
+    await m.link.relayAll();
+    expect(await received(m)).toBe(credited);
+  });
+
+  it("refuses bad configuration and untimely calls with clear errors", async () => {
+    const m = await setup();
+    // No transfer channel yet.
+    const early = await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({}));
+    expect(early.error).toContain(meshConsumerErrors.rewardsNotConfigured);
+    const missing = await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: "channel-9" }));
+    expect(missing.error).toContain(commonErrors.transferChannelNotFound);
+    const t = await m.link.openChannel("transfer", "transfer", "ics20-1");
+    const stranger = await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB }));
+    expect(stranger.error).toContain(commonErrors.unauthorized);
+    const commission = await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB, commission: "1" }));
+    expect(commission.error).toContain(meshConsumerErrors.invalidCommission);
+    const nobody = await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB, commission: "0.05" }));
+    expect(nobody.error).toContain(meshConsumerErrors.commissionRecipientRequired);
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB })));
+    const providerStranger = await m.a.execute("bob", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA }));
+    expect(providerStranger.error).toContain(commonErrors.unauthorized);
+    const providerMissing = await m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: "channel-7" }));
+    expect(providerMissing.error).toContain(commonErrors.transferChannelNotFound);
+    // A transfer channel of another connection between the same chains carries no mesh rewards.
+    const other = await m.net.link("mesh-a", "mesh-b");
+    const t2 = await other.openChannel("transfer", "transfer", "ics20-1");
+    const wrong = await m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t2.channelA }));
+    expect(wrong.error).toContain(`${commonErrors.transferChannelWrongConnection}: ${t2.channelA} uses ${other.connectionA}, ` +
+      `the mesh counterparty is on ${m.link.connectionA}`);
+    const wrongB = await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t2.channelB }));
+    expect(wrongB.error).toContain(commonErrors.transferChannelWrongConnection);
+    // A provider that has no consumer yet, or one whose consumer is not a contract port.
+    const fresh = await m.a.instantiate("admin", await m.a.upload("admin", artifact("mesh-provider")),
+      { ilp: m.ilp, unbonding_period_seconds: UNBONDING, packet_timeout_seconds: TIMEOUT } satisfies MeshProvider.InstantiateMsg, "fresh");
+    const noConsumer = await m.a.execute("admin", fresh, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA }));
+    expect(noConsumer.error).toContain(meshProviderErrors.noRewardChannel);
+    await ok(m.a.execute("admin", fresh, MeshProviderExecuteMsgBuilder.setConsumer({ connectionId: m.link.connectionA, portId: "icacontroller-x" })));
+    const notContract = await m.a.execute("admin", fresh, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA }));
+    expect(notContract.error).toContain(`${commonErrors.counterpartyNotContract}: icacontroller-x is not wasm.<address>`);
+    // Nothing owed yet.
+    const nothing = await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({}));
+    expect(nothing.error).toContain(meshConsumerErrors.nothingToDistribute);
+    const funds = await m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({}), [{ denom: m.b.denom, amount: "5" }]);
+    expect(funds.error).toContain(commonErrors.fundsNotAccepted);
+  });
+});
+
+function decimal(atomics: bigint): string {
+  const whole = atomics / SCALE;
+  const frac = (atomics % SCALE).toString().padStart(18, "0").replace(/0+$/, "");
+  return frac === "" ? whole.toString() : `${whole}.${frac}`;
+}
