@@ -10,9 +10,13 @@
 //   5. gas of slashing through the mesh from real downtime slashes: the provider's slash packet with 10, 100 and 1 000
 //      stakers (the O(1) ratio), the consumer's check and ack, settling an owner after 1 and after 20 events
 //      (src/scenario/flows/slash-gas.ts; ~30 minutes: every further event waits out the 60 s downtime jail)
+//   6. gas of rewards through the mesh: distribute_rewards, the provider's transfer receive with the destination
+//      callback and the consumer's ack with the source callback, for stake on 1, 10 and 30 validators; withdraw_rewards
+//      after 1 and after 100 distributions (src/scenario/flows/rewards-gas.ts; ~10 minutes)
 // `--host-only` stops after 2; `--safety-only` runs 1 and 4; `--slash-only` runs 1 and 5 (`--slash-events K` for
-// fewer events). Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and stopped again;
-// slashing uses a fresh two-validator consumer chain of its own (mesh-slash-bench), stopped afterwards.
+// fewer events); `--rewards-only` runs 1 and 6 (`--reward-rounds K` for fewer distributions). Real chains: the
+// devnet's mesh-a and mesh-b, reused if running, else started and stopped again; slashing and rewards each use a
+// fresh consumer chain of their own (mesh-slash-bench, mesh-rewards-bench), stopped afterwards.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/wasmd";
@@ -20,6 +24,7 @@ import { runIlpFlow } from "../src/scenario/flows/ilp-flow";
 import { currentHeight, relayerTxGas, RelayTxGas } from "../src/scenario/flows/gas";
 import { measureSafetyGas, SafetyGas } from "../src/scenario/flows/safety-gas";
 import { measureSlashGas } from "../src/scenario/flows/slash-gas";
+import { measureRewardsGas } from "../src/scenario/flows/rewards-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../src/contracts/Ilp.message-builder";
@@ -103,11 +108,32 @@ async function benchSlashing(a: ReturnType<typeof chainConfig>): Promise<void> {
   console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
 }
 
-async function benchChains(only: "safety" | "slash" | undefined): Promise<void> {
+async function benchRewards(a: ReturnType<typeof chainConfig>): Promise<void> {
+  const rounds = Number(flagValue("--reward-rounds") ?? 100);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--reward-rounds must be a positive integer`);
+  // Validators without a node must stay bonded for the whole bench: a liveness window of ~6 hours of blocks.
+  const c = chainConfig("mesh-rewards-bench", { index: 18, slashing: { signedBlocksWindow: 100_000, minSignedPerWindow: "0.05" } });
+  console.log(`\nrewards gas on real wasmd nodes (${a.chainId} provides to ${c.chainId}; inflation and validator reward pools)`);
+  const t0 = Date.now();
+  await ensureChain(c, { fresh: true });
+  try {
+    const t = await measureRewardsGas(a, c, { rounds, log: (line) => console.log(line) });
+    for (const { label, gas } of t.byValidators) {
+      console.log(`  ${label.padEnd(66)} ${Object.entries(gas).map(([n, g]) => `${n} val: ${g}`).join("   ")}`);
+    }
+    for (const { label, gas } of t.withdraw) row(label, gas);
+    console.log(`  withdraw_rewards, gas(after ${t.rounds}) / gas(after 1): ${t.withdrawRatio.toFixed(3)} (O(1) in the number of distributions)`);
+  } finally {
+    await stopChain(c);
+  }
+  console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+}
+
+async function benchChains(only: "safety" | "slash" | "rewards" | undefined): Promise<void> {
   const a = chainConfig("mesh-a");
   const b = chainConfig("mesh-b");
   const started = (await ensureChain(a)).startedNodes.map(() => a);
-  if (only !== "slash") started.push(...(await ensureChain(b)).startedNodes.map(() => b));
+  if (only !== "slash" && only !== "rewards") started.push(...(await ensureChain(b)).startedNodes.map(() => b));
   try {
     if (only === "safety") {
       await benchSafety(a, b);
@@ -115,6 +141,10 @@ async function benchChains(only: "safety" | "slash" | undefined): Promise<void> 
     }
     if (only === "slash") {
       await benchSlashing(a);
+      return;
+    }
+    if (only === "rewards") {
+      await benchRewards(a);
       return;
     }
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
@@ -160,6 +190,7 @@ async function benchChains(only: "safety" | "slash" | undefined): Promise<void> 
     if (stake) console.log(`\ncross-stake → delegation on ${b.chainId}: ${stake.seconds.toFixed(1)}s, ${stake.blocksB} blocks (packet and ack relayed)`);
     await benchSafety(a, b);
     await benchSlashing(a);
+    await benchRewards(a);
   } finally {
     for (const cfg of new Set(started)) await stopChain(cfg);
   }
@@ -167,7 +198,8 @@ async function benchChains(only: "safety" | "slash" | undefined): Promise<void> 
 
 async function main() {
   benchSizes();
-  const only = process.argv.includes("--safety-only") ? "safety" : process.argv.includes("--slash-only") ? "slash" : undefined;
+  const only = process.argv.includes("--safety-only") ? "safety" : process.argv.includes("--slash-only") ? "slash"
+    : process.argv.includes("--rewards-only") ? "rewards" : undefined;
   if (!only) benchHost();
   if (!process.argv.includes("--host-only")) await benchChains(only);
 }

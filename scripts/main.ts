@@ -2,8 +2,9 @@
 // security between them with the same deploy code as `npx mesh deploy` (ILP + mesh-provider on mesh-a,
 // meta-staking + mesh-consumer on mesh-b, IBC connection and channel through the relayer library), and runs the
 // full user flow with every step checked on chain:
-//   bond → cross-stake → delegation in x/staking on mesh-b → unstake → undelegation → unbonding period →
-//   withdraw → claim released → unbond from the ILP.
+//   bond → cross-stake → delegation in x/staking on mesh-b → rewards distributed by a stranger, carried over
+//   ICS-20, credited and withdrawn → unstake → undelegation → unbonding period → withdraw → claim released →
+//   unbond from the ILP.
 // Leaves the devnet running for you to explore (stop with `npm run devnet:stop`); the deployment is recorded in
 // .devnet/mesh-deployment.json, so `npx mesh status --config examples/devnet.mesh.json` shows it.
 import * as path from "path";
@@ -46,6 +47,7 @@ async function main() {
     unbondingPeriodSeconds: link.unbonding_period_seconds, provider: p, consumer: c, link: new WasmdScenarioLink(p, c, deployed.link),
     ilp: record.chain(provider.chainId).ilp!, meshProvider: lr.mesh_provider!, meshConsumer: lr.mesh_consumer!,
     metaStaking: record.chain(consumer.chainId).meta_staking!, channelA: deployed.channel.provider, channelB: deployed.channel.consumer,
+    rewardChannels: deployed.rewardChannel,
   };
   console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);
 

@@ -51,6 +51,10 @@ export interface MeshLinkSpec {
   meta_staking_funds: string;
   /** meta-staking allowance of this link's consumer contract. */
   allowance: string;
+  /** The part of the rewards the consumer chain keeps, in [0, 1) (decimal string; default "0"). */
+  reward_commission: string;
+  /** Who receives the commission on the consumer chain; required when reward_commission is not zero. */
+  reward_commission_recipient?: string;
 }
 
 export interface MeshConfig {
@@ -159,7 +163,8 @@ function parseChain(obj: Json, i: number): ChainSpec {
 function parseLink(obj: Json, i: number, chainIds: string[]): MeshLinkSpec {
   const where = `mesh[${i}]`;
   const r = new Reader(obj, where);
-  r.only(["provider", "consumer", "unbonding_period_seconds", "packet_timeout_seconds", "rate", "discount", "meta_staking_funds", "allowance"]);
+  r.only(["provider", "consumer", "unbonding_period_seconds", "packet_timeout_seconds", "rate", "discount", "meta_staking_funds", "allowance",
+    "reward_commission", "reward_commission_recipient"]);
   const link: MeshLinkSpec = {
     provider: r.str("provider"),
     consumer: r.str("consumer"),
@@ -169,7 +174,13 @@ function parseLink(obj: Json, i: number, chainIds: string[]): MeshLinkSpec {
     discount: r.decimal("discount", "0"),
     meta_staking_funds: r.amount("meta_staking_funds", "0"),
     allowance: r.amount("allowance", "0"),
+    reward_commission: r.decimal("reward_commission", "0"),
   };
+  const recipient = obj.reward_commission_recipient;
+  if (recipient !== undefined) {
+    if (typeof recipient !== "string" || recipient === "") throw new MeshError(`config: ${where}.reward_commission_recipient must be an address`);
+    link.reward_commission_recipient = recipient;
+  }
   for (const side of ["provider", "consumer"] as const) {
     if (!chainIds.includes(link[side])) throw new MeshError(`config: ${where}.${side} "${link[side]}" is not one of the chains (${chainIds.join(", ")})`);
   }
@@ -179,6 +190,10 @@ function parseLink(obj: Json, i: number, chainIds: string[]): MeshLinkSpec {
   }
   if (Number(link.discount) >= 1) throw new MeshError(`config: ${where}.discount must be < 1`);
   if (Number(link.rate) === 0) throw new MeshError(`config: ${where}.rate must be > 0`);
+  if (Number(link.reward_commission) >= 1) throw new MeshError(`config: ${where}.reward_commission must be < 1`);
+  if (Number(link.reward_commission) > 0 && !link.reward_commission_recipient) {
+    throw new MeshError(`config: ${where}.reward_commission needs a reward_commission_recipient`);
+  }
   return link;
 }
 

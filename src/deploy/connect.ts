@@ -1,7 +1,7 @@
 // Connecting a provider and a consumer: IBC connection (new light clients, or the recorded connection while its
 // clients are still active), each contract told its counterparty (set_consumer / set_provider), the
-// mesh-security-v1 channel opened from the provider side, and one relay round so the consumer's validator set
-// reaches the provider. Each step is skipped when the chain already shows it done.
+// mesh-security-v1 channel opened from the provider side, one relay round so the consumer's validator set
+// reaches the provider, and the ICS-20 channel rewards travel on. Each step is skipped when the chain already shows it done.
 import { State } from "cosmjs-types/ibc/core/channel/v1/channel";
 import { MeshConsumerQueryClient } from "../contracts/MeshConsumer.client";
 import { MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
@@ -9,7 +9,7 @@ import { MeshProviderQueryClient } from "../contracts/MeshProvider.client";
 import { MeshProviderExecuteMsgBuilder } from "../contracts/MeshProvider.message-builder";
 import { MESH_VERSION } from "../protocol";
 import { Link, RelayEndpoint, closeLink, connectChains, linkIds, openChannel, relayAll, reuseLink, wasmPort } from "../relay";
-import { ChainSpec, MeshConfig, meshLink } from "./config";
+import { ChainSpec, MeshConfig, MeshLinkSpec, meshLink } from "./config";
 import { MeshError } from "./errors";
 import { adminExecute } from "./instantiate";
 import { LinkRecord, RecordFile } from "./record";
@@ -96,10 +96,41 @@ export interface ConnectResult {
   /** Open link (the caller closes it with closeLink, or keeps relaying over it). */
   link: Link;
   channel: { provider: string; consumer: string };
+  /** The ICS-20 channel the consumer's rewards travel on. */
+  rewardChannel: { provider: string; consumer: string };
+}
+
+/**
+ * Rewards travel over ICS-20 on the mesh connection (docs/rewards.md §2): a transfer channel of that connection, the
+ * consumer told to send there (with the link's commission) and the provider to credit what arrives there. Reuses the
+ * pair the contracts already name when it is still open.
+ */
+export async function ensureRewardChannel(link: Link, p: ChainSession, c: ChainSession, lr: LinkRecord, spec: MeshLinkSpec, log: Log): Promise<{ provider: string; consumer: string }> {
+  const contracts = contractsOf(lr);
+  const consumerConfig = await new MeshConsumerQueryClient(c.client, contracts.consumer).config();
+  const providerConfig = await new MeshProviderQueryClient(p.client, contracts.provider).config();
+  const onConsumer = consumerConfig.rewards?.transfer_channel;
+  const onProvider = providerConfig.reward_channel;
+  if (onConsumer && onProvider) {
+    const end = await p.query.ibc.channel.channel("transfer", onProvider).catch(() => undefined);
+    if (end?.channel?.state === State.STATE_OPEN && end.channel.counterparty?.channelId === onConsumer &&
+        consumerConfig.rewards?.commission === spec.reward_commission) {
+      log(`[${lr.provider} <-> ${lr.consumer}] reward channel transfer/${onProvider} -> transfer/${onConsumer} is set, skipped`);
+      return { provider: onProvider, consumer: onConsumer };
+    }
+  }
+  log(`[${lr.provider} <-> ${lr.consumer}] opening an ICS-20 channel for rewards…`);
+  const opened = await openChannel(link, "transfer", "transfer", "ics20-1", "unordered");
+  await adminExecute(c, contracts.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
+    transferChannel: opened.channelB, commission: spec.reward_commission, commissionRecipient: spec.reward_commission_recipient,
+  }), "set_reward_config");
+  await adminExecute(p, contracts.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: opened.channelA }), "set_reward_channel");
+  log(`[${lr.provider} <-> ${lr.consumer}] rewards go over transfer/${opened.channelB} -> transfer/${opened.channelA} (commission ${spec.reward_commission})`);
+  return { provider: opened.channelA, consumer: opened.channelB };
 }
 
 export async function connectMesh(config: MeshConfig, sessions: Sessions, record: RecordFile, provider: string, consumer: string, log: Log): Promise<ConnectResult> {
-  meshLink(config, provider, consumer);
+  const spec = meshLink(config, provider, consumer);
   const [p, c] = [await sessions.get(provider), await sessions.get(consumer)];
   const lr = record.link(provider, consumer);
   contractsOf(lr);
@@ -125,7 +156,10 @@ export async function connectMesh(config: MeshConfig, sessions: Sessions, record
     record.save();
     // The consumer announces its validator set when the channel opens; deliver it (and anything else pending).
     await relayAll(link);
-    return { link, channel };
+    const rewardChannel = await ensureRewardChannel(link, p, c, lr, spec, log);
+    lr.reward_channel = rewardChannel;
+    record.save();
+    return { link, channel, rewardChannel };
   } catch (e) {
     closeLink(link);
     throw e;

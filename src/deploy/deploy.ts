@@ -33,6 +33,7 @@ export interface DeployedLink {
   consumer: string;
   link: Link;
   channel: { provider: string; consumer: string };
+  rewardChannel: { provider: string; consumer: string };
 }
 
 /**
@@ -49,8 +50,8 @@ export async function deploy(config: MeshConfig, sessions: Sessions, record: Rec
   try {
     for (const l of config.mesh) {
       stage(`connect ${l.provider} -> ${l.consumer}`);
-      const { link, channel } = await connectMesh(config, sessions, record, l.provider, l.consumer, opts.log);
-      links.push({ provider: l.provider, consumer: l.consumer, link, channel });
+      const { link, channel, rewardChannel } = await connectMesh(config, sessions, record, l.provider, l.consumer, opts.log);
+      links.push({ provider: l.provider, consumer: l.consumer, link, channel, rewardChannel });
     }
   } catch (e) {
     closeLinks(links);

@@ -21,7 +21,7 @@ export function devnetLink(provider: ChainConfig, consumer: ChainConfig): MeshLi
   return {
     provider: provider.chainId, consumer: consumer.chainId,
     unbonding_period_seconds: providerUnbondingPeriod(consumer.unbondingSeconds, packetTimeoutSeconds), packet_timeout_seconds: packetTimeoutSeconds,
-    rate: "1", discount: "0.1", meta_staking_funds: "10000000", allowance: "5000000",
+    rate: "1", discount: "0.1", meta_staking_funds: "10000000", allowance: "5000000", reward_commission: "0",
   };
 }
 

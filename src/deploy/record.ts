@@ -27,6 +27,8 @@ export interface LinkRecord {
   funded?: boolean;
   connection?: { provider: string; consumer: string };
   channel?: { provider: string; consumer: string };
+  /** The ICS-20 channel the consumer's rewards travel on. */
+  reward_channel?: { provider: string; consumer: string };
 }
 
 export interface DeploymentRecord {

@@ -40,6 +40,7 @@ const distribution = (m: RewardsMesh) => m.b.query<MeshConsumer.DistributionResp
 const providerTotals = (m: RewardsMesh) => m.a.query<MeshProvider.RewardTotalsResponse>(m.provider, MeshProviderQueryMsgBuilder.rewardTotals());
 const pool = (m: RewardsMesh) => m.a.query<MeshProvider.PoolResponse>(m.provider, MeshProviderQueryMsgBuilder.pool({ validator: m.validator }));
 const rewardPool = (m: RewardsMesh) => m.a.query<MeshProvider.RewardPoolResponse>(m.provider, MeshProviderQueryMsgBuilder.rewardPool({ validator: m.validator }));
+/** A user's staked value (equal to its shares while no slash happened). */
 const shares = async (m: RewardsMesh, user: User) => BigInt((await m.a.query<MeshProvider.StakeResponse>(m.provider,
   MeshProviderQueryMsgBuilder.stake({ owner: m.a.address(user), validator: m.validator }))).staked);
 const pending = async (m: RewardsMesh, user: User) => {
@@ -67,7 +68,7 @@ async function withdraw(m: RewardsMesh, user: User): Promise<bigint> {
   return (await m.a.balance(m.a.address(user), m.voucher)) - before;
 }
 
-/** The design's index: per credit, Δ = ⌊(amount + carry) × 10^18 ÷ shares⌋, carry = what ⌊Δ × shares⌋ leaves. */
+/** The design's index: per credit, Δ = ⌊(amount + carry) × 10^18 ÷ shares⌋, carry = what ⌈Δ × shares⌉ leaves. */
 class IndexModel {
   index = 0n;
   carry = 0n;
@@ -76,7 +77,7 @@ class IndexModel {
     if (totalShares === 0n) { this.carry = available; return; }
     const delta = (available * SCALE) / totalShares;
     this.index += delta;
-    this.carry = available - (delta * totalShares) / SCALE;
+    this.carry = available - (delta * totalShares + SCALE - 1n) / SCALE; // what ⌈Δ × shares⌉ leaves
   }
   earned(shares: bigint, from: bigint): bigint { return (shares * (this.index - from)) / SCALE; }
 }
@@ -146,6 +147,69 @@ describe("rewards through the mesh", () => {
     expect(await pending(m, "bob")).toBe(model.earned(bobShares, afterFirst));
     expect(await withdraw(m, "alice")).toBe(aliceOwed);
     expect(model.earned(bobShares, afterSecond)).toBeGreaterThan(0n);
+  });
+
+  it("a slash between distributions: the pool earns on what is left and each staker keeps its proportion", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n], ["bob", 100_000n]]);
+    const [alice, bob] = [await shares(m, "alice"), await shares(m, "bob")];
+    await m.b.wait(20);
+    const model = new IndexModel();
+    model.credit(await distribute(m), alice + bob);
+    const delegatedBefore = await m.b.delegation(m.meta, m.validator);
+
+    m.b.host.slashValidator(m.validator, "0.1");
+    await ok(m.b.execute("carol", m.consumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: m.validator })));
+    await m.link.relayAll();
+    const multiplier = (await pool(m)).multiplier;
+    expect(multiplier).toMatch(/^0\.9/);
+    // Shares do not change with a slash (their value does): the same two stakers, the same proportion.
+    expect(BigInt((await pool(m)).shares)).toBe(alice + bob);
+    const value = (n: bigint) => (n * BigInt(decimalAtomics(multiplier))) / SCALE;
+    expect([await shares(m, "alice"), await shares(m, "bob")]).toEqual([value(alice), value(bob)]);
+    expect(await m.b.delegation(m.meta, m.validator)).toBeLessThan(delegatedBefore);
+
+    await m.b.wait(20);
+    const second = await distribute(m);
+    expect(second).toBeGreaterThan(0n);
+    model.credit(second, alice + bob);
+    expect(await pending(m, "alice")).toBe(model.earned(alice, 0n));
+    expect(await pending(m, "bob")).toBe(model.earned(bob, 0n));
+  });
+
+  it("two provider chains on one consumer chain: each provider receives exactly what its own consumer contract earned", async () => {
+    const { HostScenarioNetwork } = await import("../../src/scenario/host-backend");
+    const { deployMesh } = await import("../../src/scenario/scenarios/mesh");
+    const { meshCodes } = await import("../helpers/artifacts");
+    const net = new HostScenarioNetwork(["mesh-a", "mesh-c", "mesh-b"]);
+    const b = net.chain("mesh-b");
+    const validator = b.host.valoper("validator");
+    b.host.setBlockReward(validator, REWARD_PER_BLOCK);
+    const opts = { consumerUnbondingSeconds: 90, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 1_000_000n, allowance: 5_000_000n, rewards: {} };
+    const fromA = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), opts);
+    const fromC = await deployMesh(net, "mesh-c", "mesh-b", meshCodes(), opts);
+    for (const [d, amount] of [[fromA, 300_000n], [fromC, 100_000n]] as const) {
+      await ok(d.provider.execute("alice", d.ilp, { bond: {} }, [{ denom: "ustake", amount: amount.toString() }]));
+      await ok(d.provider.execute("alice", d.ilp, { grant_claim: { lienholder: d.meshProvider, amount: amount.toString(), validator } }));
+      await d.link.relayAll();
+    }
+    await b.wait(20);
+    const results: bigint[] = [];
+    for (const d of [fromA, fromC]) {
+      // What x/distribution owes this meta-staking (the host's own accounting), before the distribution.
+      const accrued = BigInt(b.host.rewards(d.metaStaking, validator).find((c) => c.denom === b.denom)!.amount.split(".")[0]);
+      await ok(b.execute("bob", d.meshConsumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+      await d.link.relayAll();
+      const dist = await b.query<MeshConsumer.DistributionResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.distribution());
+      const claimed = BigInt(dist.totals[0].claimed);
+      expect(accrued - claimed >= 0n && accrued - claimed <= 1n).toBe(true);
+      const voucher = voucherOf("transfer", d.rewardChannels!.provider, b.denom);
+      const totals = await d.provider.query<MeshProvider.RewardTotalsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewardTotals());
+      expect(totals.totals).toEqual([{ denom: voucher, received: claimed.toString(), paid: "0" }]);
+      results.push(claimed);
+    }
+    // 3:1 stake, 3:1 rewards (up to the block the second distribution ran in).
+    expect(results[0] > results[1] * 2n).toBe(true);
   });
 
   it("keeps the commission, rounded down per validator, for the recipient governance named", async () => {
@@ -276,6 +340,11 @@ describe("rewards through the mesh", () => {
     expect(funds.error).toContain(commonErrors.fundsNotAccepted);
   });
 });
+
+function decimalAtomics(text: string): string {
+  const [whole, frac = ""] = text.split(".");
+  return (BigInt(whole) * SCALE + BigInt(frac.padEnd(18, "0"))).toString();
+}
 
 function decimal(atomics: bigint): string {
   const whole = atomics / SCALE;

@@ -9,10 +9,14 @@
 //     including what is in flight; local amount ≤ provider amount × conversion; meta-staking's booking = the local
 //     amount; x/staking holds at most what is booked + queued (a slash only lowers it)
 //   no tokens created: supply constant on the provider chain, and on the consumer chain lowered only by slashes
+//   rewards (paid by x/distribution in a denom of their own): on the consumer, per denom, claimed = commission +
+//     delivered + waiting + in flight and its balance is what waits; on the provider, its voucher balance =
+//     received − paid, Σ pending ≤ that (nothing paid twice), and delivered ≤ received ≤ delivered + in flight
 // At the end the relayer comes back, every user unstakes everything, all unbonding periods pass: every claim is
 // released and meta-staking holds no delegation.
 // Seeded: MESH_PROPERTY_SEED / MESH_PROPERTY_RUNS change seed and budget; a failure prints the shrunk sequence, and
 // MESH_PROPERTY_REPLAY='<that JSON array of operations>' runs exactly it.
+// MESH_PROPERTY_NO_SHRINK=1 reports the first failing sequence as found (no shrinking).
 import fc from "fast-check";
 import { HostScenarioChain, HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshDeployment, deployMesh } from "../../src/scenario/scenarios/mesh";
@@ -26,6 +30,7 @@ import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { MESH_VERSION } from "../../src/protocol";
+import { voucherDenom } from "../../src/relay/ics20";
 import { meshCodes } from "../helpers/artifacts";
 import { checkIlpInvariants } from "../helpers/ilp";
 
@@ -60,7 +65,10 @@ type Op =
   | { kind: "relay_one"; index: number }
   | { kind: "outage_on" }
   | { kind: "outage_off" }
-  | { kind: "wait"; seconds: number };
+  | { kind: "wait"; seconds: number }
+  /** a stranger triggers reward distribution; a user withdraws rewards */
+  | { kind: "distribute" }
+  | { kind: "withdraw_rewards"; user: number };
 
 const user = fc.integer({ min: 0, max: USERS.length - 1 });
 const validator = fc.integer({ min: 0, max: VALIDATORS - 1 });
@@ -82,6 +90,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("relay_one" as const), index: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "outage_on" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "outage_off" as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "distribute" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw_rewards" as const), user }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.constantFrom(5, EPOCH + 1, TIMEOUT + 1, 60, UNBONDING + 1) }) },
 );
 
@@ -164,6 +174,43 @@ async function checkInvariants(w: World): Promise<void> {
   expect(burned >= 0n).toBe(true);
   expect(a.host.balance(d.ilp, "ustake") + burned).toBe(w.bondedNet);
   expect(b.host.supply("ustake")).toBe(w.supplyB);
+  await checkRewardInvariants(w);
+}
+
+const sum = (xs: { amount: string }[]) => xs.reduce((s, x) => s + BigInt(x.amount), 0n);
+
+async function checkRewardInvariants(w: World): Promise<void> {
+  const { d, a, b } = w;
+  const dist = await b.query<MeshConsumer.DistributionResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.distribution());
+  const provided = (await a.query<MeshProvider.RewardTotalsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewardTotals())).totals;
+  for (const t of dist.totals) {
+    const waiting = sum(dist.waiting.filter((x) => x.denom === t.denom));
+    const inFlight = sum(dist.in_flight.filter((x) => x.denom === t.denom));
+    expect(BigInt(t.claimed)).toBe(BigInt(t.commission) + BigInt(t.delivered) + waiting + inFlight);
+    expect(b.host.balance(d.meshConsumer, t.denom)).toBe(waiting);
+    const voucher = voucherDenom(d.rewardChannels!.provider, t.denom);
+    const p = provided.find((x) => x.denom === voucher) ?? { received: "0", paid: "0" };
+    expect(BigInt(p.received) >= BigInt(t.delivered) && BigInt(p.received) <= BigInt(t.delivered) + inFlight).toBe(true);
+  }
+  for (const t of provided) {
+    const held = BigInt(t.received) - BigInt(t.paid);
+    expect(a.host.balance(d.meshProvider, t.denom)).toBe(held);
+    let pending = 0n;
+    for (const u of USERS) {
+      const r = await a.query<MeshProvider.StakerRewardsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner: a.address(u) }));
+      pending += sum(r.rewards.filter((x) => x.denom === t.denom));
+    }
+    if (pending > held && process.env.MESH_PROPERTY_DEBUG) {
+      const detail: unknown[] = [];
+      for (const u of USERS) detail.push(u, await a.query(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner: a.address(u) })),
+        await a.query(d.meshProvider, MeshProviderQueryMsgBuilder.stakes({ owner: a.address(u) })));
+      for (const v of w.validators) detail.push(await a.query(d.meshProvider, MeshProviderQueryMsgBuilder.rewardPool({ validator: v })),
+        await a.query(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: v })));
+      process.stderr.write(JSON.stringify({ step: steps, t, pending: pending.toString(), detail }, null, 1) + "\n");
+    }
+    expect(pending <= held).toBe(true);
+    rewardsPaid = rewardsPaid > BigInt(t.paid) ? rewardsPaid : BigInt(t.paid);
+  }
 }
 
 function relayedWithoutContractFailures(results: { ok: boolean; error?: string }[]): void {
@@ -172,6 +219,9 @@ function relayedWithoutContractFailures(results: { ok: boolean; error?: string }
 
 let steps = 0;
 let unbondingEvents = 0;
+let distributions = 0;
+let rewardsPaid = 0n;
+const REWARD_DENOM = "ureward";
 
 async function apply(w: World, o: Op): Promise<void> {
   const { d, a, b, link } = w;
@@ -239,6 +289,17 @@ async function apply(w: World, o: Op): Promise<void> {
     case "outage_on": link.relayer.hold(); break;
     case "outage_off": link.relayer.release(); break;
     case "wait": await a.wait(o.seconds); break;
+    case "distribute": {
+      const r = await b.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.distributeRewards({}));
+      if (!r.ok) expect(r.error).toMatch(/Nothing to distribute|No channel to the provider is open/);
+      else distributions++;
+      break;
+    }
+    case "withdraw_rewards": {
+      const r = await a.execute(USERS[o.user], d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawRewards({}));
+      if (!r.ok) expect(r.error).toContain("No rewards to withdraw");
+      break;
+    }
   }
 }
 
@@ -288,6 +349,14 @@ async function drain(w: World): Promise<void> {
     // Unslashed validators end with nothing; slashed ones with at most the rounding dust bounded above.
     expect(BigInt(meta.on_chain) <= BigInt(w.dust.get(v) ?? 0)).toBe(true);
   }
+  // A last reward round, then everyone withdraws: nobody has rewards left pending.
+  await apply(w, { kind: "distribute" });
+  relayedWithoutContractFailures(link.relayer.relayAll({ timeouts: true }).results);
+  for (let u = 0; u < USERS.length; u++) await apply(w, { kind: "withdraw_rewards", user: u });
+  for (const u of USERS) {
+    const r = await a.query<MeshProvider.StakerRewardsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner: a.address(u) }));
+    expect(r.rewards).toEqual([]);
+  }
   await checkInvariants(w);
 }
 
@@ -299,14 +368,25 @@ async function run(ops: Op[]): Promise<void> {
   const link = await net.link("mesh-a", "mesh-b");
   const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
     consumerUnbondingSeconds: CONSUMER_UNBONDING, unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT,
-    rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n,
+    rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n, rewards: {},
   }, link);
+  // Rewards in a denom of their own, so the bond denom's supply stays the slashing invariant's.
+  for (const v of await b.validators()) b.host.setBlockReward(v, [{ denom: REWARD_DENOM, amount: "700" }]);
   const a = net.chain("mesh-a");
   const validators = await b.validators();
   expect(validators).toHaveLength(VALIDATORS);
   const w: World = { d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map(), bondedNet: 0n };
   for (const o of ops) {
     await apply(w, o);
+    if (process.env.MESH_PROPERTY_TRACE) {
+      const v = w.validators.find((x) => x.startsWith(process.env.MESH_PROPERTY_TRACE!))!;
+      const pool = await a.query<MeshProvider.PoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: v }));
+      const rp = await a.query<MeshProvider.RewardPoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewardPool({ validator: v }));
+      const st = await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: a.address("alice"), validator: v }));
+      const r = await a.query<MeshProvider.StakerRewardsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner: a.address("alice") }));
+      process.stderr.write(`${JSON.stringify(o)} pool=${pool.shares}@${pool.multiplier} idx=${JSON.stringify(rp.indexes.map((x) => x.index + "/" + x.carry))} ` +
+        `alice=${JSON.stringify(st)} pending=${JSON.stringify(r.rewards.map((x) => x.amount))}\n`);
+    }
     for (const [v, n] of w.dust) w.dust.set(v, n + 1);
     steps++;
     await checkInvariants(w);
@@ -323,12 +403,15 @@ if (REPLAY) {
 } else {
   it(`cross-staking keeps its invariants under random operations, closes, slashes and relayer adversity (${RUNS} runs, seed ${SEED})`, async () => {
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 50, maxLength: 70 }), (ops) => run(ops)), {
-      numRuns: RUNS, seed: SEED, verbose: 1,
+      numRuns: RUNS, seed: SEED, verbose: 1, endOnFailure: process.env.MESH_PROPERTY_NO_SHRINK === "1",
     });
-    process.stdout.write(`mesh property test: ${steps} random steps in ${RUNS} runs (seed ${SEED}), ${unbondingEvents} unbonding-entry slashes found\n`);
+    process.stdout.write(`mesh property test: ${steps} random steps in ${RUNS} runs (seed ${SEED}), ${unbondingEvents} unbonding-entry slashes found, ` +
+      `${distributions} reward distributions\n`);
     if (RUNS >= DEFAULT_RUNS) {
       expect(steps).toBeGreaterThanOrEqual(5000);
       expect(unbondingEvents).toBeGreaterThan(0);
+      expect(distributions).toBeGreaterThan(50);
+      expect(rewardsPaid).toBeGreaterThan(0n);
     }
   }, 600_000);
 }

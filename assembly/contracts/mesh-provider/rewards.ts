@@ -1,8 +1,8 @@
 // mesh-provider's rewards (docs/rewards.md §3–4). The consumer contract sends each round of rewards with an ICS-20
 // transfer whose memo names this contract as destination callback; ibc_destination_callback runs in the same
 // transaction as the transfer that credited the tokens, and spreads them over the stakers of each validator in O(1):
-// a per-(generation, validator, denom) index of rewards per share grows by ⌊(amount + carry) ÷ shares⌋, and what the
-// floor leaves is carried to the next credit. Anyone can put our address in a memo: only a transfer on the
+// a per-(generation, validator, denom) index of rewards per share grows by ⌊(amount + carry) ÷ shares⌋, and what
+// that leaves (amount + carry − ⌈Δ × shares⌉) is carried to the next credit. Anyone can put our address in a memo: only a transfer on the
 // configured channel, from the consumer contract, to us, with a split that adds up, in a round not seen before, is
 // credited; anything else is refused (the middleware then keeps the tokens here, outside every staker's books).
 //
@@ -189,7 +189,10 @@ function credit(generation: u64, validator: string, denom: string, amount: Uint1
   } else {
     const delta = Decimal.fromRatio(available, shares);
     if (delta == null) return false;
-    const spread = delta.mulFloor(shares);
+    // What the stakers can claim from this credit is delta × shares, a fraction: only what is left after rounding it
+    // up is carried. (Carrying from its floor would count the fraction twice: stakers' floors of the summed index
+    // collect the fractions of several credits.)
+    const spread = delta.mulCeil(shares);
     const index = r.index.checkedAdd(delta);
     if (spread == null || index == null) return false;
     r.index = index;

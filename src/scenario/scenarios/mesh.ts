@@ -2,13 +2,14 @@
 // against the scenario interface (runs in-process and on the devnet).
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../contracts/Ilp.message-builder";
 import type * as Ilp from "../../contracts/Ilp.types";
-import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
 import type * as MeshConsumer from "../../contracts/MeshConsumer.types";
 import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../contracts/MeshProvider.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../../contracts/MetaStaking.types";
 import { MESH_VERSION, providerUnbondingPeriod } from "../../protocol";
+import { voucherDenom } from "../../relay/ics20";
 import { Account, ScenarioChain, ScenarioLink, ScenarioNetwork, TxOutcome } from "../types";
 
 export interface MeshCodes {
@@ -34,6 +35,8 @@ export interface MeshOptions {
   allowance: bigint;
   /** Reuse an ILP already on the provider chain (one collateral backing several providers). */
   ilp?: string;
+  /** Open an ICS-20 channel on the mesh connection and configure rewards over it (docs/rewards.md §2). */
+  rewards?: { commission?: string; commissionRecipient?: Account };
 }
 
 export interface MeshDeployment {
@@ -48,6 +51,8 @@ export interface MeshDeployment {
   metaStaking: string;
   channelA: string;
   channelB: string;
+  /** The ICS-20 channel the consumer's rewards travel on, when rewards are configured. */
+  rewardChannels?: { provider: string; consumer: string };
 }
 
 
@@ -80,7 +85,17 @@ export async function deployMesh(
   const { channelA, channelB } = await l.openChannel(`wasm.${meshProvider}`, `wasm.${meshConsumer}`, MESH_VERSION);
   // The consumer announces its validator set on connect.
   await l.relayAll();
-  return { unbondingPeriodSeconds, provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB };
+  let rewardChannels: MeshDeployment["rewardChannels"];
+  if (opts.rewards) {
+    const t = await l.openChannel("transfer", "transfer", "ics20-1");
+    const recipient = opts.rewards.commissionRecipient;
+    await must(consumer.execute("admin", meshConsumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
+      transferChannel: t.channelB, commission: opts.rewards.commission, commissionRecipient: recipient ? consumer.address(recipient) : undefined,
+    })), "set reward config");
+    await must(provider.execute("admin", meshProvider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })), "set reward channel");
+    rewardChannels = { provider: t.channelA, consumer: t.channelB };
+  }
+  return { unbondingPeriodSeconds, provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB, rewardChannels };
 }
 
 /** Lets block time pass on `chain` until it reaches `timeNs` (no-op when it already has). */
@@ -134,6 +149,8 @@ export interface CrossStakeOptions {
   log?: (s: string) => void;
   /** Called with every user transaction of the flow (e.g. to record gas). */
   onTx?: (label: string, outcome: TxOutcome) => void;
+  /** Who triggers the reward distribution (anyone may); default carol. */
+  distributor?: Account;
 }
 
 export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions): Promise<CrossStakeReport> {
@@ -172,6 +189,8 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   check(delegated === expectedLocal, `meta-staking delegated ${expectedLocal} on the consumer chain (got ${delegated})`);
   step(`delegation of ${delegated} visible in x/staking on ${consumer.chainId}`);
 
+  if (d.rewardChannels) step(await rewardsStep(d, d.rewardChannels, opts.user, opts.distributor ?? "carol", must, check));
+
   await must(provider.execute(opts.user, d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: opts.amount.toString() })), "unstake (provider + packet send)");
   await link.relayAll();
   const afterUnstake = (await consumer.delegation(d.metaStaking, validator)) - delegatedBefore;
@@ -191,4 +210,50 @@ export async function crossStakeFlow(d: MeshDeployment, opts: CrossStakeOptions)
   await must(provider.execute(opts.user, d.ilp, IlpExecuteMsgBuilder.unbond({ amount: opts.amount.toString() })), "unbond from the ILP");
   step(`unbonded ${opts.amount} from the ILP`);
   return { validator, delegatedOnConsumer: delegated, steps };
+}
+
+/**
+ * Rewards of the stake just made: blocks pass on the consumer chain until meta-staking owes the consumer contract
+ * something, a stranger distributes, the relayer carries the ICS-20 transfer (the provider's destination callback
+ * credits the stakers), and the user withdraws exactly what the provider shows as pending, in the voucher denom.
+ */
+async function rewardsStep(
+  d: MeshDeployment, channels: { provider: string; consumer: string }, user: Account, distributor: Account,
+  must: (p: Promise<TxOutcome>, label: string) => Promise<TxOutcome>, check: (cond: boolean, what: string) => void,
+): Promise<string> {
+  const { provider, consumer, link } = d;
+  const owner = provider.address(user);
+  let owed = 0n;
+  for (let i = 0; i < 30 && owed === 0n; i++) {
+    await consumer.wait(1);
+    const r = await consumer.query<MetaStaking.RewardsResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.rewards({ consumer: d.meshConsumer }));
+    owed = r.rewards.filter((x) => x.denom === consumer.denom).reduce((sum, x) => sum + BigInt(x.amount), 0n);
+  }
+  check(owed > 0n, "x/distribution accrued rewards for meta-staking's delegation");
+  const totalsOf = async () => {
+    const t = (await consumer.query<MeshConsumer.DistributionResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.distribution())).totals;
+    return t.find((x) => x.denom === consumer.denom) ?? { claimed: "0", commission: "0", delivered: "0" };
+  };
+  const voucher = voucherDenom(channels.provider, consumer.denom);
+  const receivedOf = async () => BigInt((await provider.query<MeshProvider.RewardTotalsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewardTotals()))
+    .totals.find((x) => x.denom === voucher)?.received ?? "0");
+  const [before, receivedBefore] = [await totalsOf(), await receivedOf()];
+  await must(consumer.execute(distributor, d.meshConsumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})), "distribute rewards (anyone)");
+  await link.relayAll();
+  const after = await totalsOf();
+  const claimed = BigInt(after.claimed) - BigInt(before.claimed);
+  const sent = claimed - (BigInt(after.commission) - BigInt(before.commission));
+  check(claimed >= owed, `the consumer claimed what meta-staking owed (${claimed} ≥ ${owed})`);
+  check(BigInt(after.delivered) - BigInt(before.delivered) === sent, "the transfer was acknowledged");
+  const received = (await receivedOf()) - receivedBefore;
+  check(received === sent, `the provider credited what the consumer sent (${received} = ${sent})`);
+  const pending = (await provider.query<MeshProvider.StakerRewardsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner })))
+    .rewards.filter((x) => x.denom === voucher).reduce((sum, x) => sum + BigInt(x.amount), 0n);
+  check(pending > 0n, `${user} has rewards pending on the provider`);
+  const balance = await provider.balance(owner, voucher);
+  await must(provider.execute(user, d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawRewards({})), "withdraw rewards");
+  const paid = (await provider.balance(owner, voucher)) - balance;
+  check(paid === pending, `${user} received the pending rewards (${paid} = ${pending})`);
+  return `rewards: ${claimed} ${consumer.denom} claimed on ${consumer.chainId} by ${distributor}, ${received} credited on ${provider.chainId}, ` +
+    `${paid} ${voucher.slice(0, 12)}… withdrawn by ${user}`;
 }
