@@ -80,12 +80,28 @@ export function isActiveValidator(validator: string): i32 {
   return active.includes(validator) ? 1 : 0;
 }
 
+/**
+ * Answers of the Delegation query in this call. Chain state cannot change during one contract call (the messages it
+ * returns run afterwards, and every call starts with fresh memory), so asking twice — a slash check and a reward
+ * harvest of the same validator — would pay for the same answer twice.
+ */
+const delegationKeys = new Array<string>();
+const delegationAnswers = new Array<JsonValue>();
+
 /** StakingQuery::Delegation: `{"delegation": FullDelegation | null}` (Go omits the field when there is none). */
 function queryDelegation(delegator: string, validator: string): JsonValue | null {
+  const key = delegator + "/" + validator;
+  const at = delegationKeys.indexOf(key);
+  if (at >= 0) return delegationAnswers[at];
   const w = new JsonWriter();
   w.beginObject().key("staking").beginObject().key("delegation").beginObject();
   w.key("delegator").string(delegator).key("validator").string(validator).endObject().endObject().endObject();
-  return queryChainJson(w.toString(), "staking delegation");
+  const answer = queryChainJson(w.toString(), "staking delegation");
+  if (answer != null) {
+    delegationKeys.push(key);
+    delegationAnswers.push(answer);
+  }
+  return answer;
 }
 
 /** The current token value of `delegator`'s delegation to `validator` (zero when there is none). */

@@ -55,6 +55,19 @@ export class Coin {
   }
 }
 
+/** Adds `amount` of `denom` to `coins` (a total per denom, for one bank send); false on overflow (error recorded). */
+export function addCoin(coins: Coin[], denom: string, amount: Uint128): bool {
+  for (let i = 0; i < coins.length; i++) {
+    if (coins[i].denom != denom) continue;
+    const sum = coins[i].amount.checkedAdd(amount);
+    if (sum == null) return false;
+    coins[i].amount = sum;
+    return true;
+  }
+  coins.push(new Coin(denom, amount));
+  return true;
+}
+
 export function writeCoins(w: JsonWriter, coins: Coin[]): void {
   w.beginArray();
   for (let i = 0; i < coins.length; i++) coins[i].write(w);

@@ -1,8 +1,10 @@
 // `mesh crank`: the permissionless calls a mesh needs from somebody, for every consumer chain of the deployment, each
 // block (or once): meta-staking's `process_unbonding` pushes due undelegation batches to x/staking and lets its
 // ledger compare matured unbonding entries with what x/staking paid (a shortfall is a slash of that batch; it must be
-// found within the provider's packet timeout after the entry matures, docs/slashing.md §1), and each mesh-consumer's
-// `check_validator` sends its provider the slash events it has not been sent.
+// found within the provider's packet timeout after the entry matures, docs/slashing.md §1), each mesh-consumer's
+// `check_validator` sends its provider the slash events it has not been sent, and, every `--distribute-every`
+// seconds (default 600; 0: never), each mesh-consumer's `distribute_rewards` sends its provider the rewards
+// (docs/rewards.md §2).
 import { MeshConsumerQueryMsgBuilder, MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
 import type * as MeshConsumer from "../contracts/MeshConsumer.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../contracts/MetaStaking.message-builder";
@@ -31,6 +33,24 @@ function consumerSides(ctx: CliContext): ConsumerSide[] {
     byChain.set(l.consumer, side);
   }
   return [...byChain.values()];
+}
+
+/** distribute_rewards on every mesh-consumer of the chain that has rewards configured; "nothing to distribute" is fine. */
+async function distributeAll(s: ChainSession, side: ConsumerSide): Promise<string[]> {
+  const done: string[] = [];
+  for (const consumer of side.meshConsumers) {
+    const config = await s.client.queryContractSmart(consumer, MeshConsumerQueryMsgBuilder.config()) as MeshConsumer.ConfigResponse;
+    if (!config.rewards) continue;
+    try {
+      const res = await s.client.execute(s.address, consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({}), s.fee);
+      const rounds = res.events.flatMap((e) => e.attributes).filter((a) => a.key === "round").map((a) => a.value);
+      done.push(`${side.chainId} ${consumer} distribute_rewards: ${rounds.length ? rounds.join(", ") : "commission only"}`);
+    } catch (e) {
+      if (!/Nothing to distribute/.test((e as Error).message)) throw e;
+      done.push(`${side.chainId} ${consumer} distribute_rewards: nothing to distribute`);
+    }
+  }
+  return done;
 }
 
 /** One round on one consumer chain; returns what it did, for the log. */
@@ -74,6 +94,10 @@ async function crankOnce(s: ChainSession, side: ConsumerSide): Promise<string[]>
 
 export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promise<void>): Promise<void> {
   const pollMs = positiveInt(value(args, "poll") ?? "1000", "--poll");
+  const distributeEvery = value(args, "distribute-every") ?? "600";
+  if (!/^\d+$/.test(distributeEvery)) throw new Error(`--distribute-every must be a number of seconds (0: never), got "${distributeEvery}"`);
+  const distributeMs = Number(distributeEvery) * 1000;
+  let lastDistribution = 0;
   const sides = consumerSides(ctx);
   if (sides.length === 0) {
     ctx.log("no consumer chain with meta-staking and mesh-consumer in the deployment: nothing to crank");
@@ -82,10 +106,13 @@ export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
   let stopped = false;
   void stopSignal.then(() => { stopped = true; });
   do {
+    const distribute = distributeMs > 0 && Date.now() - lastDistribution >= distributeMs;
+    if (distribute) lastDistribution = Date.now();
     for (const side of sides) {
       const s = await ctx.sessions.get(side.chainId);
       try {
         for (const line of await crankOnce(s, side)) ctx.log(line);
+        if (distribute) for (const line of await distributeAll(s, side)) ctx.log(line);
       } catch (e) {
         if (args.switches.has("once")) throw e;
         ctx.log(`${side.chainId}: crank failed, retrying next round: ${(e as Error).message.split("\n")[0]}`);

@@ -102,31 +102,44 @@ export interface ConnectResult {
 
 /**
  * Rewards travel over ICS-20 on the mesh connection (docs/rewards.md §2): a transfer channel of that connection, the
- * consumer told to send there (with the link's commission) and the provider to credit what arrives there. Reuses the
- * pair the contracts already name when it is still open.
+ * provider told to credit what arrives there, then the consumer told to send there (with the link's commission).
+ * The channel is recorded as soon as it is open, so a deploy that stops for a governance proposal reuses it next time;
+ * each contract is configured only when it does not name the channel (and commission) yet.
  */
-export async function ensureRewardChannel(link: Link, p: ChainSession, c: ChainSession, lr: LinkRecord, spec: MeshLinkSpec, log: Log): Promise<{ provider: string; consumer: string }> {
+export async function ensureRewardChannel(link: Link, p: ChainSession, c: ChainSession, record: RecordFile, lr: LinkRecord, spec: MeshLinkSpec, log: Log): Promise<{ provider: string; consumer: string }> {
   const contracts = contractsOf(lr);
-  const consumerConfig = await new MeshConsumerQueryClient(c.client, contracts.consumer).config();
-  const providerConfig = await new MeshProviderQueryClient(p.client, contracts.provider).config();
-  const onConsumer = consumerConfig.rewards?.transfer_channel;
-  const onProvider = providerConfig.reward_channel;
-  if (onConsumer && onProvider) {
-    const end = await p.query.ibc.channel.channel("transfer", onProvider).catch(() => undefined);
-    if (end?.channel?.state === State.STATE_OPEN && end.channel.counterparty?.channelId === onConsumer &&
-        consumerConfig.rewards?.commission === spec.reward_commission) {
-      log(`[${lr.provider} <-> ${lr.consumer}] reward channel transfer/${onProvider} -> transfer/${onConsumer} is set, skipped`);
-      return { provider: onProvider, consumer: onConsumer };
-    }
+  const tag = `[${lr.provider} <-> ${lr.consumer}]`;
+  const isOpenPair = async (pair: { provider: string; consumer: string }) => {
+    const end = await p.query.ibc.channel.channel("transfer", pair.provider).catch(() => undefined);
+    return end?.channel?.state === State.STATE_OPEN && end.channel.counterparty?.channelId === pair.consumer;
+  };
+  let channel = lr.reward_channel && (await isOpenPair(lr.reward_channel)) ? lr.reward_channel : undefined;
+  if (!channel) {
+    log(`${tag} opening an ICS-20 channel for rewards…`);
+    const opened = await openChannel(link, "transfer", "transfer", "ics20-1", "unordered");
+    channel = { provider: opened.channelA, consumer: opened.channelB };
+    lr.reward_channel = channel;
+    record.save();
   }
-  log(`[${lr.provider} <-> ${lr.consumer}] opening an ICS-20 channel for rewards…`);
-  const opened = await openChannel(link, "transfer", "transfer", "ics20-1", "unordered");
-  await adminExecute(c, contracts.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
-    transferChannel: opened.channelB, commission: spec.reward_commission, commissionRecipient: spec.reward_commission_recipient,
-  }), "set_reward_config");
-  await adminExecute(p, contracts.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: opened.channelA }), "set_reward_channel");
-  log(`[${lr.provider} <-> ${lr.consumer}] rewards go over transfer/${opened.channelB} -> transfer/${opened.channelA} (commission ${spec.reward_commission})`);
-  return { provider: opened.channelA, consumer: opened.channelB };
+  // The provider first: a transfer arriving before it knows the channel would be credited to nobody.
+  const providerConfig = await new MeshProviderQueryClient(p.client, contracts.provider).config();
+  if (providerConfig.reward_channel === channel.provider) log(`${tag} mesh-provider: reward channel already set, skipped`);
+  else {
+    await adminExecute(p, contracts.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: channel.provider }), "set_reward_channel");
+    log(`${tag} mesh-provider: rewards arrive on transfer/${channel.provider}`);
+  }
+  const rewards = (await new MeshConsumerQueryClient(c.client, contracts.consumer).config()).rewards;
+  const recipient = spec.reward_commission_recipient ?? null;
+  if (rewards?.transfer_channel === channel.consumer && Number(rewards.commission) === Number(spec.reward_commission) &&
+      (rewards.commission_recipient ?? null) === recipient) {
+    log(`${tag} mesh-consumer: reward config already set, skipped`);
+  } else {
+    await adminExecute(c, contracts.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
+      transferChannel: channel.consumer, commission: spec.reward_commission, commissionRecipient: spec.reward_commission_recipient,
+    }), "set_reward_config");
+    log(`${tag} mesh-consumer: rewards go over transfer/${channel.consumer} (commission ${spec.reward_commission})`);
+  }
+  return channel;
 }
 
 export async function connectMesh(config: MeshConfig, sessions: Sessions, record: RecordFile, provider: string, consumer: string, log: Log): Promise<ConnectResult> {
@@ -140,6 +153,7 @@ export async function connectMesh(config: MeshConfig, sessions: Sessions, record
     if (lr.connection?.provider !== ids.connA || lr.connection?.consumer !== ids.connB) {
       lr.connection = { provider: ids.connA, consumer: ids.connB };
       delete lr.channel;
+      delete lr.reward_channel;
       record.save();
     }
     await setCounterparties(p, c, lr, lr.connection, log);
@@ -156,9 +170,7 @@ export async function connectMesh(config: MeshConfig, sessions: Sessions, record
     record.save();
     // The consumer announces its validator set when the channel opens; deliver it (and anything else pending).
     await relayAll(link);
-    const rewardChannel = await ensureRewardChannel(link, p, c, lr, spec, log);
-    lr.reward_channel = rewardChannel;
-    record.save();
+    const rewardChannel = await ensureRewardChannel(link, p, c, record, lr, spec, log);
     return { link, channel, rewardChannel };
   } catch (e) {
     closeLink(link);

@@ -180,11 +180,12 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   await ok("propose", "submit", p3, "--chain", GOV.chainId, "--vote", "yes", "--wait");
   expect(readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`].mesh_consumer).toBe(consumer);
 
-  // 4. deploy: the connection; set_consumer and set_provider belong to governance on both chains, and deploy says
-  //    how — each advice is run as written (plus --expedited --vote yes --wait) until deploy gets through.
+  // 4. deploy: the connection; set_consumer and set_provider (then the reward channel and config) belong to
+  //    governance on both chains, and deploy says how — each advice is run as written (plus --expedited --vote yes
+  //    --wait) until deploy gets through.
   const lr = () => readRecord(deploymentFile).links[`${A.chainId}->${GOV.chainId}`];
   const advised: string[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     const attempt = await mesh("deploy");
     if (attempt.code === 0) break;
     const advice = /mesh propose execute --chain (\S+) --contract (\S+) --msg '([^']+)'/.exec(attempt.err);
@@ -195,7 +196,10 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
     await ok("propose", "execute", "--chain", chainId, "--contract", contract, "--msg", msg, "--expedited",
       "--out", path.join(dir, `advice-${round}.json`), "--submit", "--vote", "yes", "--wait");
   }
-  expect(advised).toEqual([`${A.chainId} set_consumer`, `${GOV.chainId} set_provider`]);
+  expect(advised).toEqual([`${A.chainId} set_consumer`, `${GOV.chainId} set_provider`, `${A.chainId} set_reward_channel`, `${GOV.chainId} set_reward_config`]);
+  // The transfer channel opened by the attempt that stopped for set_reward_channel was reused by the next one.
+  const rewardChannel = lr().reward_channel!;
+  expect(advised).toHaveLength(4);
   const connection = lr().connection!;
 
   // 5. deploy again: same connection, both counterparties set, channel open, validator set relayed.
@@ -208,6 +212,8 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   // 6. Re-run: everything is skipped.
   const third = await ok("deploy");
   expect(third.err).toMatch(/mesh channel .* is open, skipped/);
+  expect(third.err).toContain("mesh-consumer: reward config already set, skipped");
+  expect(lr().reward_channel).toEqual(rewardChannel);
   expect(third.err).not.toMatch(/instantiated|stored as code|uploading|set to|opening/);
 
   // 7. status: codes match the artifacts, governance is the consumer side's admin, channel open, validators in sync.
@@ -244,10 +250,13 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   const cranked = await ok("crank", "--once");
   expect(cranked.err).toContain(`${GOV.chainId} meta-staking process_unbonding: 0 batch(es) undelegated`);
   expect(cranked.err).not.toContain("check_validator");
+  // …and distributes the governance-deployed consumer's rewards (900 delegated earn a whole unit only after a few
+  // dozen blocks: either outcome shows the call went through; tests/chain/cross-stake.test.ts follows the tokens).
+  expect(cranked.err).toMatch(new RegExp(`${GOV.chainId} ${consumer} distribute_rewards: (nothing to distribute|\\d+:\\d+ustake)`));
 
   // 9. A proposal whose message fails is reported with the chain's reason (the contract's error).
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",
     "--msg", JSON.stringify(MeshConsumerExecuteMsgBuilder.updateConversion({ rate: "0", discount: "0" })), "--out", path.join(dir, "bad.json"), "--submit", "--vote", "yes", "--wait");
   expect(failed.code).toBe(1);
   expect(failed.err).toMatch(new RegExp(`mesh propose: proposal \\d+ on mesh-gov failed: .*${meshConsumerErrors.invalidRate}: must be greater than zero`));
-}, 180_000);
+}, 300_000);

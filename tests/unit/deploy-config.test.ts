@@ -26,6 +26,7 @@ describe("mesh config", () => {
     const c = parseMeshConfig(config({ mesh: [{ provider: "a-1", consumer: "b-1", unbonding_period_seconds: 800 }] }), "/x");
     expect(c.mesh[0]).toEqual({
       provider: "a-1", consumer: "b-1", unbonding_period_seconds: 800, packet_timeout_seconds: 600, rate: "1", discount: "0", meta_staking_funds: "0", allowance: "0",
+      reward_commission: "0",
     });
     expect(c.chains[0].block_time_ms).toBe(1000);
     expect(c.deployment).toBe(path.resolve("/x/mesh.deployment.json"));
@@ -52,6 +53,9 @@ describe("mesh config", () => {
     ["provider unbonding shorter than the consumer's + epoch + timeout", config({ mesh: [link({ unbonding_period_seconds: 169 })] }),
       /mesh\[0\]\.unbonding_period_seconds is 169: it must cover b-1's unbonding period \(120 s\) \+ meta-staking's batch epoch \(20 s\) \+ packet_timeout_seconds \(30 s\) = 170 s/],
     ["discount of 1", config({ mesh: [link({ discount: "1" })] }), /discount must be < 1/],
+    ["reward commission of 1", config({ mesh: [link({ reward_commission: "1", reward_commission_recipient: "wasm1x" })] }), /reward_commission must be < 1/],
+    ["reward commission without a recipient", config({ mesh: [link({ reward_commission: "0.05" })] }), /reward_commission needs a reward_commission_recipient/],
+    ["empty commission recipient", config({ mesh: [link({ reward_commission_recipient: "" })] }), /reward_commission_recipient must be an address/],
     ["amount as a float", config({ mesh: [link({ allowance: 1.5 })] }), /"allowance" must be an integer amount/],
     ["duplicate link", config({ mesh: [link(), link()] }), /mesh link a-1->b-1 is listed twice/],
     ["unknown link field", config({ mesh: [link({ ratio: "1" })] }), /mesh\[0\]: unknown field "ratio"/],

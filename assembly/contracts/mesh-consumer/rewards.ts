@@ -6,7 +6,7 @@
 // split goes back to `waiting`, sent with the next distribution. Per denom, at every step:
 //   claimed = commission + delivered + Σ waiting + Σ in flight.
 import {
-  addSeconds, BankMsg, Coin, Decimal, Env, fail, fromUtf8, IbcMsg, IbcSourceCallbackMsg, IbcTimeout, MessageInfo, Order,
+  addCoin, addSeconds, BankMsg, Coin, Decimal, Env, fail, fromUtf8, IbcMsg, IbcSourceCallbackMsg, IbcTimeout, MessageInfo, Order,
   parseJson, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, clearError, executeResponseData, nonpayable, onlyAdmin,
   splitFirstKey, u64FromKey, u64Key, utf8, validateAddress,
 } from "../../sdk";
@@ -103,7 +103,7 @@ export function afterClaim(env: Env, reply: Reply): Response | null {
     totals.claimed = claimed;
     totals.commission = commissioned;
     REWARD_TOTALS.save([utf8(r.denom)], totals);
-    if (!kept.isZero()) addCoin(commission, r.denom, kept);
+    if (!kept.isZero() && !addCoin(commission, r.denom, kept)) return null;
   }
   const recipient = settings.commissionRecipient;
   if (commission.length > 0 && recipient != null) response.addMessage(BankMsg.send(recipient, commission));
@@ -113,15 +113,6 @@ export function afterClaim(env: Env, reply: Reply): Response | null {
   return response.addAttribute("transfers", sent.toString());
 }
 
-function addCoin(coins: Coin[], denom: string, amount: Uint128): void {
-  for (let i = 0; i < coins.length; i++) {
-    if (coins[i].denom == denom) {
-      coins[i].amount = coins[i].amount.checkedAdd(amount)!;
-      return;
-    }
-  }
-  coins.push(new Coin(denom, amount));
-}
 
 /** Sends what is waiting, one transfer per denom (up to MAX_SPLIT validators each); returns the count, -1 on error. */
 function sendWaiting(env: Env, settings: RewardConfig, response: Response): i32 {

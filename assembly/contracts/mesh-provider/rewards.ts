@@ -12,7 +12,7 @@
 // slashed pool earns less on the consumer, and each staker's part of it stays proportional.
 // Per denom: received = paid + Σ owed + Σ unsettled + Σ carry + rounding dust (dust ≥ 0: never paid twice).
 import {
-  BankMsg, Coin, Decimal, Env, IbcDestinationCallbackMsg, Item, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128,
+  addCoin, BankMsg, Coin, Decimal, Env, IbcDestinationCallbackMsg, Item, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128,
   capLimit, fail, failCheck, fromUtf8, hexUpper, ics20VoucherDenom, nonpayable, onlyAdmin, parseJson, sha256, splitFirstKey, u64Key,
   utf8, validateAddress,
 } from "../../sdk";
@@ -289,7 +289,7 @@ export function withdrawRewards(info: MessageInfo, msg: WithdrawRewards): Respon
     for (let i = 0; i < keys.length; i++) {
       const r = records[i];
       if (!r.owed.isZero()) {
-        addCoin(coins, keys[i], r.owed);
+        if (!addCoin(coins, keys[i], r.owed)) return null;
         response.addAttribute("paid", validator + ":" + r.owed.toString() + keys[i]);
       }
       r.owed = Uint128.zero();
@@ -307,15 +307,6 @@ export function withdrawRewards(info: MessageInfo, msg: WithdrawRewards): Respon
   return response.addMessage(BankMsg.send(owner, coins)).addAttribute("more", more ? "true" : "false");
 }
 
-function addCoin(coins: Coin[], denom: string, amount: Uint128): void {
-  for (let i = 0; i < coins.length; i++) {
-    if (coins[i].denom == denom) {
-      coins[i].amount = coins[i].amount.checkedAdd(amount)!;
-      return;
-    }
-  }
-  coins.push(new Coin(denom, amount));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Queries

@@ -4,7 +4,7 @@
 // withdraws it with a message of its own, placed first, so the staking message's automatic withdrawal pays nothing:
 // every unit booked is a unit received, and nothing else ever moves meta-staking's rewards.
 import {
-  BankMsg, Coin, Decimal, DistributionMsg, Order, Response, Uint128, fromUtf8, queryDelegationRewards, splitFirstKey, utf8,
+  addCoin, BankMsg, Coin, Decimal, DistributionMsg, Order, Response, Uint128, fromUtf8, queryDelegationRewards, splitFirstKey, utf8,
 } from "../../sdk";
 import { RewardInfo } from "../../shared/meta-staking";
 import { createRewardInfo } from "../../shared/meta-staking.codec";
@@ -119,15 +119,7 @@ export function payOwed(consumer: string, response: Response): RewardInfo[] | nu
     const denom = fromUtf8(parts[1]);
     paid.push(createRewardInfo(validator, denom, e.value.amount));
     keys.push(consumerRewardKey(consumer, validator, denom));
-    let found = false;
-    for (let i = 0; i < totals.length; i++) {
-      if (totals[i].denom != denom) continue;
-      const sum = totals[i].amount.checkedAdd(e.value.amount);
-      if (sum == null) return null;
-      totals[i].amount = sum;
-      found = true;
-    }
-    if (!found) totals.push(new Coin(denom, e.value.amount));
+    if (!addCoin(totals, denom, e.value.amount)) return null;
   }
   for (let i = 0; i < keys.length; i++) REWARDS_OWED.remove(keys[i]);
   const bondDenom = CONFIG.load().denom;

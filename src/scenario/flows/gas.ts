@@ -29,6 +29,13 @@ export async function relayerTxGas(cfg: ChainConfig, sinceHeight: number): Promi
   }
 }
 
+/** The gas of the one relayer tx among `txs` that carries `msg` (e.g. "MsgRecvPacket"); throws unless exactly one does. */
+export function singleRelayTx(txs: RelayTxGas[], msg: string, chainId: string): number {
+  const found = txs.filter((t) => t.messages.includes(msg));
+  if (found.length !== 1) throw new Error(`expected one ${msg} tx on ${chainId}, got ${found.length}`);
+  return found[0].gasUsed;
+}
+
 export async function currentHeight(cfg: ChainConfig): Promise<number> {
   const client = await CosmWasmClient.connect(cfg.rpcUrl);
   try {

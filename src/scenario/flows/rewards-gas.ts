@@ -21,7 +21,7 @@ import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.mess
 import { MeshProviderExecuteMsgBuilder } from "../../contracts/MeshProvider.message-builder";
 import { MeshDeployment, deployMesh } from "../scenarios/mesh";
 import { WasmdScenarioNetwork } from "../wasmd-backend";
-import { currentHeight, gasOf, relayerTxGas } from "./gas";
+import { currentHeight, gasOf, relayerTxGas, singleRelayTx } from "./gas";
 import { fundedStakers } from "./stakers";
 
 export interface RewardsGas {
@@ -132,15 +132,10 @@ export async function measureRewardsGas(
       const [ha, hc] = [await currentHeight(providerCfg), await currentHeight(consumerCfg)];
       const distribute = gasOf(await consumer.execute(stranger, m.d.meshConsumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})), "distribute_rewards");
       await link.relayAll();
-      const single = (txs: Awaited<ReturnType<typeof relayerTxGas>>, msg: string, chainId: string) => {
-        const found = txs.filter((t) => t.messages.includes(msg));
-        if (found.length !== 1) throw new Error(`expected one ${msg} tx on ${chainId}, got ${found.length}`);
-        return found[0].gasUsed;
-      };
       return {
         distribute,
-        receive: single(await relayerTxGas(providerCfg, ha), "MsgRecvPacket", providerCfg.chainId),
-        ack: single(await relayerTxGas(consumerCfg, hc), "MsgAcknowledgement", consumerCfg.chainId),
+        receive: singleRelayTx(await relayerTxGas(providerCfg, ha), "MsgRecvPacket", providerCfg.chainId),
+        ack: singleRelayTx(await relayerTxGas(consumerCfg, hc), "MsgAcknowledgement", consumerCfg.chainId),
       };
     };
     for (const m of meshes) {

@@ -15,7 +15,7 @@ import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../.
 import type * as MeshProvider from "../../contracts/MeshProvider.types";
 import { MeshDeployment, deployMesh, waitUntilTime } from "../scenarios/mesh";
 import { WasmdScenarioChain, WasmdScenarioNetwork } from "../wasmd-backend";
-import { currentHeight, gasOf, relayerTxGas } from "./gas";
+import { currentHeight, gasOf, relayerTxGas, singleRelayTx } from "./gas";
 import { fundedStakers } from "./stakers";
 
 export interface SlashGas {
@@ -99,15 +99,10 @@ export async function measureSlashGas(
       await link.relayAll();
       const pool = await provider.query<MeshProvider.PoolResponse>(m.d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: target }));
       if (pool.slash_seq !== expectSeq) throw new Error(`the ${m.n}-staker provider is at slash event ${pool.slash_seq}, expected ${expectSeq}`);
-      const single = (txs: Awaited<ReturnType<typeof relayerTxGas>>, msg: string, chainId: string) => {
-        const found = txs.filter((t) => t.messages.includes(msg));
-        if (found.length !== 1) throw new Error(`expected one ${msg} tx on ${chainId}, got ${found.length}`);
-        return found[0].gasUsed;
-      };
       return {
         check,
-        receive: single(await relayerTxGas(providerCfg, ha), "MsgRecvPacket", providerCfg.chainId),
-        ack: single(await relayerTxGas(consumerCfg, hc), "MsgAcknowledgement", consumerCfg.chainId),
+        receive: singleRelayTx(await relayerTxGas(providerCfg, ha), "MsgRecvPacket", providerCfg.chainId),
+        ack: singleRelayTx(await relayerTxGas(consumerCfg, hc), "MsgAcknowledgement", consumerCfg.chainId),
       };
     };
     const settleGas = async (m: (typeof meshes)[number], owner: string) =>

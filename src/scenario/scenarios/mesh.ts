@@ -89,10 +89,11 @@ export async function deployMesh(
   if (opts.rewards) {
     const t = await l.openChannel("transfer", "transfer", "ics20-1");
     const recipient = opts.rewards.commissionRecipient;
+    // The provider first: a transfer arriving before it knows the channel would be credited to nobody.
+    await must(provider.execute("admin", meshProvider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })), "set reward channel");
     await must(consumer.execute("admin", meshConsumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({
       transferChannel: t.channelB, commission: opts.rewards.commission, commissionRecipient: recipient ? consumer.address(recipient) : undefined,
     })), "set reward config");
-    await must(provider.execute("admin", meshProvider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })), "set reward channel");
     rewardChannels = { provider: t.channelA, consumer: t.channelB };
   }
   return { unbondingPeriodSeconds, provider, consumer, link: l, ilp, meshProvider, meshConsumer, metaStaking, channelA, channelB, rewardChannels };
