@@ -6,8 +6,8 @@
 // {"amount","denom","memo"?,"receiver","sender"}; acks are {"result":"AQ=="} or
 // {"error":"ABCI code: <n>: error handling packet: see events for details"}.
 //
-// The callbacks middleware wraps this app (ibc/callbacks.ts). Not modelled: send/receive-enabled params, blocked
-// addresses, total-escrow bookkeeping, fee middleware.
+// The callbacks middleware wraps this app (ibc/callbacks.ts). `receiveEnabled` is the receive_enabled param. Not
+// modelled: send_enabled, blocked addresses, total-escrow bookkeeping, fee middleware.
 
 import { moduleAddress, sha256, toBech32 } from "./address";
 import { BankModule } from "./bank";
@@ -30,6 +30,7 @@ export const TransferErrors = {
   invalidVersion: tr(4, "invalid ICS20 version"),
   invalidAmount: tr(5, "invalid token amount"),
   traceNotFound: tr(6, "denomination trace not found"),
+  receiveDisabled: tr(8, "fungible token transfers to this chain are disabled"),
   invalidMemo: tr(11, "invalid memo"),
 };
 
@@ -122,6 +123,9 @@ export type { TransferRequest };
 const TRACE = "\x09t";
 
 export class TransferApp implements TransferHandler {
+  /** ibc-go's `receive_enabled` param: when false every incoming transfer gets an error acknowledgement. */
+  receiveEnabled = true;
+
   constructor(private readonly prefix: string, private readonly bank: BankModule, private readonly ibc: PacketSender) {}
 
   get moduleAccount(): string {
@@ -240,6 +244,7 @@ export class TransferApp implements TransferHandler {
     if (data.receiver.trim() === "") throw IbcErrors.invalidAddress.wrap("receiver address cannot be blank").wrap("error validating ICS-20 transfer packet data");
     const items = data.denom.split("/");
     if (items[items.length - 1].trim() === "") throw TransferErrors.invalidDenomForTransfer.wrap("base denomination cannot be blank").wrap("error validating ICS-20 transfer packet data");
+    if (!this.receiveEnabled) throw TransferErrors.receiveDisabled.err();
     const receiver = ctx.env.api.canonicalize(data.receiver);
     if ("error" in receiver) throw new HostError(`failed to decode receiver address: ${data.receiver}: ${receiver.error}`, "undefined", 1);
 

@@ -258,6 +258,34 @@ describe("rewards through the mesh", () => {
     expect(after.waiting).toEqual([]);
   });
 
+  it("an error acknowledgement refunds the transfer; the round waits and arrives once transfers are accepted again", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n]]);
+    await m.b.wait(30);
+    m.a.host.transfer.receiveEnabled = false;
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    const sent = BigInt((await distribution(m)).in_flight[0].amount);
+    const transfer = m.link.relayer.pending().packets.find((p) => p.packet.sourcePort === "transfer")!;
+    const delivery = m.link.relayer.deliver(transfer);
+    expect(delivery.ackSuccess).toBe(false);
+    expect(delivery.ackText).toContain("ABCI code: 8");
+    await m.link.relayAll();
+    const refunded = await distribution(m);
+    expect(refunded.in_flight).toEqual([]);
+    expect(refunded.waiting).toEqual([{ validator: m.validator, denom: m.b.denom, amount: sent.toString() }]);
+    expect(await m.b.balance(m.consumer, m.b.denom)).toBe(sent);
+    expect(await received(m)).toBe(0n);
+    expect(await m.a.balance(m.provider, m.voucher)).toBe(0n);
+
+    m.a.host.transfer.receiveEnabled = true;
+    await m.b.wait(10);
+    const arrived = await distribute(m);
+    expect(arrived).toBeGreaterThan(sent);
+    const after = await distribution(m);
+    expect(after.totals[0]).toMatchObject({ claimed: arrived.toString(), delivered: arrived.toString() });
+    expect(await m.b.balance(m.consumer, m.b.denom)).toBe(0n);
+  });
+
   it("a stranger's transfer naming the provider in a callback memo is not credited; a replayed packet changes nothing", async () => {
     const m = await setupRewards();
     await stakeAll(m, [["alice", 300_000n]]);
