@@ -428,9 +428,10 @@ export function decodeRewardInfo(value: JsonValue | null, path: string = "reward
 }
 
 /** A new RewardsResponse, every field given. */
-export function createRewardsResponse(rewards: RewardInfo[]): RewardsResponse {
+export function createRewardsResponse(rewards: RewardInfo[], nextStartAfter: string | null): RewardsResponse {
   const m = new RewardsResponse();
   m.rewards = rewards;
+  m.nextStartAfter = nextStartAfter;
   return m;
 }
 
@@ -445,6 +446,9 @@ export function readRewardsResponse(f: Fields): RewardsResponse {
     f.closeNested(sub1);
   }
   m.rewards = list0;
+  if (f.has("next_start_after")) {
+    m.nextStartAfter = f.str("next_start_after");
+  } else f.ignore("next_start_after");
   return m;
 }
 
@@ -457,6 +461,7 @@ export function writeRewardsResponseFields(w: JsonWriter, m: RewardsResponse): v
     writeRewardInfo(w, a2[i2]);
   }
   w.endArray();
+  w.key("next_start_after").nullableString(m.nextStartAfter);
 }
 
 /** Writes one RewardsResponse. */

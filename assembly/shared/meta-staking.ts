@@ -90,6 +90,8 @@ export class RewardInfo {
 /** claim_rewards' response data (what was paid) and the rewards query's answer, in (validator, denom) order. */
 export class RewardsResponse {
   rewards!: RewardInfo[];
+  /** claim_rewards: the last validator harvested when the page was full (claim again from there); else null. */
+  nextStartAfter: string | null = null;
 }
 
 export class ConfigResponse {

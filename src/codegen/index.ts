@@ -15,7 +15,7 @@ export function declarationFiles(root: string): string[] {
   const contracts = fs.readdirSync(path.join(root, "assembly/contracts")).sort()
     .map((c) => `assembly/contracts/${c}/msg.ts`)
     .filter((f) => fs.existsSync(path.join(root, f)));
-  const shared = ["assembly/shared/lien.ts", "assembly/shared/meta-staking.ts", "assembly/shared/packets.ts"]
+  const shared = ["assembly/shared/lien.ts", "assembly/shared/meta-staking.ts", "assembly/shared/packets.ts", "assembly/shared/price.ts"]
     .filter((f) => fs.existsSync(path.join(root, f)) && /^@message/m.test(fs.readFileSync(path.join(root, f), "utf8")));
   return [...shared, ...contracts];
 }

@@ -104,6 +104,11 @@ export interface MeshConsumerInterface extends MeshConsumerReadOnlyInterface {
     rate: Decimal;
     discount: Decimal;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setPriceFeed: ({
+    priceFeed
+  }: {
+    priceFeed?: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   updateAdmin: ({
     admin
   }: {
@@ -143,6 +148,7 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
     this.contractAddress = contractAddress;
     this.setProvider = this.setProvider.bind(this);
     this.updateConversion = this.updateConversion.bind(this);
+    this.setPriceFeed = this.setPriceFeed.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
     this.sendValidatorSet = this.sendValidatorSet.bind(this);
     this.checkValidator = this.checkValidator.bind(this);
@@ -176,6 +182,17 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
       update_conversion: {
         rate,
         discount
+      }
+    }, fee, memo, _funds);
+  };
+  setPriceFeed = async ({
+    priceFeed
+  }: {
+    priceFeed?: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_price_feed: {
+        price_feed: priceFeed
       }
     }, fee, memo, _funds);
   };

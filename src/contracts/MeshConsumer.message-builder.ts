@@ -33,6 +33,17 @@ export abstract class MeshConsumerExecuteMsgBuilder {
       } as const)
     };
   };
+  static setPriceFeed = ({
+    priceFeed
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    set_price_feed: unknown;
+  }>["set_price_feed"]>): ExecuteMsg => {
+    return {
+      set_price_feed: ({
+        price_feed: priceFeed
+      } as const)
+    };
+  };
   static updateAdmin = ({
     admin
   }: CamelCasedProperties<Extract<ExecuteMsg, {

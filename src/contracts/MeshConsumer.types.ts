@@ -23,6 +23,10 @@ export type ExecuteMsg = {
     discount: Decimal;
   };
 } | {
+  set_price_feed: {
+    price_feed?: string | null;
+  };
+} | {
   update_admin: {
     admin: string;
   };
@@ -72,6 +76,7 @@ export interface ConfigResponse {
   discount: Decimal;
   packet_timeout_seconds: number;
   rewards?: RewardConfigInfo | null;
+  price_feed?: string | null;
 }
 export interface ProviderInfo {
   connection_id: string;

@@ -178,6 +178,7 @@ export interface SlashEvent {
 }
 export interface RewardsResponse {
   rewards: RewardInfo[];
+  next_start_after?: string | null;
 }
 export interface RewardInfo {
   validator: string;

@@ -98,6 +98,8 @@ export const meshConsumerErrors = {
   rewardsNotConfigured: "Rewards are not configured",
   /** distribute_rewards when meta-staking owes nothing and nothing waits to be sent. */
   nothingToDistribute: "Nothing to distribute",
+  /** A stake packet while the price feed cannot give a price (stale, or failing): new stake waits for a fresh price. */
+  priceUnavailable: "Price unavailable",
 } as const;
 
 /** assembly/contracts/mesh-provider/errors.ts */
@@ -158,4 +160,16 @@ export const metaStakingErrors = {
   consumerNotFound: "Not a registered consumer",
   /** A delegate to a validator whose pool a slash emptied (its shares are worth nothing). */
   slashedToZero: "Slashed to zero",
+} as const;
+
+/** assembly/contracts/price-feed/errors.ts */
+export const priceFeedErrors = {
+  /** instantiate or set_feeders with no feeder, too many, or one listed twice. */
+  invalidFeeders: "Invalid feeders",
+  /** submit_price from an address that is not a feeder. */
+  notFeeder: "Not a feeder",
+  /** submit_price of zero. */
+  zeroPrice: "Invalid price",
+  /** The price query when fewer than a majority of the feeders submitted within max_age_seconds. */
+  priceStale: "Price stale",
 } as const;

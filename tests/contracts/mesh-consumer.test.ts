@@ -29,7 +29,7 @@ describe("queries: exact JSON", () => {
   it("config with the provider set; channel and last_validator_set before and after the channel opens", async () => {
     const m = await setup({ open: false });
     expect(raw(m, MeshConsumerQueryMsgBuilder.config())).toBe(`{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}",` +
-      `"provider":{"connection_id":"${m.link.connectionB}","port_id":"wasm.${m.provider}"},"rate":"2","discount":"0.25","packet_timeout_seconds":${TIMEOUT},"rewards":null}`);
+      `"provider":{"connection_id":"${m.link.connectionB}","port_id":"wasm.${m.provider}"},"rate":"2","discount":"0.25","packet_timeout_seconds":${TIMEOUT},"rewards":null,"price_feed":null}`);
     expect(raw(m, MeshConsumerQueryMsgBuilder.channel())).toBe("null");
     expect(raw(m, MeshConsumerQueryMsgBuilder.lastValidatorSet())).toBe("null");
     await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v1");
@@ -43,7 +43,7 @@ describe("queries: exact JSON", () => {
     const code = await m.b.upload("admin", artifact("mesh-consumer"));
     const fresh = await m.b.instantiate("admin", code, { meta_staking: m.meta, rate: "1.5", discount: "0" } satisfies MeshConsumer.InstantiateMsg, "fresh");
     expect(m.b.host.queryRawResponse(fresh, MeshConsumerQueryMsgBuilder.config())).toBe(
-      `{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}","provider":null,"rate":"1.5","discount":"0","packet_timeout_seconds":600,"rewards":null}`);
+      `{"admin":"${m.b.address("admin")}","meta_staking":"${m.meta}","provider":null,"rate":"1.5","discount":"0","packet_timeout_seconds":600,"rewards":null,"price_feed":null}`);
   });
 
   it("record and records, paged in validator order", async () => {
@@ -119,7 +119,7 @@ describe("instantiate and governance errors", () => {
     expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel())))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("carol")}) may do this`);
     expect(errorOf(await m.b.execute("admin", m.consumer, { nope: {} }))).toBe(
-      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, update_admin, send_validator_set, check_validator, close_channel, set_reward_config, distribute_rewards`);
+      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, set_price_feed, update_admin, send_validator_set, check_validator, close_channel, set_reward_config, distribute_rewards`);
   });
 
   it("send_validator_set needs an open channel and news", async () => {

@@ -212,6 +212,59 @@ describe("rewards through the mesh", () => {
     expect(results[0] > results[1] * 2n).toBe(true);
   });
 
+  it("with more validators than one claim harvests, distributions continue where the last one stopped", async () => {
+    const m = await setup({ open: false });
+    // 34 validators of equal size (the chain's own, much larger, gets no stake here).
+    const validators: string[] = [];
+    for (let i = 0; i < 34; i++) validators.push(m.b.host.addValidator(`v${String(i).padStart(2, "0")}`, 1_000_000n));
+    for (const v of validators) m.b.host.setBlockReward(v, REWARD_PER_BLOCK);
+    await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v1");
+    await m.link.relayAll();
+    const t = await m.link.openChannel("transfer", "transfer", "ics20-1");
+    await ok(m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB })));
+    const voucher = voucherOf("transfer", t.channelA, m.b.denom);
+    await ok(m.a.execute("alice", m.ilp, { bond: {} }, [{ denom: m.a.denom, amount: "340000" }]));
+    for (const validator of validators) await ok(m.a.execute("alice", m.ilp, { grant_claim: { lienholder: m.provider, amount: "10000", validator } }));
+    await m.link.relayAll();
+    await m.b.wait(20);
+    const credited = async () => {
+      const out: string[] = [];
+      for (const validator of validators) {
+        const p = await m.a.query<MeshProvider.RewardPoolResponse>(m.provider, MeshProviderQueryMsgBuilder.rewardPool({ validator }));
+        if (p.indexes.some((x) => x.denom === voucher && x.index !== "0")) out.push(validator);
+      }
+      return out;
+    };
+    // The first claim harvests 30 validators (validator order), the second the other 4.
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    await m.link.relayAll();
+    expect(await credited()).toHaveLength(30);
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    await m.link.relayAll();
+    expect((await credited()).sort()).toEqual([...validators].sort());
+  });
+
+  it("moving rewards to another transfer channel: a round already on its way on the old one is still credited", async () => {
+    const m = await setupRewards();
+    await stakeAll(m, [["alice", 300_000n]]);
+    await m.b.wait(20);
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    const sent = BigInt((await distribution(m)).in_flight[0].amount);
+    // Governance moves to a new channel (provider first), while the old round is still in flight.
+    const t2 = await m.link.openChannel("transfer", "transfer", "ics20-1");
+    await ok(m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t2.channelA })));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t2.channelB })));
+    await m.link.relayAll();
+    expect(await received(m)).toBe(sent);
+    // The next round goes over the new channel, in the new channel's voucher.
+    await m.b.wait(20);
+    await ok(m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({})));
+    await m.link.relayAll();
+    const totals = (await providerTotals(m)).totals;
+    expect(totals.map((x) => x.denom).sort()).toEqual([m.voucher, voucherOf("transfer", t2.channelA, m.b.denom)].sort());
+  });
+
   it("keeps the commission, rounded down per validator, for the recipient governance named", async () => {
     const m = await setupRewards({ commission: "0.1" });
     await stakeAll(m, [["alice", 300_000n]]);

@@ -113,7 +113,7 @@ describe("meta-staking rewards", () => {
     preview.harvest(accrued(s));
     for (const who of [s.alice, s.bob]) {
       expect(await s.b.query<MetaStaking.RewardsResponse>(s.meta, MetaStakingQueryMsgBuilder.rewards({ consumer: who })))
-        .toEqual({ rewards: [{ validator: s.validator, denom: s.b.denom, amount: preview.pending(who).toString() }] });
+        .toEqual({ rewards: [{ validator: s.validator, denom: s.b.denom, amount: preview.pending(who).toString() }], next_start_after: null });
     }
 
     // Each claim pays exactly the model's amount, in one bank send, and reports the split as its data.
@@ -125,12 +125,12 @@ describe("meta-staking rewards", () => {
       expect(expected > 0n).toBe(true);
       const before = s.host.balance(who, s.b.denom);
       const r = exec(s, who, MetaStakingExecuteMsgBuilder.claimRewards({}));
-      expect(Buffer.from(r.data!).toString()).toBe(`{"rewards":[{"validator":"${s.validator}","denom":"${s.b.denom}","amount":"${expected}"}]}`);
+      expect(Buffer.from(r.data!).toString()).toBe(`{"rewards":[{"validator":"${s.validator}","denom":"${s.b.denom}","amount":"${expected}"}],"next_start_after":null}`);
       expect(s.host.balance(who, s.b.denom)).toBe(before + expected);
       m.owed.set(who, 0n);
       paid += expected;
       // A second claim in the same block pays nothing.
-      expect(Buffer.from(exec(s, who, MetaStakingExecuteMsgBuilder.claimRewards({})).data!).toString()).toBe(`{"rewards":[]}`);
+      expect(Buffer.from(exec(s, who, MetaStakingExecuteMsgBuilder.claimRewards({})).data!).toString()).toBe(`{"rewards":[],"next_start_after":null}`);
     }
     // What is still held for consumers is the unsettled part plus the index's rounding dust: never paid twice.
     const totals = await s.b.query<MetaStaking.RewardTotalsResponse>(s.meta, MetaStakingQueryMsgBuilder.rewardTotals());
@@ -170,7 +170,7 @@ describe("meta-staking rewards", () => {
     const forAlice = (rewards * 1_000_000n) / 1_999_999n;
     const r = exec(s, s.alice, MetaStakingExecuteMsgBuilder.claimRewards({}));
     expect(JSON.parse(Buffer.from(r.data!).toString()).rewards[0].amount).toBe(forAlice.toString());
-    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.rewards({ consumer: s.bob }))).toEqual({ rewards: [] });
+    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.rewards({ consumer: s.bob }))).toEqual({ rewards: [], next_start_after: null });
   });
 
   it("a slash between distributions keeps every consumer's proportion", async () => {

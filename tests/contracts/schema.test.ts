@@ -7,6 +7,7 @@ import Ajv from "ajv";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { MeshProviderExecuteMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import { artifact } from "../helpers/artifacts";
 import { Mesh, bondAndGrant, ok, setup } from "../helpers/mesh";
 
 type Schema = { [key: string]: any };
@@ -50,6 +51,7 @@ function variants(schema: Schema): { tag: string; body: Schema }[] {
 describe("schemas match the contracts", () => {
   let m: Mesh;
   let context: Record<string, string>;
+  let priceFeed: string;
   const ajv = new Ajv({ strict: false, allErrors: true });
   // schemars' integer formats, checked for real (a u32 field must not answer 2^32).
   ajv.addFormat("uint32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff });
@@ -61,6 +63,9 @@ describe("schemas match the contracts", () => {
     await m.link.relayAll();
     await ok(m.a.execute("alice", m.provider, MeshProviderExecuteMsgBuilder.unstake({ validator: m.validator, amount: "100" })));
     await m.link.relayAll();
+    priceFeed = await m.b.instantiate("admin", await m.b.upload("admin", artifact("price-feed")),
+      { feeders: [m.b.address("alice")], max_age_seconds: 600 }, "price feed");
+    await ok(m.b.execute("alice", priceFeed, { submit_price: { price: "1.5" } }));
     context = {
       address: m.a.address("alice"), owner: m.a.address("alice"), lienholder: m.provider, validator: m.validator,
       admin: m.a.address("admin"), ilp: m.ilp, meta_staking: m.meta, consumer: m.consumer,
@@ -73,6 +78,7 @@ describe("schemas match the contracts", () => {
     { name: "mesh-consumer", address: () => m.consumer, chain: () => m.b },
     // meta-staking's `consumer` query takes a registered consumer contract's address.
     { name: "meta-staking", address: () => m.meta, chain: () => m.b, context: () => ({ ...context, address: m.consumer }) },
+    { name: "price-feed", address: () => priceFeed, chain: () => m.b },
   ];
 
   it.each(contracts().map((c) => [c.name, c] as const))("%s: every execute variant of the schema decodes", async (_name, c) => {

@@ -23,7 +23,7 @@ import {
 import { createCheckValidator, encodeCheckValidator } from "../../shared/meta-staking.codec";
 import {
   ChannelQuery, CheckValidator, ConfigQuery, DistributeRewards, DistributionQuery, RecordQuery, RecordResponse, RecordsQuery,
-  SendValidatorSet, SetProvider, SetRewardConfig, UpdateAdmin, UpdateConversion,
+  SendValidatorSet, SetPriceFeed, SetProvider, SetRewardConfig, UpdateAdmin, UpdateConversion,
 } from "./msg";
 import { REPLY_CLAIM_REWARDS, afterClaim, distributeRewards, distributionQuery, setRewardConfig } from "./rewards";
 import {
@@ -63,6 +63,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof SetProvider) return setProvider(info, <SetProvider>msg);
   if (msg instanceof UpdateConversion) return updateConversion(info, <UpdateConversion>msg);
   if (msg instanceof UpdateAdmin) return updateAdmin(info, (<UpdateAdmin>msg).admin);
+  if (msg instanceof SetPriceFeed) return setPriceFeed(info, (<SetPriceFeed>msg).priceFeed);
   if (msg instanceof SendValidatorSet) return sendValidatorSet(env, info);
   if (msg instanceof CheckValidator) return checkValidator(info, (<CheckValidator>msg).validator);
   if (msg instanceof SetRewardConfig) return setRewardConfig(info, <SetRewardConfig>msg);
@@ -90,6 +91,14 @@ function updateConversion(info: MessageInfo, msg: UpdateConversion): Response | 
   CONFIG.save(config);
   return new Response().addAttribute("action", "update_conversion").addAttribute("rate", config.rate.toString())
     .addAttribute("discount", config.discount.toString());
+}
+
+function setPriceFeed(info: MessageInfo, feed: string | null): Response | null {
+  const config = requireAdmin(info);
+  if (config == null || (feed != null && validateAddress(feed, "price_feed") == null)) return null;
+  config.priceFeed = feed;
+  CONFIG.save(config);
+  return new Response().addAttribute("action", "set_price_feed").addAttribute("price_feed", feed != null ? feed : "");
 }
 
 function updateAdmin(info: MessageInfo, admin: string): Response | null {
@@ -197,7 +206,8 @@ export function query(env: Env, json: JsonValue): string | null {
     const provider = p != null ? createProviderInfo(p.connectionId, p.portId) : null;
     const r = REWARD_CONFIG.may_load();
     const rewards = r != null ? createRewardConfigInfo(r.transferChannel, r.commission, r.commissionRecipient) : null;
-    return encodeConfigResponse(createConfigResponse(c.admin, c.metaStaking, provider, c.rate, c.discount, c.packetTimeoutSeconds, rewards));
+    return encodeConfigResponse(createConfigResponse(c.admin, c.metaStaking, provider, c.rate, c.discount, c.packetTimeoutSeconds, rewards,
+      c.priceFeed));
   }
   if (msg instanceof DistributionQuery) return distributionQuery();
   if (msg instanceof ChannelQuery) {

@@ -77,3 +77,8 @@ export function rewardsNotConfigured(): string {
 export function nothingToDistribute(): string {
   return "Nothing to distribute: no rewards are owed or waiting";
 }
+
+/** A stake packet while the price feed cannot give a price (stale, or failing): new stake waits for a fresh price. */
+export function priceUnavailable(feed: string, reason: string): string {
+  return "Price unavailable: the price feed " + feed + " answered: " + reason;
+}

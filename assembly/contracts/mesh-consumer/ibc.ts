@@ -10,7 +10,7 @@
 import {
   ackSuccess, addSeconds, ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, fail, Fields, fromUtf8, IbcChannelMsg,
   IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, isActiveValidator, Order, parseJson, queryAllValidators,
-  querySmart, readLenient, ReceiveResult, ReplyOn, Response, SubMsg, Uint128, utf8, WasmMsg, zeroAmount,
+  querySmart, readLenient, ReceiveResult, ReplyOn, Response, SubMsg, takeError, Uint128, utf8, WasmMsg, zeroAmount,
 } from "../../sdk";
 import { DelegationResponse } from "../../shared/meta-staking";
 import { Ack } from "../../shared/ack";
@@ -25,7 +25,8 @@ import {
   createConfigQuery, createDelegationQuery, createSlashEventsQuery, encodeConfigQuery, encodeDelegationQuery, encodeSlashEventsQuery,
   readConfigResponse, readDelegationResponse, readSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
-import { allowanceExhausted, insufficientStake, slashedToZero, stakeTooSmall, unknownValidator } from "./errors";
+import { allowanceExhausted, insufficientStake, priceUnavailable, slashedToZero, stakeTooSmall, unknownValidator } from "./errors";
+import { createPriceQuery, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
 import { CONFIG, LAST_SENT, RECORDS, StakeRecord, recordKey } from "./state";
 
 /** Reply id of an undelegation sent while closing; only failures come back. */
@@ -180,9 +181,22 @@ export function forwardSlashes(env: Env, validator: string, response: Response):
   RECORDS.save(key, record);
 }
 
+/** Local tokens per provider token for new stake: the price feed's price if one is set, else `rate`. */
+function priceOfNewStake(response: Response): Decimal | null {
+  const config = CONFIG.load();
+  const feed = config.priceFeed;
+  if (feed == null) return config.rate;
+  const answer = readLenient(querySmart(feed, encodePriceQuery(createPriceQuery())), "price feed", readPriceResponse);
+  if (answer == null) return fail<Decimal>(priceUnavailable(feed, takeError()));
+  response.addAttribute("price", answer.price.toString()).addAttribute("price_updated_at", answer.updatedAt.toString());
+  return answer.price;
+}
+
 function receiveStake(env: Env, packet: StakePacket, response: Response): DelegationResponse | null {
   const config = CONFIG.load();
-  const factor = config.rate.checkedMul(Decimal.one().checkedSub(config.discount)!);
+  const price = priceOfNewStake(response);
+  if (price == null) return null;
+  const factor = price.checkedMul(Decimal.one().checkedSub(config.discount)!);
   if (factor == null) return null;
   const local = factor.mulFloor(packet.amount);
   if (local == null) return null;

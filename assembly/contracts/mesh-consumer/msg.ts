@@ -39,6 +39,14 @@ export class UpdateConversion extends ExecuteMsg {
   discount!: Decimal;
 }
 
+/**
+ * Admin only: price new stake by this contract's `{"price":{}}` answer (docs/economics.md §1) instead of `rate`;
+ * null goes back to `rate`. While the feed's price is stale, new stake is refused with its reason.
+ */
+export class SetPriceFeed extends ExecuteMsg {
+  priceFeed: string | null = null;
+}
+
 /** Admin only: hands governance of this contract to `admin`. */
 export class UpdateAdmin extends ExecuteMsg {
   admin!: string;
@@ -133,6 +141,8 @@ export class ConfigResponse {
   packetTimeoutSeconds!: u64;
   /** null until the admin sets it (set_reward_config) */
   rewards: RewardConfigInfo | null = null;
+  /** The contract new stake is priced by; null: `rate`. */
+  priceFeed: string | null = null;
 }
 
 export class RewardConfigInfo {

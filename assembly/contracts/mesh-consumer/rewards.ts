@@ -28,8 +28,11 @@ import {
 
 /** Reply id of meta-staking's claim_rewards (success only): its data is the split that was paid. */
 export const REPLY_CLAIM_REWARDS: u64 = 3;
-/** Validators one transfer's memo carries at most; the rest wait for the next round. */
-const MAX_SPLIT: i32 = 60;
+/**
+ * Validators one transfer's memo carries at most; the rest wait for the next round. The provider's destination
+ * callback costs ~14 000 gas per validator (docs/rewards.md §6) within ibc-go's 1 000 000 callback limit.
+ */
+const MAX_SPLIT: i32 = 30;
 const MSG_EXECUTE_RESPONSE = "/cosmwasm.wasm.v1.MsgExecuteContractResponse";
 
 export function setRewardConfig(info: MessageInfo, msg: SetRewardConfig): Response | null {
@@ -56,7 +59,8 @@ export function distributeRewards(info: MessageInfo, msg: DistributeRewards): Re
   if (!nonpayable(info)) return null;
   if (REWARD_CONFIG.may_load() == null) return fail<Response>(rewardsNotConfigured());
   if (CHANNEL.may_load() == null) return fail<Response>(noChannel());
-  const claim = WasmMsg.execute(CONFIG.load().metaStaking, encodeClaimRewards(createClaimRewards(null, msg.limit)), []);
+  // meta-staking harvests a page of validators per claim: continue where the last claim stopped, wrapping around.
+  const claim = WasmMsg.execute(CONFIG.load().metaStaking, encodeClaimRewards(createClaimRewards(REWARD_STATE.load().claimAfter, msg.limit)), []);
   return new Response().addSubMessage(new SubMsg(REPLY_CLAIM_REWARDS, claim, ReplyOn.Success))
     .addAttribute("action", "distribute_rewards");
 }
@@ -89,6 +93,9 @@ export function afterClaim(env: Env, reply: Reply): Response | null {
   const paid = paidSplit(reply);
   if (paid == null) return null;
   const settings = REWARD_CONFIG.load();
+  const cursor = REWARD_STATE.load();
+  cursor.claimAfter = paid.nextStartAfter;
+  REWARD_STATE.save(cursor);
   const response = new Response().addAttribute("action", "rewards_claimed");
   const commission = new Array<Coin>();
   for (let i = 0; i < paid.rewards.length; i++) {

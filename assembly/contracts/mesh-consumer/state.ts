@@ -18,6 +18,8 @@ export class Config {
     /** haircut on converted stake, in [0, 1) */
     public discount: Decimal,
     public packetTimeoutSeconds: u64,
+    /** the contract new stake is priced by (docs/economics.md §1); `rate` when null */
+    public priceFeed: string | null = null,
   ) {}
 }
 
@@ -26,7 +28,7 @@ function encodeConfig(c: Config, w: JsonWriter): void {
   const provider = c.provider;
   if (provider != null) provider.write(w); else w.null_();
   w.key("rate").string(c.rate.toString()).key("discount").string(c.discount.toString());
-  w.key("packet_timeout_seconds").u64(c.packetTimeoutSeconds).endObject();
+  w.key("packet_timeout_seconds").u64(c.packetTimeoutSeconds).key("price_feed").nullableString(c.priceFeed).endObject();
 }
 
 export const CONFIG = new Item<Config>(
@@ -35,7 +37,9 @@ export const CONFIG = new Item<Config>(
   (j: JsonValue): Config => {
     const p = j.get("provider")!;
     return new Config(j.get("admin")!.text, j.get("meta_staking")!.text, p.isNull() ? null : Counterparty.fromJson(p),
-      Decimal.parse(j.get("rate")!.text)!, Decimal.parse(j.get("discount")!.text)!, U64.parseInt(j.get("packet_timeout_seconds")!.text));
+      Decimal.parse(j.get("rate")!.text)!, Decimal.parse(j.get("discount")!.text)!, U64.parseInt(j.get("packet_timeout_seconds")!.text),
+      // 0.2.0 had no price feed.
+      j.get("price_feed") != null && !j.get("price_feed")!.isNull() ? j.get("price_feed")!.text : null);
   },
 );
 
@@ -94,13 +98,22 @@ export const REWARD_CONFIG = new Item<RewardConfig>(
 );
 
 export class RewardState {
-  constructor(public nextRound: u64) {}
+  constructor(
+    public nextRound: u64,
+    /** where the next claim_rewards starts harvesting (null: from the first validator) */
+    public claimAfter: string | null = null,
+  ) {}
 }
 
 export const REWARD_STATE = new Item<RewardState>(
   "reward_state",
-  (s: RewardState, w: JsonWriter): void => { w.beginObject().key("next_round").u64(s.nextRound).endObject(); },
-  (j: JsonValue): RewardState => new RewardState(U64.parseInt(j.get("next_round")!.text)),
+  (s: RewardState, w: JsonWriter): void => {
+    w.beginObject().key("next_round").u64(s.nextRound).key("claim_after").nullableString(s.claimAfter).endObject();
+  },
+  (j: JsonValue): RewardState => {
+    const after = j.get("claim_after");
+    return new RewardState(U64.parseInt(j.get("next_round")!.text), after != null && !after.isNull() ? after.text : null);
+  },
 );
 
 export class Amount {

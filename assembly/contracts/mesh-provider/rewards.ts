@@ -13,7 +13,7 @@
 // Per denom: received = paid + Σ owed + Σ unsettled + Σ carry + rounding dust (dust ≥ 0: never paid twice).
 import {
   addCoin, BankMsg, Coin, Decimal, Env, IbcDestinationCallbackMsg, Item, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128,
-  capLimit, fail, failCheck, fromUtf8, hexUpper, ics20VoucherDenom, nonpayable, onlyAdmin, parseJson, sha256, splitFirstKey, u64Key,
+  capLimit, clearError, fail, failCheck, fromUtf8, hexUpper, ics20VoucherDenom, nonpayable, onlyAdmin, parseJson, sha256, splitFirstKey, u64Key,
   utf8, validateAddress,
 } from "../../sdk";
 import { Ack } from "../../shared/ack";
@@ -33,16 +33,29 @@ import { CONFIG, Flag, STAKES, STATE, Stake, loadPool } from "./state";
 //   reward_indexes: (generation, validator, denom)  Map<RewardIndex>   rewards per share and the carried remainder
 //   staker_rewards: (owner, validator, denom)       Map<StakerRewards>  index settled at, owed
 //   reward_totals:  denom                           Map<RewardTotals>   received, paid
-//   reward_rounds:  round (u64 BE)                  Map<Flag>           consumer rounds credited
+//   reward_rounds:  (consumer, round u64 BE)        Map<Flag>           consumer rounds credited
 
 export class RewardChannel {
-  constructor(public channelId: string) {}
+  constructor(
+    public channelId: string,
+    /** the channel before the last set_reward_channel: rounds already on their way there are still credited */
+    public previous: string | null,
+  ) {}
+  accepts(channel: string): bool {
+    const previous = this.previous;
+    return channel == this.channelId || (previous != null && channel == previous);
+  }
 }
 
 export const REWARD_CHANNEL = new Item<RewardChannel>(
   "reward_channel",
-  (c: RewardChannel, w: JsonWriter): void => { w.beginObject().key("channel_id").string(c.channelId).endObject(); },
-  (j: JsonValue): RewardChannel => new RewardChannel(j.get("channel_id")!.text),
+  (c: RewardChannel, w: JsonWriter): void => {
+    w.beginObject().key("channel_id").string(c.channelId).key("previous").nullableString(c.previous).endObject();
+  },
+  (j: JsonValue): RewardChannel => {
+    const previous = j.get("previous");
+    return new RewardChannel(j.get("channel_id")!.text, previous != null && !previous.isNull() ? previous.text : null);
+  },
 );
 
 export class RewardIndex {
@@ -105,7 +118,10 @@ export function setRewardChannel(info: MessageInfo, msg: SetRewardChannel): Resp
   const consumer = config.consumer;
   if (consumer == null) return fail<Response>(noRewardChannel());
   if (contractOfPort(consumer.portId) == null || !checkTransferChannel(msg.channelId, consumer.connectionId)) return null;
-  REWARD_CHANNEL.save(new RewardChannel(msg.channelId));
+  const current = REWARD_CHANNEL.may_load();
+  let previous: string | null = null;
+  if (current != null) previous = current.channelId == msg.channelId ? current.previous : current.channelId;
+  REWARD_CHANNEL.save(new RewardChannel(msg.channelId, previous));
   return new Response().addAttribute("action", "set_reward_channel").addAttribute("channel_id", msg.channelId);
 }
 
@@ -124,8 +140,23 @@ export function rewardChannel(): string | null {
 function localDenom(srcPort: string, srcChannel: string, destPort: string, destChannel: string, denom: string): string {
   const hop = srcPort + "/" + srcChannel + "/";
   if (!denom.startsWith(hop)) return ics20VoucherDenom(destPort, destChannel, denom);
+  // What is left is a voucher's trace when it still starts with a port/channel-N hop, else a base denom (which may
+  // itself contain '/', e.g. factory/…), kept as it is.
   const base = denom.substring(hop.length);
-  return base.includes("/") ? "ibc/" + hexUpper(sha256(Uint8Array.wrap(String.UTF8.encode(base, false)))) : base;
+  return hasHop(base) ? "ibc/" + hexUpper(sha256(Uint8Array.wrap(String.UTF8.encode(base, false)))) : base;
+}
+
+/** Whether `trace` starts with "<port>/channel-<n>/" (ibc-go's trace of a voucher). */
+function hasHop(trace: string): bool {
+  const slash = trace.indexOf("/");
+  if (slash <= 0 || !trace.startsWith("channel-", slash + 1)) return false;
+  const end = trace.indexOf("/", slash + 9);
+  if (end < 0 || end == slash + 9) return false;
+  for (let i = slash + 9; i < end; i++) {
+    const c = trace.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function refuse(reason: string): Response | null {
@@ -135,10 +166,10 @@ function refuse(reason: string): Response | null {
 /** ibc_destination_callback: credits a reward round from the consumer contract; refuses anything else. */
 export function ibcDestinationCallback(env: Env, msg: IbcDestinationCallbackMsg): Response | null {
   const packet = msg.packet;
-  const channel = rewardChannel();
+  const channel = REWARD_CHANNEL.may_load();
   if (channel == null) return refuse("no reward channel is set");
-  if (packet.dest.portId != TRANSFER_PORT || packet.dest.channelId != channel) {
-    return refuse("arrived on " + packet.dest.portId + "/" + packet.dest.channelId + ", rewards come on " + TRANSFER_PORT + "/" + channel);
+  if (packet.dest.portId != TRANSFER_PORT || !channel.accepts(packet.dest.channelId)) {
+    return refuse("arrived on " + packet.dest.portId + "/" + packet.dest.channelId + ", rewards come on " + TRANSFER_PORT + "/" + channel.channelId);
   }
   if (!Ack.parse(msg.ack).ok) return refuse("the transfer was not acknowledged successfully");
   const consumer = CONFIG.load().consumer;
@@ -160,7 +191,8 @@ export function ibcDestinationCallback(env: Env, msg: IbcDestinationCallbackMsg)
     sum = next;
   }
   if (!sum.eq(data.amount)) return refuse("the split adds up to " + sum.toString() + ", the transfer is " + data.amount.toString());
-  const round = [u64Key(memo.meshRewards.round)];
+  // Rounds are numbered by each consumer contract: a new consumer (set_consumer) starts again at 1.
+  const round = [utf8(data.sender), u64Key(memo.meshRewards.round)];
   if (REWARD_ROUNDS.may_load(round) != null) return refuse("round " + memo.meshRewards.round.toString() + " was credited already");
   REWARD_ROUNDS.save(round, new Flag());
 
@@ -188,7 +220,13 @@ function credit(generation: u64, validator: string, denom: string, amount: Uint1
     r.carry = available;
   } else {
     const delta = Decimal.fromRatio(available, shares);
-    if (delta == null) return false;
+    if (delta == null) {
+      // More per share than an index can hold (a huge carry over a dust pool): keep it for a larger pool.
+      clearError();
+      r.carry = available;
+      REWARD_INDEXES.save(key, r);
+      return true;
+    }
     // What the stakers can claim from this credit is delta × shares, a fraction: only what is left after rounding it
     // up is carried. (Carrying from its floor would count the fraction twice: stakers' floors of the summed index
     // collect the fractions of several credits.)

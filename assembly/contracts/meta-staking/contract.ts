@@ -509,8 +509,9 @@ function claimRewards(env: Env, info: MessageInfo, startAfter: string | null, li
   }
   const paid = payOwed(info.sender, response);
   if (paid == null) return null;
-  if (page > 0 && <u32>validators.length == page) response.addAttribute("next_start_after", validators[validators.length - 1]);
-  return response.addAttribute("paid", paid.length.toString()).setData(utf8(encodeRewardsResponse(createRewardsResponse(paid))));
+  const next = page > 0 && <u32>validators.length == page ? validators[validators.length - 1] : null;
+  if (next != null) response.addAttribute("next_start_after", next);
+  return response.addAttribute("paid", paid.length.toString()).setData(utf8(encodeRewardsResponse(createRewardsResponse(paid, next))));
 }
 
 /** Governance takes back liquid funds (returned unbondings, unused funding); delegated tokens are not liquid. */
@@ -650,5 +651,5 @@ function rewardsQuery(env: Env, consumer: string): string | null {
     if (a.validator != b.validator) return a.validator < b.validator ? -1 : 1;
     return a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0;
   });
-  return encodeRewardsResponse(createRewardsResponse(out));
+  return encodeRewardsResponse(createRewardsResponse(out, null));
 }

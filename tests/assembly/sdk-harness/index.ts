@@ -24,6 +24,7 @@ import {
   createValidatorSetUpdate, decodeProviderPacket, encodeListValidatorsPacket, encodeProviderPacket, encodeSlashPacket, encodeStakeAckResult,
   encodeStakePacket, encodeUnstakePacket, encodeValidatorSetPacket, encodeValidatorSetUpdate,
 } from "../../../assembly/shared/packets.codec";
+import { createPriceQuery, createPriceResponse, encodePriceQuery, encodePriceResponse } from "../../../assembly/shared/price.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
@@ -330,7 +331,7 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_slash_events_query").string(encodeSlashEventsQuery(createSlashEventsQuery("valoper1", 2, 10)));
     w.key("meta_claim_rewards").string(encodeClaimRewards(createClaimRewards("valoper1", 30)));
     w.key("meta_rewards_query").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer")));
-    w.key("meta_rewards_response").string(encodeRewardsResponse(createRewardsResponse([createRewardInfo("valoper1", "ustake", amount)])));
+    w.key("meta_rewards_response").string(encodeRewardsResponse(createRewardsResponse([createRewardInfo("valoper1", "ustake", amount)], "valoper1")));
     w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
@@ -338,6 +339,8 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
       createCallbackAddress("wasm1provider"), createCallbackAddress("wasm1consumer"));
     w.key("rewards_memo").string(encodeRewardsMemo(memo));
     w.key("ics20_packet").string(encodeIcs20Packet(createIcs20Packet(amount, "ustake", encodeRewardsMemo(memo), "wasm1provider", "wasm1consumer")));
+    w.key("price_query").string(encodePriceQuery(createPriceQuery()));
+    w.key("price_response").string(encodePriceResponse(createPriceResponse(Decimal.parse("2.5")!, 1700000000000000000, 3)));
     w.key("ack_success_empty").string(fromUtf8(ackSuccess(emptyResult())));
     w.key("ack_error").string(fromUtf8(ackError("Unknown channel: channel-9")));
     w.endObject();
