@@ -281,6 +281,15 @@ export function storedU64Or(j: JsonValue, key: string, fallback: u64): u64 {
   return U64.parseInt(v.text);
 }
 
+/**
+ * An optional string field of a stored value: null when it is null, or absent (state written by an older version of
+ * the contract, before the field existed).
+ */
+export function storedStringOrNull(j: JsonValue, key: string): string | null {
+  const v = j.get(key);
+  return v == null || v.isNull() ? null : v.text;
+}
+
 export class Item<T> {
   private key: Uint8Array;
   constructor(namespace: string, private encode: Encoder<T>, private decode: Decoder<T>) {

@@ -378,15 +378,6 @@ async function run(ops: Op[]): Promise<void> {
   const w: World = { d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map(), bondedNet: 0n };
   for (const o of ops) {
     await apply(w, o);
-    if (process.env.MESH_PROPERTY_TRACE) {
-      const v = w.validators.find((x) => x.startsWith(process.env.MESH_PROPERTY_TRACE!))!;
-      const pool = await a.query<MeshProvider.PoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: v }));
-      const rp = await a.query<MeshProvider.RewardPoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewardPool({ validator: v }));
-      const st = await a.query<MeshProvider.StakeResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: a.address("alice"), validator: v }));
-      const r = await a.query<MeshProvider.StakerRewardsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.rewards({ owner: a.address("alice") }));
-      process.stderr.write(`${JSON.stringify(o)} pool=${pool.shares}@${pool.multiplier} idx=${JSON.stringify(rp.indexes.map((x) => x.index + "/" + x.carry))} ` +
-        `alice=${JSON.stringify(st)} pending=${JSON.stringify(r.rewards.map((x) => x.amount))}\n`);
-    }
     for (const [v, n] of w.dust) w.dust.set(v, n + 1);
     steps++;
     await checkInvariants(w);

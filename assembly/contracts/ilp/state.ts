@@ -3,7 +3,7 @@
 //   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
-import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, utf8 } from "../../sdk";
+import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, utf8 } from "../../sdk";
 import { DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS } from "./msg";
 
 export class Config {
@@ -23,9 +23,8 @@ export function encodeConfig(c: Config, w: JsonWriter): void {
 }
 
 function decodeConfig(j: JsonValue): Config {
-  const recipient = j.get("slash_recipient")!;
   // Both bounds are absent in state written before they existed (0.1.0): the defaults apply.
-  return new Config(j.get("denom")!.text, recipient.isNull() ? null : recipient.text, <u32>storedU64Or(j, "max_lienholders", DEFAULT_MAX_LIENHOLDERS),
+  return new Config(j.get("denom")!.text, storedStringOrNull(j, "slash_recipient"), <u32>storedU64Or(j, "max_lienholders", DEFAULT_MAX_LIENHOLDERS),
     storedU64Or(j, "lienholder_gas_limit", DEFAULT_LIENHOLDER_GAS_LIMIT));
 }
 

@@ -97,20 +97,29 @@ export function afterClaim(env: Env, reply: Reply): Response | null {
   cursor.claimAfter = paid.nextStartAfter;
   REWARD_STATE.save(cursor);
   const response = new Response().addAttribute("action", "rewards_claimed");
+  const claimed = new Array<Coin>();
   const commission = new Array<Coin>();
   for (let i = 0; i < paid.rewards.length; i++) {
     const r = paid.rewards[i];
     const kept = settings.commission.mulFloor(r.amount);
     if (kept == null) return null;
-    const rest = r.amount.checkedSub(kept)!;
-    const totals = loadTotals(r.denom);
-    const claimed = totals.claimed.checkedAdd(r.amount);
-    const commissioned = totals.commission.checkedAdd(kept);
-    if (claimed == null || commissioned == null || !addWaiting(r.denom, r.validator, rest)) return null;
-    totals.claimed = claimed;
-    totals.commission = commissioned;
-    REWARD_TOTALS.save([utf8(r.denom)], totals);
+    if (!addWaiting(r.denom, r.validator, r.amount.checkedSub(kept)!) || !addCoin(claimed, r.denom, r.amount)) return null;
     if (!kept.isZero() && !addCoin(commission, r.denom, kept)) return null;
+  }
+  // The totals once per denom, not once per validator.
+  for (let i = 0; i < claimed.length; i++) {
+    const denom = claimed[i].denom;
+    const totals = loadTotals(denom);
+    const sum = totals.claimed.checkedAdd(claimed[i].amount);
+    if (sum == null) return null;
+    totals.claimed = sum;
+    for (let c = 0; c < commission.length; c++) {
+      if (commission[c].denom != denom) continue;
+      const kept = totals.commission.checkedAdd(commission[c].amount);
+      if (kept == null) return null;
+      totals.commission = kept;
+    }
+    REWARD_TOTALS.save([utf8(denom)], totals);
   }
   const recipient = settings.commissionRecipient;
   if (commission.length > 0 && recipient != null) response.addMessage(BankMsg.send(recipient, commission));

@@ -3,7 +3,7 @@
 //   records:   validator        Map<StakeRecord>        the provider's stake there (shares) and the slash events sent
 //   "last_sent_validator_set"   Item<ValidatorSetUpdate> the last validator_set sent and not known to have failed
 //   "channel", "closing"        the live channel (shared/channel.ts)
-import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, utf8 } from "../../sdk";
+import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, utf8 } from "../../sdk";
 import { Counterparty } from "../../shared/channel";
 import { ValidatorSetUpdate } from "../../shared/packets";
 import { readValidatorSetUpdate, writeValidatorSetUpdate } from "../../shared/packets.codec";
@@ -39,7 +39,7 @@ export const CONFIG = new Item<Config>(
     return new Config(j.get("admin")!.text, j.get("meta_staking")!.text, p.isNull() ? null : Counterparty.fromJson(p),
       Decimal.parse(j.get("rate")!.text)!, Decimal.parse(j.get("discount")!.text)!, U64.parseInt(j.get("packet_timeout_seconds")!.text),
       // 0.2.0 had no price feed.
-      j.get("price_feed") != null && !j.get("price_feed")!.isNull() ? j.get("price_feed")!.text : null);
+      storedStringOrNull(j, "price_feed"));
   },
 );
 
@@ -91,10 +91,8 @@ export const REWARD_CONFIG = new Item<RewardConfig>(
     w.beginObject().key("transfer_channel").string(c.transferChannel).key("commission").string(c.commission.toString());
     w.key("commission_recipient").nullableString(c.commissionRecipient).endObject();
   },
-  (j: JsonValue): RewardConfig => {
-    const r = j.get("commission_recipient")!;
-    return new RewardConfig(j.get("transfer_channel")!.text, Decimal.parse(j.get("commission")!.text)!, r.isNull() ? null : r.text);
-  },
+  (j: JsonValue): RewardConfig =>
+    new RewardConfig(j.get("transfer_channel")!.text, Decimal.parse(j.get("commission")!.text)!, storedStringOrNull(j, "commission_recipient")),
 );
 
 export class RewardState {
@@ -111,8 +109,7 @@ export const REWARD_STATE = new Item<RewardState>(
     w.beginObject().key("next_round").u64(s.nextRound).key("claim_after").nullableString(s.claimAfter).endObject();
   },
   (j: JsonValue): RewardState => {
-    const after = j.get("claim_after");
-    return new RewardState(U64.parseInt(j.get("next_round")!.text), after != null && !after.isNull() ? after.text : null);
+    return new RewardState(U64.parseInt(j.get("next_round")!.text), storedStringOrNull(j, "claim_after"));
   },
 );
 
