@@ -14,7 +14,7 @@
 import {
   addCoin, BankMsg, Coin, Decimal, Env, IbcDestinationCallbackMsg, Item, JsonValue, JsonWriter, Map, MessageInfo, Order, Response, Uint128,
   capLimit, clearError, fail, failCheck, fromUtf8, hexUpper, ics20VoucherDenom, nonpayable, onlyAdmin, parseJson, sha256, splitFirstKey, u64Key,
-  utf8, validateAddress,
+  storedStringOrNull, utf8, validateAddress,
 } from "../../sdk";
 import { Ack } from "../../shared/ack";
 import { TRANSFER_PORT, checkTransferChannel, contractOfPort } from "../../shared/channel";
@@ -52,10 +52,7 @@ export const REWARD_CHANNEL = new Item<RewardChannel>(
   (c: RewardChannel, w: JsonWriter): void => {
     w.beginObject().key("channel_id").string(c.channelId).key("previous").nullableString(c.previous).endObject();
   },
-  (j: JsonValue): RewardChannel => {
-    const previous = j.get("previous");
-    return new RewardChannel(j.get("channel_id")!.text, previous != null && !previous.isNull() ? previous.text : null);
-  },
+  (j: JsonValue): RewardChannel => new RewardChannel(j.get("channel_id")!.text, storedStringOrNull(j, "previous")),
 );
 
 export class RewardIndex {
@@ -248,12 +245,16 @@ function unsettled(index: Decimal, paid: Decimal, shares: Uint128): Uint128 {
   return index.checkedSub(paid)!.mulFloor(shares)!;
 }
 
+/** What the owner is owed in one denom, at the pool's current index. */
+class Earned {
+  constructor(public denom: string, public index: Decimal, public owed: Uint128) {}
+}
+
 /**
- * Adds what `shares` of the (generation, validator) pool earned since the owner was last settled, per denom, and
- * marks the owner settled at the current indexes. Call before the owner's shares there change (a record moving to
- * another generation is settled with its old one, then starts from the new one's indexes with zero shares).
+ * Per denom the (generation, validator) pool has an index for, or the owner has a record of (index zero in this
+ * generation), in denom order: the index now, and the owner's owed plus what `shares` earned since last settled.
  */
-export function settleStakerRewards(owner: string, validator: string, generation: u64, shares: Uint128): bool {
+function earnedNow(owner: string, validator: string, generation: u64, shares: Uint128): Earned[] | null {
   const denoms = new Array<string>();
   const indexes = new Array<Decimal>();
   const it = REWARD_INDEXES.range([u64Key(generation), utf8(validator)], null, false, null, Order.Ascending);
@@ -261,7 +262,6 @@ export function settleStakerRewards(owner: string, validator: string, generation
     denoms.push(fromUtf8(e.key));
     indexes.push(e.value.index);
   }
-  // Denoms the owner has records of but this generation has no index for: index zero here.
   const sit = STAKER_REWARDS.range([utf8(owner), utf8(validator)], null, false, null, Order.Ascending);
   for (let e = sit.next(); e != null; e = sit.next()) {
     const denom = fromUtf8(e.key);
@@ -270,15 +270,27 @@ export function settleStakerRewards(owner: string, validator: string, generation
       indexes.push(Decimal.zero());
     }
   }
+  const out = new Array<Earned>();
   for (let i = 0; i < denoms.length; i++) {
-    const key = stakerKey(owner, validator, denoms[i]);
-    const stored = STAKER_REWARDS.may_load(key);
-    const r = stored != null ? stored : new StakerRewards(Decimal.zero(), Uint128.zero());
-    const owed = r.owed.checkedAdd(unsettled(indexes[i], r.index, shares));
-    if (owed == null) return false;
-    r.owed = owed;
-    r.index = indexes[i];
-    STAKER_REWARDS.save(key, r);
+    const r = STAKER_REWARDS.may_load(stakerKey(owner, validator, denoms[i]));
+    const unpaid = r != null ? unsettled(indexes[i], r.index, shares).checkedAdd(r.owed) : unsettled(indexes[i], Decimal.zero(), shares);
+    if (unpaid == null) return null;
+    out.push(new Earned(denoms[i], indexes[i], unpaid));
+  }
+  out.sort((a: Earned, b: Earned): i32 => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0));
+  return out;
+}
+
+/**
+ * Adds what `shares` of the (generation, validator) pool earned since the owner was last settled, per denom, and
+ * marks the owner settled at the current indexes. Call before the owner's shares there change (a record moving to
+ * another generation is settled with its old one, then starts from the new one's indexes with zero shares).
+ */
+export function settleStakerRewards(owner: string, validator: string, generation: u64, shares: Uint128): bool {
+  const earned = earnedNow(owner, validator, generation, shares);
+  if (earned == null) return false;
+  for (let i = 0; i < earned.length; i++) {
+    STAKER_REWARDS.save(stakerKey(owner, validator, earned[i].denom), new StakerRewards(earned[i].index, earned[i].owed));
   }
   return true;
 }
@@ -357,37 +369,15 @@ export function rewardsQuery(owner: string, startAfter: string | null, limitIn: 
   const out = new Array<StakerReward>();
   for (let v = 0; v < validators.length && <u32>v < limit; v++) {
     const validator = validators[v];
+    // What settling would pay, written nowhere (no stake: what is owed, nothing earns).
     const stake = stakeOf(owner, validator);
-    const generation = stake != null ? stake.generation : 0;
-    const shares = stake != null ? stake.shares : Uint128.zero();
-    const denoms = new Array<string>();
-    const amounts = new Array<Uint128>();
-    const it = STAKER_REWARDS.range([utf8(owner), utf8(validator)], null, false, null, Order.Ascending);
-    for (let e = it.next(); e != null; e = it.next()) {
-      const denom = fromUtf8(e.key);
-      const index = indexOf(generation, validator, denom);
-      denoms.push(denom);
-      amounts.push(e.value.owed.checkedAdd(unsettled(index, e.value.index, shares))!);
-    }
-    if (stake != null) {
-      const iit = REWARD_INDEXES.range([u64Key(generation), utf8(validator)], null, false, null, Order.Ascending);
-      for (let e = iit.next(); e != null; e = iit.next()) {
-        const denom = fromUtf8(e.key);
-        if (denoms.includes(denom)) continue;
-        denoms.push(denom);
-        amounts.push(unsettled(e.value.index, Decimal.zero(), shares));
-      }
-    }
-    for (let i = 0; i < denoms.length; i++) {
-      if (!amounts[i].isZero()) out.push(createStakerReward(validator, denoms[i], amounts[i]));
+    const earned = stake != null ? earnedNow(owner, validator, stake.generation, stake.shares) : earnedNow(owner, validator, 0, Uint128.zero());
+    if (earned == null) return null;
+    for (let i = 0; i < earned.length; i++) {
+      if (!earned[i].owed.isZero()) out.push(createStakerReward(validator, earned[i].denom, earned[i].owed));
     }
   }
   return encodeStakerRewardsResponse(createStakerRewardsResponse(out));
-}
-
-function indexOf(generation: u64, validator: string, denom: string): Decimal {
-  const r = REWARD_INDEXES.may_load(indexKey(generation, validator, denom));
-  return r != null ? r.index : Decimal.zero();
 }
 
 export function rewardTotalsQuery(): string {
