@@ -5,11 +5,13 @@ import { Fields } from "./decode";
 import { fail, takeError } from "./error";
 import { IbcChannel } from "./ibc";
 import { querierContractError, querierSystemError } from "./errors";
-import { query_chain } from "./imports";
+import { addr_humanize, query_chain } from "./imports";
+import { sha256 } from "./sha256";
+import { fromUtf8 } from "./storage";
 import { JsonKind, JsonValue, JsonWriter, parseJson, stringifyJson } from "./json";
 import { Uint128 } from "./math";
 import { Coin } from "./types";
-import { bytesFromRegion, ptr, regionFromString } from "./region";
+import { allocateRegion, bytesFromRegion, ptr, regionFromBytes, regionFromString } from "./region";
 
 /** Sends a raw QueryRequest JSON; returns the response bytes or null (error recorded). */
 export function queryChainRaw(requestJson: string, what: string): Uint8Array | null {
@@ -167,4 +169,48 @@ export function querySmart(contract: string, msgJson: string): JsonValue | null 
 
 function base64EncodeString(text: string): string {
   return base64Encode(Uint8Array.wrap(String.UTF8.encode(text, false)));
+}
+
+/** Σ of `delegator`'s delegations in x/staking (StakingQuery::AllDelegations), in the bond denom. */
+export function queryDelegatedTotal(delegator: string): Uint128 | null {
+  const w = new JsonWriter();
+  w.beginObject().key("staking").beginObject().key("all_delegations").beginObject().key("delegator").string(delegator);
+  w.endObject().endObject().endObject();
+  const f = Fields.of(queryChainJson(w.toString(), "staking all_delegations"), "all_delegations");
+  if (f == null) return null;
+  const items = f.array("delegations");
+  if (!f.finishLenient()) return null;
+  let sum = Uint128.zero();
+  for (let i = 0; i < items.length; i++) {
+    const amount = items[i].get("amount");
+    const coin = amount != null ? Coin.decode(amount, "delegation amount") : null;
+    if (coin == null) return null;
+    const next = sum.checkedAdd(coin.amount);
+    if (next == null) return null;
+    sum = next;
+  }
+  return sum;
+}
+
+/**
+ * The address of a module account of the legacy kind (cosmos-sdk `authtypes.NewModuleAddress(name)`: the first 20
+ * bytes of sha256(name)), in the chain's own bech32 form (addr_humanize).
+ */
+export function moduleAccountAddress(moduleName: string): string | null {
+  const canonical = sha256(Uint8Array.wrap(String.UTF8.encode(moduleName, false))).slice(0, 20);
+  const out = allocateRegion(MAX_HUMAN_ADDRESS);
+  const error = addr_humanize(ptr(regionFromBytes(canonical)), ptr(out));
+  if (error != 0) return fail<string>(querierSystemError("addr_humanize of the " + moduleName + " module: " + fromUtf8(bytesFromRegion(error))));
+  return fromUtf8(bytesFromRegion(ptr(out)));
+}
+
+const MAX_HUMAN_ADDRESS: u32 = 256;
+
+/**
+ * The chain's bonded tokens: x/staking keeps every bonded validator's tokens in the `bonded_tokens_pool` module
+ * account, so its balance of the bond denom is the total bonded stake (what voting power is a share of).
+ */
+export function queryBondedTokens(bondDenom: string): Uint128 | null {
+  const pool = moduleAccountAddress("bonded_tokens_pool");
+  return pool != null ? queryBalance(pool, bondDenom) : null;
 }

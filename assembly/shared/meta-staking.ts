@@ -40,6 +40,15 @@ export class ClaimRewards extends MetaStakingMsg {
   limit: u32 = REWARDS_PAGE;
 }
 
+/**
+ * The value, in the bond denom at the consumer's current price, of all stake its provider asked for (docs/economics.md
+ * §4): what the consumer would delegate without caps. meta-staking keeps it, capped by the consumer's
+ * max_power_share, to scale every consumer by the same factor when together they exceed the local minimum's room.
+ */
+export class ReportRequested extends MetaStakingMsg {
+  value!: Uint128;
+}
+
 /** The queries consumer contracts make; meta-staking's query API includes them. */
 @message
 export abstract class MetaStakingQuery extends Message {}
@@ -79,6 +88,47 @@ export class SlashEventsQuery extends MetaStakingQuery {
 @returns(RewardsResponse)
 export class RewardsQuery extends MetaStakingQuery {
   consumer!: string;
+}
+
+/**
+ * The power rules as they apply to `consumer` now (docs/economics.md §3–4): the bonded total, the caps, and the
+ * factor its requested value is scaled by. `requested` replaces the consumer's last report in the computation.
+ */
+@returns(PowerResponse)
+export class PowerQuery extends MetaStakingQuery {
+  consumer!: string;
+  requested: Uint128 | null = null;
+}
+
+export class PowerResponse {
+  /** x/staking's bonded tokens (the bonded_tokens_pool balance) */
+  bonded!: Uint128;
+  /** Σ of every consumer's delegations, as booked (queued undelegations excluded) */
+  remote!: Uint128;
+  /** Σ of undelegations waiting for their batch (still bonded in x/staking, but no consumer's any more) */
+  queued!: Uint128;
+  /** bonded − remote − queued: the chain's own stake */
+  local!: Uint128;
+  minLocalShare!: Decimal;
+  /** the most all consumers together may hold: local × (1 − min_local_share) ÷ min_local_share; null without a minimum */
+  maxRemote: Uint128 | null = null;
+  maxPowerShare: Decimal | null = null;
+  /** the most this consumer may hold: (bonded − queued − delegated) × share ÷ (1 − share); null without a cap */
+  cap: Uint128 | null = null;
+  /** this consumer's delegations, as booked */
+  delegated!: Uint128;
+  /** this consumer's requested value (its last report, or the query's) */
+  requested!: Uint128;
+  /** min(requested, cap) */
+  capped!: Uint128;
+  /** Σ over consumers of their capped values */
+  totalCapped!: Uint128;
+  /** min(1, max_remote ÷ total_capped): the factor every consumer is scaled by */
+  scale!: Decimal;
+  /** capped × scale: what this consumer should delegate in total */
+  effective!: Uint128;
+  /** effective ÷ requested (1 when nothing is requested): the factor on each of its validators' values */
+  factor!: Decimal;
 }
 
 export class RewardInfo {

@@ -4,7 +4,9 @@
 // found within the provider's packet timeout after the entry matures, docs/slashing.md §1), each mesh-consumer's
 // `check_validator` sends its provider the slash events it has not been sent, and, every `--distribute-every`
 // seconds (default 600; 0: never), each mesh-consumer's `distribute_rewards` sends its provider the rewards
-// (docs/rewards.md §2).
+// (docs/rewards.md §2), and every `--revalue-every` seconds (default 600; 0: never) each mesh-consumer's `revalue`
+// moves its delegations to the current price and power rules and sends a changed validator set
+// (docs/economics.md §2–5; every page, so all consumers of a chain are scaled together).
 import { MeshConsumerQueryMsgBuilder, MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
 import type * as MeshConsumer from "../contracts/MeshConsumer.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../contracts/MetaStaking.message-builder";
@@ -48,6 +50,33 @@ async function distributeAll(s: ChainSession, side: ConsumerSide): Promise<strin
     } catch (e) {
       if (!/Nothing to distribute/.test((e as Error).message)) throw e;
       done.push(`${side.chainId} ${consumer} distribute_rewards: nothing to distribute`);
+    }
+  }
+  return done;
+}
+
+/** revalue on every mesh-consumer of the chain, every page; a stale price is reported, not fatal (nothing changes). */
+async function revalueAll(s: ChainSession, side: ConsumerSide): Promise<string[]> {
+  const done: string[] = [];
+  for (const consumer of side.meshConsumers) {
+    let startAfter: string | undefined;
+    for (;;) {
+      let attrs: { key: string; value: string }[];
+      try {
+        const res = await s.client.execute(s.address, consumer, MeshConsumerExecuteMsgBuilder.revalue({ startAfter }), s.fee);
+        attrs = res.events.flatMap((e) => e.attributes);
+      } catch (e) {
+        if (!/Price unavailable/.test((e as Error).message)) throw e;
+        done.push(`${side.chainId} ${consumer} revalue: price unavailable, nothing changed`);
+        break;
+      }
+      const a = (key: string) => attrs.find((x) => x.key === key)?.value ?? "0";
+      const set = attrs.find((x) => x.key === "validator_set_sent");
+      done.push(`${side.chainId} ${consumer} revalue: price ${a("price")}, factor ${a("factor")}, ${a("validators")} validator(s), ` +
+        `+${a("delegated")} -${a("undelegated")}${set ? `, validator set ${set.value} sent` : ""}`);
+      const next = attrs.find((x) => x.key === "next_start_after")?.value;
+      if (!next) break;
+      startAfter = next;
     }
   }
   return done;
@@ -97,7 +126,11 @@ export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
   const distributeEvery = value(args, "distribute-every") ?? "600";
   if (!/^\d+$/.test(distributeEvery)) throw new Error(`--distribute-every must be a number of seconds (0: never), got "${distributeEvery}"`);
   const distributeMs = Number(distributeEvery) * 1000;
+  const revalueEvery = value(args, "revalue-every") ?? "600";
+  if (!/^\d+$/.test(revalueEvery)) throw new Error(`--revalue-every must be a number of seconds (0: never), got "${revalueEvery}"`);
+  const revalueMs = Number(revalueEvery) * 1000;
   let lastDistribution = 0;
+  let lastRevalue = 0;
   const sides = consumerSides(ctx);
   if (sides.length === 0) {
     ctx.log("no consumer chain with meta-staking and mesh-consumer in the deployment: nothing to crank");
@@ -108,11 +141,14 @@ export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
   do {
     const distribute = distributeMs > 0 && Date.now() - lastDistribution >= distributeMs;
     if (distribute) lastDistribution = Date.now();
+    const revalue = revalueMs > 0 && Date.now() - lastRevalue >= revalueMs;
+    if (revalue) lastRevalue = Date.now();
     for (const side of sides) {
       const s = await ctx.sessions.get(side.chainId);
       try {
         for (const line of await crankOnce(s, side)) ctx.log(line);
         if (distribute) for (const line of await distributeAll(s, side)) ctx.log(line);
+        if (revalue) for (const line of await revalueAll(s, side)) ctx.log(line);
       } catch (e) {
         if (args.switches.has("once")) throw e;
         ctx.log(`${side.chainId}: crank failed, retrying next round: ${(e as Error).message.split("\n")[0]}`);

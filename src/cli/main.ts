@@ -18,11 +18,12 @@ commands:
                                  --print hermes|rly   print the commands for your own relayer instead
                                  --connection A,B     use an existing connection (ids on provider, consumer)
   relay [--once] [--poll MS]     relay every mesh link's packets (and keep its light clients fresh) until stopped
-  crank [--once] [--poll MS] [--distribute-every S]
+  crank [--once] [--poll MS] [--distribute-every S] [--revalue-every S]
                                  on every consumer chain: meta-staking's process_unbonding (due batches, and the
                                  ledger that finds slashed unbonding entries), check_validator where slash events
                                  wait to be sent to a provider, and every S seconds (default 600, 0: never) each
-                                 mesh-consumer's distribute_rewards; run it beside the relayer
+                                 mesh-consumer's distribute_rewards / revalue (price and power rules,
+                                 validator set); run it beside the relayer
   status [--json]                contracts, code ids and checksums, channel state, validator sets, totals, pending packets
   propose store|instantiate|execute|migrate   write an x/gov v1 proposal (sender: the gov module account)
   propose submit FILE | vote ID OPTION | deposit ID COINS | wait ID       (all need --chain)
@@ -54,7 +55,7 @@ const COMMANDS: Record<string, { spec: FlagSpec; usage: string }> = {
   connect: { spec: { values: [...GLOBAL_VALUES, "print", "connection"] }, usage: USAGE },
   status: { spec: { values: GLOBAL_VALUES, switches: ["json"] }, usage: USAGE },
   relay: { spec: { values: [...GLOBAL_VALUES, "poll"], switches: ["once"] }, usage: USAGE },
-  crank: { spec: { values: [...GLOBAL_VALUES, "poll", "distribute-every"], switches: ["once"] }, usage: USAGE },
+  crank: { spec: { values: [...GLOBAL_VALUES, "poll", "distribute-every", "revalue-every"], switches: ["once"] }, usage: USAGE },
   propose: { spec: { values: [...GLOBAL_VALUES, ...PROPOSE_VALUES], switches: PROPOSE_SWITCHES }, usage: PROPOSE_USAGE },
 };
 

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo } from "./MeshConsumer.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo, Uint64, EconomicsResponse, PowerResponse } from "./MeshConsumer.types";
 export interface MeshConsumerReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -25,6 +25,7 @@ export interface MeshConsumerReadOnlyInterface {
   }) => Promise<RecordsResponse>;
   lastValidatorSet: () => Promise<NullableValidatorSetUpdate>;
   distribution: () => Promise<DistributionResponse>;
+  economics: () => Promise<EconomicsResponse>;
 }
 export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
   client: CosmWasmClient;
@@ -39,6 +40,7 @@ export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
     this.records = this.records.bind(this);
     this.lastValidatorSet = this.lastValidatorSet.bind(this);
     this.distribution = this.distribution.bind(this);
+    this.economics = this.economics.bind(this);
   }
 
   config = async (): Promise<ConfigResponse> => {
@@ -84,6 +86,11 @@ export class MeshConsumerQueryClient implements MeshConsumerReadOnlyInterface {
   distribution = async (): Promise<DistributionResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       distribution: {}
+    });
+  };
+  economics = async (): Promise<EconomicsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      economics: {}
     });
   };
 }
@@ -135,6 +142,13 @@ export interface MeshConsumerInterface extends MeshConsumerReadOnlyInterface {
   }: {
     limit?: number;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  revalue: ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshConsumerInterface {
   client: SigningCosmWasmClient;
@@ -155,6 +169,7 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
     this.closeChannel = this.closeChannel.bind(this);
     this.setRewardConfig = this.setRewardConfig.bind(this);
     this.distributeRewards = this.distributeRewards.bind(this);
+    this.revalue = this.revalue.bind(this);
   }
 
   setProvider = async ({
@@ -252,6 +267,20 @@ export class MeshConsumerClient extends MeshConsumerQueryClient implements MeshC
   }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       distribute_rewards: {
+        limit
+      }
+    }, fee, memo, _funds);
+  };
+  revalue = async ({
+    startAfter,
+    limit
+  }: {
+    startAfter?: string;
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      revalue: {
+        start_after: startAfter,
         limit
       }
     }, fee, memo, _funds);

@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo } from "./MeshConsumer.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, QueryMsg, MigrateMsg, ConfigResponse, ProviderInfo, RewardConfigInfo, NullableChannelResponse, ChannelResponse, Uint128, RecordResponse, RecordsResponse, NullableValidatorSetUpdate, ValidatorSetUpdate, DistributionResponse, RewardTotal, RewardInfo, RewardRoundInfo, Uint64, EconomicsResponse, PowerResponse } from "./MeshConsumer.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MeshConsumerExecuteMsgBuilder {
   static setProvider = ({
@@ -102,6 +102,19 @@ export abstract class MeshConsumerExecuteMsgBuilder {
       } as const)
     };
   };
+  static revalue = ({
+    startAfter,
+    limit
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    revalue: unknown;
+  }>["revalue"]>): ExecuteMsg => {
+    return {
+      revalue: ({
+        start_after: startAfter,
+        limit
+      } as const)
+    };
+  };
 }
 export abstract class MeshConsumerQueryMsgBuilder {
   static config = (): QueryMsg => {
@@ -146,6 +159,11 @@ export abstract class MeshConsumerQueryMsgBuilder {
   static distribution = (): QueryMsg => {
     return {
       distribution: ({} as const)
+    };
+  };
+  static economics = (): QueryMsg => {
+    return {
+      economics: ({} as const)
     };
   };
 }

@@ -48,6 +48,11 @@ export type ExecuteMsg = {
   distribute_rewards: {
     limit?: number | null;
   };
+} | {
+  revalue: {
+    start_after?: string | null;
+    limit?: number | null;
+  };
 };
 export type QueryMsg = {
   config: {};
@@ -66,6 +71,8 @@ export type QueryMsg = {
   last_validator_set: {};
 } | {
   distribution: {};
+} | {
+  economics: {};
 };
 export interface MigrateMsg {}
 export interface ConfigResponse {
@@ -131,4 +138,31 @@ export interface RewardRoundInfo {
   round: number;
   denom: string;
   amount: Uint128;
+}
+export type Uint64 = string;
+export interface EconomicsResponse {
+  price?: Decimal | null;
+  price_updated_at: Uint64;
+  price_error?: string | null;
+  discount: Decimal;
+  provider_total: Uint128;
+  requested?: Uint128 | null;
+  power: PowerResponse;
+}
+export interface PowerResponse {
+  bonded: Uint128;
+  remote: Uint128;
+  queued: Uint128;
+  local: Uint128;
+  min_local_share: Decimal;
+  max_remote?: Uint128 | null;
+  max_power_share?: Decimal | null;
+  cap?: Uint128 | null;
+  delegated: Uint128;
+  requested: Uint128;
+  capped: Uint128;
+  total_capped: Uint128;
+  scale: Decimal;
+  effective: Uint128;
+  factor: Decimal;
 }

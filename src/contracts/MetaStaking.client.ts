@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, PowerResponse } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -61,6 +61,13 @@ export interface MetaStakingReadOnlyInterface {
   }: {
     consumer: string;
   }) => Promise<RewardsResponse>;
+  power: ({
+    consumer,
+    requested
+  }: {
+    consumer: string;
+    requested?: Uint128;
+  }) => Promise<PowerResponse>;
 }
 export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   client: CosmWasmClient;
@@ -79,6 +86,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.delegation = this.delegation.bind(this);
     this.slashEvents = this.slashEvents.bind(this);
     this.rewards = this.rewards.bind(this);
+    this.power = this.power.bind(this);
   }
 
   allConsumers = async ({
@@ -194,6 +202,20 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
       }
     });
   };
+  power = async ({
+    consumer,
+    requested
+  }: {
+    consumer: string;
+    requested?: Uint128;
+  }): Promise<PowerResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      power: {
+        consumer,
+        requested
+      }
+    });
+  };
 }
 export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   contractAddress: string;
@@ -205,6 +227,18 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   }: {
     consumer: string;
     amount: Uint128;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setMinLocalShare: ({
+    share
+  }: {
+    share: Decimal;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setMaxPowerShare: ({
+    consumer,
+    share
+  }: {
+    consumer: string;
+    share?: Decimal;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   updateAdmin: ({
     admin
@@ -251,6 +285,11 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
     startAfter?: string;
     limit?: number;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  reportRequested: ({
+    value
+  }: {
+    value: Uint128;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class MetaStakingClient extends MetaStakingQueryClient implements MetaStakingInterface {
   client: SigningCosmWasmClient;
@@ -264,6 +303,8 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.contractAddress = contractAddress;
     this.fund = this.fund.bind(this);
     this.setAllowance = this.setAllowance.bind(this);
+    this.setMinLocalShare = this.setMinLocalShare.bind(this);
+    this.setMaxPowerShare = this.setMaxPowerShare.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
     this.withdrawFunds = this.withdrawFunds.bind(this);
     this.processUnbonding = this.processUnbonding.bind(this);
@@ -271,6 +312,7 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.undelegate = this.undelegate.bind(this);
     this.checkValidator = this.checkValidator.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
+    this.reportRequested = this.reportRequested.bind(this);
   }
 
   fund = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
@@ -289,6 +331,31 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
       set_allowance: {
         consumer,
         amount
+      }
+    }, fee, memo, _funds);
+  };
+  setMinLocalShare = async ({
+    share
+  }: {
+    share: Decimal;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_min_local_share: {
+        share
+      }
+    }, fee, memo, _funds);
+  };
+  setMaxPowerShare = async ({
+    consumer,
+    share
+  }: {
+    consumer: string;
+    share?: Decimal;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_max_power_share: {
+        consumer,
+        share
       }
     }, fee, memo, _funds);
   };
@@ -381,6 +448,17 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
       claim_rewards: {
         start_after: startAfter,
         limit
+      }
+    }, fee, memo, _funds);
+  };
+  reportRequested = async ({
+    value
+  }: {
+    value: Uint128;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      report_requested: {
+        value
       }
     }, fee, memo, _funds);
   };

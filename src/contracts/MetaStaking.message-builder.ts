@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, Decimal, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, PowerResponse } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static fund = (): ExecuteMsg => {
@@ -22,6 +22,30 @@ export abstract class MetaStakingExecuteMsgBuilder {
       set_allowance: ({
         consumer,
         amount
+      } as const)
+    };
+  };
+  static setMinLocalShare = ({
+    share
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    set_min_local_share: unknown;
+  }>["set_min_local_share"]>): ExecuteMsg => {
+    return {
+      set_min_local_share: ({
+        share
+      } as const)
+    };
+  };
+  static setMaxPowerShare = ({
+    consumer,
+    share
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    set_max_power_share: unknown;
+  }>["set_max_power_share"]>): ExecuteMsg => {
+    return {
+      set_max_power_share: ({
+        consumer,
+        share
       } as const)
     };
   };
@@ -109,6 +133,17 @@ export abstract class MetaStakingExecuteMsgBuilder {
       claim_rewards: ({
         start_after: startAfter,
         limit
+      } as const)
+    };
+  };
+  static reportRequested = ({
+    value
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    report_requested: unknown;
+  }>["report_requested"]>): ExecuteMsg => {
+    return {
+      report_requested: ({
+        value
       } as const)
     };
   };
@@ -219,6 +254,19 @@ export abstract class MetaStakingQueryMsgBuilder {
     return {
       rewards: ({
         consumer
+      } as const)
+    };
+  };
+  static power = ({
+    consumer,
+    requested
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    power: unknown;
+  }>["power"]>): QueryMsg => {
+    return {
+      power: ({
+        consumer,
+        requested
       } as const)
     };
   };

@@ -17,6 +17,15 @@ export type ExecuteMsg = {
     amount: Uint128;
   };
 } | {
+  set_min_local_share: {
+    share: Decimal;
+  };
+} | {
+  set_max_power_share: {
+    consumer: string;
+    share?: Decimal | null;
+  };
+} | {
   update_admin: {
     admin: string;
   };
@@ -49,8 +58,13 @@ export type ExecuteMsg = {
     start_after?: string | null;
     limit?: number | null;
   };
+} | {
+  report_requested: {
+    value: Uint128;
+  };
 };
 export type Uint128 = string;
+export type Decimal = string;
 export type QueryMsg = {
   all_consumers: {
     start_after?: string | null;
@@ -92,6 +106,11 @@ export type QueryMsg = {
   rewards: {
     consumer: string;
   };
+} | {
+  power: {
+    consumer: string;
+    requested?: Uint128 | null;
+  };
 };
 export interface MigrateMsg {
   unbonding_period_seconds?: number | null;
@@ -110,7 +129,6 @@ export interface DelegationInfo {
   validator: string;
   amount: Uint128;
 }
-export type Decimal = string;
 export interface ValidatorResponse {
   validator: string;
   delegated: Uint128;
@@ -184,4 +202,21 @@ export interface RewardInfo {
   validator: string;
   denom: string;
   amount: Uint128;
+}
+export interface PowerResponse {
+  bonded: Uint128;
+  remote: Uint128;
+  queued: Uint128;
+  local: Uint128;
+  min_local_share: Decimal;
+  max_remote?: Uint128 | null;
+  max_power_share?: Decimal | null;
+  cap?: Uint128 | null;
+  delegated: Uint128;
+  requested: Uint128;
+  capped: Uint128;
+  total_capped: Uint128;
+  scale: Decimal;
+  effective: Uint128;
+  factor: Decimal;
 }

@@ -100,6 +100,10 @@ export const meshConsumerErrors = {
   nothingToDistribute: "Nothing to distribute",
   /** A stake packet while the price feed cannot give a price (stale, or failing): new stake waits for a fresh price. */
   priceUnavailable: "Price unavailable",
+  /** A stake that would take this provider above its max_power_share of the chain's bonded stake. */
+  powerCapReached: "Power cap reached",
+  /** A stake that would take the consumers together above what the chain's min_local_share leaves them. */
+  localMinimumReached: "Local minimum reached",
 } as const;
 
 /** assembly/contracts/mesh-provider/errors.ts */
@@ -160,6 +164,12 @@ export const metaStakingErrors = {
   consumerNotFound: "Not a registered consumer",
   /** A delegate to a validator whose pool a slash emptied (its shares are worth nothing). */
   slashedToZero: "Slashed to zero",
+  /** set_min_local_share of 1 or more, or set_max_power_share outside (0, 1). */
+  invalidShare: "Invalid share",
+  /** A delegate that would take the consumer above its max_power_share of the bonded stake. */
+  powerCapExceeded: "Power cap exceeded",
+  /** A delegate that would take the consumers together above what the local minimum leaves them. */
+  localShareExceeded: "Local share exceeded",
 } as const;
 
 /** assembly/contracts/price-feed/errors.ts */

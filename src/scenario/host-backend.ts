@@ -100,14 +100,17 @@ export class HostScenarioNetwork implements ScenarioNetwork {
   readonly backend = "host" as const;
   private readonly chains = new Map<string, HostScenarioChain>();
 
-  /** Chains mirror the devnet's: 200 ms blocks, 90 s unbonding, one validator bonded at genesis. */
-  constructor(chainIds: string[], opts: { blockTimeMs?: number; unbondingSeconds?: number } = {}) {
+  /**
+   * Chains mirror the devnet's: 200 ms blocks, 90 s unbonding, one validator bonded at genesis (with `selfBond`, to
+   * make the bonded total small enough for tests of shares of it).
+   */
+  constructor(chainIds: string[], opts: { blockTimeMs?: number; unbondingSeconds?: number; selfBond?: bigint } = {}) {
     for (const id of chainIds) {
       const host = new Chain({
         chainId: id, prefix: "wasm", bondDenom: STAKE_DENOM, blockTimeMs: opts.blockTimeMs ?? 200,
         unbondingTimeSeconds: opts.unbondingSeconds ?? 90,
       });
-      host.addValidator("validator", BigInt(DEFAULT_SELF_BOND));
+      host.addValidator("validator", opts.selfBond ?? BigInt(DEFAULT_SELF_BOND));
       const chain = new HostScenarioChain(host);
       chain.waitAll = (seconds) => { for (const c of this.chains.values()) c.host.advance({ seconds }); };
       this.chains.set(id, chain);

@@ -253,6 +253,8 @@ test("the whole mesh deployed and configured through passed proposals only; mesh
   // …and distributes the governance-deployed consumer's rewards (900 delegated earn a whole unit only after a few
   // dozen blocks: either outcome shows the call went through; tests/chain/cross-stake.test.ts follows the tokens).
   expect(cranked.err).toMatch(new RegExp(`${GOV.chainId} ${consumer} distribute_rewards: (nothing to distribute|\\d+:\\d+ustake)`));
+  // …and re-values it at the fixed rate: nothing to move (900 is what 1000 × 1 × 0.9 is worth).
+  expect(cranked.err).toContain(`${GOV.chainId} ${consumer} revalue: price 1, factor 1, 1 validator(s), +0 -0`);
 
   // 9. A proposal whose message fails is reported with the chain's reason (the contract's error).
   const failed = await mesh("propose", "execute", "--chain", GOV.chainId, "--contract", "mesh-consumer", "--for", A.chainId, "--expedited",

@@ -113,6 +113,18 @@ it("a downtime slash reaches the provider and the ILP through a stranger's check
       .toMatchObject({ shares: "1000000", multiplier: "0.99", slash_seq: 1, value: "990000" });
     expect((await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators)
       .not.toContain(target);
+    // The revalue crank (anyone's) notices that the bonded set changed and sends it: the jailed validator is gone
+    // from the set the provider holds, not only marked by the slash packet. Nothing to re-value: same price.
+    const crank = await consumer.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.revalue({}));
+    if (!crank.ok) throw new Error(crank.error);
+    const sent = crank.events.flatMap((e) => e.attributes);
+    expect(sent.find((x) => x.key === "validator_set_sent")).toBeDefined();
+    expect([sent.find((x) => x.key === "delegated")?.value, sent.find((x) => x.key === "undelegated")?.value]).toEqual(["0", "0"]);
+    await link.relayAll();
+    const announced = await consumer.query<{ validators: string[] }>(d.meshConsumer, MeshConsumerQueryMsgBuilder.lastValidatorSet());
+    expect(announced.validators).not.toContain(target);
+    expect((await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators)
+      .toEqual(announced.validators);
     const ilpBefore = await provider.balance(d.ilp, provider.denom);
     for (const [user, left] of [["alice", "594000"], ["bob", "396000"]] as const) {
       expect(await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: provider.address(user) })))

@@ -119,7 +119,7 @@ describe("instantiate and governance errors", () => {
     expect(errorOf(await m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.closeChannel())))
       .toBe(`${commonErrors.unauthorized}: only the admin (${m.b.address("carol")}) may do this`);
     expect(errorOf(await m.b.execute("admin", m.consumer, { nope: {} }))).toBe(
-      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, set_price_feed, update_admin, send_validator_set, check_validator, close_channel, set_reward_config, distribute_rewards`);
+      `${commonErrors.unknownVariant}: execute message 'nope'; expected one of: set_provider, update_conversion, set_price_feed, update_admin, send_validator_set, check_validator, close_channel, set_reward_config, distribute_rewards, revalue`);
   });
 
   it("send_validator_set needs an open channel and news", async () => {

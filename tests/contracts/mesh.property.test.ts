@@ -1,13 +1,18 @@
 // Stateful property test of cross-staking on two in-process chains: random users, validators, amounts and operations
 // (bond, grant to the provider, unstake, withdraw, unbond, undelegation crank, governance channel close from either
 // side and reconnection, slashes of consumer validators) interleaved with an adversarial relayer (random delivery
-// order, outages, packets left to time out) and time passing. Checked after every step:
+// order, outages, packets left to time out), time passing, and the economics (docs/economics.md): price moves on the
+// consumer's price feed, the revalue crank, and governance turning the power rules (a provider cap and a local
+// minimum small enough to bite) on and off. Checked after every step:
 //   ILP: max(claims) ≤ bonded per account; the ILP holds Σ bonded
 //   provider: each owner's ILP claim = Σ staked + in flight + unbonding, over live and closed channels (nothing
 //     released early, nothing stranded)
 //   consumer (while both ends share the live channel): acknowledged stake ≤ the consumer's provider amount ≤ stake
-//     including what is in flight; local amount ≤ provider amount × conversion; meta-staking's booking = the local
-//     amount; x/staking holds at most what is booked + queued (a slash only lowers it)
+//     including what is in flight; local amount ≤ provider amount × the highest conversion seen; meta-staking's
+//     booking = the local amount; x/staking holds at most what is booked + queued (a slash only lowers it)
+//   after every revalue: each delegation = provider value × price × (1 − discount) × factor (rounded down; at most
+//     that where the crank held a delegation back for lack of room); the provider is within its cap; the consumers
+//     hold at most what the local minimum leaves them
 //   no tokens created: supply constant on the provider chain, and on the consumer chain lowered only by slashes
 //   rewards (paid by x/distribution in a denom of their own): on the consumer, per denom, claimed = commission +
 //     delivered + waiting + in flight and its balance is what waits; on the provider, its voucher balance =
@@ -31,7 +36,8 @@ import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../../
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { MESH_VERSION } from "../../src/protocol";
 import { voucherDenom } from "../../src/relay/ics20";
-import { meshCodes } from "../helpers/artifacts";
+import type * as PriceFeed from "../../src/contracts/PriceFeed.types";
+import { artifact, meshCodes } from "../helpers/artifacts";
 import { checkIlpInvariants } from "../helpers/ilp";
 
 const DEFAULT_RUNS = 100;
@@ -43,9 +49,15 @@ const CONSUMER_UNBONDING = 90;
 const UNBONDING = 140;
 const TIMEOUT = 30;
 const EPOCH = 15;
-/** rate 1.5 × (1 − discount 0.1), as a fraction */
-const FACTOR_NUM = 135n;
-const FACTOR_DEN = 100n;
+const DISCOUNT = "0.1";
+const PRICES = ["0.5", "1", "1.5", "2.7"];
+const ATOMICS = 10n ** 18n;
+/** A Decimal's atomics (18 decimals). */
+function atomics(d: string): bigint {
+  const [whole, frac = ""] = d.split(".");
+  return BigInt(whole) * ATOMICS + BigInt(frac.padEnd(18, "0"));
+}
+const mulFloor = (amount: bigint, decimal: bigint) => (amount * decimal) / ATOMICS;
 
 type Op =
   | { kind: "stake"; user: number; validator: number; amount: number }
@@ -68,7 +80,10 @@ type Op =
   | { kind: "wait"; seconds: number }
   /** a stranger triggers reward distribution; a user withdraws rewards */
   | { kind: "distribute" }
-  | { kind: "withdraw_rewards"; user: number };
+  | { kind: "withdraw_rewards"; user: number }
+  | { kind: "price"; price: string }
+  | { kind: "revalue" }
+  | { kind: "rules"; minLocalShare: string; maxPowerShare: string | null };
 
 const user = fc.integer({ min: 0, max: USERS.length - 1 });
 const validator = fc.integer({ min: 0, max: VALIDATORS - 1 });
@@ -92,6 +107,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "outage_off" as const }) },
   { weight: 3, arbitrary: fc.constant({ kind: "distribute" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw_rewards" as const), user }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("price" as const), price: fc.constantFrom(...PRICES) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "revalue" as const }) },
+  // Bonded is about 1 005 000 000: a cap of 0.000005 is about 5 000, a local minimum of 0.99999 leaves about 10 000.
+  { weight: 1, arbitrary: fc.record({
+    kind: fc.constant("rules" as const), minLocalShare: fc.constantFrom("0", "0.99999"), maxPowerShare: fc.constantFrom(null, "0.000005"),
+  }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.constantFrom(5, EPOCH + 1, TIMEOUT + 1, 60, UNBONDING + 1) }) },
 );
 
@@ -121,6 +142,9 @@ interface World {
   dust: Map<string, number>;
   /** Σ bonded into the ILP minus Σ unbonded: what users hold there plus what slashes burned */
   bondedNet: bigint;
+  feed: string;
+  /** the highest price × (1 − discount) so far (atomics): no delegation is worth more per provider token */
+  maxConversion: bigint;
 }
 
 /** ibc-go refuses acks and packets on a closed channel: that is the chain's rule, not a contract failing. */
@@ -161,7 +185,7 @@ async function checkInvariants(w: World): Promise<void> {
     expect(BigInt(meta.on_chain) <= BigInt(meta.delegated) + BigInt(meta.queued) + BigInt(w.dust.get(v) ?? 0)).toBe(true);
     // Both sides scale by a slash (the fraction rounded up on the provider's side): rounding dust at most.
     const slack = BigInt(w.dust.get(v) ?? 0) + (w.dust.has(v) ? 1n : 0n);
-    expect(BigInt(record.local_amount) * FACTOR_DEN <= (BigInt(record.provider_amount) + slack) * FACTOR_NUM).toBe(true);
+    expect(BigInt(record.local_amount) <= mulFloor(BigInt(record.provider_amount) + slack, w.maxConversion) + slack).toBe(true);
     const pool = await a.query<MeshProvider.PoolResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.pool({ validator: v }));
     if (shared && pool.slash_seq === meta.slash_seq) {
       // Once the provider applied every slash the consumer saw, its pool is worth what the consumer records for it
@@ -221,6 +245,7 @@ let steps = 0;
 let unbondingEvents = 0;
 let distributions = 0;
 let rewardsPaid = 0n;
+let revalues = 0;
 const REWARD_DENOM = "ureward";
 
 async function apply(w: World, o: Op): Promise<void> {
@@ -295,12 +320,66 @@ async function apply(w: World, o: Op): Promise<void> {
       else distributions++;
       break;
     }
+    case "price": {
+      expect((await b.execute("alice", w.feed, { submit_price: { price: o.price } })).ok).toBe(true);
+      const conversion = mulFloor(atomics(o.price), ATOMICS - atomics(DISCOUNT));
+      if (conversion > w.maxConversion) w.maxConversion = conversion;
+      break;
+    }
+    case "revalue": {
+      const r = await b.execute("carol", d.meshConsumer, MeshConsumerExecuteMsgBuilder.revalue({}));
+      expect(r.ok ? "" : r.error).toBe("");
+      await checkRevalued(w, r);
+      break;
+    }
+    case "rules": {
+      expect((await b.execute("admin", d.metaStaking, MetaStakingExecuteMsgBuilder.setMinLocalShare({ share: o.minLocalShare }))).ok).toBe(true);
+      const cap = MetaStakingExecuteMsgBuilder.setMaxPowerShare({ consumer: d.meshConsumer, share: o.maxPowerShare ?? undefined });
+      expect((await b.execute("admin", d.metaStaking, cap)).ok).toBe(true);
+      break;
+    }
     case "withdraw_rewards": {
       const r = await a.execute(USERS[o.user], d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawRewards({}));
       if (!r.ok) expect(r.error).toContain("No rewards to withdraw");
       break;
     }
   }
+}
+
+/**
+ * Right after a revalue: every record's delegation is its value × price × (1 − discount) × factor, rounded down as
+ * the contract rounds (exactly, unless the crank held a delegation back for lack of room: then at most that); the
+ * provider is within its cap, and the consumers within the local minimum's room (values as x/staking has them).
+ */
+async function checkRevalued(w: World, r: Awaited<ReturnType<HostScenarioChain["execute"]>>): Promise<void> {
+  if (!r.ok) return;
+  const { d, b } = w;
+  const attr = (key: string) => r.events.flatMap((e) => e.attributes).find((a) => a.key === key)?.value ?? "";
+  const perValue = mulFloor(mulFloor(atomics(attr("price")), ATOMICS - atomics(DISCOUNT)), atomics(attr("factor")));
+  const held = attr("held") !== "0";
+  const records = (await b.query<MeshConsumer.RecordsResponse>(d.meshConsumer, MeshConsumerQueryMsgBuilder.records({}))).records;
+  let remote = 0n;
+  let queued = 0n;
+  for (const v of w.validators) {
+    const meta = await b.query<MetaStaking.ValidatorResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.validator({ validator: v }));
+    remote += BigInt(meta.delegated);
+    queued += BigInt(meta.queued);
+    const record = records.find((x) => x.validator === v);
+    if (!record) continue;
+    const target = mulFloor(BigInt(record.provider_amount), perValue);
+    const dust = BigInt(w.dust.get(v) ?? 0);
+    expect(BigInt(record.local_amount) <= target + dust).toBe(true);
+    if (!held) expect(BigInt(record.local_amount) + dust >= target).toBe(true);
+  }
+  const power = await b.query<MetaStaking.PowerResponse>(d.metaStaking, MetaStakingQueryMsgBuilder.power({ consumer: d.meshConsumer }));
+  if (power.cap != null) expect(BigInt(power.delegated) <= BigInt(power.cap)).toBe(true);
+  const m = atomics(power.min_local_share);
+  if (m > 0n) {
+    const local = BigInt(power.bonded) - remote - queued;
+    // remote ≤ local × (1 − m) ÷ m, i.e. the local share of what stays bonded is at least m.
+    expect(remote * m <= local * (ATOMICS - m)).toBe(true);
+  }
+  revalues++;
 }
 
 /** The relayer comes back and everyone leaves: every claim must come free and meta-staking must be undelegated. */
@@ -368,14 +447,22 @@ async function run(ops: Op[]): Promise<void> {
   const link = await net.link("mesh-a", "mesh-b");
   const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), {
     consumerUnbondingSeconds: CONSUMER_UNBONDING, unbondingPeriodSeconds: UNBONDING, packetTimeoutSeconds: TIMEOUT,
-    rate: "1.5", discount: "0.1", metaStakingFunds: 10_000_000n, allowance: 20_000n, rewards: {},
+    rate: "1.5", discount: DISCOUNT, metaStakingFunds: 10_000_000n, allowance: 20_000n, rewards: {},
   }, link);
+  // New stake is priced by a feed that alice alone feeds (never stale here: price moves are the ops).
+  const feed = await b.instantiate("admin", await b.upload("admin", artifact("price-feed")),
+    { feeders: [b.address("alice")], max_age_seconds: 100_000_000 } satisfies PriceFeed.InstantiateMsg, "price feed");
+  expect((await b.execute("alice", feed, { submit_price: { price: "1.5" } })).ok).toBe(true);
+  expect((await b.execute("admin", d.meshConsumer, MeshConsumerExecuteMsgBuilder.setPriceFeed({ priceFeed: feed }))).ok).toBe(true);
   // Rewards in a denom of their own, so the bond denom's supply stays the slashing invariant's.
   for (const v of await b.validators()) b.host.setBlockReward(v, [{ denom: REWARD_DENOM, amount: "700" }]);
   const a = net.chain("mesh-a");
   const validators = await b.validators();
   expect(validators).toHaveLength(VALIDATORS);
-  const w: World = { d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map(), bondedNet: 0n };
+  const w: World = {
+    d, a, b, link, validators, supplyA: a.host.supply("ustake"), supplyB: b.host.supply("ustake"), dust: new Map(), bondedNet: 0n, feed,
+    maxConversion: mulFloor(atomics("1.5"), ATOMICS - atomics(DISCOUNT)),
+  };
   for (const o of ops) {
     await apply(w, o);
     for (const [v, n] of w.dust) w.dust.set(v, n + 1);
@@ -397,12 +484,13 @@ if (REPLAY) {
       numRuns: RUNS, seed: SEED, verbose: 1, endOnFailure: process.env.MESH_PROPERTY_NO_SHRINK === "1",
     });
     process.stdout.write(`mesh property test: ${steps} random steps in ${RUNS} runs (seed ${SEED}), ${unbondingEvents} unbonding-entry slashes found, ` +
-      `${distributions} reward distributions\n`);
+      `${distributions} reward distributions, ${revalues} revalues\n`);
     if (RUNS >= DEFAULT_RUNS) {
       expect(steps).toBeGreaterThanOrEqual(5000);
       expect(unbondingEvents).toBeGreaterThan(0);
       expect(distributions).toBeGreaterThan(50);
       expect(rewardsPaid).toBeGreaterThan(0n);
+      expect(revalues).toBeGreaterThan(50);
     }
   }, 600_000);
 }

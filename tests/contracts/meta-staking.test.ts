@@ -194,7 +194,7 @@ describe("execute errors", () => {
     expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({}), [{ denom: s.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
     expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
-      "expected one of: fund, set_allowance, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator, claim_rewards");
+      "expected one of: fund, set_allowance, set_min_local_share, set_max_power_share, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator, claim_rewards, report_requested");
     await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("carol") })));
     expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);

@@ -45,10 +45,12 @@ export interface SetupOptions {
   providerUnbonding?: number;
   /** meta-staking's max_unbonding_entries (default: x/staking's 7) */
   metaMaxEntries?: number;
+  /** the genesis validator's self-bond on both chains (default: the devnet's) */
+  selfBond?: bigint;
 }
 
 export async function setup(opts: SetupOptions = {}): Promise<Mesh> {
-  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"], { selfBond: opts.selfBond });
   const a = net.chain("mesh-a");
   const b = net.chain("mesh-b");
   const ilp = await a.instantiate("admin", await a.upload("admin", artifact("ilp")), { denom: a.denom } satisfies Ilp.InstantiateMsg, "ilp");

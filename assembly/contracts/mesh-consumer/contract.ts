@@ -9,7 +9,7 @@
 // recorded, so the close itself cannot fail. The IBC entry points are in ibc.ts.
 import {
   capLimit, checkDuration, Decimal, Env, fail, failCheck, fromUtf8, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin,
-  Order, Reply, Response, Uint128, utf8, validateAddress,
+  Order, readPage, Reply, Response, Uint128, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
@@ -18,11 +18,12 @@ import { encodeValidatorSetUpdate } from "../../shared/packets.codec";
 import { emptyProvider, invalidDiscount, invalidRate, noChannel, providerLocked, validatorSetUnchanged } from "./errors";
 import {
   REPLY_CLOSE_UNDELEGATE_FAILED, REPLY_FORWARD_SLASHES, callThenForward, closeLiveChannel, currentValidatorSet, delegationView,
-  forwardSlashes, validatorSetPacket,
+  forwardSlashes, sameSet, validatorSetPacket,
 } from "./ibc";
+import { economicsQuery, revalue } from "./economics";
 import { createCheckValidator, encodeCheckValidator } from "../../shared/meta-staking.codec";
 import {
-  ChannelQuery, CheckValidator, ConfigQuery, DistributeRewards, DistributionQuery, RecordQuery, RecordResponse, RecordsQuery,
+  ChannelQuery, CheckValidator, ConfigQuery, DistributeRewards, DistributionQuery, EconomicsQuery, RecordQuery, Revalue, RecordResponse, RecordsQuery,
   SendValidatorSet, SetPriceFeed, SetProvider, SetRewardConfig, UpdateAdmin, UpdateConversion,
 } from "./msg";
 import { REPLY_CLAIM_REWARDS, afterClaim, distributeRewards, distributionQuery, setRewardConfig } from "./rewards";
@@ -31,7 +32,7 @@ import {
   decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeChannelResponse, encodeConfigResponse, encodeRecordResponse,
   encodeRecordsResponse,
 } from "./msg.codec";
-import { CONFIG, Config, LAST_SENT, RECORDS, REWARD_CONFIG, StakeRecord, recordKey } from "./state";
+import { Amount, CONFIG, Config, LAST_SENT, PROVIDER_TOTAL, RECORDS, REWARD_CONFIG, StakeRecord, recordKey, revalueRecord } from "./state";
 
 /** rate > 0 and discount < 1 (a Decimal is never negative). */
 function checkConversion(rate: Decimal, discount: Decimal): bool {
@@ -68,6 +69,7 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof CheckValidator) return checkValidator(info, (<CheckValidator>msg).validator);
   if (msg instanceof SetRewardConfig) return setRewardConfig(info, <SetRewardConfig>msg);
   if (msg instanceof DistributeRewards) return distributeRewards(info, <DistributeRewards>msg);
+  if (msg instanceof Revalue) return revalue(env, info, (<Revalue>msg).startAfter, (<Revalue>msg).limit);
   return closeChannel(env, info);
 }
 
@@ -126,14 +128,6 @@ function sendValidatorSet(env: Env, info: MessageInfo): Response | null {
   return new Response().addMessage(packet).addAttribute("action", "send_validator_set").addAttribute("version", update.version.toString());
 }
 
-/** Same validators (in order) and unbonding rules; the version is not compared. */
-function sameSet(a: ValidatorSetUpdate, b: ValidatorSetUpdate): bool {
-  if (a.unbondingPeriodSeconds != b.unbondingPeriodSeconds || a.unbondingEpochSeconds != b.unbondingEpochSeconds) return false;
-  if (a.validators.length != b.validators.length) return false;
-  for (let i = 0; i < a.validators.length; i++) if (a.validators[i] != b.validators[i]) return false;
-  return true;
-}
-
 /**
  * Anyone: meta-staking checks the validator against x/staking (booking any new slash), then the reply sends the
  * provider the events it has not been sent. Nothing to send is not an error: a check finding nothing is the
@@ -165,6 +159,7 @@ export function migrate(env: Env, json: JsonValue): Response | null {
   const from = beginMigration("mesh-consumer", ["meta_staking", "rate"]);
   if (from == null) return null;
   const response = finishMigration("mesh-consumer", from);
+  if (PROVIDER_TOTAL.may_load() == null && !valueRecords(env)) return null;
   const channel = CHANNEL.may_load();
   if (channel != null) {
     const update = currentValidatorSet(env);
@@ -174,6 +169,22 @@ export function migrate(env: Env, json: JsonValue): Response | null {
     response.addMessage(packet);
   }
   return response;
+}
+
+/** 0.3.0 kept no record values: each is its shares at the validator's cumulative multiplier now; their sum the total. */
+function valueRecords(env: Env): bool {
+  const validators = readPage(RECORDS, [], null, U32.MAX_VALUE, (validator: string, _: StakeRecord): string => validator);
+  PROVIDER_TOTAL.save(new Amount(Uint128.zero()));
+  for (let i = 0; i < validators.length; i++) {
+    const view = delegationView(env, validators[i]);
+    if (view == null) return false;
+    const key = recordKey(validators[i]);
+    const record = RECORDS.may_load(key)!;
+    record.value = Uint128.zero();
+    revalueRecord(record, view.cumulative.mulFloor(record.shares)!);
+    RECORDS.save(key, record);
+  }
+  return true;
 }
 
 /**
@@ -210,6 +221,7 @@ export function query(env: Env, json: JsonValue): string | null {
       c.priceFeed));
   }
   if (msg instanceof DistributionQuery) return distributionQuery();
+  if (msg instanceof EconomicsQuery) return economicsQuery(env);
   if (msg instanceof ChannelQuery) {
     const channel = CHANNEL.may_load();
     if (channel == null) return "null";

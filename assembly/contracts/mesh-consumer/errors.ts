@@ -82,3 +82,15 @@ export function nothingToDistribute(): string {
 export function priceUnavailable(feed: string, reason: string): string {
   return "Price unavailable: the price feed " + feed + " answered: " + reason;
 }
+
+/** A stake that would take this provider above its max_power_share of the chain's bonded stake. */
+export function powerCapReached(local: Uint128, cap: Uint128, share: Decimal): string {
+  return "Power cap reached: delegating " + local.toString() + " more would take this provider above its cap of " + cap.toString() +
+    " (max_power_share " + share.toString() + " of the bonded stake)";
+}
+
+/** A stake that would take the consumers together above what the chain's min_local_share leaves them. */
+export function localMinimumReached(local: Uint128, room: Uint128, minLocalShare: Decimal): string {
+  return "Local minimum reached: delegating " + local.toString() + " is more than the " + room.toString() +
+    " remote stake may still grow by while min_local_share " + minLocalShare.toString() + " stays local";
+}

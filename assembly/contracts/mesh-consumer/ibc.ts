@@ -8,26 +8,30 @@
 // and acks arrive in. After meta-staking has booked the change (a reply), the events the provider has not been sent
 // go out as slash packets.
 import {
-  ackSuccess, addSeconds, ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, fail, Fields, fromUtf8, IbcChannelMsg,
+  ackSuccess, addSeconds, ChannelOpenResult, clearError, CosmosMsg, Decimal, Env, fail, failCheck, Fields, fromUtf8, IbcChannelMsg,
   IbcMsg, IbcPacketAckMsg, IbcPacketMsg, IbcTimeout, isActiveValidator, Order, parseJson, queryAllValidators,
   querySmart, readLenient, ReceiveResult, ReplyOn, Response, SubMsg, takeError, Uint128, utf8, WasmMsg, zeroAmount,
 } from "../../sdk";
-import { DelegationResponse } from "../../shared/meta-staking";
+import { DelegationResponse, PowerResponse } from "../../shared/meta-staking";
 import { Ack } from "../../shared/ack";
 import { CHANNEL, HandshakeRole, checkChannelOpen, checkCloseInit, isOurChannel, recordChannelConnect, requireOurChannel } from "../../shared/channel";
-import { createDelegate, createUndelegate, encodeDelegate, encodeUndelegate } from "../../shared/meta-staking.codec";
+import {
+  createDelegate, createReportRequested, createUndelegate, encodeDelegate, encodeReportRequested, encodeUndelegate,
+} from "../../shared/meta-staking.codec";
 import { ListValidatorsPacket, SlashPacket, StakePacket, UnstakePacket, ValidatorSetPacket, ValidatorSetUpdate } from "../../shared/packets";
 import {
   createSlashPacket, createStakeAckResult, createValidatorSetPacket, createValidatorSetUpdate, decodeConsumerPacket, decodeProviderPacket,
   encodeSlashPacket, encodeStakeAckResult, encodeValidatorSetPacket, encodeValidatorSetUpdate,
 } from "../../shared/packets.codec";
 import {
-  createConfigQuery, createDelegationQuery, createSlashEventsQuery, encodeConfigQuery, encodeDelegationQuery, encodeSlashEventsQuery,
-  readConfigResponse, readDelegationResponse, readSlashEventsResponse,
+  createConfigQuery, createDelegationQuery, createPowerQuery, createSlashEventsQuery, encodeConfigQuery, encodeDelegationQuery, encodePowerQuery,
+  encodeSlashEventsQuery, readConfigResponse, readDelegationResponse, readPowerResponse, readSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
-import { allowanceExhausted, insufficientStake, priceUnavailable, slashedToZero, stakeTooSmall, unknownValidator } from "./errors";
+import {
+  allowanceExhausted, insufficientStake, localMinimumReached, powerCapReached, priceUnavailable, slashedToZero, stakeTooSmall, unknownValidator,
+} from "./errors";
 import { createPriceQuery, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
-import { CONFIG, LAST_SENT, RECORDS, StakeRecord, recordKey } from "./state";
+import { CONFIG, LAST_SENT, PROVIDER_TOTAL, RECORDS, StakeRecord, loadProviderTotal, recordKey, revalueRecord } from "./state";
 
 /** Reply id of an undelegation sent while closing; only failures come back. */
 export const REPLY_CLOSE_UNDELEGATE_FAILED: u64 = 1;
@@ -43,6 +47,14 @@ export function currentValidatorSet(env: Env): ValidatorSetUpdate | null {
   const rules = readLenient(querySmart(CONFIG.load().metaStaking, encodeConfigQuery(createConfigQuery())), "meta-staking config", readConfigResponse);
   if (rules == null) return null;
   return createValidatorSetUpdate(env.block.height, validators, rules.unbondingPeriodSeconds, rules.unbondingEpochSeconds);
+}
+
+/** Same validators (in order) and unbonding rules; the version is not compared. */
+export function sameSet(a: ValidatorSetUpdate, b: ValidatorSetUpdate): bool {
+  if (a.unbondingPeriodSeconds != b.unbondingPeriodSeconds || a.unbondingEpochSeconds != b.unbondingEpochSeconds) return false;
+  if (a.validators.length != b.validators.length) return false;
+  for (let i = 0; i < a.validators.length; i++) if (a.validators[i] != b.validators[i]) return false;
+  return true;
 }
 
 /** The validator_set packet carrying `update`, remembered as the last one sent. */
@@ -78,6 +90,7 @@ export function closeLiveChannel(env: Env, response: Response): void {
     const undelegate = WasmMsg.execute(config.metaStaking, encodeUndelegate(createUndelegate(validators[i], mine.amount)), []);
     response.addSubMessage(new SubMsg(REPLY_CLOSE_UNDELEGATE_FAILED, undelegate, ReplyOn.Error));
   }
+  PROVIDER_TOTAL.remove();
   response.addAttribute("undelegated_validators", validators.length.toString());
 }
 
@@ -178,11 +191,15 @@ export function forwardSlashes(env: Env, validator: string, response: Response):
     response.addAttribute("slash_sent", event.seq.toString());
     record.forwarded = event.seq;
   }
+  if (page.events.length > 0) {
+    const value = page.events[page.events.length - 1].cumulative.mulFloor(record.shares);
+    if (value != null) revalueRecord(record, value);
+  }
   RECORDS.save(key, record);
 }
 
-/** Local tokens per provider token for new stake: the price feed's price if one is set, else `rate`. */
-function priceOfNewStake(response: Response): Decimal | null {
+/** Local tokens per provider token now: the price feed's price if one is set, else `rate`. */
+export function currentPrice(response: Response): Decimal | null {
   const config = CONFIG.load();
   const feed = config.priceFeed;
   if (feed == null) return config.rate;
@@ -194,7 +211,7 @@ function priceOfNewStake(response: Response): Decimal | null {
 
 function receiveStake(env: Env, packet: StakePacket, response: Response): DelegationResponse | null {
   const config = CONFIG.load();
-  const price = priceOfNewStake(response);
+  const price = currentPrice(response);
   if (price == null) return null;
   const factor = price.checkedMul(Decimal.one().checkedSub(config.discount)!);
   if (factor == null) return null;
@@ -212,6 +229,7 @@ function receiveStake(env: Env, packet: StakePacket, response: Response): Delega
   if (after == null) return null;
   if (after.gt(view.allowance)) return fail<DelegationResponse>(allowanceExhausted(local, view.allowance, view.delegated));
   if (view.cumulative.isZero()) return fail<DelegationResponse>(slashedToZero(packet.validator));
+  if (!withinPowerRules(env, local, after)) return null;
   // Slash-free units at the multiplier the provider learns from the ack: it adds the same number of shares.
   const shares = view.cumulative.divFloor(packet.amount);
   if (shares == null) return null;
@@ -223,9 +241,14 @@ function receiveStake(env: Env, packet: StakePacket, response: Response): Delega
   const total = record.shares.checkedAdd(shares);
   if (total == null) return null;
   record.shares = total;
+  revalueRecord(record, view.cumulative.mulFloor(total)!);
   RECORDS.save(key, record);
+  // meta-staking scales every consumer by the requests it knows: it learns ours as it grows (and from each revalue).
+  const requested = factor.mulFloor(loadProviderTotal());
+  if (requested == null) return null;
   response
     .addSubMessage(callThenForward(config.metaStaking, encodeDelegate(createDelegate(packet.validator, local)), packet.validator))
+    .addMessage(WasmMsg.execute(config.metaStaking, encodeReportRequested(createReportRequested(requested)), []))
     .addAttribute("action", "stake")
     .addAttribute("validator", packet.validator)
     .addAttribute("amount", packet.amount.toString())
@@ -251,6 +274,7 @@ function receiveUnstake(env: Env, packet: UnstakePacket, response: Response): De
   if (rest == null) return null;
   const local = view.amount.checkedSub(rest)!;
   record.shares = left;
+  revalueRecord(record, view.cumulative.mulFloor(left)!);
   RECORDS.save(key, record);
   response
     .addAttribute("action", "unstake")
@@ -264,6 +288,28 @@ function receiveUnstake(env: Env, packet: UnstakePacket, response: Response): De
     response.addSubMessage(callThenForward(config.metaStaking, encodeUndelegate(createUndelegate(packet.validator, local)), packet.validator));
   }
   return view;
+}
+
+/** meta-staking's power rules for this contract (docs/economics.md §3–4), with `requested` as its report if given. */
+export function powerView(env: Env, requested: Uint128 | null): PowerResponse | null {
+  const answer = querySmart(CONFIG.load().metaStaking, encodePowerQuery(createPowerQuery(env.contractAddress, requested)));
+  return readLenient(answer, "meta-staking power", readPowerResponse);
+}
+
+/**
+ * New stake of `local` (bringing this contract to `after`) stays within its cap and the consumers' room under the
+ * local minimum; checked here so that a refusal becomes an error ack naming the rule (meta-staking checks again).
+ */
+function withinPowerRules(env: Env, local: Uint128, after: Uint128): bool {
+  const power = powerView(env, null);
+  if (power == null) return false;
+  const cap = power.cap;
+  if (cap != null && after.gt(cap)) return failCheck(powerCapReached(local, cap, power.maxPowerShare!));
+  const maxRemote = power.maxRemote;
+  if (maxRemote != null && power.remote.checkedAdd(local)!.gt(maxRemote)) {
+    return failCheck(localMinimumReached(local, maxRemote.saturatingSub(power.remote), power.minLocalShare));
+  }
+  return true;
 }
 
 /** Acks of our validator_set and slash packets: a failed one may be sent again. Never fails. */

@@ -1,7 +1,7 @@
 // mesh-consumer's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The packets it exchanges with mesh-provider are declared in shared/packets.ts.
-import { Decimal, Message, Uint128 } from "../../sdk";
-import { REWARDS_PAGE, RewardInfo } from "../../shared/meta-staking";
+import { Decimal, Message, Uint128, Uint64 } from "../../sdk";
+import { PowerResponse, REWARDS_PAGE, RewardInfo } from "../../shared/meta-staking";
 import { ValidatorSetUpdate } from "../../shared/packets";
 
 /** How long a validator_set packet may wait for the relayer, by default. */
@@ -90,6 +90,17 @@ export class DistributeRewards extends ExecuteMsg {
   limit: u32 = REWARDS_PAGE;
 }
 
+/**
+ * Anyone: re-values a page of the stake records (validator order) at the current price and meta-staking's power
+ * rules, delegating or undelegating each validator's difference (docs/economics.md §2); the first page also sends
+ * the validator set when it changed. Refused while the price is stale.
+ */
+export class Revalue extends ExecuteMsg {
+  startAfter: string | null = null;
+  /** Validators adjusted; at most 30. */
+  limit: u32 = 30;
+}
+
 @query
 export abstract class QueryMsg {}
 
@@ -122,8 +133,28 @@ export class LastValidatorSetQuery extends QueryMsg {}
 @returns(DistributionResponse)
 export class DistributionQuery extends QueryMsg {}
 
+/** The price now, the provider stake it values and the power rules that apply (what the next revalue aims for). */
+@returns(EconomicsResponse)
+export class EconomicsQuery extends QueryMsg {}
+
 @migrate
 export class MigrateMsg {}
+
+export class EconomicsResponse {
+  /** Local tokens per provider token now; null while the price feed has none. */
+  price: Decimal | null = null;
+  /** When the feed's price was made (ns); 0 for the fixed rate. */
+  priceUpdatedAt!: Uint64;
+  /** Why there is no price. */
+  priceError: string | null = null;
+  discount!: Decimal;
+  /** Provider tokens staked here, after the slashes seen. */
+  providerTotal!: Uint128;
+  /** provider_total × price × (1 − discount); null without a price. */
+  requested: Uint128 | null = null;
+  /** meta-staking's power rules for this contract with `requested` as its request. */
+  power!: PowerResponse;
+}
 
 /** The provider a channel may be opened with. */
 export class ProviderInfo {

@@ -45,25 +45,53 @@ export const CONFIG = new Item<Config>(
 
 /**
  * Per validator: the provider's stake in slash-free units (`shares`: provider tokens ÷ meta-staking's cumulative
- * multiplier when staked; the provider's pool holds the same number) and the last slash event sent to the provider.
- * What we delegated for it is meta-staking's answer (our delegation there), not a copy that a slash would outdate.
- * A record stays (with zero shares) after a full unstake: the undelegated stake waits in a batch that a later slash
- * may still reach, and its events must still be sent.
+ * multiplier when staked; the provider's pool holds the same number), the last slash event sent to the provider,
+ * and `value`, the provider tokens it stands for (shares × cumulative) when last seen — their sum over validators is
+ * the provider total the power rules price (docs/economics.md §2). What we delegated for it is meta-staking's answer
+ * (our delegation there), not a copy that a slash would outdate. A record stays (with zero shares) after a full
+ * unstake: the undelegated stake waits in a batch that a later slash may still reach, and its events must still be
+ * sent.
  */
 export class StakeRecord {
-  constructor(public shares: Uint128, public forwarded: u64) {}
+  constructor(public shares: Uint128, public forwarded: u64, public value: Uint128 = Uint128.zero()) {}
 }
 
 export const RECORDS = new Map<StakeRecord>(
   "records",
   (r: StakeRecord, w: JsonWriter): void => {
-    w.beginObject().key("shares").string(r.shares.toString()).key("forwarded").u64(r.forwarded).endObject();
+    w.beginObject().key("shares").string(r.shares.toString()).key("forwarded").u64(r.forwarded).key("value").string(r.value.toString()).endObject();
   },
-  // 0.2.0 stored provider tokens and the local amount: no slash existed, so shares = provider tokens.
-  (j: JsonValue): StakeRecord => j.get("shares") != null
-    ? new StakeRecord(Uint128.parse(j.get("shares")!.text)!, U64.parseInt(j.get("forwarded")!.text))
-    : new StakeRecord(Uint128.parse(j.get("provider")!.text)!, 0),
+  // 0.2.0 stored provider tokens and the local amount: no slash existed, so shares = provider tokens. 0.3.0 had no
+  // value: migrate computes it (until then it reads as the shares).
+  (j: JsonValue): StakeRecord => {
+    if (j.get("shares") == null) {
+      const provider = Uint128.parse(j.get("provider")!.text)!;
+      return new StakeRecord(provider, 0, provider);
+    }
+    const shares = Uint128.parse(j.get("shares")!.text)!;
+    const value = j.get("value");
+    return new StakeRecord(shares, U64.parseInt(j.get("forwarded")!.text), value != null ? Uint128.parse(value.text)! : shares);
+  },
 );
+
+/** Σ of the records' values: the provider tokens staked here, after the slashes seen (docs/economics.md §2). */
+export const PROVIDER_TOTAL = new Item<Amount>(
+  "provider_total",
+  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
+  (j: JsonValue): Amount => new Amount(Uint128.parse(j.get("amount")!.text)!),
+);
+
+export function loadProviderTotal(): Uint128 {
+  const t = PROVIDER_TOTAL.may_load();
+  return t != null ? t.amount : Uint128.zero();
+}
+
+/** Sets the record's value, moving the provider total by the difference (the caller saves the record). */
+export function revalueRecord(record: StakeRecord, value: Uint128): void {
+  const total = loadProviderTotal().saturatingSub(record.value).checkedAdd(value)!;
+  record.value = value;
+  PROVIDER_TOTAL.save(new Amount(total));
+}
 
 export function recordKey(validator: string): Uint8Array[] { return [utf8(validator)]; }
 

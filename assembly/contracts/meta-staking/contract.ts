@@ -28,21 +28,23 @@ import {
   UndelegateResponse, utf8, validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
 import {
-  CheckValidator, ClaimRewards, Delegate, DelegationQuery, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent, SlashEventsQuery, Undelegate,
+  CheckValidator, ClaimRewards, Delegate, DelegationQuery, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent, SlashEventsQuery, Undelegate,
 } from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
   allowanceExhausted, consumerNotFound, insufficientDelegation, insufficientFunds, insufficientLiquidFunds, invalidMaxUnbondingEntries,
-  slashedToZero, unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
+  invalidShare, localShareExceeded, powerCapExceeded, slashedToZero, unauthorizedConsumer, unbondingPeriodRequired, unknownValidator,
 } from "./errors";
+import { computePower, powerRulesApply } from "./power";
 import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
   createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createRewardInfo, createRewardsResponse,
-  createSlashEvent, createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse,
+  createSlashEvent, createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse, encodePowerResponse,
   encodeRewardsResponse, encodeSlashEventsResponse,
 } from "../../shared/meta-staking.codec";
 import {
   AllConsumersQuery, Fund, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance,
+  SetMaxPowerShare, SetMinLocalShare,
   UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
 } from "./msg";
 import {
@@ -105,6 +107,9 @@ function dispatch(env: Env, info: MessageInfo, msg: Message): Response | null {
   }
   if (msg instanceof SetAllowance) return setAllowance(info, (<SetAllowance>msg).consumer, (<SetAllowance>msg).amount);
   if (msg instanceof UpdateAdmin) return updateAdmin(info, (<UpdateAdmin>msg).admin);
+  if (msg instanceof SetMinLocalShare) return setMinLocalShare(info, (<SetMinLocalShare>msg).share);
+  if (msg instanceof SetMaxPowerShare) return setMaxPowerShare(info, (<SetMaxPowerShare>msg).consumer, (<SetMaxPowerShare>msg).share);
+  if (msg instanceof ReportRequested) return reportRequested(env, info, (<ReportRequested>msg).value);
   if (msg instanceof WithdrawFunds) return withdrawFunds(env, info, (<WithdrawFunds>msg).amount, (<WithdrawFunds>msg).recipient);
   if (msg instanceof ProcessUnbonding) {
     // Permissionless crank: anyone may push due batches to x/staking.
@@ -128,7 +133,10 @@ function setAllowance(info: MessageInfo, consumer: string, amount: Uint128): Res
   if (!nonpayable(info) || requireAdmin(info) == null) return null;
   if (validateAddress(consumer, "consumer") == null) return null;
   // Lowering the allowance below what is delegated is allowed: it blocks new delegations until the consumer unbonds.
-  CONSUMERS.save(consumerKey(consumer), new Consumer(amount));
+  const existing = CONSUMERS.may_load(consumerKey(consumer));
+  const record = existing != null ? existing : new Consumer(amount);
+  record.allowance = amount;
+  CONSUMERS.save(consumerKey(consumer), record);
   return new Response()
     .addAttribute("action", "set_allowance")
     .addAttribute("consumer", consumer)
@@ -143,6 +151,42 @@ function updateAdmin(info: MessageInfo, admin: string): Response | null {
   config.admin = admin;
   CONFIG.save(config);
   return new Response().addAttribute("action", "update_admin").addAttribute("admin", admin);
+}
+
+function setMinLocalShare(info: MessageInfo, share: Decimal): Response | null {
+  if (!nonpayable(info)) return null;
+  const config = requireAdmin(info);
+  if (config == null) return null;
+  if (!share.lt(Decimal.one())) return fail<Response>(invalidShare("min_local_share", share, "[0, 1)"));
+  config.minLocalShare = share;
+  CONFIG.save(config);
+  return new Response().addAttribute("action", "set_min_local_share").addAttribute("min_local_share", share.toString());
+}
+
+function setMaxPowerShare(info: MessageInfo, consumer: string, share: Decimal | null): Response | null {
+  if (!nonpayable(info) || requireAdmin(info) == null) return null;
+  if (share != null && (share.isZero() || !share.lt(Decimal.one()))) return fail<Response>(invalidShare("max_power_share", share, "(0, 1)"));
+  const key = consumerKey(consumer);
+  const record = CONSUMERS.may_load(key);
+  if (record == null) return fail<Response>(consumerNotFound(consumer));
+  record.maxPowerShare = share;
+  CONSUMERS.save(key, record);
+  return new Response().addAttribute("action", "set_max_power_share").addAttribute("consumer", consumer)
+    .addAttribute("max_power_share", share != null ? share.toString() : "");
+}
+
+/** A consumer's requested value, kept capped by its cap now (the scale of every consumer uses it). */
+function reportRequested(env: Env, info: MessageInfo, value: Uint128): Response | null {
+  if (!nonpayable(info)) return null;
+  const record = consumerFor(info);
+  if (record == null) return null;
+  const power = computePower(env, info.sender, record, delegatedBy(info.sender, null, null), value);
+  if (power == null) return null;
+  record.requested = value;
+  record.capped = power.capped;
+  CONSUMERS.save(consumerKey(info.sender), record);
+  return new Response().addAttribute("action", "report_requested").addAttribute("consumer", info.sender)
+    .addAttribute("requested", value.toString()).addAttribute("capped", power.capped.toString()).addAttribute("scale", power.scale.toString());
 }
 
 function consumerFor(info: MessageInfo): Consumer | null {
@@ -270,6 +314,7 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
   if (delegated.gt(consumer.allowance)) {
     return fail<Response>(allowanceExhausted(amount, info.sender, delegated, consumer.allowance));
   }
+  if (powerRulesApply(consumer) && !withinPowerRules(env, info.sender, consumer, delegated.checkedSub(amount)!, amount)) return null;
   // Shares of a pool that a slash emptied would be worth nothing: such a validator takes no new stake.
   if (pool.tokens.isZero() && !pool.shares.isZero()) return fail<Response>(slashedToZero(validator));
   const active = isActiveValidator(validator);
@@ -298,6 +343,20 @@ function delegate(env: Env, info: MessageInfo, validator: string, amount: Uint12
     .addAttribute("validator", validator)
     .addAttribute("amount", amount.toString())
     .addAttribute("shares", added.toString());
+}
+
+/** A delegate of `amount` keeps the consumer within its cap and all consumers within the local minimum's room. */
+function withinPowerRules(env: Env, consumer: string, record: Consumer, delegated: Uint128, amount: Uint128): bool {
+  const power = computePower(env, consumer, record, delegated, null);
+  if (power == null) return false;
+  const cap = power.cap;
+  const after = delegated.checkedAdd(amount)!;
+  if (cap != null && after.gt(cap)) return failCheck(powerCapExceeded(amount, consumer, after, cap));
+  const maxRemote = power.maxRemote;
+  const remote = power.remote.checkedAdd(amount);
+  if (remote == null) return false;
+  if (maxRemote != null && remote.gt(maxRemote)) return failCheck(localShareExceeded(amount, remote, maxRemote));
+  return true;
 }
 
 function undelegate(env: Env, info: MessageInfo, validator: string, amount: Uint128): Response | null {
@@ -550,6 +609,14 @@ export function query(env: Env, json: JsonValue): string | null {
     return encodeConsumerResponse(consumerResponse(address, consumer));
   }
   if (msg instanceof DelegationQuery) return delegationQuery(env, <DelegationQuery>msg);
+  if (msg instanceof PowerQuery) {
+    const q = <PowerQuery>msg;
+    if (validateAddress(q.consumer, "consumer") == null) return null;
+    const record = CONSUMERS.may_load(consumerKey(q.consumer));
+    if (record == null) return fail<string>(consumerNotFound(q.consumer));
+    const power = computePower(env, q.consumer, record, delegatedBy(q.consumer, null, null), q.requested);
+    return power != null ? encodePowerResponse(power) : null;
+  }
   if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer);
   if (msg instanceof MaturingQuery) {
     const entries = new Array<MaturingEntry>();

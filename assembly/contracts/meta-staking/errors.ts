@@ -1,5 +1,5 @@
 // meta-staking's errors, one constructor each (see the SDK's errors.ts for the conventions and the common ones).
-import { Uint128 } from "../../sdk";
+import { Decimal, Uint128 } from "../../sdk";
 
 /** instantiate or migrate with a max_unbonding_entries outside [2, 1000]. */
 export function invalidMaxUnbondingEntries(got: u32): string {
@@ -52,4 +52,21 @@ export function consumerNotFound(address: string): string {
 /** A delegate to a validator whose pool a slash emptied (its shares are worth nothing). */
 export function slashedToZero(validator: string): string {
   return "Slashed to zero: validator " + validator + " lost all stake booked with it and takes no new delegation";
+}
+
+/** set_min_local_share of 1 or more, or set_max_power_share outside (0, 1). */
+export function invalidShare(field: string, share: Decimal, range: string): string {
+  return "Invalid share: " + field + " " + share.toString() + " must be in " + range;
+}
+
+/** A delegate that would take the consumer above its max_power_share of the bonded stake. */
+export function powerCapExceeded(amount: Uint128, consumer: string, delegated: Uint128, cap: Uint128): string {
+  return "Power cap exceeded: delegating " + amount.toString() + " would bring " + consumer + " to " + delegated.toString() +
+    ", above its cap of " + cap.toString() + " (max_power_share of the bonded stake)";
+}
+
+/** A delegate that would take the consumers together above what the local minimum leaves them. */
+export function localShareExceeded(amount: Uint128, remote: Uint128, maxRemote: Uint128): string {
+  return "Local share exceeded: delegating " + amount.toString() + " would bring all consumers to " + remote.toString() +
+    ", above the " + maxRemote.toString() + " the min_local_share leaves them";
 }

@@ -31,6 +31,23 @@ export class SetAllowance extends ExecuteMsg {
   amount!: Uint128;
 }
 
+/**
+ * Admin only: the share of the chain's bonded stake that must stay with its own delegators (docs/economics.md §4),
+ * in [0, 1); 0 turns the rule off. Consumers are scaled down together, by their cranks, when they exceed it.
+ */
+export class SetMinLocalShare extends ExecuteMsg {
+  share!: Decimal;
+}
+
+/**
+ * Admin only: the most of the chain's bonded stake `consumer` may hold (docs/economics.md §3), in (0, 1); null
+ * removes the cap. The allowance stays an absolute ceiling.
+ */
+export class SetMaxPowerShare extends ExecuteMsg {
+  consumer!: string;
+  share: Decimal | null = null;
+}
+
 /** Admin only: hands governance of this contract to `admin`. */
 export class UpdateAdmin extends ExecuteMsg {
   admin!: string;

@@ -17,7 +17,7 @@
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
 // State of 0.2.0 and older (amounts, no shares) reads as shares = amounts: no slash was ever booked then.
-import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
 import { SlashEvent } from "../../shared/meta-staking";
 import { readSlashEvent, writeSlashEvent } from "../../shared/meta-staking.codec";
 
@@ -29,6 +29,8 @@ export class Config {
     public unbondingPeriodSeconds: u64,
     /** x/staking's max_entries per (delegator, validator) pair (7 on stock chains) */
     public maxUnbondingEntries: u32,
+    /** the share of bonded stake that stays local (docs/economics.md §4); zero: no rule */
+    public minLocalShare: Decimal = Decimal.zero(),
   ) {}
 
   /**
@@ -44,7 +46,7 @@ export class Config {
 function encodeConfig(c: Config, w: JsonWriter): void {
   w.beginObject().key("admin").string(c.admin).key("denom").string(c.denom);
   w.key("unbonding_period_seconds").u64(c.unbondingPeriodSeconds).key("max_unbonding_entries").u64(c.maxUnbondingEntries);
-  w.key("unbonding_epoch_seconds").u64(c.epochSeconds()).endObject();
+  w.key("unbonding_epoch_seconds").u64(c.epochSeconds()).key("min_local_share").string(c.minLocalShare.toString()).endObject();
 }
 
 export const CONFIG = new Item<Config>(
@@ -52,18 +54,36 @@ export const CONFIG = new Item<Config>(
   encodeConfig,
   // 0.1.0 stored neither: unbonding 0 marks a config that migrate must complete.
   (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text, storedU64Or(j, "unbonding_period_seconds", 0),
-    <u32>storedU64Or(j, "max_unbonding_entries", 7)),
+    <u32>storedU64Or(j, "max_unbonding_entries", 7),
+    // 0.3.0 had no power rules.
+    j.get("min_local_share") != null ? Decimal.parse(j.get("min_local_share")!.text)! : Decimal.zero()),
 );
 
 export class Consumer {
-  constructor(public allowance: Uint128) {}
+  constructor(
+    public allowance: Uint128,
+    /** the most of the bonded stake it may hold (docs/economics.md §3); null: no cap */
+    public maxPowerShare: Decimal | null = null,
+    /** its last report_requested, and that value capped when reported */
+    public requested: Uint128 = Uint128.zero(),
+    public capped: Uint128 = Uint128.zero(),
+  ) {}
 }
 
 export const CONSUMERS = new Map<Consumer>(
   "consumers",
-  (c: Consumer, w: JsonWriter): void => { w.beginObject().key("allowance").string(c.allowance.toString()).endObject(); },
-  // 0.2.0 also stored Σ delegated, which is now computed from the pools.
-  (j: JsonValue): Consumer => new Consumer(storedUint128(j, "allowance")),
+  (c: Consumer, w: JsonWriter): void => {
+    w.beginObject().key("allowance").string(c.allowance.toString());
+    const share = c.maxPowerShare;
+    w.key("max_power_share").nullableString(share != null ? share.toString() : null);
+    w.key("requested").string(c.requested.toString()).key("capped").string(c.capped.toString()).endObject();
+  },
+  // 0.2.0 also stored Σ delegated, which is now computed from the pools; 0.3.0 had no power rules.
+  (j: JsonValue): Consumer => {
+    const share = storedStringOrNull(j, "max_power_share");
+    return new Consumer(storedUint128(j, "allowance"), share != null ? Decimal.parse(share)! : null,
+      j.get("requested") != null ? storedUint128(j, "requested") : Uint128.zero(), j.get("capped") != null ? storedUint128(j, "capped") : Uint128.zero());
+  },
 );
 
 /** A validator's pool: tokens booked for consumers (queue excluded) and the consumers' shares of them. */

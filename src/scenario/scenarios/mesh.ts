@@ -35,6 +35,11 @@ export interface MeshOptions {
   allowance: bigint;
   /** Reuse an ILP already on the provider chain (one collateral backing several providers). */
   ilp?: string;
+  /**
+   * Reuse the consumer chain's meta-staking (one per chain, serving every provider: the power rules of
+   * docs/economics.md see them all); `metaStakingFunds` is then not sent.
+   */
+  metaStaking?: string;
   /** Open an ICS-20 channel on the mesh connection and configure rewards over it (docs/rewards.md §2). */
   rewards?: { commission?: string; commissionRecipient?: Account };
 }
@@ -64,7 +69,7 @@ export async function deployMesh(
   const provider = net.chain(providerId);
   const consumer = net.chain(consumerId);
   const providerCode = await provider.upload("admin", codes.provider);
-  const [metaCode, consumerCode] = [await consumer.upload("admin", codes.metaStaking), await consumer.upload("admin", codes.consumer)];
+  const consumerCode = await consumer.upload("admin", codes.consumer);
 
   const ilpInstantiate: Ilp.InstantiateMsg = { denom: provider.denom };
   const ilp = opts.ilp ?? (await provider.instantiate("admin", await provider.upload("admin", codes.ilp), ilpInstantiate, "mesh ilp"));
@@ -72,8 +77,9 @@ export async function deployMesh(
   const meshProvider = await provider.instantiate("admin", providerCode, {
     ilp, unbonding_period_seconds: unbondingPeriodSeconds, packet_timeout_seconds: opts.packetTimeoutSeconds,
   } satisfies MeshProvider.InstantiateMsg, `mesh provider for ${consumerId}`);
-  const metaStaking = await consumer.instantiate("admin", metaCode, { unbonding_period_seconds: opts.consumerUnbondingSeconds } satisfies MetaStaking.InstantiateMsg,
-    "meta-staking", [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]);
+  const metaStaking = opts.metaStaking ?? (await consumer.instantiate("admin", await consumer.upload("admin", codes.metaStaking),
+    { unbonding_period_seconds: opts.consumerUnbondingSeconds } satisfies MetaStaking.InstantiateMsg,
+    "meta-staking", [{ denom: consumer.denom, amount: opts.metaStakingFunds.toString() }]));
   const meshConsumer = await consumer.instantiate("admin", consumerCode, {
     meta_staking: metaStaking, rate: opts.rate, discount: opts.discount, packet_timeout_seconds: opts.packetTimeoutSeconds,
   } satisfies MeshConsumer.InstantiateMsg, `mesh consumer for ${providerId}`);

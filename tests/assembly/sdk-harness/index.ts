@@ -17,6 +17,7 @@ import {
   createCheckValidator, createClaimRewards, createDelegate, createDelegationQuery, createRewardInfo, createRewardsQuery, createRewardsResponse,
   createSlashEvent, createSlashEventsQuery, createUndelegate, encodeCheckValidator, encodeClaimRewards, encodeConsumerResponse, encodeDelegate,
   encodeDelegationQuery, encodeRewardsQuery, encodeRewardsResponse, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
+  createPowerQuery, createPowerResponse, createReportRequested, encodePowerQuery, encodePowerResponse, encodeReportRequested,
 } from "../../../assembly/shared/meta-staking.codec";
 import {
   createCallbackAddress, createIcs20Packet, createRewardsMemo, createRewardsSplit, createValidatorReward, encodeIcs20Packet, encodeRewardsMemo,
@@ -332,6 +333,11 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_claim_rewards").string(encodeClaimRewards(createClaimRewards("valoper1", 30)));
     w.key("meta_rewards_query").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer")));
     w.key("meta_rewards_response").string(encodeRewardsResponse(createRewardsResponse([createRewardInfo("valoper1", "ustake", amount)], "valoper1")));
+    w.key("meta_report_requested").string(encodeReportRequested(createReportRequested(Uint128.fromU64(2250))));
+    w.key("meta_power_query").string(encodePowerQuery(createPowerQuery("wasm1consumer", Uint128.fromU64(2250))));
+    const u = (n: u64): Uint128 => Uint128.fromU64(n);
+    w.key("meta_power_response").string(encodePowerResponse(createPowerResponse(u(1400000), u(330000), u(0), u(1070000), Decimal.parse("0.4")!,
+      u(1605000), Decimal.parse("0.2")!, u(267500), u(330000), u(2250), u(2250), u(335000), Decimal.one(), u(2250), Decimal.one())));
     w.key("list_validators_packet").string(encodeListValidatorsPacket(createListValidatorsPacket()));
     w.key("validator_set_packet").string(encodeValidatorSetPacket(createValidatorSetPacket(createValidatorSetUpdate(812, ["valoper1", "valoper2"], 1814400, 302400))));
     w.key("validator_list_result").string(encodeValidatorSetUpdate(createValidatorSetUpdate(813, ["valoper1"], 1814400, 302400)));
