@@ -22,5 +22,6 @@ it("migrates a v0.1.0 mesh with a stake in flight to the current code", async ()
     stakedBeforeUpgrade: "1000",
     stakedAfterUpgrade: "500",
     consumerUnbondingAnnounced: testChain("mesh-b").unbondingSeconds,
+    consumerProviderTotal: "1500",
   });
 });

@@ -24,6 +24,7 @@ it("a v0.1.0 mesh with a stake in flight migrates to the current code: the old p
     stakedBeforeUpgrade: "1000",
     stakedAfterUpgrade: "500",
     consumerUnbondingAnnounced: 90,
+    consumerProviderTotal: "1500",
   });
 });
 

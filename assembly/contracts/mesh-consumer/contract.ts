@@ -171,7 +171,7 @@ export function migrate(env: Env, json: JsonValue): Response | null {
   return response;
 }
 
-/** 0.3.0 kept no record values: each is its shares at the validator's cumulative multiplier now; their sum the total. */
+/** Records from before the power rules have no value: each is its shares at the cumulative multiplier now, the total their sum. */
 function valueRecords(env: Env): bool {
   const validators = readPage(RECORDS, [], null, U32.MAX_VALUE, (validator: string, _: StakeRecord): string => validator);
   PROVIDER_TOTAL.save(new Amount(Uint128.zero()));

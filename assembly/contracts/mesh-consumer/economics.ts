@@ -3,7 +3,9 @@
 // give the factor (the cap and the local minimum, §3–4) — delegating or undelegating the difference (undelegations
 // join meta-staking's batches). The provider's amounts never change because of price; only our delegations do.
 // The first page also sends the provider the validator set when it changed (§5).
-import { capLimit, Decimal, Env, MessageInfo, nonpayable, queryAllValidators, readLenient, readPage, Response, takeError, Uint128, WasmMsg, querySmart } from "../../sdk";
+import {
+  capLimit, Decimal, Env, MessageInfo, nonpayable, queryAllValidators, querySmart, readLenient, readPage, Response, takeError, Uint128, WasmMsg,
+} from "../../sdk";
 import { DelegationResponse } from "../../shared/meta-staking";
 import { CHANNEL } from "../../shared/channel";
 import { createDelegate, createReportRequested, createUndelegate, encodeDelegate, encodeReportRequested, encodeUndelegate } from "../../shared/meta-staking.codec";

@@ -61,8 +61,8 @@ export const RECORDS = new Map<StakeRecord>(
   (r: StakeRecord, w: JsonWriter): void => {
     w.beginObject().key("shares").string(r.shares.toString()).key("forwarded").u64(r.forwarded).key("value").string(r.value.toString()).endObject();
   },
-  // 0.2.0 stored provider tokens and the local amount: no slash existed, so shares = provider tokens. 0.3.0 had no
-  // value: migrate computes it (until then it reads as the shares).
+  // 0.2.0 stored provider tokens and the local amount: no slash existed, so shares = provider tokens. Records from
+  // before the power rules have no value: migrate computes it (until then it reads as the shares).
   (j: JsonValue): StakeRecord => {
     if (j.get("shares") == null) {
       const provider = Uint128.parse(j.get("provider")!.text)!;

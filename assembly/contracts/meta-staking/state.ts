@@ -55,7 +55,7 @@ export const CONFIG = new Item<Config>(
   // 0.1.0 stored neither: unbonding 0 marks a config that migrate must complete.
   (j: JsonValue): Config => new Config(j.get("admin")!.text, j.get("denom")!.text, storedU64Or(j, "unbonding_period_seconds", 0),
     <u32>storedU64Or(j, "max_unbonding_entries", 7),
-    // 0.3.0 had no power rules.
+    // State from before the power rules has none.
     j.get("min_local_share") != null ? Decimal.parse(j.get("min_local_share")!.text)! : Decimal.zero()),
 );
 
@@ -78,7 +78,7 @@ export const CONSUMERS = new Map<Consumer>(
     w.key("max_power_share").nullableString(share != null ? share.toString() : null);
     w.key("requested").string(c.requested.toString()).key("capped").string(c.capped.toString()).endObject();
   },
-  // 0.2.0 also stored Σ delegated, which is now computed from the pools; 0.3.0 had no power rules.
+  // 0.2.0 also stored Σ delegated, which is now computed from the pools; state from before the power rules has none of them.
   (j: JsonValue): Consumer => {
     const share = storedStringOrNull(j, "max_power_share");
     return new Consumer(storedUint128(j, "allowance"), share != null ? Decimal.parse(share)! : null,

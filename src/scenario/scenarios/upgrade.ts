@@ -4,7 +4,8 @@
 // is migrated (meta-staking first: the migrated consumer announces the unbonding rules it reads from it); then the
 // relayer delivers the old packet and the new code must commit it, and new stake must flow.
 import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
-import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import { MeshConsumerExecuteMsgBuilder, MeshConsumerQueryMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
+import type * as MeshConsumer from "../../contracts/MeshConsumer.types";
 import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../contracts/MeshProvider.types";
 import { MetaStakingExecuteMsgBuilder } from "../../contracts/MetaStaking.message-builder";
@@ -27,6 +28,8 @@ export interface UpgradeReport {
   /** Stake sent after the upgrade, committed. */
   stakedAfterUpgrade: string;
   consumerUnbondingAnnounced: number;
+  /** The consumer's provider total (docs/economics.md §2) after both stakes: kept from the migration on. */
+  consumerProviderTotal: string;
 }
 
 function attribute(r: TxOutcome, key: string): string | undefined {
@@ -91,8 +94,9 @@ export async function upgradeWithStakeInFlight(
     "grant claim after upgrade");
   await link.relayAll();
   const after = await provider.query<MeshProvider.StakeResponse>(meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: provider.address("bob"), validator }));
+  const economics = await consumer.query<MeshConsumer.EconomicsResponse>(meshConsumer, MeshConsumerQueryMsgBuilder.economics());
   return {
     migrations, stakedBeforeUpgrade: before.staked, stakedAfterUpgrade: after.staked,
-    consumerUnbondingAnnounced: set.consumer_unbonding_period_seconds,
+    consumerUnbondingAnnounced: set.consumer_unbonding_period_seconds, consumerProviderTotal: economics.provider_total,
   };
 }
