@@ -59,8 +59,13 @@ export function queryBondedDenom(): string | null {
   return f.finishLenient() ? denom : null;
 }
 
-/** Operator addresses of the active (bonded) validator set. */
+/** The bonded set as this call saw it first (the chain cannot change during one call; see the delegation cache). */
+let bondedSet: string[] | null = null;
+
+/** Operator addresses of the active (bonded) validator set; asked once per call. */
 export function queryAllValidators(): string[] | null {
+  const known = bondedSet;
+  if (known != null) return known;
   const f = Fields.of(queryChainJson("{\"staking\":{\"all_validators\":{}}}", "staking all_validators"), "all_validators");
   if (f == null) return null;
   const items = f.array("validators");
@@ -71,6 +76,7 @@ export function queryAllValidators(): string[] | null {
     if (v == null || v.kind != JsonKind.String) return fail<string[]>(querierSystemError("malformed validator entry"));
     out.push(v.text);
   }
+  bondedSet = out;
   return out;
 }
 

@@ -2,17 +2,16 @@
 // to what its provider stake is worth now — value × price × (1 − discount) × factor, where meta-staking's power rules
 // give the factor (the cap and the local minimum, §3–4) — delegating or undelegating the difference (undelegations
 // join meta-staking's batches). The provider's amounts never change because of price; only our delegations do.
-// The first page also sends the provider the validator set when it changed (§5).
+// The first page also sends the provider the validator set when it changed (§5; stake and unstake packets do too).
 import {
   capLimit, Decimal, Env, MessageInfo, nonpayable, queryAllValidators, querySmart, readLenient, readPage, Response, takeError, Uint128, WasmMsg,
 } from "../../sdk";
 import { DelegationResponse } from "../../shared/meta-staking";
-import { CHANNEL } from "../../shared/channel";
 import { createDelegate, createReportRequested, createUndelegate, encodeDelegate, encodeReportRequested, encodeUndelegate } from "../../shared/meta-staking.codec";
 import { createPriceQuery, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
-import { callThenForward, currentPrice, currentValidatorSet, delegationView, powerView, sameSet, validatorSetPacket } from "./ibc";
+import { callThenForward, currentPrice, delegationView, powerView, pushValidatorSet } from "./ibc";
 import { createEconomicsResponse, encodeEconomicsResponse } from "./msg.codec";
-import { CONFIG, LAST_SENT, RECORDS, StakeRecord, loadProviderTotal, recordKey, revalueRecord } from "./state";
+import { CONFIG, RECORDS, StakeRecord, loadProviderTotal, recordKey, revalueRecord } from "./state";
 
 /** Validators one revalue call adjusts by default, and at most. */
 export const REVALUE_PAGE: u32 = 30;
@@ -109,20 +108,6 @@ export function revalue(env: Env, info: MessageInfo, startAfter: string | null, 
   const page = capLimit(limit, REVALUE_PAGE);
   if (page > 0 && <u32>validators.length == page) response.addAttribute("next_start_after", validators[validators.length - 1]);
   return response;
-}
-
-/** Sends the validator set when it changed since the last one sent (or that one failed); false when a query failed. */
-function pushValidatorSet(env: Env, response: Response): bool {
-  const channel = CHANNEL.may_load();
-  if (channel == null) return true;
-  const update = currentValidatorSet(env);
-  if (update == null) return false;
-  const last = LAST_SENT.may_load();
-  if (last != null && sameSet(last, update)) return true;
-  const packet = validatorSetPacket(env, channel.channelId, update);
-  if (packet == null) return false;
-  response.addMessage(packet).addAttribute("validator_set_sent", update.version.toString());
-  return true;
 }
 
 /**

@@ -57,6 +57,23 @@ export function sameSet(a: ValidatorSetUpdate, b: ValidatorSetUpdate): bool {
   return true;
 }
 
+/**
+ * Sends the validator set when it changed since the last one sent (or that one failed): from the revalue crank and
+ * from every stake and unstake packet (docs/economics.md §5). False when a query failed.
+ */
+export function pushValidatorSet(env: Env, response: Response): bool {
+  const channel = CHANNEL.may_load();
+  if (channel == null) return true;
+  const update = currentValidatorSet(env);
+  if (update == null) return false;
+  const last = LAST_SENT.may_load();
+  if (last != null && sameSet(last, update)) return true;
+  const packet = validatorSetPacket(env, channel.channelId, update);
+  if (packet == null) return false;
+  response.addMessage(packet).addAttribute("validator_set_sent", update.version.toString());
+  return true;
+}
+
 /** The validator_set packet carrying `update`, remembered as the last one sent. */
 export function validatorSetPacket(env: Env, channelId: string, update: ValidatorSetUpdate): CosmosMsg | null {
   const at = addSeconds(env.block.timeNanos, CONFIG.load().packetTimeoutSeconds);
@@ -151,6 +168,8 @@ export function ibcPacketReceive(env: Env, msg: IbcPacketMsg): ReceiveResult | n
     state = receiveUnstake(env, unstake, response);
   }
   if (state == null) return null;
+  // A packet is a moment the bonded set is looked at anyway (one query per call): a change goes to the provider now.
+  if (!pushValidatorSet(env, response)) return null;
   const result = createStakeAckResult(state.slashSeq, state.cumulative, packet instanceof UnstakePacket ? state.batch : 0);
   return new ReceiveResult(response.addAttribute("tx_id", txId.toString()), ackSuccess(utf8(encodeStakeAckResult(result))));
 }
