@@ -13,10 +13,15 @@
 //   6. gas of rewards through the mesh: distribute_rewards, the provider's transfer receive with the destination
 //      callback and the consumer's ack with the source callback, for stake on 1, 10 and 30 validators; withdraw_rewards
 //      after 1 and after 100 distributions (src/scenario/flows/rewards-gas.ts; ~10 minutes)
+//   7. gas of the consumer-side economics (docs/economics.md): one page of the permissionless revalue crank after a
+//      price rise (delegations) and a fall (undelegations), power rules off and on, for stake on 1, 10 and 30
+//      validators; a feeder's submit_price with 3 and 20 feeders; the consumer's stake-packet receive today and with
+//      the price feed and power rules on (src/scenario/flows/economics-gas.ts; ~1.5 minutes)
 // `--host-only` stops after 2; `--safety-only` runs 1 and 4; `--slash-only` runs 1 and 5 (`--slash-events K` for
-// fewer events); `--rewards-only` runs 1 and 6 (`--reward-rounds K` for fewer distributions). Real chains: the
-// devnet's mesh-a and mesh-b, reused if running, else started and stopped again; slashing and rewards each use a
-// fresh consumer chain of their own (mesh-slash-bench, mesh-rewards-bench), stopped afterwards.
+// fewer events); `--rewards-only` runs 1 and 6 (`--reward-rounds K` for fewer distributions); `--economics-only` runs
+// 1 and 7. Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and stopped again; slashing,
+// rewards and economics each use a fresh consumer chain of their own (mesh-slash-bench, mesh-rewards-bench,
+// mesh-economics-bench), stopped afterwards.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { chainConfig, connectSigner, ensureChain, stopChain } from "../src/wasmd";
@@ -25,6 +30,7 @@ import { currentHeight, relayerTxGas, RelayTxGas } from "../src/scenario/flows/g
 import { measureSafetyGas, SafetyGas } from "../src/scenario/flows/safety-gas";
 import { measureSlashGas } from "../src/scenario/flows/slash-gas";
 import { measureRewardsGas } from "../src/scenario/flows/rewards-gas";
+import { measureEconomicsGas } from "../src/scenario/flows/economics-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../src/contracts/Ilp.message-builder";
@@ -108,11 +114,13 @@ async function benchSlashing(a: ReturnType<typeof chainConfig>): Promise<void> {
   console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
 }
 
+/** Validators without a node must stay bonded for the whole bench: a liveness window of ~6 hours of blocks. */
+const LONG_LIVENESS = { signedBlocksWindow: 100_000, minSignedPerWindow: "0.05" };
+
 async function benchRewards(a: ReturnType<typeof chainConfig>): Promise<void> {
   const rounds = Number(flagValue("--reward-rounds") ?? 100);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--reward-rounds must be a positive integer`);
-  // Validators without a node must stay bonded for the whole bench: a liveness window of ~6 hours of blocks.
-  const c = chainConfig("mesh-rewards-bench", { index: 18, slashing: { signedBlocksWindow: 100_000, minSignedPerWindow: "0.05" } });
+  const c = chainConfig("mesh-rewards-bench", { index: 18, slashing: LONG_LIVENESS });
   console.log(`\nrewards gas on real wasmd nodes (${a.chainId} provides to ${c.chainId}; inflation and validator reward pools)`);
   const t0 = Date.now();
   await ensureChain(c, { fresh: true });
@@ -129,11 +137,36 @@ async function benchRewards(a: ReturnType<typeof chainConfig>): Promise<void> {
   console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
 }
 
-async function benchChains(only: "safety" | "slash" | "rewards" | undefined): Promise<void> {
+async function benchEconomics(a: ReturnType<typeof chainConfig>): Promise<void> {
+  const c = chainConfig("mesh-economics-bench", { index: 17, slashing: LONG_LIVENESS });
+  console.log(`\neconomics gas on real wasmd nodes (${a.chainId} provides to ${c.chainId}; price feed, power rules)`);
+  const t0 = Date.now();
+  await ensureChain(c, { fresh: true });
+  try {
+    const t = await measureEconomicsGas(a, c, { log: (line) => console.log(line) });
+    const cells = (gas: Record<number, number>, unit: string) => Object.entries(gas).map(([n, g]) => `${n} ${unit}: ${g}`).join("   ");
+    for (const { label, gas } of t.revalue) {
+      const ns = Object.keys(gas).map(Number).sort((x, y) => x - y);
+      const [lo, hi] = [ns[0], ns[ns.length - 1]];
+      const perValidator = hi > lo ? `   (+${Math.round((gas[hi] - gas[lo]) / (hi - lo))}/validator)` : "";
+      console.log(`  ${label.padEnd(66)} ${cells(gas, "val")}${perValidator}`);
+    }
+    console.log(`  (power rules: max_power_share ${t.powerRules.maxPowerShare}, min_local_share ${t.powerRules.minLocalShare}; one page = up to 30 validators)`);
+    for (const { label, gas } of t.submitPrice) console.log(`  ${label.padEnd(66)} ${cells(gas, "feeders")}`);
+    for (const { label, gas } of t.stakeReceive) console.log(`  ${label.padEnd(66)} ${cells(gas, "val")}`);
+    const ratios = Object.entries(t.stakeOverhead).map(([n, r]) => `${n} val: ${r.toFixed(3)}`).join("   ");
+    console.log(`  stake MsgRecvPacket, gas(price feed + power rules) / gas(today): ${ratios}`);
+  } finally {
+    await stopChain(c);
+  }
+  console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+}
+
+async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | undefined): Promise<void> {
   const a = chainConfig("mesh-a");
   const b = chainConfig("mesh-b");
   const started = (await ensureChain(a)).startedNodes.map(() => a);
-  if (only !== "slash" && only !== "rewards") started.push(...(await ensureChain(b)).startedNodes.map(() => b));
+  if (only !== "slash" && only !== "rewards" && only !== "economics") started.push(...(await ensureChain(b)).startedNodes.map(() => b));
   try {
     if (only === "safety") {
       await benchSafety(a, b);
@@ -145,6 +178,10 @@ async function benchChains(only: "safety" | "slash" | "rewards" | undefined): Pr
     }
     if (only === "rewards") {
       await benchRewards(a);
+      return;
+    }
+    if (only === "economics") {
+      await benchEconomics(a);
       return;
     }
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
@@ -191,6 +228,7 @@ async function benchChains(only: "safety" | "slash" | "rewards" | undefined): Pr
     await benchSafety(a, b);
     await benchSlashing(a);
     await benchRewards(a);
+    await benchEconomics(a);
   } finally {
     for (const cfg of new Set(started)) await stopChain(cfg);
   }
@@ -199,7 +237,7 @@ async function benchChains(only: "safety" | "slash" | "rewards" | undefined): Pr
 async function main() {
   benchSizes();
   const only = process.argv.includes("--safety-only") ? "safety" : process.argv.includes("--slash-only") ? "slash"
-    : process.argv.includes("--rewards-only") ? "rewards" : undefined;
+    : process.argv.includes("--rewards-only") ? "rewards" : process.argv.includes("--economics-only") ? "economics" : undefined;
   if (!only) benchHost();
   if (!process.argv.includes("--host-only")) await benchChains(only);
 }

@@ -140,7 +140,7 @@ export class RewardInfo {
 /** claim_rewards' response data (what was paid) and the rewards query's answer, in (validator, denom) order. */
 export class RewardsResponse {
   rewards!: RewardInfo[];
-  /** claim_rewards: the last validator harvested when the page was full (claim again from there); else null. */
+  /** claim_rewards: the last validator harvested when more follow (claim again from there); null at the end. */
   nextStartAfter: string | null = null;
 }
 

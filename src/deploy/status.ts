@@ -54,6 +54,11 @@ export interface LinkStatus {
   /** Stake in flight: consumer-side records and the meta-staking allowance use. */
   consumerDelegated?: string;
   allowance?: string;
+  /** The consumer's price and meta-staking's power rules for it (docs/economics.md). */
+  economics?: {
+    price: string | null; priceError: string | null; priceUpdatedAt: string; requested: string | null; factor: string;
+    cap: string | null; maxRemote: string | null; remote: string; local: string; minLocalShare: string;
+  };
   error?: string;
 }
 
@@ -150,6 +155,14 @@ async function linkStatus(p: ChainSession, c: ChainSession, record: DeploymentRe
       out.allowance = entry?.allowance ?? "0";
       out.consumerDelegated = entry?.delegated ?? "0";
     }
+    const e = await new MeshConsumerQueryClient(c.client, lr.mesh_consumer).economics().catch(() => null);
+    if (e) {
+      out.economics = {
+        price: e.price ?? null, priceError: e.price_error ?? null, priceUpdatedAt: e.price_updated_at, requested: e.requested ?? null,
+        factor: e.power.factor, cap: e.power.cap ?? null, maxRemote: e.power.max_remote ?? null, remote: e.power.remote,
+        local: e.power.local, minLocalShare: e.power.min_local_share,
+      };
+    }
   } catch (e) {
     out.error = (e as Error).message.split("\n")[0];
   }
@@ -202,6 +215,17 @@ export function formatStatus(st: MeshStatus): string {
     }
     if (l.pendingPackets) out.push(`  pending     ${l.pendingPackets.toConsumer} packet(s) to ${l.consumer}, ${l.pendingPackets.toProvider} to ${l.provider}`);
     if (l.allowance !== undefined) out.push(`  stake       ${l.consumerDelegated} delegated of an allowance of ${l.allowance}`);
+    if (l.economics) out.push(`  economics   ${formatEconomics(l.economics)}`);
   }
   return out.join("\n");
+}
+
+/** `price 2 (fed 12 s ago), requested 2250, factor 1, cap 350000, local share 71.3 % (min 40 %)`. */
+function formatEconomics(e: NonNullable<LinkStatus["economics"]>): string {
+  const price = e.price === null ? `NO PRICE (${e.priceError?.split("\n")[0]})`
+    : `price ${e.price}${e.priceUpdatedAt !== "0" ? ` (fed ${Math.max(0, Math.round((Date.now() - Number(BigInt(e.priceUpdatedAt) / 1_000_000n)) / 1000))} s ago)` : " (fixed rate)"}`;
+  const [local, remote] = [Number(e.local), Number(e.remote)];
+  const share = local + remote > 0 ? `${((100 * local) / (local + remote)).toFixed(1)} %` : "-";
+  const min = Number(e.minLocalShare) > 0 ? ` (min ${(100 * Number(e.minLocalShare)).toFixed(1)} %)` : "";
+  return `${price}, requested ${e.requested ?? "-"}, factor ${e.factor}, cap ${e.cap ?? "none"}, local share ${share}${min}`;
 }

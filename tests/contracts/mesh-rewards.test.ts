@@ -245,6 +245,34 @@ describe("rewards through the mesh", () => {
     expect((await credited()).sort()).toEqual([...validators].sort());
   });
 
+  it("a claim that continues from its cursor and finds nothing still moves the cursor (else the next validators would never be claimed)", async () => {
+    const m = await setup({ open: false });
+    // Two validators; only the first one earns.
+    const [earning, idle] = [m.b.host.addValidator("v0", 1_000_000n), m.b.host.addValidator("v1", 1_000_000n)].sort();
+    m.b.host.setBlockReward(earning, REWARD_PER_BLOCK);
+    await m.link.openChannel(`wasm.${m.provider}`, `wasm.${m.consumer}`, "mesh-security-v1");
+    await m.link.relayAll();
+    const t = await m.link.openChannel("transfer", "transfer", "ics20-1");
+    await ok(m.a.execute("admin", m.provider, MeshProviderExecuteMsgBuilder.setRewardChannel({ channelId: t.channelA })));
+    await ok(m.b.execute("admin", m.consumer, MeshConsumerExecuteMsgBuilder.setRewardConfig({ transferChannel: t.channelB })));
+    await ok(m.a.execute("alice", m.ilp, { bond: {} }, [{ denom: m.a.denom, amount: "20000" }]));
+    for (const validator of [earning, idle]) await ok(m.a.execute("alice", m.ilp, { grant_claim: { lienholder: m.provider, amount: "10000", validator } }));
+    await m.link.relayAll();
+    await m.b.wait(20);
+    const distributeOne = () => m.b.execute("bob", m.consumer, MeshConsumerExecuteMsgBuilder.distributeRewards({ limit: 1 }));
+    const attrs = (r: Awaited<ReturnType<typeof distributeOne>>) => (r.ok ? r.events.flatMap((e) => e.attributes) : []);
+    // Page 1 (the earning validator): sent; the cursor stops after it.
+    const first = await distributeOne();
+    expect(attrs(first).find((a) => a.key === "transfers")?.value).toBe("1");
+    // Page 2 (the idle one): nothing, but the claim succeeds and the cursor starts over…
+    const second = await distributeOne();
+    expect(second.ok ? "" : second.error).toBe("");
+    expect(attrs(second).filter((a) => a.key === "transfers" || a.key === "claim_restarts").map((a) => a.value)).toEqual(["0", "true"]);
+    // …so the earning validator is claimed again next time.
+    await m.b.wait(20);
+    expect(attrs(await distributeOne()).find((a) => a.key === "transfers")?.value).toBe("1");
+  });
+
   it("moving rewards to another transfer channel: a round already on its way on the old one is still credited", async () => {
     const m = await setupRewards();
     await stakeAll(m, [["alice", 300_000n]]);

@@ -188,6 +188,20 @@ describe("meta-staking rewards", () => {
     expect(b - 3n * a).toBeLessThanOrEqual(3n);
   });
 
+  it("claim_rewards returns a cursor only while validators follow: a page that ends exactly at the last one wraps around", async () => {
+    const s = await setup();
+    const validators = [s.validator, s.host.addValidator("second", 1_000_000n), s.host.addValidator("third", 1_000_000n)].sort();
+    s.host.advance({ blocks: 1 });
+    for (const validator of validators) exec(s, s.alice, MetaStakingExecuteMsgBuilder.delegate({ validator, amount: "1000" }));
+    const next = (msg: unknown) => JSON.parse(Buffer.from(exec(s, s.alice, msg).data!).toString()).next_start_after;
+    // Three validators, pages of 3: the page reaches the end, no cursor (claiming "after the last" would be empty).
+    expect(next(MetaStakingExecuteMsgBuilder.claimRewards({ limit: 3 }))).toBeNull();
+    // Pages of 2: the first leaves one, the second ends exactly at the last.
+    expect(next(MetaStakingExecuteMsgBuilder.claimRewards({ limit: 2 }))).toBe(validators[1]);
+    expect(next(MetaStakingExecuteMsgBuilder.claimRewards({ startAfter: validators[1], limit: 2 }))).toBeNull();
+    expect(next(MetaStakingExecuteMsgBuilder.claimRewards({ startAfter: validators[0], limit: 2 }))).toBeNull();
+  });
+
   it("claim_rewards: only registered consumers, no funds; rewards of another consumer refuse an unknown address", async () => {
     const s = await setup();
     const carol = s.b.address("carol");

@@ -115,6 +115,10 @@ describe("status report", () => {
     links: [{
       provider: "a-1", consumer: "b-1", connection: { provider: "connection-0", consumer: "connection-1" }, channel: { provider: "channel-0", consumer: "channel-7", state: "open" },
       validators: { consumerBonded: 3, knownByProvider: 2, inSync: false }, pendingPackets: { toConsumer: 1, toProvider: 0 }, allowance: "100", consumerDelegated: "40",
+      economics: {
+        price: "1", priceError: null, priceUpdatedAt: "0", requested: "2250", factor: "0.75", cap: "350000", maxRemote: "1500000",
+        remote: "1500000", local: "1000000", minLocalShare: "0.4",
+      },
     }],
   };
 
@@ -129,5 +133,8 @@ describe("status report", () => {
     expect(text).toContain("2 known by the provider, 3 bonded on b-1 (OUT OF SYNC");
     expect(text).toContain("pending     1 packet(s) to b-1, 0 to a-1");
     expect(text).toContain("stake       40 delegated of an allowance of 100");
+    expect(text).toContain("economics   price 1 (fixed rate), requested 2250, factor 0.75, cap 350000, local share 40.0 % (min 40.0 %)");
+    const stale = { ...status, links: [{ ...status.links[0], economics: { ...status.links[0].economics!, price: null, requested: null, priceError: "Price stale: 0 of 3 feeders" } }] };
+    expect(formatStatus(stale)).toContain("economics   NO PRICE (Price stale: 0 of 3 feeders), requested -, factor 0.75");
   });
 });

@@ -87,13 +87,14 @@ function paidSplit(reply: Reply): RewardsResponse | null {
 
 /**
  * After the claim: books what was paid (commission out, the rest waiting), then sends everything waiting, one
- * transfer per denom. Fails (reverting the claim too) only when there is nothing at all to send.
+ * transfer per denom. Fails (reverting the claim too) only when a claim from the first validator finds nothing to send.
  */
 export function afterClaim(env: Env, reply: Reply): Response | null {
   const paid = paidSplit(reply);
   if (paid == null) return null;
   const settings = REWARD_CONFIG.load();
   const cursor = REWARD_STATE.load();
+  const resumed = cursor.claimAfter != null;
   cursor.claimAfter = paid.nextStartAfter;
   REWARD_STATE.save(cursor);
   const response = new Response().addAttribute("action", "rewards_claimed");
@@ -125,7 +126,12 @@ export function afterClaim(env: Env, reply: Reply): Response | null {
   if (commission.length > 0 && recipient != null) response.addMessage(BankMsg.send(recipient, commission));
   const sent = sendWaiting(env, settings, response);
   if (sent < 0) return null;
-  if (sent == 0 && commission.length == 0) return fail<Response>(nothingToDistribute());
+  // Nothing at all: refused (so a crank learns it), unless the claim continued from a cursor — the validators after it
+  // may have left — and then the cursor's move must stay, or every later claim would start there again.
+  if (sent == 0 && commission.length == 0) {
+    if (!resumed) return fail<Response>(nothingToDistribute());
+    return response.addAttribute("transfers", "0").addAttribute("claim_restarts", cursor.claimAfter == null ? "true" : "false");
+  }
   return response.addAttribute("transfers", sent.toString());
 }
 

@@ -559,7 +559,11 @@ function claimRewards(env: Env, info: MessageInfo, startAfter: string | null, li
   if (!nonpayable(info) || consumerFor(info) == null) return null;
   const response = new Response().addAttribute("action", "claim_rewards").addAttribute("consumer", info.sender);
   const page = capLimit(limit, REWARDS_PAGE);
-  const validators = readPage(DELEGATIONS, [utf8(info.sender)], startAfter, page, (validator: string, _: Shares): string => validator);
+  // One more than the page tells whether anything follows: a cursor is returned only then, so a caller that claims
+  // from it never gets an empty page at the end (with exactly a page of validators, it would never wrap around).
+  const validators = readPage(DELEGATIONS, [utf8(info.sender)], startAfter, page + 1, (validator: string, _: Shares): string => validator);
+  const more = <u32>validators.length > page;
+  if (more) validators.pop();
   for (let i = 0; i < validators.length; i++) {
     const validator = validators[i];
     const o = sync(env, validator, response);
@@ -568,7 +572,7 @@ function claimRewards(env: Env, info: MessageInfo, startAfter: string | null, li
   }
   const paid = payOwed(info.sender, response);
   if (paid == null) return null;
-  const next = page > 0 && <u32>validators.length == page ? validators[validators.length - 1] : null;
+  const next = more && validators.length > 0 ? validators[validators.length - 1] : null;
   if (next != null) response.addAttribute("next_start_after", next);
   return response.addAttribute("paid", paid.length.toString()).setData(utf8(encodeRewardsResponse(createRewardsResponse(paid, next))));
 }

@@ -7,14 +7,10 @@
 //   the provider's MsgRecvPacket (transfer + destination callback crediting each validator) and the consumer's
 //   MsgAcknowledgement (source callback). Then withdraw_rewards after 1 distribution and after 100: O(1) in the
 //   number of distributions.
-import { Ed25519, Random } from "@cosmjs/crypto";
-import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { GeneratedType } from "@cosmjs/proto-signing";
 import { BinaryWriter } from "cosmjs-types/binary";
 import { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
-import { PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
-import { MsgCreateValidator } from "cosmjs-types/cosmos/staking/v1beta1/tx";
-import { ChainConfig, moduleQueryClient, waitForBlocks } from "../../wasmd";
+import { ChainConfig, waitForBlocks } from "../../wasmd";
 import { meshCodes } from "../../compile/artifacts";
 import { IlpExecuteMsgBuilder } from "../../contracts/Ilp.message-builder";
 import { MeshConsumerExecuteMsgBuilder } from "../../contracts/MeshConsumer.message-builder";
@@ -22,7 +18,7 @@ import { MeshProviderExecuteMsgBuilder } from "../../contracts/MeshProvider.mess
 import { MeshDeployment, deployMesh } from "../scenarios/mesh";
 import { WasmdScenarioNetwork } from "../wasmd-backend";
 import { currentHeight, gasOf, relayerTxGas, singleRelayTx } from "./gas";
-import { fundedStakers } from "./stakers";
+import { createNodelessValidators } from "./validators";
 
 export interface RewardsGas {
   /** Per validator count: distribute_rewards, the provider's MsgRecvPacket (callback), the consumer's MsgAcknowledgement. */
@@ -61,7 +57,6 @@ export async function measureRewardsGas(
   const rounds = opts.rounds ?? 100;
   const log = opts.log ?? (() => undefined);
   const net = new WasmdScenarioNetwork([providerCfg, consumerCfg]);
-  const { query, comet } = await moduleQueryClient(consumerCfg);
   const byValidators = new Map<string, Record<number, number>>();
   const put = (label: string, n: number, gas: number) => byValidators.set(label, { ...(byValidators.get(label) ?? {}), [n]: gas });
   try {
@@ -72,26 +67,8 @@ export async function measureRewardsGas(
 
     // Validators without nodes: funded operators, one MsgCreateValidator each.
     const extra = sizes[sizes.length - 1] - 1;
-    const operators = await fundedStakers(consumerCfg, admin, extra, 2n * SELF_BOND);
-    await Promise.all(operators.addresses.map(async (address, i) => {
-      const pubkey = (await Ed25519.makeKeypair(Random.getBytes(32))).pubkey;
-      const msg = MsgCreateValidator.fromPartial({
-        description: { moniker: `rewards-bench-${i}` },
-        commission: { rate: "100000000000000000", maxRate: "200000000000000000", maxChangeRate: "10000000000000000" },
-        minSelfDelegation: "1",
-        validatorAddress: toBech32(`${consumerCfg.prefix}valoper`, fromBech32(address).data),
-        pubkey: { typeUrl: "/cosmos.crypto.ed25519.PubKey", value: PubKey.encode({ key: pubkey }).finish() },
-        value: { denom: consumerCfg.denom, amount: SELF_BOND.toString() },
-      });
-      const r = await operators.client.signAndBroadcast(address, [{ typeUrl: "/cosmos.staking.v1beta1.MsgCreateValidator", value: msg }], "auto");
-      if (r.code !== 0) throw new Error(`create validator ${i} failed: ${r.rawLog}`);
-    }));
-    await waitForBlocks(consumerCfg, 2);
-    const bonded = (await query.staking.validators("BOND_STATUS_BONDED")).validators;
-    const real = bonded.find((v) => v.description?.moniker === consumerCfg.nodes[0].moniker)!.operatorAddress;
-    const fakes = bonded.filter((v) => v.operatorAddress !== real).map((v) => v.operatorAddress).sort();
-    if (fakes.length < extra) throw new Error(`only ${fakes.length} of ${extra} extra validators are bonded`);
-    log(`  ${consumerCfg.chainId}: ${bonded.length} bonded validators (${extra} without a node)`);
+    const { real, fakes } = await createNodelessValidators(consumerCfg, admin, extra, { selfBond: SELF_BOND, moniker: "rewards-bench" });
+    log(`  ${consumerCfg.chainId}: ${fakes.length + 1} bonded validators (${extra} without a node)`);
 
     const link = await net.link(providerCfg.chainId, consumerCfg.chainId);
     const meshes: { n: number; d: MeshDeployment; validators: string[] }[] = [];
@@ -167,7 +144,6 @@ export async function measureRewardsGas(
       rounds,
     };
   } finally {
-    comet.disconnect();
     await net.close();
   }
 }
