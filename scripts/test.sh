@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 source scripts/lib/progress.sh
 
 # The two native builds are independent: run them side by side (each prints its own progress) and wait for both.
-stage "dependencies: wasmd and cosmwasm-check (cached after the first run)"
+stage "dependencies: wasmd and cosmwasm-check (cached after the first run), Chromium for the dashboard's browser test"
 bash scripts/build-wasmd.sh & wasmd_pid=$!
 bash scripts/install-cosmwasm-check.sh & check_pid=$!
+bash scripts/install-chromium.sh & chromium_pid=$!
 status=0
 wait $wasmd_pid || status=1
 wait $check_pid || status=1
+wait $chromium_pid || status=1
 if [[ $status -ne 0 ]]; then echo "test: dependency build failed (log tail above)" >&2; exit 1; fi
 
 stage "contracts: build, wasm gate, cosmwasm-check"

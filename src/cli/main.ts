@@ -7,6 +7,7 @@ import { connect, deployAll, instantiate, status, upload } from "./deploy-comman
 import { PROPOSE_SWITCHES, PROPOSE_VALUES, propose } from "./propose";
 import { relay } from "./relay-command";
 import { crank } from "./crank-command";
+import { dashboard } from "./dashboard-command";
 
 export const USAGE = `usage: mesh <command> [options]        (npx mesh …, or npm run mesh -- …)
 
@@ -25,6 +26,10 @@ commands:
                                  mesh-consumer's distribute_rewards / revalue (price and power rules,
                                  validator set); run it beside the relayer
   status [--json]                contracts, code ids and checksums, channel state, validator sets, totals, pending packets
+  dashboard [--port P] [--host H] [--refresh MS]
+                                 serve the dashboard (default http://127.0.0.1:8080/): chains, channels and light
+                                 clients, validators and remote stake, slashes, rewards, economics, any account;
+                                 /metrics for Prometheus
   propose store|instantiate|execute|migrate   write an x/gov v1 proposal (sender: the gov module account)
   propose submit FILE | vote ID OPTION | deposit ID COINS | wait ID       (all need --chain)
 
@@ -54,6 +59,7 @@ const COMMANDS: Record<string, { spec: FlagSpec; usage: string }> = {
   instantiate: { spec: { values: [...GLOBAL_VALUES, "chain"] }, usage: USAGE },
   connect: { spec: { values: [...GLOBAL_VALUES, "print", "connection"] }, usage: USAGE },
   status: { spec: { values: GLOBAL_VALUES, switches: ["json"] }, usage: USAGE },
+  dashboard: { spec: { values: [...GLOBAL_VALUES, "port", "host", "refresh"] }, usage: USAGE },
   relay: { spec: { values: [...GLOBAL_VALUES, "poll"], switches: ["once"] }, usage: USAGE },
   crank: { spec: { values: [...GLOBAL_VALUES, "poll", "distribute-every", "revalue-every"], switches: ["once"] }, usage: USAGE },
   propose: { spec: { values: [...GLOBAL_VALUES, ...PROPOSE_VALUES], switches: PROPOSE_SWITCHES }, usage: PROPOSE_USAGE },
@@ -76,6 +82,7 @@ async function dispatch(command: string, args: ParsedArgs, io: CliIo): Promise<v
       case "propose": return await propose(ctx, args, PROPOSE_USAGE);
       case "relay": return await relay(ctx, args, stopSignal());
       case "crank": return await crank(ctx, args, stopSignal());
+      case "dashboard": return await dashboard(ctx, args, stopSignal());
     }
   } finally {
     await ctx.close();

@@ -18,6 +18,7 @@ import type * as Ilp from "../../src/contracts/Ilp.types";
 import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
 import { MetaStakingQueryMsgBuilder } from "../../src/contracts/MetaStaking.message-builder";
+import { openDashboard } from "./dashboard";
 import type * as MetaStaking from "../../src/contracts/MetaStaking.types";
 import { meshCodes } from "../helpers/artifacts";
 import {
@@ -125,6 +126,20 @@ it("a downtime slash reaches the provider and the ILP through a stranger's check
     expect(announced.validators).not.toContain(target);
     expect((await provider.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators)
       .toEqual(announced.validators);
+    // The dashboard shows the slash: in the timeline (observed on the consumer, applied on the provider), the
+    // validator jailed, and in alice's view the settled collateral and the slash not yet taken from it.
+    const dash = await openDashboard([testChain("mesh-a"), consumerCfg, mesh_b], [d, d2], alice);
+    try {
+      expect(await dash.text("slashes")).toMatch(new RegExp(`mesh-slash \\S+\\s+1\\.00 %\\s+jailed\\s+observed at mesh-slash height \\d+ → applied on mesh-a`));
+      expect(await dash.page.$eval("[data-testid=validators-mesh-slash]", (e) => (e as unknown as { innerText: string }).innerText)).toMatch(/jailed\s+990000/);
+      expect(await dash.page.$eval("[data-testid=user-accounts]", (e) => (e as unknown as { innerText: string }).innerText))
+        .toMatch(/mesh-a\s+594000\s+0\s+594000\s+6000/);
+      expect(await dash.text("user")).toMatch(/594000\s+\+0 \/ −0\s+6000/);
+      await dash.screenshot("3-slash");
+      expect(dash.errors).toEqual([]);
+    } finally {
+      await dash.close();
+    }
     const ilpBefore = await provider.balance(d.ilp, provider.denom);
     for (const [user, left] of [["alice", "594000"], ["bob", "396000"]] as const) {
       expect(await provider.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: provider.address(user) })))

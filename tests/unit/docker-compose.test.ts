@@ -18,7 +18,7 @@ const io = { out: () => undefined, err: () => undefined, env: {}, cwd: root };
 
 describe("docker-compose.yml", () => {
   it("has a service per devnet chain, a deploy job, a relayer and the crank", () => {
-    expect(Object.keys(services)).toEqual(["mesh-a", "mesh-b", "deploy", "relayer", "crank"]);
+    expect(Object.keys(services)).toEqual(["mesh-a", "mesh-b", "deploy", "relayer", "crank", "dashboard"]);
     const devnet = loadMeshConfig(path.join(root, "examples", "devnet.mesh.json"));
     expect(devnet.chains.map((c) => c.id)).toEqual(["mesh-a", "mesh-b"]);
   });

@@ -9,28 +9,21 @@
 //   cap        (bonded − queued − delegated) × s ÷ (1 − s), so that delegated ≤ s × (bonded − queued) whatever this
 //              consumer does (queued stake is leaving: it counts for nobody)
 //   scale      min(1, max_remote ÷ Σ capped): every consumer's capped request is scaled by the same factor
-import { Decimal, Env, fromUtf8, Order, Uint128, queryBondedTokens } from "../../sdk";
+import { Decimal, Env, fromUtf8, Map, Order, Uint128, queryBondedTokens } from "../../sdk";
 import { PowerResponse } from "../../shared/meta-staking";
 import { createPowerResponse } from "../../shared/meta-staking.codec";
-import { CONFIG, CONSUMERS, Consumer, QUEUE, VALIDATORS } from "./state";
+import { Amount, CONFIG, CONSUMERS, Consumer, Pool, QUEUE, VALIDATORS } from "./state";
 
-/** Σ of a map of validators' pools' tokens and of their queues. */
-function remoteHoldings(): Uint128[] | null {
-  let remote = Uint128.zero();
-  const pools = VALIDATORS.range([], null, false, null, Order.Ascending);
-  for (let e = pools.next(); e != null; e = pools.next()) {
-    const sum = remote.checkedAdd(e.value.tokens);
-    if (sum == null) return null;
-    remote = sum;
+/** Σ of `amount` over every entry of `map` (validators with consumer stake: bounded by the chain's validators). */
+function total<T>(map: Map<T>, amount: (value: T) => Uint128): Uint128 | null {
+  let sum = Uint128.zero();
+  const it = map.range([], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    const next = sum.checkedAdd(amount(e.value));
+    if (next == null) return null;
+    sum = next;
   }
-  let queued = Uint128.zero();
-  const queue = QUEUE.range([], null, false, null, Order.Ascending);
-  for (let e = queue.next(); e != null; e = queue.next()) {
-    const sum = queued.checkedAdd(e.value.amount);
-    if (sum == null) return null;
-    queued = sum;
-  }
-  return [remote, queued];
+  return sum;
 }
 
 /** What `share` of everything may be, given `rest` that is not ours: rest × share ÷ (1 − share), rounded down. */
@@ -52,10 +45,9 @@ export function computePower(env: Env, consumer: string, record: Consumer, deleg
   const config = CONFIG.load();
   const bonded = queryBondedTokens(config.denom);
   if (bonded == null) return null;
-  const holdings = remoteHoldings();
-  if (holdings == null) return null;
-  const remote = holdings[0];
-  const queued = holdings[1];
+  const remote = total<Pool>(VALIDATORS, (p: Pool): Uint128 => p.tokens);
+  const queued = total<Amount>(QUEUE, (q: Amount): Uint128 => q.amount);
+  if (remote == null || queued == null) return null;
   const local = bonded.saturatingSub(remote).saturatingSub(queued);
   const m = config.minLocalShare;
   let maxRemote: Uint128 | null = null;

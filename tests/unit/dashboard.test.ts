@@ -1,0 +1,110 @@
+// The dashboard's server and metrics without chains: a fixed state served as JSON, rendered as Prometheus text
+// (format 0.0.4: HELP/TYPE once per metric, escaped label values, one series per label set), static files, address
+// validation and errors. The page itself is tested in Chromium against real chains (tests/chain/dashboard.test.ts).
+import type { DashboardState, UserView } from "../../src/dashboard/collect";
+import { toPrometheus } from "../../src/dashboard/metrics";
+import { startDashboard } from "../../src/dashboard/server";
+
+const NOW = 1_800_000_000_000;
+
+function state(): DashboardState {
+  return {
+    generatedAtMs: NOW,
+    chains: [
+      { chainId: "a-1", rpc: "http://a", reachable: true, height: 120, codes: [], contracts: [] },
+      { chainId: "b-1", rpc: "http://b", reachable: false, error: "down", codes: [], contracts: [] },
+    ],
+    links: [{
+      provider: "a-1", consumer: "b-1", connection: { provider: "connection-0", consumer: "connection-1" },
+      channel: { provider: "channel-0", consumer: "channel-7", state: "open" }, validators: { consumerBonded: 2, knownByProvider: 2, inSync: true },
+      pendingPackets: { toConsumer: 3, toProvider: 0 }, allowance: "100", consumerDelegated: "40",
+      economics: { price: "2", priceError: null, priceUpdatedAt: "0", requested: "80", factor: "0.5", cap: "40", maxRemote: null, remote: "60", local: "140", minLocalShare: "0" },
+      lightClients: [{ chain: "a-1", clientId: "07-tendermint-0", trustingPeriodSeconds: 600, latestUpdateMs: NOW - 100_000, expiresAtMs: NOW + 500_000 }],
+      validatorSet: [{ validator: 'val"1', moniker: "one", status: "bonded", jailed: true, remoteStake: "40", onChain: "39", slashSeq: 1, cumulative: "0.99" }],
+      slashes: [], rewards: null,
+    }],
+  };
+}
+
+describe("dashboard metrics", () => {
+  it("are Prometheus text with the series for alerting", () => {
+    const text = toPrometheus(state());
+    const lines = text.trimEnd().split("\n");
+    expect(text.endsWith("\n")).toBe(true);
+    // HELP and TYPE once per metric, right before its first sample.
+    expect(lines.filter((l) => l === "# TYPE mesh_packets_pending gauge")).toHaveLength(1);
+    expect(lines).toEqual(expect.arrayContaining([
+      'mesh_chain_up{chain="a-1"} 1',
+      'mesh_chain_up{chain="b-1"} 0',
+      'mesh_chain_height{chain="a-1"} 120',
+      'mesh_channel_open{provider="a-1",consumer="b-1"} 1',
+      'mesh_packets_pending{provider="a-1",consumer="b-1",to="b-1"} 3',
+      'mesh_packets_pending{provider="a-1",consumer="b-1",to="a-1"} 0',
+      'mesh_validator_set_in_sync{provider="a-1",consumer="b-1"} 1',
+      'mesh_light_client_seconds_to_expiry{provider="a-1",consumer="b-1",chain="a-1",client="07-tendermint-0"} 500',
+      'mesh_validator_remote_stake{consumer="b-1",validator="val\\"1"} 40',
+      'mesh_validator_jailed{consumer="b-1",validator="val\\"1"} 1',
+      'mesh_consumer_delegated{provider="a-1",consumer="b-1"} 40',
+      'mesh_power_factor{provider="a-1",consumer="b-1"} 0.5',
+      'mesh_power_cap{provider="a-1",consumer="b-1"} 40',
+      'mesh_local_share{consumer="b-1"} 0.7',
+      `mesh_dashboard_generated_timestamp_seconds ${NOW / 1000}`,
+    ]));
+    // No chain height for an unreachable chain; every sample is a well-formed line.
+    expect(text).not.toContain('mesh_chain_height{chain="b-1"}');
+    for (const l of lines) expect(l).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{([a-z_]+="(?:[^"\\]|\\.)*",?)+\})? [-0-9.e+]+)$/);
+  });
+
+  it("one local-share series per consumer chain, however many providers it serves", () => {
+    const s = state();
+    s.links.push({ ...s.links[0], provider: "c-1" });
+    expect(toPrometheus(s).split("\n").filter((l) => l.startsWith("mesh_local_share{"))).toEqual(['mesh_local_share{consumer="b-1"} 0.7']);
+  });
+});
+
+describe("dashboard server", () => {
+  const user: UserView = { address: "wasm1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", accounts: [], links: [] };
+  let reads = 0;
+  const source = {
+    state: async () => { reads++; return state(); },
+    user: async (address: string) => ({ ...user, address }),
+  };
+
+  it("serves the page, its state, metrics and a user's view; refuses bad addresses; reads the chains at most once per refresh", async () => {
+    const server = await startDashboard(source, { port: 0, refreshMs: 60_000 });
+    try {
+      const get = (p: string) => fetch(`${server.url}${p}`);
+      const page = await get("");
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await page.text()).toContain('<script type="module" src="/app.js"></script>');
+      expect((await get("app.js")).status).toBe(200);
+      expect((await get("app.css")).headers.get("content-type")).toBe("text/css; charset=utf-8");
+      expect(await (await get("api/state")).json()).toEqual(state());
+      expect(await (await get("metrics")).text()).toBe(toPrometheus(state()));
+      expect(reads).toBe(1);
+      expect(await (await get(`api/user?address=${user.address}`)).json()).toEqual(user);
+      const bad = await get("api/user?address=%3Cscript%3E");
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: 'not an account address: "<script>"' });
+      expect((await get("nope")).status).toBe(404);
+      expect((await fetch(`${server.url}api/state`, { method: "POST" })).status).toBe(405);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a failing chain read with its reason, and reads again next time", async () => {
+    let fail = true;
+    const server = await startDashboard({ state: async () => { if (fail) throw new Error("cannot reach the RPC of b-1\nstack"); return state(); }, user: source.user },
+      { port: 0, refreshMs: 60_000 });
+    try {
+      const first = await fetch(`${server.url}api/state`);
+      expect(first.status).toBe(502);
+      expect(await first.json()).toEqual({ error: "cannot reach the RPC of b-1" });
+      fail = false;
+      expect((await fetch(`${server.url}metrics`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
