@@ -54,6 +54,9 @@ export function toPrometheus(state: DashboardState): string {
       e.add("mesh_validator_jailed", "1 when the validator is jailed", "gauge", vl, v.jailed ? 1 : 0);
       e.add("mesh_validator_slash_events", "Slash events meta-staking observed on the validator", "gauge", vl, v.slashSeq);
     }
+    for (const c of l.solvency?.checks ?? []) {
+      e.add("mesh_solvency_ok", "1 when the books of a link agree (docs/dashboard.md)", "gauge", { ...link, check: c.name }, c.ok ? 1 : 0);
+    }
     if (l.consumerDelegated !== undefined) e.add("mesh_consumer_delegated", "The consumer's delegations through meta-staking", "gauge", link, Number(l.consumerDelegated));
     if (l.allowance !== undefined) e.add("mesh_consumer_allowance", "meta-staking's allowance for the consumer", "gauge", link, Number(l.allowance));
     const econ = l.economics;

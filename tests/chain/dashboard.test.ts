@@ -1,6 +1,7 @@
 // The dashboard (src/dashboard) against real wasmd chains, in headless Chromium, during a cross-stake: the panels
 // show what the chains report (a stake appears in the user's view and in the validator's remote stake, an
-// unbonding shows its release time, the light clients their expiry, rewards what was distributed), the page logs
+// unbonding shows its release time, the light clients their expiry, rewards what was distributed, a refused stake
+// its reason, the books of the link agree), the page logs
 // no errors, and /metrics is Prometheus text with the expected series. Screenshots: test-artifacts/dashboard/.
 // (The slash timeline is checked after a real downtime slash in slash-close.test.ts.)
 import { WasmdScenarioNetwork } from "../../src/scenario/wasmd-backend";
@@ -48,7 +49,9 @@ it("shows a cross-stake as the chains report it: stake, remote stake, unbonding 
   const [validator] = (await a.query<MeshProvider.ValidatorsResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.validators())).validators;
   const alice = a.address("alice");
   await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: a.denom, amount: "1000000" }]));
-  await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: "1000000", validator })));
+  const grant = await a.execute("alice", d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: "1000000", validator }));
+  if (!grant.ok) throw new Error(grant.error);
+  const txId = grant.events.flatMap((e) => e.attributes).find((x) => x.key === "tx_id")!.value;
   await d.link.relayAll();
 
   const dash = await openDashboard([testChain("mesh-a"), testChain("mesh-b")], [d], alice);
@@ -92,7 +95,36 @@ it("shows a cross-stake as the chains report it: stake, remote stake, unbonding 
     const total = state.links[0].rewards!.consumer.find((t) => t.denom === b.denom)!;
     expect(BigInt(total.delivered)).toBeGreaterThan(0n);
     expect(await dash.text("rewards")).toContain(`${b.denom}\t${total.claimed}\t${total.commission}\t${total.delivered}`);
+    // The plots have points from every read so far.
+    expect(await dash.page.$$eval("[data-testid=plot-delegated] polyline", (es) => es.length)).toBe(1);
     await dash.screenshot("2-unbonding-and-rewards");
+
+    // A stake the consumer refuses (beyond meta-staking's allowance) is rolled back: the failures panel shows why.
+    await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: a.denom, amount: "6000000" }]));
+    await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: "6000000", validator })));
+    await d.link.relayAll();
+    await dash.refresh();
+    const failures = await dash.page.$eval("[data-testid=failures]", (e) => (e as unknown as { innerText: string }).innerText);
+    expect(failures).toMatch(/mesh-a → mesh-b\s+stake_rolled_back\s+\d+\s+\S+\s+\S+\s+Allowance exhausted: /);
+
+    // The operation tracer follows the first stake through both chains by its provider tx id.
+    await dash.page.type("#trace-tx", txId);
+    await dash.page.click("#trace-form button");
+    await dash.page.waitForSelector("[data-testid=trace]");
+    const trace = (await dash.page.$eval("[data-testid=trace]", (e) => (e as unknown as { innerText: string }).innerText)).split("\n").slice(1);
+    expect(trace).toEqual([
+      expect.stringMatching(new RegExp(`^mesh-a\\s+\\d+\\s+grant_claim of 1000000 by ${alice} on the ILP → stake 1000000 to ${validator}: packet \\d+ sent on ${d.channelA}$`)),
+      expect.stringMatching(new RegExp(`^mesh-b\\s+\\d+\\s+received: stake of 1000000 → 900000 delegated through meta-staking to ${validator}$`)),
+      expect.stringMatching(/^mesh-a\s+\d+\s+stake_committed \(1000000 shares\)$/),
+    ]);
+
+    // What if the validator lost half of its stake: alice's 600 000 there lose 300 000.
+    await dash.page.$eval("#whatif-fraction", (e) => { (e as unknown as { value: string }).value = "0.5"; });
+    await dash.page.click("#whatif-form button");
+    await dash.page.waitForSelector("[data-testid=whatif-owners]");
+    expect(await dash.page.$eval("[data-testid=whatif-owners]", (e) => (e as unknown as { innerText: string }).innerText))
+      .toMatch(/600000\s+300000\s+7000000 → 6700000/);
+    await dash.screenshot("3-rolled-back-trace-whatif");
 
     // /metrics: Prometheus text with the series for alerting, values as the chains report them.
     const res = await fetch(`${dash.url.split("?")[0]}metrics`);
@@ -111,6 +143,14 @@ it("shows a cross-stake as the chains report it: stake, remote stake, unbonding 
     expect(one("mesh_validator_remote_stake", { consumer: "mesh-b", validator })[0].value).toBe(Number(remote));
     expect(one("mesh_consumer_delegated", { provider: "mesh-a", consumer: "mesh-b" })[0].value).toBe(Number(remote));
     expect(one("mesh_price_available", { provider: "mesh-a", consumer: "mesh-b" })[0].value).toBe(1);
+    // The books agree once everything settled: collateral, the provider's pools against the consumer's records,
+    // those against meta-staking.
+    const solvency = (await dash.state()).links[0].solvency!;
+    expect(solvency).toMatchObject({ settled: true, providerStake: "600000", consumerProviderAmount: "600000", consumerLocal: "540000", metaDelegated: "540000" });
+    expect(solvency.checks.map((c) => c.ok)).toEqual([true, true, true]);
+    expect(await dash.page.$$eval("[data-testid=solvency-check]", (es) => es.map((e) => e.textContent))).toEqual([
+      "✓ ILP holds its collateral", "✓ provider stake = consumer records", "✓ consumer records = meta-staking"]);
+    expect(one("mesh_solvency_ok", { provider: "mesh-a", consumer: "mesh-b" }).map((s) => s.value)).toEqual([1, 1, 1]);
     expect(dash.errors).toEqual([]);
   } finally {
     await dash.close();

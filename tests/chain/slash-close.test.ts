@@ -135,7 +135,8 @@ it("a downtime slash reaches the provider and the ILP through a stranger's check
       expect(await dash.page.$eval("[data-testid=user-accounts]", (e) => (e as unknown as { innerText: string }).innerText))
         .toMatch(/mesh-a\s+594000\s+0\s+594000\s+6000/);
       expect(await dash.text("user")).toMatch(/594000\s+\+0 \/ −0\s+6000/);
-      await dash.screenshot("3-slash");
+      expect((await dash.state()).links.map((l) => l.solvency!.checks.every((c) => c.ok))).toEqual([true, true]);
+      await dash.screenshot("4-slash");
       expect(dash.errors).toEqual([]);
     } finally {
       await dash.close();

@@ -21,7 +21,11 @@ function state(): DashboardState {
       economics: { price: "2", priceError: null, priceUpdatedAt: "0", requested: "80", factor: "0.5", cap: "40", maxRemote: null, remote: "60", local: "140", minLocalShare: "0" },
       lightClients: [{ chain: "a-1", clientId: "07-tendermint-0", trustingPeriodSeconds: 600, latestUpdateMs: NOW - 100_000, expiresAtMs: NOW + 500_000 }],
       validatorSet: [{ validator: 'val"1', moniker: "one", status: "bonded", jailed: true, remoteStake: "40", onChain: "39", slashSeq: 1, cumulative: "0.99" }],
-      slashes: [], rewards: null,
+      slashes: [], rewards: null, failures: [],
+      solvency: {
+        ilpBonded: "100", ilpBalance: "100", providerStake: "40", consumerProviderAmount: "40", consumerLocal: "40", metaDelegated: "39", settled: true,
+        checks: [{ name: "ILP holds its collateral", ok: true, detail: "" }, { name: "consumer records = meta-staking", ok: false, detail: "" }],
+      },
     }],
   };
 }
@@ -48,6 +52,8 @@ describe("dashboard metrics", () => {
       'mesh_power_factor{provider="a-1",consumer="b-1"} 0.5',
       'mesh_power_cap{provider="a-1",consumer="b-1"} 40',
       'mesh_local_share{consumer="b-1"} 0.7',
+      'mesh_solvency_ok{provider="a-1",consumer="b-1",check="ILP holds its collateral"} 1',
+      'mesh_solvency_ok{provider="a-1",consumer="b-1",check="consumer records = meta-staking"} 0',
       `mesh_dashboard_generated_timestamp_seconds ${NOW / 1000}`,
     ]));
     // No chain height for an unreachable chain; every sample is a well-formed line.
@@ -68,6 +74,8 @@ describe("dashboard server", () => {
   const source = {
     state: async () => { reads++; return state(); },
     user: async (address: string) => ({ ...user, address }),
+    trace: async (provider: string, consumer: string, tx: number) => [{ chain: provider, height: tx, txHash: "AB", step: `to ${consumer}` }],
+    whatIf: async (_p: string, _c: string, validator: string, fraction: string) => ({ validator, fraction, owners: [], cascade: [] }),
   };
 
   it("serves the page, its state, metrics and a user's view; refuses bad addresses; reads the chains at most once per refresh", async () => {
@@ -82,10 +90,18 @@ describe("dashboard server", () => {
       expect(await (await get("api/state")).json()).toEqual(state());
       expect(await (await get("metrics")).text()).toBe(toPrometheus(state()));
       expect(reads).toBe(1);
+      // What was read, kept for the plots: per consumer chain its local share, per link its delegation.
+      expect(await (await get("api/history")).json()).toEqual([{ atMs: NOW, localShare: { "b-1": 0.7 }, delegated: { "a-1->b-1": 40 } }]);
       expect(await (await get(`api/user?address=${user.address}`)).json()).toEqual(user);
       const bad = await get("api/user?address=%3Cscript%3E");
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({ error: 'not an account address: "<script>"' });
+      expect(await (await get("api/trace?provider=a-1&consumer=b-1&tx=7")).json()).toEqual([{ chain: "a-1", height: 7, txHash: "AB", step: "to b-1" }]);
+      expect((await get("api/trace?provider=a-1&consumer=b-1&tx=x")).status).toBe(400);
+      expect((await get("api/trace?provider=a%20b&consumer=b-1&tx=1")).status).toBe(400);
+      const v = "wasmvaloper1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
+      expect(await (await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05`)).json()).toEqual({ validator: v, fraction: "0.05", owners: [], cascade: [] });
+      expect((await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=1.5`)).status).toBe(400);
       expect((await get("nope")).status).toBe(404);
       expect((await fetch(`${server.url}api/state`, { method: "POST" })).status).toBe(405);
     } finally {
@@ -95,7 +111,7 @@ describe("dashboard server", () => {
 
   it("answers a failing chain read with its reason, and reads again next time", async () => {
     let fail = true;
-    const server = await startDashboard({ state: async () => { if (fail) throw new Error("cannot reach the RPC of b-1\nstack"); return state(); }, user: source.user },
+    const server = await startDashboard({ state: async () => { if (fail) throw new Error("cannot reach the RPC of b-1\nstack"); return state(); }, user: source.user, trace: source.trace, whatIf: source.whatIf },
       { port: 0, refreshMs: 60_000 });
     try {
       const first = await fetch(`${server.url}api/state`);

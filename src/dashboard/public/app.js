@@ -46,6 +46,10 @@ function links(state) {
       ["delegated", l.allowance !== undefined ? `<span data-testid="delegated">${esc(l.consumerDelegated)}</span> of an allowance of ${esc(l.allowance)}` : "-"],
       ["economics", econ],
     ];
+    if (l.solvency) {
+      rows.push(["solvency", l.solvency.checks.map((c) => `<span class="${c.ok ? "ok" : "bad"}" data-testid="solvency-check">${c.ok ? "✓" : "✗"} ${esc(c.name)}</span>: ${esc(c.detail)}`).join("<br>")
+        + (l.solvency.settled ? "" : `<br><span class="warn">packets or slashes in flight: the books agree once they settle</span>`)]);
+    }
     if (l.error) rows.push(["error", `<span class="bad">${esc(l.error)}</span>`]);
     return `<h3>${esc(l.provider)} → ${esc(l.consumer)}</h3>` + table(["", ""], rows.map(([k, v]) => [td(esc(k)), td(v)]), `link-${l.provider}-${l.consumer}`);
   }).join("");
@@ -83,6 +87,33 @@ function rewards(state) {
   }).join("");
 }
 
+function failures(state) {
+  const rows = state.links.flatMap((l) => l.failures.map((f) => [
+    num(f.height), td(`${esc(l.provider)} → ${esc(l.consumer)}`), td(esc(f.action)), num(f.txId), td(`<code>${esc(short(f.owner))}</code>`),
+    td(`<code>${esc(short(f.validator))}</code>`), td(`<span class="bad">${esc(f.reason)}</span>`),
+  ]));
+  return table(["height", "link", "operation", "tx", "owner", "validator", "reason"], rows, "failures");
+}
+
+/** One SVG line per series of `key` in the history points, 0 at the bottom; a legend with each series' last value. */
+function plot(points, key, title, format) {
+  const names = [...new Set(points.flatMap((p) => Object.keys(p[key])))];
+  if (points.length < 2 || names.length === 0) return `<p class="muted">${esc(title)}: collecting (one point per read)</p>`;
+  const [w, h] = [460, 110];
+  const t0 = points[0].atMs, t1 = points[points.length - 1].atMs;
+  const max = Math.max(1e-9, ...points.flatMap((p) => Object.values(p[key])));
+  const colors = ["#3b6fd6", "#d6543b", "#2a9d5c", "#9b59b6", "#c9a227"];
+  const lines = names.map((n, i) => {
+    const xy = points.filter((p) => n in p[key]).map((p) => `${(((p.atMs - t0) / Math.max(1, t1 - t0)) * w).toFixed(1)},${(h - (p[key][n] / max) * h).toFixed(1)}`);
+    return `<polyline fill="none" stroke="${colors[i % colors.length]}" stroke-width="2" points="${xy.join(" ")}"/>`;
+  }).join("");
+  const legend = names.map((n, i) => {
+    const last = [...points].reverse().find((p) => n in p[key]);
+    return `<span style="color:${colors[i % colors.length]}">■</span> ${esc(n)} ${last ? format(last[key][n]) : ""}`;
+  }).join(" &nbsp; ");
+  return `<div><strong>${esc(title)}</strong> <span class="muted">(${Math.round((t1 - t0) / 1000)} s)</span><br><svg data-testid="plot-${key}" width="${w}" height="${h}" style="background:#fafbfc">${lines}</svg><br>${legend}</div>`;
+}
+
 function user(u, now) {
   const accounts = table(["chain", "bonded", "free", "largest claim", "pending slash", "claims"], u.accounts.map((a) => [
     td(esc(a.chain)), num(a.account.bonded), num(a.account.free), num(a.account.max_claim), num(a.account.pending_slash),
@@ -117,6 +148,19 @@ async function refresh() {
     $("validators").innerHTML = validators(state);
     $("slashes").innerHTML = slashes(state);
     $("rewards").innerHTML = rewards(state);
+    $("failures").innerHTML = failures(state);
+    const history = await getJson("/api/history");
+    $("history").innerHTML = plot(history, "localShare", "local share of bonded stake", (v) => `${(100 * v).toFixed(2)} %`)
+      + plot(history, "delegated", "remote delegation per link", (v) => String(v));
+    const options = state.links.map((l) => `${l.provider}->${l.consumer}`);
+    for (const id of ["trace-link", "whatif-link"]) {
+      if ($(id).options.length !== options.length) $(id).innerHTML = options.map((o) => `<option>${esc(o)}</option>`).join("");
+    }
+    const chosen = state.links.find((l) => `${l.provider}->${l.consumer}` === $("whatif-link").value);
+    const validatorsOf = (chosen?.validatorSet ?? []).map((v) => v.validator);
+    if ([...$("whatif-validator").options].map((o) => o.value).join() !== validatorsOf.join()) {
+      $("whatif-validator").innerHTML = (chosen?.validatorSet ?? []).map((v) => `<option value="${esc(v.validator)}">${esc(v.moniker)} ${esc(short(v.validator))}</option>`).join("");
+    }
     if (address) $("user").innerHTML = user(await getJson(`/api/user?address=${encodeURIComponent(address)}`), state.generatedAtMs);
     $("updated").textContent = `read ${time(state.generatedAtMs)}`;
     $("error").hidden = true;
@@ -125,6 +169,32 @@ async function refresh() {
     $("error").hidden = false;
   }
 }
+
+$("trace-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const [provider, consumer] = $("trace-link").value.split("->");
+  try {
+    const steps = await getJson(`/api/trace?provider=${encodeURIComponent(provider)}&consumer=${encodeURIComponent(consumer)}&tx=${encodeURIComponent($("trace-tx").value.trim())}`);
+    $("trace").innerHTML = table(["chain", "height", "step"], steps.map((s) => [td(esc(s.chain)), num(s.height), td(esc(s.step))]), "trace");
+  } catch (e) {
+    $("trace").innerHTML = `<span class="bad">${esc(e.message)}</span>`;
+  }
+});
+
+$("whatif-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const [provider, consumer] = $("whatif-link").value.split("->");
+  const q = new URLSearchParams({ provider, consumer, validator: $("whatif-validator").value, fraction: $("whatif-fraction").value.trim() });
+  try {
+    const w = await getJson(`/api/whatif?${q}`);
+    $("whatif").innerHTML = table(["owner", "stake", "loss", "collateral", "claims"], w.owners.map((o) => [
+      td(`<code>${esc(short(o.owner))}</code>`), num(o.stake), num(o.loss), num(`${o.bondedBefore} → ${o.bondedAfter}`),
+      td(o.claims.map((c) => `<code>${esc(short(c.lienholder))}</code> ${esc(c.before)} → ${c.after !== c.before ? `<span class="warn">${esc(c.after)}</span>` : esc(c.after)}`).join("<br>")),
+    ]), "whatif-owners") + table(["other lienholder", "unstakes (cascade)"], w.cascade.map((c) => [td(`<code>${esc(short(c.lienholder))}</code>`), num(c.unstaked)]), "whatif-cascade");
+  } catch (e) {
+    $("whatif").innerHTML = `<span class="bad">${esc(e.message)}</span>`;
+  }
+});
 
 $("address").value = address;
 $("user-form").addEventListener("submit", (ev) => {

@@ -1,0 +1,85 @@
+// What-if: what a slash of `fraction` of validator V on a consumer chain would do, computed from the current state
+// with the contracts' own rules (docs/slashing.md): each staker's stake on V through that provider loses the
+// fraction (the provider's pool multiplier), the ILP takes the loss from the staker's collateral, and every other
+// claim above what is left is capped to it — the other lienholders unstake the excess (the cascade to other chains).
+// The state comes through `query`, so the same code reads real chains (the dashboard) or the in-process host (the
+// test that applies the slash afterwards and compares).
+import { IlpQueryMsgBuilder } from "../contracts/Ilp.message-builder";
+import type * as Ilp from "../contracts/Ilp.types";
+import { MeshProviderQueryMsgBuilder } from "../contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../contracts/MeshProvider.types";
+
+export type ContractQuery = <T>(chain: string, contract: string, msg: unknown) => Promise<T>;
+
+export interface WhatIfClaim {
+  lienholder: string;
+  before: string;
+  after: string;
+}
+
+export interface WhatIfOwner {
+  owner: string;
+  /** the owner's stake on the validator through the slashed link, and what the slash takes of it */
+  stake: string;
+  loss: string;
+  bondedBefore: string;
+  bondedAfter: string;
+  claims: WhatIfClaim[];
+}
+
+export interface WhatIf {
+  validator: string;
+  fraction: string;
+  owners: WhatIfOwner[];
+  /** per other lienholder: how much its claims shrink (what it unstakes on its own consumer chain) */
+  cascade: { lienholder: string; unstaked: string }[];
+}
+
+const ATOMICS = 10n ** 18n;
+
+function atomics(d: string): bigint {
+  if (!/^\d+(\.\d{1,18})?$/.test(d)) throw new Error(`not a decimal in [0, 1]: "${d}"`);
+  const [whole, frac = ""] = d.split(".");
+  return BigInt(whole) * ATOMICS + BigInt(frac.padEnd(18, "0"));
+}
+
+/** Every ILP account, page by page. */
+async function accounts(query: ContractQuery, chain: string, ilp: string): Promise<Ilp.AccountResponse[]> {
+  const out: Ilp.AccountResponse[] = [];
+  for (let startAfter: string | undefined; ;) {
+    const page = await query<Ilp.AllAccountsResponse>(chain, ilp, IlpQueryMsgBuilder.allAccounts({ startAfter, limit: 30 }));
+    out.push(...page.accounts);
+    if (!page.next_start_after) return out;
+    startAfter = page.next_start_after;
+  }
+}
+
+export async function predictSlash(
+  query: ContractQuery, providerChain: string, ilp: string, meshProvider: string, validator: string, fraction: string,
+): Promise<WhatIf> {
+  const f = atomics(fraction);
+  if (f > ATOMICS) throw new Error(`a slash fraction is at most 1, got ${fraction}`);
+  const owners: WhatIfOwner[] = [];
+  const cascade = new Map<string, bigint>();
+  for (const account of await accounts(query, providerChain, ilp)) {
+    const s = await query<MeshProvider.StakeResponse>(providerChain, meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: account.address, validator }));
+    const stake = BigInt(s.staked);
+    if (stake === 0n) continue;
+    // The pool keeps value = shares × multiplier, rounded down: what stays is the stake × (1 − fraction), rounded down.
+    const loss = stake - (stake * (ATOMICS - f)) / ATOMICS;
+    const bondedBefore = BigInt(account.bonded);
+    const bondedAfter = bondedBefore > loss ? bondedBefore - loss : 0n;
+    const claims = account.claims.map((c) => {
+      const before = BigInt(c.amount);
+      const own = c.lienholder === meshProvider ? (before > loss ? before - loss : 0n) : before;
+      const after = own < bondedAfter ? own : bondedAfter;
+      if (c.lienholder !== meshProvider && after < before) cascade.set(c.lienholder, (cascade.get(c.lienholder) ?? 0n) + before - after);
+      return { lienholder: c.lienholder, before: before.toString(), after: after.toString() };
+    });
+    owners.push({ owner: account.address, stake: stake.toString(), loss: loss.toString(), bondedBefore: bondedBefore.toString(), bondedAfter: bondedAfter.toString(), claims });
+  }
+  return {
+    validator, fraction, owners,
+    cascade: [...cascade].map(([lienholder, unstaked]) => ({ lienholder, unstaked: unstaked.toString() })),
+  };
+}

@@ -1,0 +1,58 @@
+// The dashboard's what-if (src/dashboard/whatif.ts) on in-process chains: a slash predicted from the current state,
+// then applied for real (x/staking slashes the validator, a stranger's check, the packet, settlement, the cascade
+// to the other provider): each staker's collateral and every claim end where the prediction said, up to rounding.
+import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import type * as Ilp from "../../src/contracts/Ilp.types";
+import { MeshConsumerExecuteMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
+import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
+import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
+import { predictSlash } from "../../src/dashboard/whatif";
+import { HostScenarioNetwork } from "../../src/scenario/host-backend";
+import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
+import { meshCodes } from "../helpers/artifacts";
+import { ok } from "../helpers/mesh";
+
+const opts: MeshOptions = {
+  consumerUnbondingSeconds: 90, packetTimeoutSeconds: 30, rate: "1", discount: "0", metaStakingFunds: 10_000_000n, allowance: 5_000_000n,
+};
+
+it("predicts a slash and its cascade to the other chain as it then happens", async () => {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b", "mesh-c"]);
+  const toB = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), opts);
+  const toC = await deployMesh(net, "mesh-a", "mesh-c", meshCodes(), { ...opts, ilp: toB.ilp });
+  const [a, b] = [net.chain("mesh-a"), net.chain("mesh-b")];
+  const [valB, valC] = [b.host.valoper("validator"), net.chain("mesh-c").host.valoper("validator")];
+  for (const [who, bond, onB, onC] of [["alice", 2000, 1000, 1500], ["bob", 1000, 600, 0]] as const) {
+    await ok(a.execute(who, toB.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: a.denom, amount: String(bond) }]));
+    await ok(a.execute(who, toB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: toB.meshProvider, amount: String(onB), validator: valB })));
+    if (onC > 0) await ok(a.execute(who, toB.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: toC.meshProvider, amount: String(onC), validator: valC })));
+  }
+  await toB.link.relayAll();
+  await toC.link.relayAll();
+
+  const query = <T>(chain: string, contract: string, msg: unknown) => net.chain(chain).query<T>(contract, msg);
+  const w = await predictSlash(query, "mesh-a", toB.ilp, toB.meshProvider, valB, "0.6");
+  const [alice, bob] = [a.address("alice"), a.address("bob")];
+  expect(w.owners).toEqual([
+    { owner: alice, stake: "1000", loss: "600", bondedBefore: "2000", bondedAfter: "1400", claims: expect.arrayContaining([
+      { lienholder: toB.meshProvider, before: "1000", after: "400" }, { lienholder: toC.meshProvider, before: "1500", after: "1400" }]) },
+    { owner: bob, stake: "600", loss: "360", bondedBefore: "1000", bondedAfter: "640", claims: [{ lienholder: toB.meshProvider, before: "600", after: "240" }] },
+  ].sort((x, y) => x.owner.localeCompare(y.owner)));
+  expect(w.cascade).toEqual([{ lienholder: toC.meshProvider, unstaked: "100" }]);
+
+  // Now for real: x/staking slashes 60 %, a stranger's check sends the packet, a stranger settles both stakers.
+  b.host.slashValidator(valB, "0.6", { jail: true });
+  await ok(b.execute("carol", toB.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: valB })));
+  await toB.link.relayAll();
+  for (const who of [alice, bob]) await ok(a.execute("carol", toB.meshProvider, MeshProviderExecuteMsgBuilder.settle({ owner: who })));
+  await toC.link.relayAll();
+  const close = (actual: string, predicted: string) => expect(Math.abs(Number(actual) - Number(predicted))).toBeLessThanOrEqual(1);
+  for (const o of w.owners) {
+    const account = await a.query<Ilp.AccountResponse>(toB.ilp, IlpQueryMsgBuilder.account({ address: o.owner }));
+    close(account.bonded, o.bondedAfter);
+    for (const c of o.claims) close(account.claims.find((x) => x.lienholder === c.lienholder)?.amount ?? "0", c.after);
+  }
+  // The cascade: the other provider unstaked the excess on its own consumer chain.
+  const onC = await a.query<MeshProvider.StakeResponse>(toC.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: alice, validator: valC }));
+  close(onC.staked, "1400");
+});
