@@ -1,5 +1,5 @@
 // `mesh dashboard`: serves the dashboard (src/dashboard) for the configured mesh until stopped.
-import { collectDashboard, collectUser, traceOperation, whatIfSlash } from "../dashboard/collect";
+import { collectDashboard, collectUser, traceOperation, whatIfSlash, whatIfUnstake } from "../dashboard/collect";
 import { readRecord } from "../deploy/record";
 import { startDashboard } from "../dashboard/server";
 import { positiveInt, value, ParsedArgs } from "./args";
@@ -17,6 +17,7 @@ export async function dashboard(ctx: CliContext, args: ParsedArgs, stopSignal: P
     user: (address) => collectUser(ctx.config, ctx.sessions, current(), address),
     trace: (provider, consumer, tx) => traceOperation(ctx.sessions, current(), provider, consumer, tx),
     whatIf: (provider, consumer, validator, fraction) => whatIfSlash(ctx.sessions, current(), provider, consumer, validator, fraction),
+    whatIfUnstake: (provider, consumer, owner, validator, amount) => whatIfUnstake(ctx.sessions, current(), provider, consumer, owner, validator, amount),
   }, { port, host: value(args, "host") ?? "127.0.0.1", refreshMs });
   ctx.log(`dashboard: ${server.url} (state read at most every ${refreshMs} ms; /metrics for Prometheus; Ctrl-C stops)`);
   await stopSignal;

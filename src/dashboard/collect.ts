@@ -14,7 +14,7 @@ import { MeshConfig } from "../deploy/config";
 import { DeploymentRecord } from "../deploy/record";
 import { ChainSession, Sessions } from "../deploy/session";
 import { LinkStatus, MeshStatus, collectStatus } from "../deploy/status";
-import { ContractQuery, WhatIf, predictSlash } from "./whatif";
+import { ContractQuery, WhatIf, WhatIfUnstake, predictSlash, predictUnstake } from "./whatif";
 
 export interface LightClient {
   /** the chain that holds the client */
@@ -339,4 +339,18 @@ export async function whatIfSlash(
   if (!provider || !ilp) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
   const query: ContractQuery = async (chain, contract, msg) => (await sessions.get(chain)).client.queryContractSmart(contract, msg);
   return predictSlash(query, providerChain, ilp, provider, validator, fraction);
+}
+
+/** What unstaking `amount` of `owner`'s stake on `validator` through the link would return and when. */
+export async function whatIfUnstake(
+  sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, owner: string, validator: string, amount: bigint,
+): Promise<WhatIfUnstake> {
+  const provider = record.links[`${providerChain}->${consumerChain}`]?.mesh_provider;
+  const ilp = record.chains[providerChain]?.ilp;
+  if (!provider || !ilp) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
+  const s = await sessions.get(providerChain);
+  const query: ContractQuery = async (chain, contract, msg) => (await sessions.get(chain)).client.queryContractSmart(contract, msg);
+  const block = await s.client.getBlock();
+  const nowNs = BigInt(Date.parse(block.header.time)) * 1_000_000n;
+  return predictUnstake(query, providerChain, ilp, provider, owner, validator, amount, nowNs);
 }

@@ -1,6 +1,6 @@
 // The dashboard's web server: the page (src/dashboard/public, no bundler, no CDN: it works offline), the JSON it
 // renders (/api/state, /api/user?address=…, /api/trace?provider=…&consumer=…&tx=…, /api/whatif?provider=…&consumer=…
-// &validator=…&fraction=…, /api/history: what the server read since it started, for the plots) and Prometheus
+// &validator=…&fraction=…, /api/whatif-unstake?…&owner=…&amount=…, /api/history: what the server read since it started, for the plots) and Prometheus
 // metrics (/metrics). Chain state is read at most once per
 // `refreshMs` whatever the number of viewers; a failing read is reported in the answer, never crashes the server.
 import { readFileSync } from "fs";
@@ -8,7 +8,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { DashboardState, TraceStep, UserView } from "./collect";
-import { WhatIf } from "./whatif";
+import { WhatIf, WhatIfUnstake } from "./whatif";
 import { toPrometheus } from "./metrics";
 
 export interface DashboardSource {
@@ -16,6 +16,7 @@ export interface DashboardSource {
   user(address: string): Promise<UserView>;
   trace(provider: string, consumer: string, txId: number): Promise<TraceStep[]>;
   whatIf(provider: string, consumer: string, validator: string, fraction: string): Promise<WhatIf>;
+  whatIfUnstake(provider: string, consumer: string, owner: string, validator: string, amount: bigint): Promise<WhatIfUnstake>;
 }
 
 /** One point of the history the page plots: per consumer chain its local share, per link its delegation. */
@@ -100,6 +101,13 @@ export async function startDashboard(source: DashboardSource, opts: { port?: num
         return send(res, 400, "application/json", JSON.stringify({ error: "what-if needs provider, consumer (chain ids), validator (an operator address) and fraction (0 to 1)" }));
       }
       return void source.whatIf(provider, consumer, validator, fraction).then((w) => send(res, 200, "application/json", JSON.stringify(w)), fail);
+    }
+    if (url.pathname === "/api/whatif-unstake") {
+      const [provider, consumer, owner, validator, amount] = ["provider", "consumer", "owner", "validator", "amount"].map((k) => url.searchParams.get(k) ?? "");
+      if (!CHAIN_ID.test(provider) || !CHAIN_ID.test(consumer) || !ADDRESS.test(owner) || !ADDRESS.test(validator) || !/^[1-9]\d{0,38}$/.test(amount)) {
+        return send(res, 400, "application/json", JSON.stringify({ error: "an unstake what-if needs provider, consumer (chain ids), owner, validator and amount (a positive integer)" }));
+      }
+      return void source.whatIfUnstake(provider, consumer, owner, validator, BigInt(amount)).then((w) => send(res, 200, "application/json", JSON.stringify(w)), fail);
     }
     send(res, 404, "text/plain", "not found\n");
   });

@@ -83,3 +83,48 @@ export async function predictSlash(
     cascade: [...cascade].map(([lienholder, unstaked]) => ({ lienholder, unstaked: unstaked.toString() })),
   };
 }
+
+export interface WhatIfUnstake {
+  owner: string;
+  validator: string;
+  /** what the unstake would take: the stake's value now, at most what is staked */
+  amount: string;
+  /** the owner's claim on the provider afterwards stays until the release (ns as a decimal string) */
+  earliestReleaseAt: string;
+  /** the packet must be acknowledged first: at the latest the release moves by the packet timeout */
+  latestReleaseAt: string;
+  /** the owner's free collateral in the ILP once released (with the owner's earlier unbondings released too) */
+  freeAfterRelease: string;
+}
+
+/**
+ * What unstaking `amount` of the owner's stake on `validator` would return and when: the provider releases the claim
+ * one unbonding period after the acknowledgement (which comes within the packet timeout); a slash in between would
+ * take its part of it (see predictSlash).
+ */
+export async function predictUnstake(
+  query: ContractQuery, providerChain: string, ilp: string, meshProvider: string, owner: string, validator: string, amount: bigint, nowNs: bigint,
+): Promise<WhatIfUnstake> {
+  const stake = await query<MeshProvider.StakeResponse>(providerChain, meshProvider, MeshProviderQueryMsgBuilder.stake({ owner, validator }));
+  const config = await query<MeshProvider.ConfigResponse>(providerChain, meshProvider, MeshProviderQueryMsgBuilder.config());
+  const account = await query<Ilp.AccountResponse>(providerChain, ilp, IlpQueryMsgBuilder.account({ address: owner }));
+  const staked = BigInt(stake.staked);
+  const taken = amount < staked ? amount : staked;
+  const earliest = nowNs + BigInt(config.unbonding_period_seconds) * 1_000_000_000n;
+  // By then the owner's earlier unbondings on this provider have been released too (same period, started earlier).
+  const unbonding = await query<MeshProvider.UnbondingResponse>(providerChain, meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner }));
+  const releasedBefore = [...unbonding.unbonding, ...unbonding.from_closed_channels]
+    .filter((e) => BigInt(e.release_at) <= earliest).reduce((sum, e) => sum + BigInt(e.amount), 0n);
+  // The claim on this provider shrinks by what is released; the largest claim then bounds the free collateral.
+  const claims = account.claims.map((c) => {
+    if (c.lienholder !== meshProvider) return BigInt(c.amount);
+    const left = BigInt(c.amount) - taken - releasedBefore;
+    return left > 0n ? left : 0n;
+  });
+  const largest = claims.reduce((m, c) => (c > m ? c : m), 0n);
+  return {
+    owner, validator, amount: taken.toString(), earliestReleaseAt: earliest.toString(),
+    latestReleaseAt: (earliest + BigInt(config.packet_timeout_seconds) * 1_000_000_000n).toString(),
+    freeAfterRelease: (BigInt(account.bonded) - largest).toString(),
+  };
+}

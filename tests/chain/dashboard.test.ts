@@ -124,6 +124,13 @@ it("shows a cross-stake as the chains report it: stake, remote stake, unbonding 
     await dash.page.waitForSelector("[data-testid=whatif-owners]");
     expect(await dash.page.$eval("[data-testid=whatif-owners]", (e) => (e as unknown as { innerText: string }).innerText))
       .toMatch(/600000\s+300000\s+7000000 → 6700000/);
+    // …and what unstaking 100 000 more would return and when; by then the 400 000 unbonding are released too:
+    // 7 000 000 bonded − (1 000 000 − 400 000 − 100 000) still claimed.
+    await dash.page.type("#unstake-amount", "100000");
+    await dash.page.click("#unstake-form button");
+    await dash.page.waitForSelector("[data-testid=unstake-prediction]");
+    expect(await dash.page.$eval("[data-testid=unstake-prediction]", (e) => e.textContent))
+      .toMatch(/^returns 100000, released between \S+ \S+ UTC and \S+ \S+ UTC; then 6500000 of the collateral is free$/);
     await dash.screenshot("3-rolled-back-trace-whatif");
 
     // /metrics: Prometheus text with the series for alerting, values as the chains report them.

@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import puppeteer, { Browser, Page } from "puppeteer-core";
-import { collectDashboard, collectUser, DashboardState, traceOperation, whatIfSlash } from "../../src/dashboard/collect";
+import { collectDashboard, collectUser, DashboardState, traceOperation, whatIfSlash, whatIfUnstake } from "../../src/dashboard/collect";
 import { startDashboard } from "../../src/dashboard/server";
 import { devnetLink, devnetMeshConfig } from "../../src/deploy/devnet";
 import { DeploymentRecord } from "../../src/deploy/record";
@@ -68,6 +68,7 @@ export async function openDashboard(chains: ChainConfig[], meshes: MeshDeploymen
     user: (a) => collectUser(config, sessions, record, a),
     trace: (provider, consumer, tx) => traceOperation(sessions, record, provider, consumer, tx),
     whatIf: (provider, consumer, validator, fraction) => whatIfSlash(sessions, record, provider, consumer, validator, fraction),
+    whatIfUnstake: (provider, consumer, owner, validator, amount) => whatIfUnstake(sessions, record, provider, consumer, owner, validator, amount),
   }, { port: 0, refreshMs: 0 });
   let browser: Browser | undefined;
   try {

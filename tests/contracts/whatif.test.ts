@@ -6,7 +6,7 @@ import type * as Ilp from "../../src/contracts/Ilp.types";
 import { MeshConsumerExecuteMsgBuilder } from "../../src/contracts/MeshConsumer.message-builder";
 import { MeshProviderExecuteMsgBuilder, MeshProviderQueryMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
 import type * as MeshProvider from "../../src/contracts/MeshProvider.types";
-import { predictSlash } from "../../src/dashboard/whatif";
+import { predictSlash, predictUnstake } from "../../src/dashboard/whatif";
 import { HostScenarioNetwork } from "../../src/scenario/host-backend";
 import { MeshOptions, deployMesh } from "../../src/scenario/scenarios/mesh";
 import { meshCodes } from "../helpers/artifacts";
@@ -55,4 +55,29 @@ it("predicts a slash and its cascade to the other chain as it then happens", asy
   // The cascade: the other provider unstaked the excess on its own consumer chain.
   const onC = await a.query<MeshProvider.StakeResponse>(toC.meshProvider, MeshProviderQueryMsgBuilder.stake({ owner: alice, validator: valC }));
   close(onC.staked, "1400");
+});
+
+it("predicts what an unstake returns and when, as it then happens", async () => {
+  const net = new HostScenarioNetwork(["mesh-a", "mesh-b"]);
+  const d = await deployMesh(net, "mesh-a", "mesh-b", meshCodes(), opts);
+  const a = net.chain("mesh-a");
+  const validator = net.chain("mesh-b").host.valoper("validator");
+  await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: a.denom, amount: "2000" }]));
+  await ok(a.execute("alice", d.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: d.meshProvider, amount: "1500", validator })));
+  await d.link.relayAll();
+  const alice = a.address("alice");
+  const query = <T>(chain: string, contract: string, msg: unknown) => net.chain(chain).query<T>(contract, msg);
+  const now = await a.now();
+  const w = await predictUnstake(query, "mesh-a", d.ilp, d.meshProvider, alice, validator, 600n, now);
+  expect(w).toMatchObject({ amount: "600", freeAfterRelease: "1100" });
+  // For real: the release time lies in the predicted window, and once it passes the collateral is free as predicted.
+  await ok(a.execute("alice", d.meshProvider, MeshProviderExecuteMsgBuilder.unstake({ validator, amount: "600" })));
+  await d.link.relayAll();
+  const { unbonding } = await a.query<MeshProvider.UnbondingResponse>(d.meshProvider, MeshProviderQueryMsgBuilder.unbonding({ owner: alice }));
+  expect(unbonding.map((e) => e.amount)).toEqual(["600"]);
+  const at = BigInt(unbonding[0].release_at);
+  expect(at >= BigInt(w.earliestReleaseAt) && at <= BigInt(w.latestReleaseAt)).toBe(true);
+  await a.wait(Number((at - (await a.now())) / 1_000_000_000n) + 1);
+  await ok(a.execute("alice", d.meshProvider, MeshProviderExecuteMsgBuilder.withdrawUnbonded({})));
+  expect((await a.query<Ilp.AccountResponse>(d.ilp, IlpQueryMsgBuilder.account({ address: alice }))).free).toBe(w.freeAfterRelease);
 });

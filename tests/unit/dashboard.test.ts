@@ -76,6 +76,8 @@ describe("dashboard server", () => {
     user: async (address: string) => ({ ...user, address }),
     trace: async (provider: string, consumer: string, tx: number) => [{ chain: provider, height: tx, txHash: "AB", step: `to ${consumer}` }],
     whatIf: async (_p: string, _c: string, validator: string, fraction: string) => ({ validator, fraction, owners: [], cascade: [] }),
+    whatIfUnstake: async (_p: string, _c: string, owner: string, validator: string, amount: bigint) =>
+      ({ owner, validator, amount: amount.toString(), earliestReleaseAt: "1", latestReleaseAt: "2", freeAfterRelease: "3" }),
   };
 
   it("serves the page, its state, metrics and a user's view; refuses bad addresses; reads the chains at most once per refresh", async () => {
@@ -102,6 +104,9 @@ describe("dashboard server", () => {
       const v = "wasmvaloper1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
       expect(await (await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05`)).json()).toEqual({ validator: v, fraction: "0.05", owners: [], cascade: [] });
       expect((await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=1.5`)).status).toBe(400);
+      expect(await (await get(`api/whatif-unstake?provider=a-1&consumer=b-1&owner=${user.address}&validator=${v}&amount=5`)).json())
+        .toEqual({ owner: user.address, validator: v, amount: "5", earliestReleaseAt: "1", latestReleaseAt: "2", freeAfterRelease: "3" });
+      expect((await get(`api/whatif-unstake?provider=a-1&consumer=b-1&owner=${user.address}&validator=${v}&amount=0`)).status).toBe(400);
       expect((await get("nope")).status).toBe(404);
       expect((await fetch(`${server.url}api/state`, { method: "POST" })).status).toBe(405);
     } finally {
@@ -111,7 +116,7 @@ describe("dashboard server", () => {
 
   it("answers a failing chain read with its reason, and reads again next time", async () => {
     let fail = true;
-    const server = await startDashboard({ state: async () => { if (fail) throw new Error("cannot reach the RPC of b-1\nstack"); return state(); }, user: source.user, trace: source.trace, whatIf: source.whatIf },
+    const server = await startDashboard({ state: async () => { if (fail) throw new Error("cannot reach the RPC of b-1\nstack"); return state(); }, user: source.user, trace: source.trace, whatIf: source.whatIf, whatIfUnstake: source.whatIfUnstake },
       { port: 0, refreshMs: 60_000 });
     try {
       const first = await fetch(`${server.url}api/state`);

@@ -196,6 +196,20 @@ $("whatif-form").addEventListener("submit", async (ev) => {
   }
 });
 
+$("unstake-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const [provider, consumer] = $("whatif-link").value.split("->");
+  const q = new URLSearchParams({ provider, consumer, owner: address, validator: $("whatif-validator").value, amount: $("unstake-amount").value.trim() });
+  try {
+    if (!address) throw new Error("show an account first");
+    const w = await getJson(`/api/whatif-unstake?${q}`);
+    const [t1, t2] = [Number(BigInt(w.earliestReleaseAt) / 1000000n), Number(BigInt(w.latestReleaseAt) / 1000000n)];
+    $("unstake").innerHTML = `<p data-testid="unstake-prediction">returns ${esc(w.amount)}, released between ${time(t1)} and ${time(t2)}; then ${esc(w.freeAfterRelease)} of the collateral is free</p>`;
+  } catch (e) {
+    $("unstake").innerHTML = `<span class="bad">${esc(e.message)}</span>`;
+  }
+});
+
 $("address").value = address;
 $("user-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
