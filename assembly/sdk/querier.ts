@@ -177,27 +177,6 @@ function base64EncodeString(text: string): string {
   return base64Encode(Uint8Array.wrap(String.UTF8.encode(text, false)));
 }
 
-/** Σ of `delegator`'s delegations in x/staking (StakingQuery::AllDelegations), in the bond denom. */
-export function queryDelegatedTotal(delegator: string): Uint128 | null {
-  const w = new JsonWriter();
-  w.beginObject().key("staking").beginObject().key("all_delegations").beginObject().key("delegator").string(delegator);
-  w.endObject().endObject().endObject();
-  const f = Fields.of(queryChainJson(w.toString(), "staking all_delegations"), "all_delegations");
-  if (f == null) return null;
-  const items = f.array("delegations");
-  if (!f.finishLenient()) return null;
-  let sum = Uint128.zero();
-  for (let i = 0; i < items.length; i++) {
-    const amount = items[i].get("amount");
-    const coin = amount != null ? Coin.decode(amount, "delegation amount") : null;
-    if (coin == null) return null;
-    const next = sum.checkedAdd(coin.amount);
-    if (next == null) return null;
-    sum = next;
-  }
-  return sum;
-}
-
 /**
  * The address of a module account of the legacy kind (cosmos-sdk `authtypes.NewModuleAddress(name)`: the first 20
  * bytes of sha256(name)), in the chain's own bech32 form (addr_humanize).

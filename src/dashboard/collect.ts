@@ -272,6 +272,16 @@ export async function collectUser(config: MeshConfig, sessions: Sessions, record
   return view;
 }
 
+/** The link's contracts from the deployment record; throws when the mesh is not deployed. */
+function linkContracts(record: DeploymentRecord, providerChain: string, consumerChain: string): { ilp: string; provider: string; consumer: string } {
+  const lr = record.links[`${providerChain}->${consumerChain}`];
+  const ilp = record.chains[providerChain]?.ilp;
+  if (!lr?.mesh_provider || !lr.mesh_consumer || !ilp) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
+  return { ilp, provider: lr.mesh_provider, consumer: lr.mesh_consumer };
+}
+
+const sessionQuery = (sessions: Sessions): ContractQuery => async (chain, contract, msg) => (await sessions.get(chain)).client.queryContractSmart(contract, msg);
+
 export interface TraceStep {
   chain: string;
   height: number;
@@ -287,17 +297,16 @@ export interface TraceStep {
 export async function traceOperation(
   sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, txId: number,
 ): Promise<TraceStep[]> {
-  const lr = record.links[`${providerChain}->${consumerChain}`];
-  if (!lr?.mesh_provider || !lr.mesh_consumer) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
+  const link = linkContracts(record, providerChain, consumerChain);
   const [p, c] = [await sessions.get(providerChain), await sessions.get(consumerChain)];
-  const txs = (await p.client.searchTx(`wasm._contract_address='${lr.mesh_provider}' AND wasm.tx_id='${txId}'`)).sort((x, y) => x.height - y.height);
+  const txs = (await p.client.searchTx(`wasm._contract_address='${link.provider}' AND wasm.tx_id='${txId}'`)).sort((x, y) => x.height - y.height);
   if (txs.length === 0) throw new Error(`no operation with tx id ${txId} on ${providerChain}'s mesh-provider`);
   const attrs = (events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[], type: string, contract?: string) =>
     events.filter((e) => e.type === type && (!contract || e.attributes.some((a) => a.key === "_contract_address" && a.value === contract)))
       .map((e) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value])) as Record<string, string>);
   const steps: TraceStep[] = [];
   const [sent, ...later] = txs;
-  const op = attrs(sent.events, "wasm", lr.mesh_provider).find((a) => a.tx_id === String(txId)) ?? {};
+  const op = attrs(sent.events, "wasm", link.provider).find((a) => a.tx_id === String(txId)) ?? {};
   const grant = attrs(sent.events, "wasm").find((a) => a.action === "grant_claim");
   const packet = attrs(sent.events, "send_packet")[0];
   steps.push({
@@ -308,7 +317,7 @@ export async function traceOperation(
   if (packet) {
     const received = await c.client.searchTx(`recv_packet.packet_sequence='${packet.packet_sequence}' AND recv_packet.packet_dst_channel='${packet.packet_dst_channel}'`);
     for (const r of received) {
-      const mine = attrs(r.events, "wasm", lr.mesh_consumer).find((a) => a.action === "stake" || a.action === "unstake");
+      const mine = attrs(r.events, "wasm", link.consumer).find((a) => a.action === "stake" || a.action === "unstake");
       const ack = attrs(r.events, "write_acknowledgement")[0];
       const refused = ack?.packet_ack?.includes('"error"') ? JSON.parse(ack.packet_ack).error as string : null;
       steps.push({
@@ -320,7 +329,7 @@ export async function traceOperation(
     }
   }
   for (const t of later) {
-    const settled = attrs(t.events, "wasm", lr.mesh_provider).find((a) => a.tx_id === String(txId));
+    const settled = attrs(t.events, "wasm", link.provider).find((a) => a.tx_id === String(txId));
     if (!settled) continue;
     steps.push({
       chain: providerChain, height: t.height, txHash: t.hash,
@@ -334,23 +343,16 @@ export async function traceOperation(
 export async function whatIfSlash(
   sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, validator: string, fraction: string,
 ): Promise<WhatIf> {
-  const provider = record.links[`${providerChain}->${consumerChain}`]?.mesh_provider;
-  const ilp = record.chains[providerChain]?.ilp;
-  if (!provider || !ilp) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
-  const query: ContractQuery = async (chain, contract, msg) => (await sessions.get(chain)).client.queryContractSmart(contract, msg);
-  return predictSlash(query, providerChain, ilp, provider, validator, fraction);
+  const { ilp, provider } = linkContracts(record, providerChain, consumerChain);
+  return predictSlash(sessionQuery(sessions), providerChain, ilp, provider, validator, fraction);
 }
 
 /** What unstaking `amount` of `owner`'s stake on `validator` through the link would return and when. */
 export async function whatIfUnstake(
   sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, owner: string, validator: string, amount: bigint,
 ): Promise<WhatIfUnstake> {
-  const provider = record.links[`${providerChain}->${consumerChain}`]?.mesh_provider;
-  const ilp = record.chains[providerChain]?.ilp;
-  if (!provider || !ilp) throw new Error(`no mesh ${providerChain} -> ${consumerChain} in the deployment`);
-  const s = await sessions.get(providerChain);
-  const query: ContractQuery = async (chain, contract, msg) => (await sessions.get(chain)).client.queryContractSmart(contract, msg);
-  const block = await s.client.getBlock();
+  const { ilp, provider } = linkContracts(record, providerChain, consumerChain);
+  const block = await (await sessions.get(providerChain)).client.getBlock();
   const nowNs = BigInt(Date.parse(block.header.time)) * 1_000_000n;
-  return predictUnstake(query, providerChain, ilp, provider, owner, validator, amount, nowNs);
+  return predictUnstake(sessionQuery(sessions), providerChain, ilp, provider, owner, validator, amount, nowNs);
 }

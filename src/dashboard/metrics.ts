@@ -1,6 +1,7 @@
 // The dashboard's state as Prometheus metrics (text exposition format 0.0.4) for alerting: chain reachability and
 // height, channel state, packet backlog, light-client time to expiry, remote stake per validator, the consumer's
 // delegation against its allowance and cap, and the local share.
+import { localShare } from "../deploy/status";
 import { DashboardState } from "./collect";
 
 type Labels = Record<string, string>;
@@ -65,8 +66,8 @@ export function toPrometheus(state: DashboardState): string {
       if (econ.price !== null) e.add("mesh_price", "Consumer tokens per provider token", "gauge", link, Number(econ.price));
       e.add("mesh_power_factor", "The factor the power rules scale the consumer's stake by", "gauge", link, Number(econ.factor));
       if (econ.cap !== null) e.add("mesh_power_cap", "The most the consumer may hold (max_power_share)", "gauge", link, Number(econ.cap));
-      const [local, remote] = [Number(econ.local), Number(econ.remote)];
-      if (local + remote > 0 && !consumers.has(l.consumer)) e.add("mesh_local_share", "The chain's own share of its bonded stake", "gauge", { consumer: l.consumer }, local / (local + remote));
+      const share = localShare(econ);
+      if (share !== null && !consumers.has(l.consumer)) e.add("mesh_local_share", "The chain's own share of its bonded stake", "gauge", { consumer: l.consumer }, share);
       consumers.add(l.consumer);
     }
   }

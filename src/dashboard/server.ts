@@ -9,6 +9,7 @@ import { AddressInfo } from "net";
 import * as path from "path";
 import { DashboardState, TraceStep, UserView } from "./collect";
 import { WhatIf, WhatIfUnstake } from "./whatif";
+import { localShare } from "../deploy/status";
 import { toPrometheus } from "./metrics";
 
 export interface DashboardSource {
@@ -32,8 +33,8 @@ const HISTORY = 1200;
 export function historyPoint(state: DashboardState): HistoryPoint {
   const point: HistoryPoint = { atMs: state.generatedAtMs, localShare: {}, delegated: {} };
   for (const l of state.links) {
-    const e = l.economics;
-    if (e && Number(e.local) + Number(e.remote) > 0) point.localShare[l.consumer] = Number(e.local) / (Number(e.local) + Number(e.remote));
+    const share = l.economics ? localShare(l.economics) : null;
+    if (share !== null) point.localShare[l.consumer] = share;
     if (l.consumerDelegated !== undefined) point.delegated[`${l.provider}->${l.consumer}`] = Number(l.consumerDelegated);
   }
   return point;

@@ -220,12 +220,18 @@ export function formatStatus(st: MeshStatus): string {
   return out.join("\n");
 }
 
+/** The consumer chain's own share of its bonded stake (local ÷ (local + remote)); null when nothing is bonded. */
+export function localShare(e: Pick<NonNullable<LinkStatus["economics"]>, "local" | "remote">): number | null {
+  const [local, remote] = [Number(e.local), Number(e.remote)];
+  return local + remote > 0 ? local / (local + remote) : null;
+}
+
 /** `price 2 (fed 12 s ago), requested 2250, factor 1, cap 350000, local share 71.3 % (min 40 %)`. */
 function formatEconomics(e: NonNullable<LinkStatus["economics"]>): string {
   const price = e.price === null ? `NO PRICE (${e.priceError?.split("\n")[0]})`
     : `price ${e.price}${e.priceUpdatedAt !== "0" ? ` (fed ${Math.max(0, Math.round((Date.now() - Number(BigInt(e.priceUpdatedAt) / 1_000_000n)) / 1000))} s ago)` : " (fixed rate)"}`;
-  const [local, remote] = [Number(e.local), Number(e.remote)];
-  const share = local + remote > 0 ? `${((100 * local) / (local + remote)).toFixed(1)} %` : "-";
+  const share = localShare(e);
+  const shown = share !== null ? `${(100 * share).toFixed(1)} %` : "-";
   const min = Number(e.minLocalShare) > 0 ? ` (min ${(100 * Number(e.minLocalShare)).toFixed(1)} %)` : "";
-  return `${price}, requested ${e.requested ?? "-"}, factor ${e.factor}, cap ${e.cap ?? "none"}, local share ${share}${min}`;
+  return `${price}, requested ${e.requested ?? "-"}, factor ${e.factor}, cap ${e.cap ?? "none"}, local share ${shown}${min}`;
 }

@@ -4,22 +4,16 @@
 // join meta-staking's batches). The provider's amounts never change because of price; only our delegations do.
 // The first page also sends the provider the validator set when it changed (§5; stake and unstake packets do too).
 import {
-  capLimit, Decimal, Env, MessageInfo, nonpayable, queryAllValidators, querySmart, readLenient, readPage, Response, takeError, Uint128, WasmMsg,
+  capLimit, Env, MessageInfo, nonpayable, queryAllValidators, readPage, Response, takeError, Uint128, WasmMsg,
 } from "../../sdk";
 import { DelegationResponse } from "../../shared/meta-staking";
 import { createDelegate, createReportRequested, createUndelegate, encodeDelegate, encodeReportRequested, encodeUndelegate } from "../../shared/meta-staking.codec";
-import { createPriceQuery, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
-import { callThenForward, currentPrice, delegationView, powerView, pushValidatorSet } from "./ibc";
+import { callThenForward, conversion, currentPrice, delegationView, powerView, priceNow, pushValidatorSet } from "./ibc";
 import { createEconomicsResponse, encodeEconomicsResponse } from "./msg.codec";
 import { CONFIG, RECORDS, StakeRecord, loadProviderTotal, recordKey, revalueRecord } from "./state";
 
 /** Validators one revalue call adjusts by default, and at most. */
 export const REVALUE_PAGE: u32 = 30;
-
-/** Local tokens per provider token of value: price × (1 − discount). */
-function conversion(price: Decimal): Decimal | null {
-  return price.checkedMul(Decimal.one().checkedSub(CONFIG.load().discount)!);
-}
 
 export function revalue(env: Env, info: MessageInfo, startAfter: string | null, limit: u32): Response | null {
   if (!nonpayable(info)) return null;
@@ -29,7 +23,8 @@ export function revalue(env: Env, info: MessageInfo, startAfter: string | null, 
   if (price == null) return null;
   const perValue = conversion(price);
   if (perValue == null) return null;
-  const validators = readPage(RECORDS, [], startAfter, capLimit(limit, REVALUE_PAGE), (validator: string, _: StakeRecord): string => validator);
+  const page = capLimit(limit, REVALUE_PAGE);
+  const validators = readPage(RECORDS, [], startAfter, page, (validator: string, _: StakeRecord): string => validator);
   // What each record stands for now (slashes seen by meta-staking included), so the total priced below is current.
   const records = new Array<StakeRecord>();
   const views = new Array<DelegationResponse>();
@@ -105,7 +100,6 @@ export function revalue(env: Env, info: MessageInfo, startAfter: string | null, 
     .addAttribute("delegated", delegated.toString())
     .addAttribute("undelegated", undelegated.toString())
     .addAttribute("held", held.toString());
-  const page = capLimit(limit, REVALUE_PAGE);
   if (page > 0 && <u32>validators.length == page) response.addAttribute("next_start_after", validators[validators.length - 1]);
   return response;
 }
@@ -117,20 +111,10 @@ export function revalue(env: Env, info: MessageInfo, startAfter: string | null, 
 export function economicsQuery(env: Env): string | null {
   const config = CONFIG.load();
   const total = loadProviderTotal();
-  let price: Decimal | null = config.rate;
-  let updatedAt: u64 = 0;
-  let priceError: string | null = null;
-  const feed = config.priceFeed;
-  if (feed != null) {
-    const answer = readLenient(querySmart(feed, encodePriceQuery(createPriceQuery())), "price feed", readPriceResponse);
-    if (answer != null) {
-      price = answer.price;
-      updatedAt = answer.updatedAt;
-    } else {
-      price = null;
-      priceError = takeError();
-    }
-  }
+  const answer = priceNow();
+  const price = answer != null ? answer.price : null;
+  const updatedAt: u64 = answer != null ? answer.updatedAt : 0;
+  const priceError = answer == null ? takeError() : null;
   let requested: Uint128 | null = null;
   if (price != null) {
     const perValue = conversion(price);

@@ -30,7 +30,8 @@ import {
 import {
   allowanceExhausted, insufficientStake, localMinimumReached, powerCapReached, priceUnavailable, slashedToZero, stakeTooSmall, unknownValidator,
 } from "./errors";
-import { createPriceQuery, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
+import { PriceResponse } from "../../shared/price";
+import { createPriceQuery, createPriceResponse, encodePriceQuery, readPriceResponse } from "../../shared/price.codec";
 import { CONFIG, LAST_SENT, PROVIDER_TOTAL, RECORDS, StakeRecord, loadProviderTotal, recordKey, revalueRecord } from "./state";
 
 /** Reply id of an undelegation sent while closing; only failures come back. */
@@ -217,22 +218,37 @@ export function forwardSlashes(env: Env, validator: string, response: Response):
   RECORDS.save(key, record);
 }
 
-/** Local tokens per provider token now: the price feed's price if one is set, else `rate`. */
-export function currentPrice(response: Response): Decimal | null {
+/**
+ * The price now: the price feed's answer if one is set (null with the feed's own reason recorded when it has none),
+ * else `rate` (updated_at 0).
+ */
+export function priceNow(): PriceResponse | null {
   const config = CONFIG.load();
   const feed = config.priceFeed;
-  if (feed == null) return config.rate;
-  const answer = readLenient(querySmart(feed, encodePriceQuery(createPriceQuery())), "price feed", readPriceResponse);
-  if (answer == null) return fail<Decimal>(priceUnavailable(feed, takeError()));
-  response.addAttribute("price", answer.price.toString()).addAttribute("price_updated_at", answer.updatedAt.toString());
+  if (feed == null) return createPriceResponse(config.rate, 0, 0);
+  return readLenient(querySmart(feed, encodePriceQuery(createPriceQuery())), "price feed", readPriceResponse);
+}
+
+/** Local tokens per provider token now; fails naming the feed and its reason when it has no price. */
+export function currentPrice(response: Response): Decimal | null {
+  const answer = priceNow();
+  if (answer == null) return fail<Decimal>(priceUnavailable(CONFIG.load().priceFeed!, takeError()));
+  if (CONFIG.load().priceFeed != null) {
+    response.addAttribute("price", answer.price.toString()).addAttribute("price_updated_at", answer.updatedAt.toString());
+  }
   return answer.price;
+}
+
+/** Local tokens per provider token of value: price × (1 − discount). */
+export function conversion(price: Decimal): Decimal | null {
+  return price.checkedMul(Decimal.one().checkedSub(CONFIG.load().discount)!);
 }
 
 function receiveStake(env: Env, packet: StakePacket, response: Response): DelegationResponse | null {
   const config = CONFIG.load();
   const price = currentPrice(response);
   if (price == null) return null;
-  const factor = price.checkedMul(Decimal.one().checkedSub(config.discount)!);
+  const factor = conversion(price);
   if (factor == null) return null;
   const local = factor.mulFloor(packet.amount);
   if (local == null) return null;
