@@ -26,10 +26,11 @@ commands:
                                  mesh-consumer's distribute_rewards / revalue (price and power rules,
                                  validator set); run it beside the relayer
   status [--json]                contracts, code ids and checksums, channel state, validator sets, totals, pending packets
-  dashboard [--port P] [--host H] [--refresh MS]
+  dashboard [--port P] [--host H] [--refresh MS] [--history-file F]
                                  serve the dashboard (default http://127.0.0.1:8080/): chains, channels and light
                                  clients, validators and remote stake, slashes, rewards, economics, any account;
-                                 /metrics for Prometheus
+                                 /metrics for Prometheus; the plots' history is kept in F (default: beside the
+                                 deployment record, <record>.history.json)
   propose store|instantiate|execute|migrate   write an x/gov v1 proposal (sender: the gov module account)
   propose submit FILE | vote ID OPTION | deposit ID COINS | wait ID       (all need --chain)
 
@@ -59,7 +60,7 @@ const COMMANDS: Record<string, { spec: FlagSpec; usage: string }> = {
   instantiate: { spec: { values: [...GLOBAL_VALUES, "chain"] }, usage: USAGE },
   connect: { spec: { values: [...GLOBAL_VALUES, "print", "connection"] }, usage: USAGE },
   status: { spec: { values: GLOBAL_VALUES, switches: ["json"] }, usage: USAGE },
-  dashboard: { spec: { values: [...GLOBAL_VALUES, "port", "host", "refresh"] }, usage: USAGE },
+  dashboard: { spec: { values: [...GLOBAL_VALUES, "port", "host", "refresh", "history-file"] }, usage: USAGE },
   relay: { spec: { values: [...GLOBAL_VALUES, "poll"], switches: ["once"] }, usage: USAGE },
   crank: { spec: { values: [...GLOBAL_VALUES, "poll", "distribute-every", "revalue-every"], switches: ["once"] }, usage: USAGE },
   propose: { spec: { values: [...GLOBAL_VALUES, ...PROPOSE_VALUES], switches: PROPOSE_SWITCHES }, usage: PROPOSE_USAGE },

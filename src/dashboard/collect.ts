@@ -341,10 +341,10 @@ export async function traceOperation(
 
 /** The what-if of a slash of `fraction` on `validator` of the link's consumer chain (src/dashboard/whatif.ts). */
 export async function whatIfSlash(
-  sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, validator: string, fraction: string,
+  sessions: Sessions, record: DeploymentRecord, providerChain: string, consumerChain: string, validator: string, fraction: string, sinceBatch?: number,
 ): Promise<WhatIf> {
-  const { ilp, provider } = linkContracts(record, providerChain, consumerChain);
-  return predictSlash(sessionQuery(sessions), providerChain, ilp, provider, validator, fraction);
+  const { ilp, provider, consumer } = linkContracts(record, providerChain, consumerChain);
+  return predictSlash(sessionQuery(sessions), { providerChain, ilp, meshProvider: provider, consumerChain, meshConsumer: consumer }, validator, fraction, sinceBatch);
 }
 
 /** What unstaking `amount` of `owner`'s stake on `validator` through the link would return and when. */

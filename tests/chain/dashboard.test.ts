@@ -118,12 +118,15 @@ it("shows a cross-stake as the chains report it: stake, remote stake, unbonding 
       expect.stringMatching(/^mesh-a\s+\d+\s+stake_committed \(1000000 shares\)$/),
     ]);
 
-    // What if the validator lost half of its stake: alice's 600 000 there lose 300 000.
+    // What if the validator lost half of its stake to a double-sign from before the first batch: alice's 600 000
+    // there lose 300 000 and her 400 000 unbonding 200 000.
     await dash.page.$eval("#whatif-fraction", (e) => { (e as unknown as { value: string }).value = "0.5"; });
+    await dash.page.type("#whatif-since", "1");
     await dash.page.click("#whatif-form button");
     await dash.page.waitForSelector("[data-testid=whatif-owners]");
     expect(await dash.page.$eval("[data-testid=whatif-owners]", (e) => (e as unknown as { innerText: string }).innerText))
-      .toMatch(/600000\s+300000\s+7000000 → 6700000/);
+      .toMatch(/600000\s+400000 \(batch \d+\)\s+500000\s+7000000 → 6500000/);
+    expect(await dash.page.$eval("[data-testid=whatif-reach]", (e) => e.textContent)).toMatch(/^reaches stake bonded to the validator and unbonding in (its queue \(batch 1\)|batches 1–\d+ \(\d+ is its queue; the older ones lose it when their entries mature\))$/);
     // …and what unstaking 100 000 more would return and when; by then the 400 000 unbonding are released too:
     // 7 000 000 bonded − (1 000 000 − 400 000 − 100 000) still claimed.
     await dash.page.type("#unstake-amount", "100000");

@@ -3,7 +3,10 @@
 // validation and errors. The page itself is tested in Chromium against real chains (tests/chain/dashboard.test.ts).
 import type { DashboardState, UserView } from "../../src/dashboard/collect";
 import { toPrometheus } from "../../src/dashboard/metrics";
-import { startDashboard } from "../../src/dashboard/server";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { loadHistory, startDashboard } from "../../src/dashboard/server";
 
 const NOW = 1_800_000_000_000;
 
@@ -75,7 +78,8 @@ describe("dashboard server", () => {
     state: async () => { reads++; return state(); },
     user: async (address: string) => ({ ...user, address }),
     trace: async (provider: string, consumer: string, tx: number) => [{ chain: provider, height: tx, txHash: "AB", step: `to ${consumer}` }],
-    whatIf: async (_p: string, _c: string, validator: string, fraction: string) => ({ validator, fraction, owners: [], cascade: [] }),
+    whatIf: async (_p: string, _c: string, validator: string, fraction: string, sinceBatch?: number) =>
+      ({ validator, fraction, openBatch: 4, fromBatch: sinceBatch ?? 4, owners: [], cascade: [] }),
     whatIfUnstake: async (_p: string, _c: string, owner: string, validator: string, amount: bigint) =>
       ({ owner, validator, amount: amount.toString(), earliestReleaseAt: "1", latestReleaseAt: "2", freeAfterRelease: "3" }),
   };
@@ -102,8 +106,14 @@ describe("dashboard server", () => {
       expect((await get("api/trace?provider=a-1&consumer=b-1&tx=x")).status).toBe(400);
       expect((await get("api/trace?provider=a%20b&consumer=b-1&tx=1")).status).toBe(400);
       const v = "wasmvaloper1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq";
-      expect(await (await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05`)).json()).toEqual({ validator: v, fraction: "0.05", owners: [], cascade: [] });
+      expect(await (await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05`)).json())
+        .toEqual({ validator: v, fraction: "0.05", openBatch: 4, fromBatch: 4, owners: [], cascade: [] });
+      expect(await (await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05&since_batch=2`)).json())
+        .toMatchObject({ fromBatch: 2 });
       expect((await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=1.5`)).status).toBe(400);
+      for (const since of ["0", "-1", "x", "1.5"]) {
+        expect((await get(`api/whatif?provider=a-1&consumer=b-1&validator=${v}&fraction=0.05&since_batch=${since}`)).status).toBe(400);
+      }
       expect(await (await get(`api/whatif-unstake?provider=a-1&consumer=b-1&owner=${user.address}&validator=${v}&amount=5`)).json())
         .toEqual({ owner: user.address, validator: v, amount: "5", earliestReleaseAt: "1", latestReleaseAt: "2", freeAfterRelease: "3" });
       expect((await get(`api/whatif-unstake?provider=a-1&consumer=b-1&owner=${user.address}&validator=${v}&amount=0`)).status).toBe(400);
@@ -127,5 +137,38 @@ describe("dashboard server", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("keeps the plots' history across a restart in its file, and refuses a file that is not a history", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dashboard-history-"));
+    const historyFile = path.join(dir, "mesh.history.json");
+    let at = NOW;
+    const source2 = { ...source, state: async () => ({ ...state(), generatedAtMs: at }) };
+    const first = await startDashboard(source2, { port: 0, refreshMs: 0, historyFile });
+    await fetch(`${first.url}api/state`);
+    at += 3000;
+    await fetch(`${first.url}api/state`);
+    await first.close();
+    const point = (atMs: number) => ({ atMs, localShare: { "b-1": 0.7 }, delegated: { "a-1->b-1": 40 } });
+    expect(JSON.parse(readFileSync(historyFile, "utf8"))).toEqual([point(NOW), point(NOW + 3000)]);
+    // A second server goes on where the first stopped.
+    at += 3000;
+    const second = await startDashboard(source2, { port: 0, refreshMs: 0, historyFile });
+    try {
+      expect(await (await fetch(`${second.url}api/history`)).json()).toEqual([point(NOW), point(NOW + 3000)]);
+      await fetch(`${second.url}api/state`);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(await (await fetch(`${second.url}api/history`)).json()).toEqual([point(NOW), point(NOW + 3000), point(NOW + 6000)]);
+    } finally {
+      await second.close();
+    }
+    expect(loadHistory(historyFile)).toHaveLength(3);
+    // Points of another shape are dropped; a file that is no history at all stops the server with a message.
+    writeFileSync(historyFile, JSON.stringify([point(1), { atMs: "x" }, { atMs: 2, localShare: { c: "0.5" }, delegated: {} }]));
+    expect(loadHistory(historyFile)).toEqual([point(1)]);
+    writeFileSync(historyFile, "{not json");
+    await expect(startDashboard(source2, { port: 0, historyFile })).rejects.toThrow(`the dashboard history ${historyFile} is not JSON`);
+    writeFileSync(historyFile, "{}");
+    expect(() => loadHistory(historyFile)).toThrow("is not a list of points");
   });
 });

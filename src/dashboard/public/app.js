@@ -185,10 +185,16 @@ $("whatif-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const [provider, consumer] = $("whatif-link").value.split("->");
   const q = new URLSearchParams({ provider, consumer, validator: $("whatif-validator").value, fraction: $("whatif-fraction").value.trim() });
+  const since = $("whatif-since").value.trim();
+  if (since !== "") q.set("since_batch", since);
   try {
     const w = await getJson(`/api/whatif?${q}`);
-    $("whatif").innerHTML = table(["owner", "stake", "loss", "collateral", "claims"], w.owners.map((o) => [
-      td(`<code>${esc(short(o.owner))}</code>`), num(o.stake), num(o.loss), num(`${o.bondedBefore} → ${o.bondedAfter}`),
+    const reached = w.fromBatch === w.openBatch ? `its queue (batch ${w.openBatch})` : `batches ${w.fromBatch}–${w.openBatch} (${w.openBatch} is its queue; the older ones lose it when their entries mature)`;
+    $("whatif").innerHTML = `<p data-testid="whatif-reach">reaches stake bonded to the validator and unbonding in ${esc(reached)}</p>` +
+      table(["owner", "stake", "unbonding reached", "loss", "collateral", "claims"], w.owners.map((o) => [
+      td(`<code>${esc(short(o.owner))}</code>`), num(o.stake),
+      td(o.unbonding.map((e) => `${esc(e.amount)} (batch ${esc(String(e.batch))})`).join("<br>") || "0"),
+      num(o.loss), num(`${o.bondedBefore} → ${o.bondedAfter}`),
       td(o.claims.map((c) => `<code>${esc(short(c.lienholder))}</code> ${esc(c.before)} → ${c.after !== c.before ? `<span class="warn">${esc(c.after)}</span>` : esc(c.after)}`).join("<br>")),
     ]), "whatif-owners") + table(["other lienholder", "unstakes (cascade)"], w.cascade.map((c) => [td(`<code>${esc(short(c.lienholder))}</code>`), num(c.unstaked)]), "whatif-cascade");
   } catch (e) {
