@@ -41,6 +41,11 @@ export class PendingSlashQuery extends LienholderQuery {
 
 export class LienTermsResponse {
   maxSlash!: Decimal;
+  /**
+   * A custody lienholder (local staking) holds the tokens of its claims: the ILP sends them with receive_claim and
+   * takes them back with release_claim / return_custody; its slashes burn nothing in the ILP (x/staking already did).
+   */
+  custody: bool = false;
 }
 
 export class PendingSlashResponse {
@@ -51,7 +56,10 @@ export class PendingSlashResponse {
 @message
 export abstract class LienMsg extends Message {}
 
-/** The lienholder no longer needs `amount` of the owner's claim. */
+/**
+ * The lienholder no longer needs `amount` of the owner's claim. A custody lienholder sends exactly `amount` of the
+ * ILP's denom back with it.
+ */
 export class ReleaseClaim extends LienMsg {
   owner!: string;
   amount!: Uint128;
@@ -61,4 +69,12 @@ export class ReleaseClaim extends LienMsg {
 export class SlashClaim extends LienMsg {
   owner!: string;
   amount!: Uint128;
+}
+
+/**
+ * A custody lienholder gives back tokens of the owner it holds beyond the claim (the part a cap cut off) without
+ * releasing claim: the attached funds. They pay the owner's slash debt first (burned), the rest returns to the pool.
+ */
+export class ReturnCustody extends LienMsg {
+  owner!: string;
 }

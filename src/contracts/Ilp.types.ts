@@ -32,6 +32,10 @@ export type ExecuteMsg = {
     owner: string;
     amount: Uint128;
   };
+} | {
+  return_custody: {
+    owner: string;
+  };
 };
 export type Uint128 = string;
 export type QueryMsg = {
@@ -57,6 +61,8 @@ export interface ConfigResponse {
 }
 export interface TotalsResponse {
   bonded: Uint128;
+  custody_held: Uint128;
+  debt: Uint128;
 }
 export type Decimal = string;
 export interface AccountResponse {
@@ -64,6 +70,7 @@ export interface AccountResponse {
   bonded: Uint128;
   pending_slash: Uint128;
   free: Uint128;
+  debt: Uint128;
   max_claim: Uint128;
   claims: ClaimInfo[];
 }
@@ -71,6 +78,8 @@ export interface ClaimInfo {
   lienholder: string;
   amount: Uint128;
   max_slash: Decimal;
+  custody: boolean;
+  held: Uint128;
 }
 export interface AllAccountsResponse {
   accounts: AccountResponse[];

@@ -213,6 +213,7 @@ export interface RewardIndexInfo {
 }
 export interface LienTermsResponse {
   max_slash: Decimal;
+  custody?: boolean | null;
 }
 export interface PendingSlashResponse {
   amount: Uint128;

@@ -65,6 +65,18 @@ export const ilpErrors = {
   insufficientSlashMargin: "Insufficient slash margin",
   /** A lienholder whose lien_terms answer a max_slash of 1 or more (it could take a whole claim in one slash). */
   invalidLienTerms: "Invalid lien terms",
+  /** A custody claim or an unbond needs tokens the ILP holds for the owner (not staked by a custody lienholder). */
+  insufficientPoolTokens: "Insufficient tokens in the pool",
+  /** One custody lienholder per owner, so that a cap always brings back what a slash could not burn. */
+  custodyLienholderTaken: "Custody lienholder taken",
+  /** A lienholder whose lien_terms changed between custody and not since the claim was granted. */
+  custodyTermsChanged: "Custody terms changed",
+  /** A custody release must carry back exactly the released tokens. */
+  custodyReturnMismatch: "Custody return mismatch",
+  /** A custody lienholder returning more than it holds for the owner (or, without release, more than beyond the claim). */
+  custodyNotHeld: "Custody not held",
+  /** return_custody from a lienholder that holds no tokens. */
+  notCustody: "Not a custody lienholder",
 } as const;
 
 /** assembly/contracts/mesh-consumer/errors.ts */

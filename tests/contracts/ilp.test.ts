@@ -55,7 +55,7 @@ describe("instantiate", () => {
     const s = setup();
     expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.config()))
       .toEqual({ denom: DENOM, slash_recipient: null, max_lienholders: 8, lienholder_gas_limit: 500000 });
-    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0" });
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0", custody_held: "0", debt: "0" });
     expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({}))).toEqual({ accounts: [], next_start_after: null });
   });
 
@@ -88,7 +88,7 @@ describe("bond", () => {
     const s = setup();
     expectOk(bond(s, s.alice, 700n));
     expectOk(bond(s, s.alice, 300n));
-    expect(account(s, s.alice)).toEqual({ address: s.alice, bonded: "1000", pending_slash: "0", free: "1000", max_claim: "0", claims: [] });
+    expect(account(s, s.alice)).toEqual({ address: s.alice, bonded: "1000", pending_slash: "0", free: "1000", debt: "0", max_claim: "0", claims: [] });
     expect(s.chain.balance(s.alice, DENOM)).toBe(999000n);
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
@@ -153,7 +153,8 @@ describe("grant_claim", () => {
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "100", validator: "valoper-a" })));
     expect(s.chain.query(s.lien, { held: { owner: s.alice } })).toEqual({ amount: "500", capped: "0", validator: "valoper-a" });
     expect(account(s, s.alice)).toEqual({
-      address: s.alice, bonded: "1000", pending_slash: "0", free: "500", max_claim: "500", claims: [{ lienholder: s.lien, amount: "500", max_slash: "0" }],
+      address: s.alice, bonded: "1000", pending_slash: "0", free: "500", debt: "0", max_claim: "500",
+      claims: [{ lienholder: s.lien, amount: "500", max_slash: "0", custody: false, held: "0" }],
     });
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
@@ -231,8 +232,8 @@ describe("slash_claim", () => {
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien2, amount: "950", validator: "valoper-b" })));
     const res = expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "100" } }));
     expect(account(s, s.alice)).toEqual({
-      address: s.alice, bonded: "900", pending_slash: "0", free: "0", max_claim: "900",
-      claims: [{ lienholder: s.lien, amount: "800", max_slash: "0" }, { lienholder: s.lien2, amount: "900", max_slash: "0" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
+      address: s.alice, bonded: "900", pending_slash: "0", free: "0", debt: "0", max_claim: "900",
+      claims: [{ lienholder: s.lien, amount: "800", max_slash: "0", custody: false, held: "0" }, { lienholder: s.lien2, amount: "900", max_slash: "0", custody: false, held: "0" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
     });
     expect(s.chain.balance(s.ilp, DENOM)).toBe(900n);
     // lien2 was told its claim shrank to 900.
@@ -328,7 +329,7 @@ describe("queries and malformed input", () => {
 
   it("answers unknown accounts with zeros and rejects invalid addresses", () => {
     const s = setup();
-    expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", pending_slash: "0", free: "0", max_claim: "0", claims: [] });
+    expect(account(s, s.bob)).toEqual({ address: s.bob, bonded: "0", pending_slash: "0", free: "0", debt: "0", max_claim: "0", claims: [] });
     expect(() => s.chain.query(s.ilp, IlpQueryMsgBuilder.account({ address: "nope" }))).toThrow(`${commonErrors.invalidAddress}: address 'nope'`);
     expect(() => s.chain.query(s.ilp, { nope: {} })).toThrow(`${commonErrors.unknownVariant}: query 'nope'; expected one of: config, totals, account, all_accounts`);
   });
@@ -365,7 +366,7 @@ describe("slash margin and settled values", () => {
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "910", validator: "v" })));
     expectRejected(s, () => s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.lien, amount: "11", validator: "v" })),
       `${ilpErrors.insufficientSlashMargin}: the claims need 1001 of collateral (largest claim 921 + slash margin 80), 1000 is bonded`);
-    expect(account(s, s.alice).claims.find((c) => c.lienholder === risky)).toEqual({ lienholder: risky, amount: "800", max_slash: "0.1" });
+    expect(account(s, s.alice).claims.find((c) => c.lienholder === risky)).toEqual({ lienholder: risky, amount: "800", max_slash: "0.1", custody: false, held: "0" });
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 
@@ -395,3 +396,143 @@ describe("slash margin and settled values", () => {
     checkIlpInvariants(s.chain, s.ilp, DENOM);
   });
 });
+
+describe("custody (local staking: the lienholder holds the claim's tokens)", () => {
+  /** `local` is a custody lienholder (max_slash 5 %); lien and lien2 hold claims without tokens (remote providers). */
+  function custodySetup() {
+    const s = setup();
+    const local = s.chain.instantiate(s.chain.addr("admin"), s.chain.storeCode(testContract("test-lienholder")),
+      { ilp: s.ilp, max_slash: "0.05", custody_denom: DENOM }, { label: "local" }).address!;
+    const grant = (lienholder: string, amount: number) =>
+      s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder, amount: String(amount), validator: "valoper-h" }));
+    const as = (lienholder: string, msg: unknown, funds: { denom: string; amount: string }[] = []) => s.chain.execute(lienholder, s.ilp, msg, funds);
+    const tokens = (amount: number) => [{ denom: DENOM, amount: String(amount) }];
+    const check = () => checkIlpInvariants(s.chain, s.ilp, DENOM);
+    return { s, local, grant, as, tokens, check };
+  }
+
+  it("sends a custody claim's tokens to the lienholder; the same collateral still backs remote claims; one custody lienholder per owner", () => {
+    const { s, local, grant, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    const res = expectOk(grant(local, 600));
+    expect(s.chain.balance(local, DENOM)).toBe(600n);
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(400n);
+    expect(res.events.some((e) => e.attributes.some((a) => a.key === "action" && a.value === "receive_claim"))).toBe(true);
+    expect(account(s, s.alice)).toEqual({
+      address: s.alice, bonded: "1000", pending_slash: "0", free: "400", debt: "0", max_claim: "600",
+      claims: [{ lienholder: local, amount: "600", max_slash: "0.05", custody: true, held: "600" }],
+    });
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "1000", custody_held: "600", debt: "0" });
+    // The same collateral backs a remote claim (the margin: 900 + 45 + 30 ≤ 1000).
+    expectOk(grant(s.lien, 900));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "1000", free: "100", max_claim: "900" });
+    check();
+    // A custody claim takes only tokens the pool holds for the owner (400 are left: 600 are staked).
+    expectRejected(s, () => grant(local, 401), `${ilpErrors.insufficientPoolTokens}: a custody claim of 401 needs tokens the ILP holds for the owner, only 400 are`);
+    const second = s.chain.instantiate(s.chain.addr("admin"), s.chain.storeCode(testContract("test-lienholder")),
+      { ilp: s.ilp, custody_denom: DENOM }, { label: "local2" }).address!;
+    expectRejected(s, () => grant(second, 10), `${ilpErrors.custodyLienholderTaken}: ${s.alice}'s collateral is already in the custody of ${local}`);
+    // A lienholder whose terms changed since the grant is refused.
+    expectOk(s.chain.execute(local, local, { set_custody_denom: { denom: "" } }));
+    expectRejected(s, () => grant(local, 10), `${ilpErrors.custodyTermsChanged}: lienholder ${local}`);
+    check();
+  });
+
+  it("a release carries the tokens back, exactly; returns and releases of more than is held are refused", () => {
+    const { s, local, grant, as, tokens, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(grant(local, 600));
+    expectOk(s.chain.execute(local, local, { release: { owner: s.alice, amount: "200" } }));
+    expect(account(s, s.alice).claims).toEqual([{ lienholder: local, amount: "400", max_slash: "0.05", custody: true, held: "400" }]);
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(600n);
+    expect(account(s, s.alice).free).toBe("600");
+    check();
+    const release = (amount: number) => IlpExecuteMsgBuilder.releaseClaim({ owner: s.alice, amount: String(amount) });
+    expectRejected(s, () => as(local, release(100), tokens(99)), `${ilpErrors.custodyReturnMismatch}: release_claim of 100 from a custody lienholder must carry 100 tokens, got 99`);
+    expectRejected(s, () => as(local, release(100)), commonErrors.noFunds);
+    s.chain.fund(local, tokens(1000));
+    expectRejected(s, () => as(local, release(401), tokens(401)), `${ilpErrors.custodyNotHeld}: ${local} can return 400 of ${s.alice}'s tokens here, not 401`);
+    // Nothing was capped: there is no excess to return without releasing claim.
+    expectRejected(s, () => as(local, IlpExecuteMsgBuilder.returnCustody({ owner: s.alice }), tokens(1)), `${ilpErrors.custodyNotHeld}: ${local} can return 0 of`);
+    // Other lienholders hold no tokens: they cannot send any, nor return any.
+    expectOk(grant(s.lien, 300));
+    s.chain.fund(s.lien, tokens(10));
+    expectRejected(s, () => as(s.lien, release(10), tokens(10)), commonErrors.fundsNotAccepted);
+    expectRejected(s, () => as(s.lien, IlpExecuteMsgBuilder.returnCustody({ owner: s.alice }), tokens(10)), `${ilpErrors.notCustody}: ${s.lien} holds no tokens`);
+    check();
+  });
+
+  it("a custody slash burns nothing here (x/staking did) and caps the remote claims: the cascade", () => {
+    const { s, local, grant, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(grant(local, 800));
+    expectOk(grant(s.lien, 900));
+    const supply = () => s.chain.balance(s.ilp, DENOM) + s.chain.balance(local, DENOM);
+    expect(supply()).toBe(1000n);
+    // x/staking slashed 200 of the locally staked tokens: the lienholder has them no more and tells the ILP.
+    const res = expectOk(s.chain.execute(local, local, { slash: { owner: s.alice, amount: "200" } }));
+    expect(account(s, s.alice)).toEqual({
+      address: s.alice, bonded: "800", pending_slash: "0", free: "0", debt: "0", max_claim: "800",
+      claims: [{ lienholder: local, amount: "600", max_slash: "0.05", custody: true, held: "600" },
+        { lienholder: s.lien, amount: "800", max_slash: "0", custody: false, held: "0" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
+    });
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(200n);
+    expect(supply()).toBe(800n);
+    // The remote lienholder was told: it unstakes 100 on its consumer chain.
+    expect(s.chain.query(s.lien, { held: { owner: s.alice } })).toMatchObject({ capped: "800" });
+    expect(res.events.some((e) => e.attributes.some((a) => a.key === "capped" && a.value === s.lien))).toBe(true);
+    check();
+  });
+
+  it("a remote slash of collateral staked locally burns what the pool holds, owes the rest, and the capped tokens pay it when they return", () => {
+    const { s, local, grant, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(grant(local, 800));
+    expectOk(grant(s.lien, 800));
+    const supplyBefore = s.chain.balance(s.ilp, DENOM) + s.chain.balance(local, DENOM);
+    // 400 slashed on the consumer chain: the pool holds 200 of alice's tokens (800 are staked here): 200 burn, 200 owed.
+    const res = expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "400" } }));
+    expect(account(s, s.alice)).toEqual({
+      address: s.alice, bonded: "600", pending_slash: "0", free: "0", debt: "200", max_claim: "600",
+      claims: [{ lienholder: local, amount: "600", max_slash: "0.05", custody: true, held: "800" },
+        { lienholder: s.lien, amount: "400", max_slash: "0", custody: false, held: "0" }].sort((a, b) => (a.lienholder < b.lienholder ? -1 : 1)),
+    });
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(0n);
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "600", custody_held: "800", debt: "200" });
+    // The custody claim was capped to 600: local staking unstakes the 200 beyond it.
+    expect(s.chain.query(local, { held: { owner: s.alice } })).toMatchObject({ capped: "600" });
+    expect(res.events.some((e) => e.attributes.some((a) => a.key === "capped" && a.value === local))).toBe(true);
+    check();
+    // They come back without releasing claim (return_custody) and pay the debt: burned.
+    expectErr(s.chain.execute(local, local, { return: { owner: s.alice, amount: "201" } }), `${ilpErrors.custodyNotHeld}: ${local} can return 200 of`);
+    const back = expectOk(s.chain.execute(local, local, { return: { owner: s.alice, amount: "200" } }));
+    expect(back.events.some((e) => e.attributes.some((a) => a.key === "debt_paid" && a.value === "200"))).toBe(true);
+    expect(account(s, s.alice)).toMatchObject({ bonded: "600", debt: "0", free: "0" });
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "600", custody_held: "600", debt: "0" });
+    expect(s.chain.balance(s.ilp, DENOM) + s.chain.balance(local, DENOM)).toBe(supplyBefore - 400n);
+    check();
+    // Everything unwinds: the local stake comes back, the remote claim is released, alice takes her 600.
+    expectOk(s.chain.execute(local, local, { release: { owner: s.alice, amount: "600" } }));
+    expectOk(s.chain.execute(s.lien, s.lien, { release: { owner: s.alice, amount: "400" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "600", free: "600", max_claim: "0", claims: [] });
+    expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "600" })));
+    expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0", custody_held: "0", debt: "0" });
+    expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({})).accounts).toEqual([]);
+    check();
+  });
+
+  it("bonding while in debt pays the debt first", () => {
+    const { s, local, grant, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(grant(local, 900));
+    expectOk(grant(s.lien, 500));
+    // 300 slashed: 100 in the pool burn, 200 are owed.
+    expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "300" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "700", debt: "200" });
+    const res = expectOk(bond(s, s.alice, 150n));
+    expect(res.events.some((e) => e.attributes.some((a) => a.key === "debt_paid" && a.value === "150"))).toBe(true);
+    expect(account(s, s.alice)).toMatchObject({ bonded: "850", debt: "50", free: "0" });
+    check();
+  });
+});
+

@@ -11,19 +11,29 @@
 // collateral must cover the largest claim plus Σ claim × max_slash of its lienholder (lien_terms), so one slash
 // within its bound never leaves another claim uncovered; beyond it, slash_claim caps the other claims and tells
 // their lienholders (claim_capped), who unstake the excess.
+//
+// Custody (docs/local-staking.md §2): a lienholder whose lien_terms say `custody` (local staking) receives the
+// claim's tokens with receive_claim and stakes them; the owner's bonded does not change, and the same collateral
+// still backs the owner's other claims. Per owner, in_pool = bonded + debt − Σ held is what the ILP holds for them;
+// custody grants and unbonds take only from it, so no owner's tokens are ever lent out for another. Invariant:
+//   balance of `denom` + Σ held − Σ debt = Σ bonded
+// A custody lienholder's slash burns nothing (x/staking did); another lienholder's slash burns what the pool holds
+// for the owner and books the rest as the owner's debt, paid (burned) from the first tokens that come back; the
+// custody claim is capped like any other, so they do come back (one custody lienholder per owner).
 import {
   BankMsg, capLimit, Coin, Decimal, Env, fail, Fields, fromUtf8, JsonValue, MessageInfo, mustPay, nonpayable, Order,
   querySmart, readLenient, Reply, ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg,
   zeroAmount,
 } from "../../sdk";
-import { ReleaseClaim, SlashClaim } from "../../shared/lien";
+import { LienTermsResponse, ReleaseClaim, ReturnCustody, SlashClaim } from "../../shared/lien";
 import {
   createClaimCapped, createLienTermsQuery, createPendingSlashQuery, createReceiveClaim, encodeClaimCapped, encodeLienTermsQuery,
   encodePendingSlashQuery, encodeReceiveClaim, readLienTermsResponse, readPendingSlashResponse,
 } from "../../shared/lien.codec";
 import {
-  emptyValidator, insufficientCollateral, insufficientFreeCollateral, insufficientSlashMargin, invalidDenom, invalidLienholderGasLimit,
-  invalidLienTerms, invalidMaxLienholders, noClaim, tooManyLienholders,
+  custodyLienholderTaken, custodyNotHeld, custodyReturnMismatch, custodyTermsChanged, emptyValidator, insufficientCollateral,
+  insufficientFreeCollateral, insufficientPoolTokens, insufficientSlashMargin, invalidDenom, invalidLienholderGasLimit, invalidLienTerms,
+  invalidMaxLienholders, noClaim, notCustody, tooManyLienholders,
 } from "./errors";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { ALL_ACCOUNTS_LIEN_QUERIES, AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
@@ -74,7 +84,7 @@ export function instantiate(env: Env, info: MessageInfo, json: JsonValue): Respo
   }
   CONFIG.save(new Config(denom, recipient, maxLienholders, gasLimit));
   recordVersion("ilp");
-  TOTALS.save(new Totals(Uint128.zero()));
+  TOTALS.save(new Totals(Uint128.zero(), Uint128.zero(), Uint128.zero()));
   return new Response().addAttribute("action", "instantiate").addAttribute("denom", denom);
 }
 
@@ -88,18 +98,19 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
     return grantClaim(info, grant.lienholder, grant.amount, grant.validator);
   }
   if (msg instanceof ReleaseClaim) return releaseClaim(info, (<ReleaseClaim>msg).owner, (<ReleaseClaim>msg).amount);
+  if (msg instanceof ReturnCustody) return returnCustody(info, (<ReturnCustody>msg).owner);
   const slash = <SlashClaim>msg;
   return slashClaim(info, slash.owner, slash.amount);
 }
 
 function loadAccount(owner: string): Account {
   const account = ACCOUNTS.may_load(accountKey(owner));
-  return account != null ? account : new Account(Uint128.zero());
+  return account != null ? account : new Account(Uint128.zero(), Uint128.zero());
 }
 
 /** Removes the account record once it holds nothing, so storage does not grow with churn. */
 function saveAccount(owner: string, account: Account): void {
-  if (account.bonded.isZero() && maxClaim(owner).isZero()) ACCOUNTS.remove(accountKey(owner));
+  if (account.bonded.isZero() && account.debt.isZero() && countClaims(owner, 1) == 0) ACCOUNTS.remove(accountKey(owner));
   else ACCOUNTS.save(accountKey(owner), account);
 }
 
@@ -112,6 +123,43 @@ function adjustTotal(add: Uint128 | null, sub: Uint128 | null): bool {
   totals.bonded = bonded;
   TOTALS.save(totals);
   return true;
+}
+
+/** Moves Σ held and Σ debt by signed deltas (checked: they never go below zero). */
+function adjustCustody(heldAdd: Uint128, heldSub: Uint128, debtAdd: Uint128, debtSub: Uint128): bool {
+  const totals = TOTALS.load();
+  const held = totals.custodyHeld.checkedAdd(heldAdd);
+  const debt = totals.debt.checkedAdd(debtAdd);
+  const heldAfter = held != null ? held.checkedSub(heldSub) : null;
+  const debtAfter = debt != null ? debt.checkedSub(debtSub) : null;
+  if (heldAfter == null || debtAfter == null) return false;
+  totals.custodyHeld = heldAfter;
+  totals.debt = debtAfter;
+  TOTALS.save(totals);
+  return true;
+}
+
+/** The owner's custody claim, if any: at most one (grant_claim refuses a second custody lienholder). */
+class CustodyClaim {
+  constructor(public lienholder: string, public claim: Claim) {}
+}
+
+function custodyClaimOf(owner: string): CustodyClaim | null {
+  const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) if (e.value.custody) return new CustodyClaim(fromUtf8(e.key), e.value);
+  return null;
+}
+
+/** Tokens returned by a custody lienholder pay the owner's debt first: that part is burned (or sent to the recipient). */
+function payDebt(account: Account, returned: Uint128, config: Config, response: Response): Uint128 {
+  const paid = account.debt.min(returned);
+  if (paid.isZero()) return paid;
+  account.debt = account.debt.checkedSub(paid)!;
+  const coins = [new Coin(config.denom, paid)];
+  const recipient = config.slashRecipient;
+  response.addMessage(recipient != null ? BankMsg.send(recipient, coins) : BankMsg.burn(coins));
+  response.addAttribute("debt_paid", paid.toString());
+  return paid;
 }
 
 /** The largest claim on `owner`'s collateral; bounded by the number of lienholders the owner chose. */
@@ -147,8 +195,12 @@ function bond(info: MessageInfo): Response | null {
   if (bonded == null) return null;
   account.bonded = bonded;
   if (!adjustTotal(amount, null)) return null;
+  // Tokens in the pool pay a slash debt first, so nothing is owed while the pool holds tokens of the owner.
+  const response = new Response();
+  const paid = payDebt(account, amount, config, response);
+  if (!adjustCustody(Uint128.zero(), Uint128.zero(), Uint128.zero(), paid)) return null;
   ACCOUNTS.save(accountKey(info.sender), account);
-  return new Response()
+  return response
     .addAttribute("action", "bond")
     .addAttribute("owner", info.sender)
     .addAttribute("amount", amount.toString())
@@ -166,6 +218,7 @@ function unbond(info: MessageInfo, amount: Uint128): Response | null {
   if (amount.gt(free)) {
     return fail<Response>(insufficientFreeCollateral(amount, free, view.bonded, claimed));
   }
+  if (amount.gt(view.inPool)) return fail<Response>(insufficientPoolTokens("unbond", amount, view.inPool));
   account.bonded = account.bonded.checkedSub(amount)!;
   if (!adjustTotal(null, amount)) return null;
   saveAccount(info.sender, account);
@@ -195,8 +248,15 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
   }
   const terms = lienTerms(lienholder);
   if (terms == null) return null;
+  const custody = terms.custody;
+  if (existing != null && existing.custody != custody) return fail<Response>(custodyTermsChanged(lienholder));
+  if (custody && existing == null) {
+    const other = custodyClaimOf(info.sender);
+    if (other != null) return fail<Response>(custodyLienholderTaken(info.sender, other.lienholder));
+  }
   const view = settledView(info.sender, account);
   if (view == null) return null;
+  if (custody && amount.gt(view.inPool)) return fail<Response>(insufficientPoolTokens("a custody claim", amount, view.inPool));
   const previous = existing != null ? existing.amount : Uint128.zero();
   const total = previous.checkedAdd(amount);
   const settledTotal = view.claimOf(lienholder).checkedAdd(amount);
@@ -206,7 +266,7 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
   }
   // The slash margin, on settled values, with the new claim in place.
   let largest = settledTotal;
-  let margin = terms.mulCeil(settledTotal)!;
+  let margin = terms.maxSlash.mulCeil(settledTotal)!;
   for (let i = 0; i < view.lienholders.length; i++) {
     if (view.lienholders[i] == lienholder) continue;
     largest = largest.max(view.claims[i]);
@@ -215,9 +275,13 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
   const needed = largest.checkedAdd(margin);
   if (needed == null) return null;
   if (needed.gt(view.bonded)) return fail<Response>(insufficientSlashMargin(needed, view.bonded, largest, margin));
-  CLAIMS.save(key, new Claim(total, terms));
+  const held = existing != null ? existing.held : Uint128.zero();
+  CLAIMS.save(key, new Claim(total, terms.maxSlash, custody, custody ? held.checkedAdd(amount)! : held));
+  // A custody lienholder receives the claim's tokens to stake them; the owner's bonded does not change.
+  const funds = custody ? [new Coin(CONFIG.load().denom, amount)] : new Array<Coin>();
+  if (custody && !adjustCustody(amount, Uint128.zero(), Uint128.zero(), Uint128.zero())) return null;
   return new Response()
-    .addMessage(WasmMsg.execute(lienholder, encodeReceiveClaim(createReceiveClaim(info.sender, amount, validator)), []))
+    .addMessage(WasmMsg.execute(lienholder, encodeReceiveClaim(createReceiveClaim(info.sender, amount, validator)), funds))
     .addAttribute("action", "grant_claim")
     .addAttribute("owner", info.sender)
     .addAttribute("lienholder", lienholder)
@@ -232,7 +296,7 @@ function grantClaim(info: MessageInfo, lienholder: string, amount: Uint128, vali
  * of the cap, and its stake must never be stuck for that.
  */
 function heldClaim(info: MessageInfo, owner: string, amount: Uint128, action: string): Claim | null {
-  if (!nonpayable(info) || !requirePositive(amount, action)) return null;
+  if (!requirePositive(amount, action)) return null;
   if (validateAddress(owner, "owner") == null) return null;
   const claim = CLAIMS.may_load(claimKey(owner, info.sender));
   if (claim == null) return fail<Claim>(noClaim(owner, info.sender));
@@ -240,18 +304,37 @@ function heldClaim(info: MessageInfo, owner: string, amount: Uint128, action: st
 }
 
 function saveClaim(owner: string, lienholder: string, claim: Claim): void {
-  if (claim.amount.isZero()) CLAIMS.remove(claimKey(owner, lienholder));
+  if (claim.amount.isZero() && claim.held.isZero()) CLAIMS.remove(claimKey(owner, lienholder));
   else CLAIMS.save(claimKey(owner, lienholder), claim);
+}
+
+/** Tokens a custody lienholder sends back: at most what it holds (checked by the callers), debt paid first. */
+function takeBack(owner: string, claim: Claim, account: Account, returned: Uint128, response: Response): bool {
+  claim.held = claim.held.checkedSub(returned)!;
+  const paid = payDebt(account, returned, CONFIG.load(), response);
+  return adjustCustody(Uint128.zero(), returned, Uint128.zero(), paid);
 }
 
 function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
   const claim = heldClaim(info, owner, requested, "release");
   if (claim == null) return null;
+  const response = new Response();
+  const account = loadAccount(owner);
+  if (claim.custody) {
+    // The released tokens come back with the release, exactly.
+    const paid = mustPay(info, CONFIG.load().denom);
+    if (paid == null) return null;
+    if (!paid.eq(requested)) return fail<Response>(custodyReturnMismatch(requested, paid));
+    if (requested.gt(claim.held)) return fail<Response>(custodyNotHeld(owner, info.sender, requested, claim.held));
+    if (!takeBack(owner, claim, account, requested, response)) return null;
+  } else if (!nonpayable(info)) {
+    return null;
+  }
   const amount = requested.min(claim.amount);
   claim.amount = claim.amount.checkedSub(amount)!;
   saveClaim(owner, info.sender, claim);
-  saveAccount(owner, loadAccount(owner));
-  return new Response()
+  saveAccount(owner, account);
+  return response
     .addAttribute("action", "release_claim")
     .addAttribute("owner", owner)
     .addAttribute("lienholder", info.sender)
@@ -259,18 +342,44 @@ function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Res
     .addAttribute("claim", claim.amount.toString());
 }
 
+/** A custody lienholder returns tokens it holds beyond the claim (a cap cut it): no claim is released. */
+function returnCustody(info: MessageInfo, owner: string): Response | null {
+  if (validateAddress(owner, "owner") == null) return null;
+  const claim = CLAIMS.may_load(claimKey(owner, info.sender));
+  if (claim == null) return fail<Response>(noClaim(owner, info.sender));
+  if (!claim.custody) return fail<Response>(notCustody(info.sender));
+  const returned = mustPay(info, CONFIG.load().denom);
+  if (returned == null) return null;
+  const excess = claim.held.checkedSub(claim.amount)!;
+  if (returned.gt(excess)) return fail<Response>(custodyNotHeld(owner, info.sender, returned, excess));
+  const response = new Response();
+  const account = loadAccount(owner);
+  if (!takeBack(owner, claim, account, returned, response)) return null;
+  saveClaim(owner, info.sender, claim);
+  saveAccount(owner, account);
+  return response
+    .addAttribute("action", "return_custody")
+    .addAttribute("owner", owner)
+    .addAttribute("lienholder", info.sender)
+    .addAttribute("amount", returned.toString())
+    .addAttribute("debt", account.debt.toString());
+}
+
 function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
+  if (!nonpayable(info)) return null;
   const claim = heldClaim(info, owner, requested, "slash");
   if (claim == null) return null;
   const amount = requested.min(claim.amount);
   const config = CONFIG.load();
   const account = loadAccount(owner);
+  // What the pool holds for the owner before the slash (the custody lienholder's held tokens are not here).
+  const custodyHeld = custodyHeldOf(owner);
+  const inPool = account.bonded.checkedAdd(account.debt)!.saturatingSub(custodyHeld);
   // claim ≤ bonded is an invariant, so this cannot underflow; checked anyway.
   const bonded = account.bonded.checkedSub(amount);
   if (bonded == null) return null;
   account.bonded = bonded;
   claim.amount = claim.amount.checkedSub(amount)!;
-  saveClaim(owner, info.sender, claim);
   if (!adjustTotal(null, amount)) return null;
 
   const response = new Response()
@@ -280,25 +389,44 @@ function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Respo
     .addAttribute("amount", amount.toString())
     .addAttribute("bonded", bonded.toString());
 
-  // Slashed collateral leaves the pool for real, so the balance keeps matching Σ bonded.
-  const slashed = [new Coin(config.denom, amount)];
-  const recipient = config.slashRecipient;
-  response.addMessage(recipient != null ? BankMsg.send(recipient, slashed) : BankMsg.burn(slashed));
+  if (claim.custody) {
+    // x/staking already burned the tokens in the custody lienholder's hands: they are no longer held.
+    claim.held = claim.held.checkedSub(amount)!;
+    if (!adjustCustody(Uint128.zero(), amount, Uint128.zero(), Uint128.zero())) return null;
+  } else {
+    // Slashed collateral leaves the pool for real, so the balance keeps matching Σ bonded; what the pool does not
+    // hold for the owner (it is staked by the custody lienholder) is owed and burned when it comes back.
+    const burnNow = amount.min(inPool);
+    const owed = amount.checkedSub(burnNow)!;
+    if (!burnNow.isZero()) {
+      const slashed = [new Coin(config.denom, burnNow)];
+      const recipient = config.slashRecipient;
+      response.addMessage(recipient != null ? BankMsg.send(recipient, slashed) : BankMsg.burn(slashed));
+    }
+    if (!owed.isZero()) {
+      account.debt = account.debt.checkedAdd(owed)!;
+      if (!adjustCustody(Uint128.zero(), Uint128.zero(), owed, Uint128.zero())) return null;
+      response.addAttribute("debt", account.debt.toString());
+    }
+  }
+  saveClaim(owner, info.sender, claim);
 
   // No claim may exceed the reduced collateral: cap the others and tell their lienholders. The notification is
   // best effort so that a failing lienholder can never block a slash: reply on error, and a gas limit, because in
   // wasmd an out-of-gas inside a sub-message without one aborts the whole transaction instead of reaching reply.
   const it = CLAIMS.range([utf8(owner)], null, false, null, Order.Ascending);
   const capped = new Array<string>();
-  const cappedTerms = new Array<Decimal>();
+  const cappedClaims = new Array<Claim>();
   for (let e = it.next(); e != null; e = it.next()) {
     if (!e.value.amount.gt(bonded)) continue;
     capped.push(fromUtf8(e.key));
-    cappedTerms.push(e.value.maxSlash);
+    cappedClaims.push(e.value);
   }
   for (let i = 0; i < capped.length; i++) {
     const lienholder = capped[i];
-    saveClaim(owner, lienholder, new Claim(bonded, cappedTerms[i]));
+    // A custody claim keeps its held tokens: the lienholder returns the excess (return_custody), paying any debt.
+    cappedClaims[i].amount = bonded;
+    saveClaim(owner, lienholder, cappedClaims[i]);
     const note = encodeClaimCapped(createClaimCapped(owner, bonded));
     response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(lienholder, note, []), ReplyOn.Error, null,
       config.lienholderGasLimit));
@@ -335,7 +463,10 @@ export function query(env: Env, json: JsonValue): string | null {
     const c = CONFIG.load();
     return encodeConfigResponse(createConfigResponse(c.denom, c.slashRecipient, c.maxLienholders, c.lienholderGasLimit));
   }
-  if (msg instanceof TotalsQuery) return encodeTotalsResponse(createTotalsResponse(TOTALS.load().bonded));
+  if (msg instanceof TotalsQuery) {
+    const t = TOTALS.load();
+    return encodeTotalsResponse(createTotalsResponse(t.bonded, t.custodyHeld, t.debt));
+  }
   if (msg instanceof AccountQuery) {
     const address = (<AccountQuery>msg).address;
     if (validateAddress(address, "address") == null) return null;
@@ -372,9 +503,11 @@ function accountResponse(owner: string, account: Account): AccountResponse | nul
   const view = settledView(owner, account);
   if (view == null) return null;
   const claims = new Array<ClaimInfo>();
-  for (let i = 0; i < view.lienholders.length; i++) claims.push(createClaimInfo(view.lienholders[i], view.claims[i], view.maxSlash[i]));
+  for (let i = 0; i < view.lienholders.length; i++) {
+    claims.push(createClaimInfo(view.lienholders[i], view.claims[i], view.maxSlash[i], view.custody[i], view.held[i]));
+  }
   const max = view.maxClaim();
-  return createAccountResponse(owner, view.bonded, view.pending, view.bonded.saturatingSub(max), max, claims);
+  return createAccountResponse(owner, view.bonded, view.pending, view.free(), view.debt, max, claims);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -385,7 +518,16 @@ class SettledView {
   lienholders: string[] = [];
   claims: Uint128[] = [];
   maxSlash: Decimal[] = [];
-  constructor(public bonded: Uint128, public pending: Uint128) {}
+  custody: bool[] = [];
+  held: Uint128[] = [];
+  /** what the pool holds for the owner: bonded + debt − held, after the pending slashes */
+  inPool: Uint128 = Uint128.zero();
+  constructor(public bonded: Uint128, public pending: Uint128, public debt: Uint128) {}
+
+  /** What the owner may unbond: free of every claim and in the pool. */
+  free(): Uint128 {
+    return this.bonded.saturatingSub(this.maxClaim()).min(this.inPool);
+  }
 
   maxClaim(): Uint128 {
     let max = Uint128.zero();
@@ -413,7 +555,11 @@ function settledView(owner: string, account: Account): SettledView | null {
   }
   let bonded = account.bonded;
   let pending = Uint128.zero();
+  let held = Uint128.zero();
+  for (let i = 0; i < stored.length; i++) held = held.checkedAdd(stored[i].held)!;
+  let inPool = account.bonded.checkedAdd(account.debt)!.saturatingSub(held);
   const after = new Array<Uint128>();
+  const heldAfter = new Array<Uint128>();
   for (let i = 0; i < lienholders.length; i++) {
     const p = pendingSlash(lienholders[i], owner);
     if (p == null) return null;
@@ -421,12 +567,21 @@ function settledView(owner: string, account: Account): SettledView | null {
     bonded = bonded.checkedSub(taken)!;
     pending = pending.checkedAdd(taken)!;
     after.push(stored[i].amount.checkedSub(taken)!);
+    // As slash_claim will: a custody slash takes held tokens (x/staking burned them), another takes the pool first.
+    if (stored[i].custody) heldAfter.push(stored[i].held.checkedSub(taken)!);
+    else {
+      heldAfter.push(stored[i].held);
+      inPool = inPool.saturatingSub(taken);
+    }
   }
-  const view = new SettledView(bonded, pending);
+  const view = new SettledView(bonded, pending, account.debt);
+  view.inPool = inPool;
   for (let i = 0; i < lienholders.length; i++) {
     view.lienholders.push(lienholders[i]);
     view.claims.push(after[i].min(bonded));
     view.maxSlash.push(stored[i].maxSlash);
+    view.custody.push(stored[i].custody);
+    view.held.push(heldAfter[i]);
   }
   return view;
 }
@@ -438,10 +593,16 @@ function pendingSlash(lienholder: string, owner: string): Uint128 | null {
   return r != null ? r.amount : null;
 }
 
-/** The lienholder's max_slash (lien_terms), below 1. */
-function lienTerms(lienholder: string): Decimal | null {
+/** Σ tokens custody lienholders hold for the owner (at most one claim is custody). */
+function custodyHeldOf(owner: string): Uint128 {
+  const c = custodyClaimOf(owner);
+  return c != null ? c.claim.held : Uint128.zero();
+}
+
+/** The lienholder's lien_terms: max_slash below 1, and whether it takes custody of the tokens. */
+function lienTerms(lienholder: string): LienTermsResponse | null {
   const r = readLenient(querySmart(lienholder, encodeLienTermsQuery(createLienTermsQuery())), "lien_terms of " + lienholder, readLienTermsResponse);
   if (r == null) return null;
-  if (!r.maxSlash.lt(Decimal.one())) return fail<Decimal>(invalidLienTerms(lienholder, r.maxSlash));
-  return r.maxSlash;
+  if (!r.maxSlash.lt(Decimal.one())) return fail<LienTermsResponse>(invalidLienTerms(lienholder, r.maxSlash));
+  return r;
 }

@@ -50,3 +50,36 @@ export function insufficientSlashMargin(needed: Uint128, bonded: Uint128, larges
 export function invalidLienTerms(lienholder: string, maxSlash: Decimal): string {
   return "Invalid lien terms: lienholder " + lienholder + " declares max_slash " + maxSlash.toString() + ", must be below 1";
 }
+
+/** A custody claim or an unbond needs tokens the ILP holds for the owner (not staked by a custody lienholder). */
+export function insufficientPoolTokens(action: string, amount: Uint128, inPool: Uint128): string {
+  return "Insufficient tokens in the pool: " + action + " of " + amount.toString() + " needs tokens the ILP holds for the owner, only " +
+    inPool.toString() + " are (the rest is staked by a custody lienholder or owed to a slash)";
+}
+
+/** One custody lienholder per owner, so that a cap always brings back what a slash could not burn. */
+export function custodyLienholderTaken(owner: string, lienholder: string): string {
+  return "Custody lienholder taken: " + owner + "'s collateral is already in the custody of " + lienholder +
+    "; one custody lienholder per owner";
+}
+
+/** A lienholder whose lien_terms changed between custody and not since the claim was granted. */
+export function custodyTermsChanged(lienholder: string): string {
+  return "Custody terms changed: lienholder " + lienholder + " answers lien_terms differently from when the claim was granted";
+}
+
+/** A custody release must carry back exactly the released tokens. */
+export function custodyReturnMismatch(amount: Uint128, paid: Uint128): string {
+  return "Custody return mismatch: release_claim of " + amount.toString() + " from a custody lienholder must carry " + amount.toString() +
+    " tokens, got " + paid.toString();
+}
+
+/** A custody lienholder returning more than it holds for the owner (or, without release, more than beyond the claim). */
+export function custodyNotHeld(owner: string, lienholder: string, amount: Uint128, held: Uint128): string {
+  return "Custody not held: " + lienholder + " can return " + held.toString() + " of " + owner + "'s tokens here, not " + amount.toString();
+}
+
+/** return_custody from a lienholder that holds no tokens. */
+export function notCustody(lienholder: string): string {
+  return "Not a custody lienholder: " + lienholder + " holds no tokens for its claims";
+}

@@ -49,7 +49,7 @@ export abstract class QueryMsg {}
 @returns(ConfigResponse)
 export class ConfigQuery extends QueryMsg {}
 
-/** Σ bonded, always equal to the contract's balance of the denom. */
+/** Σ bonded and what custody lienholders hold: balance + custody_held − debt = bonded. */
 @returns(TotalsResponse)
 export class TotalsQuery extends QueryMsg {}
 
@@ -84,8 +84,13 @@ export class ConfigResponse {
   lienholderGasLimit!: u64;
 }
 
+/** The contract's balance of the denom + custodyHeld − debt = bonded. */
 export class TotalsResponse {
   bonded!: Uint128;
+  /** Σ tokens custody lienholders hold for claims (staked locally) */
+  custodyHeld!: Uint128;
+  /** Σ slashes not yet burned because the tokens were in a custody lienholder's hands; paid from what comes back */
+  debt!: Uint128;
 }
 
 export class ClaimInfo {
@@ -94,6 +99,10 @@ export class ClaimInfo {
   amount!: Uint128;
   /** the lienholder's max_slash when the claim was last granted */
   maxSlash!: Decimal;
+  /** a custody lienholder (local staking) holds the claim's tokens */
+  custody!: bool;
+  /** the tokens it holds for the owner (0 for others): the claim, and a capped part not yet returned */
+  held!: Uint128;
 }
 
 /** Every value is settled: slashes the lienholders reported as pending are already taken off. */
@@ -102,8 +111,10 @@ export class AccountResponse {
   bonded!: Uint128;
   /** slashes the lienholders have not yet taken (slash_claim), already deducted above */
   pendingSlash!: Uint128;
-  /** bonded − max_claim: what the owner may unbond */
+  /** what the owner may unbond: bonded − max_claim, and no more than the ILP holds for the owner */
   free!: Uint128;
+  /** a slash the ILP could not burn yet (the tokens were staked by a custody lienholder): burned from what returns */
+  debt!: Uint128;
   maxClaim!: Uint128;
   claims!: ClaimInfo[];
 }

@@ -30,24 +30,41 @@ function decodeConfig(j: JsonValue): Config {
 
 export const CONFIG = new Item<Config>("config", encodeConfig, decodeConfig);
 
+/** balance of `denom` + custodyHeld − debt = bonded (custody: docs/local-staking.md §2). */
 export class Totals {
-  constructor(public bonded: Uint128) {}
+  constructor(public bonded: Uint128, public custodyHeld: Uint128, public debt: Uint128) {}
+}
+
+/** An absent amount (state written before it existed) is zero. */
+function storedUint128OrZero(j: JsonValue, key: string): Uint128 {
+  return j.get(key) != null ? storedUint128(j, key) : Uint128.zero();
 }
 
 export const TOTALS = new Item<Totals>(
   "totals",
-  (t: Totals, w: JsonWriter): void => { w.beginObject().key("bonded").string(t.bonded.toString()).endObject(); },
-  (j: JsonValue): Totals => new Totals(storedUint128(j, "bonded")),
+  (t: Totals, w: JsonWriter): void => {
+    w.beginObject().key("bonded").string(t.bonded.toString()).key("custody_held").string(t.custodyHeld.toString());
+    w.key("debt").string(t.debt.toString()).endObject();
+  },
+  (j: JsonValue): Totals => new Totals(storedUint128(j, "bonded"), storedUint128OrZero(j, "custody_held"), storedUint128OrZero(j, "debt")),
 );
 
 export class Account {
-  constructor(public bonded: Uint128) {}
+  constructor(
+    public bonded: Uint128,
+    /** slashed collateral not burned yet because its tokens were staked by a custody lienholder */
+    public debt: Uint128,
+  ) {}
 }
 
 export const ACCOUNTS = new Map<Account>(
   "accounts",
-  (a: Account, w: JsonWriter): void => { w.beginObject().key("bonded").string(a.bonded.toString()).endObject(); },
-  (j: JsonValue): Account => new Account(storedUint128(j, "bonded")),
+  (a: Account, w: JsonWriter): void => {
+    w.beginObject().key("bonded").string(a.bonded.toString());
+    if (!a.debt.isZero()) w.key("debt").string(a.debt.toString());
+    w.endObject();
+  },
+  (j: JsonValue): Account => new Account(storedUint128(j, "bonded"), storedUint128OrZero(j, "debt")),
 );
 
 export class Claim {
@@ -55,16 +72,23 @@ export class Claim {
     public amount: Uint128,
     /** the lienholder's max_slash (lien_terms) when the claim was last granted: the margin kept beside it */
     public maxSlash: Decimal,
+    /** the lienholder holds the claim's tokens (lien_terms custody) */
+    public custody: bool,
+    /** tokens the custody lienholder holds for the owner: ≥ amount (a cap lowers the claim before they return) */
+    public held: Uint128,
   ) {}
 }
 
 export const CLAIMS = new Map<Claim>(
   "claims",
   (c: Claim, w: JsonWriter): void => {
-    w.beginObject().key("amount").string(c.amount.toString()).key("max_slash").string(c.maxSlash.toString()).endObject();
+    w.beginObject().key("amount").string(c.amount.toString()).key("max_slash").string(c.maxSlash.toString());
+    if (c.custody) w.key("custody").bool(true).key("held").string(c.held.toString());
+    w.endObject();
   },
-  // 0.2.0 and older kept no margin.
-  (j: JsonValue): Claim => new Claim(storedUint128(j, "amount"), j.get("max_slash") != null ? Decimal.parse(j.get("max_slash")!.text)! : Decimal.zero()),
+  // 0.2.0 and older kept no margin; custody came with local staking.
+  (j: JsonValue): Claim => new Claim(storedUint128(j, "amount"), j.get("max_slash") != null ? Decimal.parse(j.get("max_slash")!.text)! : Decimal.zero(),
+    j.get("custody") != null && j.get("custody")!.flag, storedUint128OrZero(j, "held")),
 );
 
 

@@ -483,7 +483,7 @@ export function query(env: Env, json: JsonValue): string | null {
   if (msg instanceof RewardsQuery) return rewardsQuery((<RewardsQuery>msg).owner, (<RewardsQuery>msg).startAfter, (<RewardsQuery>msg).limit);
   if (msg instanceof RewardTotalsQuery) return rewardTotalsQuery();
   if (msg instanceof RewardPoolQuery) return rewardPoolQuery((<RewardPoolQuery>msg).validator);
-  if (msg instanceof LienTermsQuery) return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash));
+  if (msg instanceof LienTermsQuery) return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash, false));
   if (msg instanceof PendingSlashQuery) {
     const owner = (<PendingSlashQuery>msg).owner;
     if (validateAddress(owner, "owner") == null) return null;

@@ -5,28 +5,32 @@
 // `max_slash` is its lien_terms answer; `set_pending{owner, amount}` sets its pending_slash answer.
 // `burn_gas_on_cap` makes it loop on claim_capped until the gas meter stops it (only meaningful on a real node:
 // the in-process host has no gas meter and would never return).
+// `custody_denom` makes it a custody lienholder (local staking's side of the ILP): lien_terms say custody, it takes
+// the claim's tokens with receive_claim, sends them back with release (and `return` for a capped excess), and its
+// slash burns the tokens first, as x/staking would have; `set_custody_denom` switches that after the fact.
 import {
-  Decimal, Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
-  doInstantiate, doQuery, fail, storageSet, u64Key, utf8, validateAddress,
+  BankMsg, Coin, Decimal, Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
+  doInstantiate, doQuery, fail, mustPay, storageSet, u64Key, utf8, validateAddress,
 } from "../../../assembly/sdk";
 import {
-  createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createSlashClaim, encodeLienTermsResponse,
-  encodePendingSlashResponse, encodeReleaseClaim, encodeSlashClaim, readClaimCapped, readReceiveClaim,
+  createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createReturnCustody, createSlashClaim, encodeLienTermsResponse,
+  encodePendingSlashResponse, encodeReleaseClaim, encodeReturnCustody, encodeSlashClaim, readClaimCapped, readReceiveClaim,
 } from "../../../assembly/shared/lien.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
 
 class Config {
-  constructor(public ilp: string, public failCapNotifications: bool, public burnGasOnCap: bool, public maxSlash: Decimal) {}
+  constructor(public ilp: string, public failCapNotifications: bool, public burnGasOnCap: bool, public maxSlash: Decimal, public custodyDenom: string) {}
 }
 
 const CONFIG = new Item<Config>(
   "config",
   (c: Config, w: JsonWriter): void => {
     w.beginObject().key("ilp").string(c.ilp).key("fail").bool(c.failCapNotifications).key("burn").bool(c.burnGasOnCap);
-    w.key("max_slash").string(c.maxSlash.toString()).endObject();
+    w.key("max_slash").string(c.maxSlash.toString()).key("custody_denom").string(c.custodyDenom).endObject();
   },
-  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag, j.get("burn")!.flag, Decimal.parse(j.get("max_slash")!.text)!),
+  (j: JsonValue): Config => new Config(j.get("ilp")!.text, j.get("fail")!.flag, j.get("burn")!.flag, Decimal.parse(j.get("max_slash")!.text)!,
+    j.get("custody_denom")!.text),
 );
 
 class Pending {
@@ -63,9 +67,11 @@ function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Respon
   f.ignore("burn_gas_on_cap");
   const maxSlash = f.has("max_slash") ? f.decimal("max_slash") : Decimal.zero();
   f.ignore("max_slash");
+  const custodyDenom = f.has("custody_denom") ? f.str("custody_denom") : "";
+  f.ignore("custody_denom");
   if (!f.finish()) return null;
   if (validateAddress(ilp, "ilp") == null) return null;
-  CONFIG.save(new Config(ilp, failCaps, burn, maxSlash));
+  CONFIG.save(new Config(ilp, failCaps, burn, maxSlash, custodyDenom));
   return new Response();
 }
 
@@ -84,6 +90,11 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     if (!f.finish()) return null;
     if (info.sender != config.ilp) return fail<Response>("Unauthorized: only the ILP grants claims");
     if (claim.validator == "reject-me") return fail<Response>("lienholder rejects validator reject-me");
+    if (config.custodyDenom != "") {
+      const paid = mustPay(info, config.custodyDenom);
+      if (paid == null) return null;
+      if (!paid.eq(claim.amount)) return fail<Response>("custody grant of " + claim.amount.toString() + " came with " + paid.toString());
+    }
     const h = held(claim.owner);
     h.amount = h.amount.checkedAdd(claim.amount)!;
     h.validator = claim.validator;
@@ -104,6 +115,14 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     HELD.save([utf8(note.owner)], h);
     return new Response().addAttribute("action", "claim_capped");
   }
+  if (variant.name == "set_custody_denom") {
+    // Changes its lien_terms between custody and not, to test that the ILP notices.
+    const denom = f.str("denom");
+    if (!f.finish()) return null;
+    config.custodyDenom = denom;
+    CONFIG.save(config);
+    return new Response();
+  }
   if (variant.name == "set_pending") {
     const owner = f.str("owner");
     const amount = f.uint128("amount");
@@ -111,15 +130,23 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     PENDING.save([utf8(owner)], new Pending(amount));
     return new Response();
   }
-  if (variant.name == "release" || variant.name == "slash") {
+  if (variant.name == "release" || variant.name == "slash" || variant.name == "return") {
     const owner = f.str("owner");
     const amount = f.uint128("amount");
     if (!f.finish()) return null;
     const h = held(owner);
     h.amount = h.amount.saturatingSub(amount);
     HELD.save([utf8(owner)], h);
-    const forward = variant.name == "release" ? encodeReleaseClaim(createReleaseClaim(owner, amount)) : encodeSlashClaim(createSlashClaim(owner, amount));
-    return new Response().addMessage(WasmMsg.execute(config.ilp, forward, []));
+    const custody = config.custodyDenom != "";
+    const tokens = [new Coin(config.custodyDenom, amount)];
+    const response = new Response();
+    if (variant.name == "slash") {
+      // A custody lienholder's stake was slashed by x/staking: the tokens are gone before the ILP hears of it.
+      if (custody) response.addMessage(BankMsg.burn(tokens));
+      return response.addMessage(WasmMsg.execute(config.ilp, encodeSlashClaim(createSlashClaim(owner, amount)), []));
+    }
+    if (variant.name == "return") return response.addMessage(WasmMsg.execute(config.ilp, encodeReturnCustody(createReturnCustody(owner)), tokens));
+    return response.addMessage(WasmMsg.execute(config.ilp, encodeReleaseClaim(createReleaseClaim(owner, amount)), custody ? tokens : []));
   }
   return fail<Response>("Unknown execute message '" + variant.name + "'");
 }
@@ -131,7 +158,8 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
   // The lienholder side of the ILP's questions (shared/lien.ts): no margin and nothing pending unless configured.
   if (variant.name == "lien_terms") {
     if (!f.finish()) return null;
-    return encodeLienTermsResponse(createLienTermsResponse(CONFIG.load().maxSlash));
+    const c = CONFIG.load();
+    return encodeLienTermsResponse(createLienTermsResponse(c.maxSlash, c.custodyDenom != ""));
   }
   if (variant.name == "pending_slash") {
     const owner = f.str("owner");
