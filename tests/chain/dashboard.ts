@@ -67,7 +67,7 @@ export async function openDashboard(chains: ChainConfig[], meshes: MeshDeploymen
     state: () => collectDashboard(config, sessions, record),
     user: (a) => collectUser(config, sessions, record, a),
     trace: (provider, consumer, tx) => traceOperation(sessions, record, provider, consumer, tx),
-    whatIf: (provider, consumer, validator, fraction) => whatIfSlash(sessions, record, provider, consumer, validator, fraction),
+    whatIf: (provider, consumer, validator, fraction, sinceBatch) => whatIfSlash(sessions, record, provider, consumer, validator, fraction, sinceBatch),
     whatIfUnstake: (provider, consumer, owner, validator, amount) => whatIfUnstake(sessions, record, provider, consumer, owner, validator, amount),
   }, { port: 0, refreshMs: 0 });
   let browser: Browser | undefined;

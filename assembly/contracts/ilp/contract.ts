@@ -309,7 +309,7 @@ function saveClaim(owner: string, lienholder: string, claim: Claim): void {
 }
 
 /** Tokens a custody lienholder sends back: at most what it holds (checked by the callers), debt paid first. */
-function takeBack(owner: string, claim: Claim, account: Account, returned: Uint128, response: Response): bool {
+function takeBack(claim: Claim, account: Account, returned: Uint128, response: Response): bool {
   claim.held = claim.held.checkedSub(returned)!;
   const paid = payDebt(account, returned, CONFIG.load(), response);
   return adjustCustody(Uint128.zero(), returned, Uint128.zero(), paid);
@@ -326,7 +326,7 @@ function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Res
     if (paid == null) return null;
     if (!paid.eq(requested)) return fail<Response>(custodyReturnMismatch(requested, paid));
     if (requested.gt(claim.held)) return fail<Response>(custodyNotHeld(owner, info.sender, requested, claim.held));
-    if (!takeBack(owner, claim, account, requested, response)) return null;
+    if (!takeBack(claim, account, requested, response)) return null;
   } else if (!nonpayable(info)) {
     return null;
   }
@@ -354,7 +354,7 @@ function returnCustody(info: MessageInfo, owner: string): Response | null {
   if (returned.gt(excess)) return fail<Response>(custodyNotHeld(owner, info.sender, returned, excess));
   const response = new Response();
   const account = loadAccount(owner);
-  if (!takeBack(owner, claim, account, returned, response)) return null;
+  if (!takeBack(claim, account, returned, response)) return null;
   saveClaim(owner, info.sender, claim);
   saveAccount(owner, account);
   return response
