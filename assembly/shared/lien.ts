@@ -58,23 +58,20 @@ export abstract class LienMsg extends Message {}
 
 /**
  * The lienholder no longer needs `amount` of the owner's claim. A custody lienholder sends exactly `amount` of the
- * ILP's denom back with it.
+ * ILP's denom back with it: the tokens it held; the claim falls only as far as needed to stay within what it still
+ * holds (tokens held beyond the claim after a cap come back first, paying the owner's debt).
  */
 export class ReleaseClaim extends LienMsg {
   owner!: string;
   amount!: Uint128;
 }
 
-/** `amount` of the owner's claim was slashed: the ILP takes it from the owner's collateral. */
+/**
+ * `amount` of the owner's claim was slashed: the ILP takes it from the owner's collateral. From a custody lienholder
+ * it is `amount` of the tokens it held (x/staking burned them), split pro rata between the claim and what it held
+ * beyond it (which pays the owner's debt first).
+ */
 export class SlashClaim extends LienMsg {
   owner!: string;
   amount!: Uint128;
-}
-
-/**
- * A custody lienholder gives back tokens of the owner it holds beyond the claim (the part a cap cut off) without
- * releasing claim: the attached funds. They pay the owner's slash debt first (burned), the rest returns to the pool.
- */
-export class ReturnCustody extends LienMsg {
-  owner!: string;
 }

@@ -49,6 +49,22 @@ export class ReportRequested extends MetaStakingMsg {
   value!: Uint128;
 }
 
+/**
+ * What the admin of a meta-staking instance sends: governance on a consumer chain, or a local-staking contract that
+ * administers its own instance (docs/local-staking.md); meta-staking's execute API includes them.
+ */
+@message
+export abstract class MetaStakingAdminMsg extends Message {}
+
+/** Adds the attached funds (the bond denom only) to what consumers may delegate. */
+export class Fund extends MetaStakingAdminMsg {}
+
+/** Admin only: sends `amount` of the liquid (undelegated) funds to `recipient` (the admin when absent). */
+export class WithdrawFunds extends MetaStakingAdminMsg {
+  amount!: Uint128;
+  recipient: string | null = null;
+}
+
 /** The queries consumer contracts make; meta-staking's query API includes them. */
 @message
 export abstract class MetaStakingQuery extends Message {}
@@ -88,6 +104,25 @@ export class SlashEventsQuery extends MetaStakingQuery {
 @returns(RewardsResponse)
 export class RewardsQuery extends MetaStakingQuery {
   consumer!: string;
+}
+
+/**
+ * Where an undelegation batch of a validator stands: `open` (its queue, still delegated; an undelegation now joins
+ * the open batch), `unbonding` (an x/staking entry, completing at `completion`), or `paid` (the entry matured and the
+ * ledger compared it with its payout: any slash of it is a recorded event; or the batch never reached x/staking
+ * because nothing was left of it).
+ */
+@returns(UnbondingBatchResponse)
+export class UnbondingBatchQuery extends MetaStakingQuery {
+  validator!: string;
+  batch!: u64;
+}
+
+export class UnbondingBatchResponse {
+  /** "open", "unbonding" or "paid" */
+  status!: string;
+  /** the x/staking entry's completion (ns) while unbonding; 0 otherwise */
+  completion!: Uint64;
 }
 
 /**

@@ -25,3 +25,8 @@ export function testContract(name: string): Uint8Array {
 export function meshCodes(): MeshCodes {
   return { ilp: artifact("ilp"), provider: artifact("mesh-provider"), consumer: artifact("mesh-consumer"), metaStaking: artifact("meta-staking") };
 }
+
+/** Local staking: the local-staking contract and the meta-staking instance it administers. */
+export function localStakingCodes(): { localStaking: Uint8Array; metaStaking: Uint8Array } {
+  return { localStaking: artifact("local-staking"), metaStaking: artifact("meta-staking") };
+}

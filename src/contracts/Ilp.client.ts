@@ -105,11 +105,6 @@ export interface IlpInterface extends IlpReadOnlyInterface {
     owner: string;
     amount: Uint128;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
-  returnCustody: ({
-    owner
-  }: {
-    owner: string;
-  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
 }
 export class IlpClient extends IlpQueryClient implements IlpInterface {
   client: SigningCosmWasmClient;
@@ -126,7 +121,6 @@ export class IlpClient extends IlpQueryClient implements IlpInterface {
     this.grantClaim = this.grantClaim.bind(this);
     this.releaseClaim = this.releaseClaim.bind(this);
     this.slashClaim = this.slashClaim.bind(this);
-    this.returnCustody = this.returnCustody.bind(this);
   }
 
   bond = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
@@ -187,17 +181,6 @@ export class IlpClient extends IlpQueryClient implements IlpInterface {
       slash_claim: {
         owner,
         amount
-      }
-    }, fee, memo, _funds);
-  };
-  returnCustody = async ({
-    owner
-  }: {
-    owner: string;
-  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
-    return await this.client.execute(this.sender, this.contractAddress, {
-      return_custody: {
-        owner
       }
     }, fee, memo, _funds);
   };

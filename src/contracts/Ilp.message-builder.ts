@@ -64,17 +64,6 @@ export abstract class IlpExecuteMsgBuilder {
       } as const)
     };
   };
-  static returnCustody = ({
-    owner
-  }: CamelCasedProperties<Extract<ExecuteMsg, {
-    return_custody: unknown;
-  }>["return_custody"]>): ExecuteMsg => {
-    return {
-      return_custody: ({
-        owner
-      } as const)
-    };
-  };
 }
 export abstract class IlpQueryMsgBuilder {
   static config = (): QueryMsg => {

@@ -32,10 +32,6 @@ export type ExecuteMsg = {
     owner: string;
     amount: Uint128;
   };
-} | {
-  return_custody: {
-    owner: string;
-  };
 };
 export type Uint128 = string;
 export type QueryMsg = {

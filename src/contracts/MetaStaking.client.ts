@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, PowerResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -61,6 +61,13 @@ export interface MetaStakingReadOnlyInterface {
   }: {
     consumer: string;
   }) => Promise<RewardsResponse>;
+  unbondingBatch: ({
+    validator,
+    batch
+  }: {
+    validator: string;
+    batch: number;
+  }) => Promise<UnbondingBatchResponse>;
   power: ({
     consumer,
     requested
@@ -86,6 +93,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.delegation = this.delegation.bind(this);
     this.slashEvents = this.slashEvents.bind(this);
     this.rewards = this.rewards.bind(this);
+    this.unbondingBatch = this.unbondingBatch.bind(this);
     this.power = this.power.bind(this);
   }
 
@@ -202,6 +210,20 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
       }
     });
   };
+  unbondingBatch = async ({
+    validator,
+    batch
+  }: {
+    validator: string;
+    batch: number;
+  }): Promise<UnbondingBatchResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      unbonding_batch: {
+        validator,
+        batch
+      }
+    });
+  };
   power = async ({
     consumer,
     requested
@@ -220,7 +242,6 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
 export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   contractAddress: string;
   sender: string;
-  fund: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   setAllowance: ({
     consumer,
     amount
@@ -245,19 +266,20 @@ export interface MetaStakingInterface extends MetaStakingReadOnlyInterface {
   }: {
     admin: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
-  withdrawFunds: ({
-    amount,
-    recipient
-  }: {
-    amount: Uint128;
-    recipient?: string;
-  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   processUnbonding: ({
     startAfter,
     limit
   }: {
     startAfter?: string;
     limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  fund: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  withdrawFunds: ({
+    amount,
+    recipient
+  }: {
+    amount: Uint128;
+    recipient?: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   delegate: ({
     validator,
@@ -301,13 +323,13 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.client = client;
     this.sender = sender;
     this.contractAddress = contractAddress;
-    this.fund = this.fund.bind(this);
     this.setAllowance = this.setAllowance.bind(this);
     this.setMinLocalShare = this.setMinLocalShare.bind(this);
     this.setMaxPowerShare = this.setMaxPowerShare.bind(this);
     this.updateAdmin = this.updateAdmin.bind(this);
-    this.withdrawFunds = this.withdrawFunds.bind(this);
     this.processUnbonding = this.processUnbonding.bind(this);
+    this.fund = this.fund.bind(this);
+    this.withdrawFunds = this.withdrawFunds.bind(this);
     this.delegate = this.delegate.bind(this);
     this.undelegate = this.undelegate.bind(this);
     this.checkValidator = this.checkValidator.bind(this);
@@ -315,11 +337,6 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
     this.reportRequested = this.reportRequested.bind(this);
   }
 
-  fund = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
-    return await this.client.execute(this.sender, this.contractAddress, {
-      fund: {}
-    }, fee, memo, _funds);
-  };
   setAllowance = async ({
     consumer,
     amount
@@ -370,20 +387,6 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
       }
     }, fee, memo, _funds);
   };
-  withdrawFunds = async ({
-    amount,
-    recipient
-  }: {
-    amount: Uint128;
-    recipient?: string;
-  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
-    return await this.client.execute(this.sender, this.contractAddress, {
-      withdraw_funds: {
-        amount,
-        recipient
-      }
-    }, fee, memo, _funds);
-  };
   processUnbonding = async ({
     startAfter,
     limit
@@ -395,6 +398,25 @@ export class MetaStakingClient extends MetaStakingQueryClient implements MetaSta
       process_unbonding: {
         start_after: startAfter,
         limit
+      }
+    }, fee, memo, _funds);
+  };
+  fund = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      fund: {}
+    }, fee, memo, _funds);
+  };
+  withdrawFunds = async ({
+    amount,
+    recipient
+  }: {
+    amount: Uint128;
+    recipient?: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      withdraw_funds: {
+        amount,
+        recipient
       }
     }, fee, memo, _funds);
   };

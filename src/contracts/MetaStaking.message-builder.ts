@@ -4,14 +4,9 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, PowerResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
-  static fund = (): ExecuteMsg => {
-    return {
-      fund: ({} as const)
-    };
-  };
   static setAllowance = ({
     consumer,
     amount
@@ -60,19 +55,6 @@ export abstract class MetaStakingExecuteMsgBuilder {
       } as const)
     };
   };
-  static withdrawFunds = ({
-    amount,
-    recipient
-  }: CamelCasedProperties<Extract<ExecuteMsg, {
-    withdraw_funds: unknown;
-  }>["withdraw_funds"]>): ExecuteMsg => {
-    return {
-      withdraw_funds: ({
-        amount,
-        recipient
-      } as const)
-    };
-  };
   static processUnbonding = ({
     startAfter,
     limit
@@ -83,6 +65,24 @@ export abstract class MetaStakingExecuteMsgBuilder {
       process_unbonding: ({
         start_after: startAfter,
         limit
+      } as const)
+    };
+  };
+  static fund = (): ExecuteMsg => {
+    return {
+      fund: ({} as const)
+    };
+  };
+  static withdrawFunds = ({
+    amount,
+    recipient
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    withdraw_funds: unknown;
+  }>["withdraw_funds"]>): ExecuteMsg => {
+    return {
+      withdraw_funds: ({
+        amount,
+        recipient
       } as const)
     };
   };
@@ -254,6 +254,19 @@ export abstract class MetaStakingQueryMsgBuilder {
     return {
       rewards: ({
         consumer
+      } as const)
+    };
+  };
+  static unbondingBatch = ({
+    validator,
+    batch
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    unbonding_batch: unknown;
+  }>["unbonding_batch"]>): QueryMsg => {
+    return {
+      unbonding_batch: ({
+        validator,
+        batch
       } as const)
     };
   };

@@ -10,8 +10,6 @@ export interface InstantiateMsg {
   max_unbonding_entries?: number | null;
 }
 export type ExecuteMsg = {
-  fund: {};
-} | {
   set_allowance: {
     consumer: string;
     amount: Uint128;
@@ -30,14 +28,16 @@ export type ExecuteMsg = {
     admin: string;
   };
 } | {
-  withdraw_funds: {
-    amount: Uint128;
-    recipient?: string | null;
-  };
-} | {
   process_unbonding: {
     start_after?: string | null;
     limit?: number | null;
+  };
+} | {
+  fund: {};
+} | {
+  withdraw_funds: {
+    amount: Uint128;
+    recipient?: string | null;
   };
 } | {
   delegate: {
@@ -105,6 +105,11 @@ export type QueryMsg = {
 } | {
   rewards: {
     consumer: string;
+  };
+} | {
+  unbonding_batch: {
+    validator: string;
+    batch: number;
   };
 } | {
   power: {
@@ -202,6 +207,10 @@ export interface RewardInfo {
   validator: string;
   denom: string;
   amount: Uint128;
+}
+export interface UnbondingBatchResponse {
+  status: string;
+  completion: Uint64;
 }
 export interface PowerResponse {
   bonded: Uint128;

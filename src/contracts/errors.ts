@@ -73,10 +73,26 @@ export const ilpErrors = {
   custodyTermsChanged: "Custody terms changed",
   /** A custody release must carry back exactly the released tokens. */
   custodyReturnMismatch: "Custody return mismatch",
-  /** A custody lienholder returning more than it holds for the owner (or, without release, more than beyond the claim). */
+  /** A custody lienholder returning more than it holds for the owner. */
   custodyNotHeld: "Custody not held",
-  /** return_custody from a lienholder that holds no tokens. */
-  notCustody: "Not a custody lienholder",
+} as const;
+
+/** assembly/contracts/local-staking/errors.ts */
+export const localStakingErrors = {
+  /** A lienholder message from anyone but the ILP. */
+  notIlp: "Unauthorized",
+  /** receive_claim without exactly the claim's tokens. */
+  custodyFundsMismatch: "Custody funds mismatch",
+  /** unstake of more than the sender's stake on the validator is worth. */
+  insufficientStake: "Insufficient stake",
+  /** A stake to a validator whose delegation a slash took entirely. */
+  slashedToZero: "Slashed to zero",
+  /** An owner at MAX_UNBONDING_ENTRIES. */
+  tooManyUnbonding: "Too many unbonding entries",
+  /** withdraw_unbonded when no entry's batch has been paid out. */
+  nothingToWithdraw: "Nothing to withdraw",
+  /** max_slash of 1 or more (the ILP would refuse every grant). */
+  invalidMaxSlash: "Invalid max_slash",
 } as const;
 
 /** assembly/contracts/mesh-consumer/errors.ts */

@@ -1,6 +1,7 @@
 // Stateful, model-based property test of the ILP on the in-process host: random sequences of bond, unbond,
 // grant, release and slash by several users and lienholders, one of them a custody lienholder (local staking: it
-// holds the tokens of its claims, its slashes were burned by x/staking, it returns a capped excess). After every
+// holds the tokens of its claims, its slashes were burned by x/staking, what it returns first leaves the part held
+// beyond a capped claim). After every
 // step the contract must agree with a simple model (who has what bonded, claimed, held and owed, which calls must
 // fail) and satisfy the invariants, and no token is created or lost.
 // Seeded and reproducible: a failure prints the seed and the shrunk sequence. MESH_PROPERTY_RUNS raises the budget.
@@ -22,7 +23,8 @@ const SEED = Number(process.env.MESH_PROPERTY_SEED ?? 20261128);
 
 /**
  * An amount as generated: absolute, or a percentage (0–120) of what the operation acts on now — the collateral
- * for a grant, the claim for a release or slash, the free collateral for an unbond, the capped excess for a return —
+ * for a grant, the claim for a release or slash (the held tokens for the custody lienholder), the free collateral for
+ * an unbond —
  * so that most operations reach their interesting paths (exact limits, one past them, debts).
  */
 type Amount = { abs: bigint } | { pct: bigint };
@@ -31,15 +33,13 @@ type GenOp =
   | { kind: "unbond"; user: number; amount: Amount }
   | { kind: "grant"; user: number; lien: number; amount: Amount }
   | { kind: "release"; user: number; lien: number; amount: Amount }
-  | { kind: "slash"; user: number; lien: number; amount: Amount }
-  | { kind: "return"; user: number; amount: Amount };
+  | { kind: "slash"; user: number; lien: number; amount: Amount };
 type Op =
   | { kind: "bond"; user: number; amount: bigint }
   | { kind: "unbond"; user: number; amount: bigint }
   | { kind: "grant"; user: number; lien: number; amount: bigint }
   | { kind: "release"; user: number; lien: number; amount: bigint }
-  | { kind: "slash"; user: number; lien: number; amount: bigint }
-  | { kind: "return"; user: number; amount: bigint };
+  | { kind: "slash"; user: number; lien: number; amount: bigint };
 
 const amount: fc.Arbitrary<Amount> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ abs: fc.oneof(fc.bigInt({ min: 0n, max: 2000n }), fc.constantFrom(0n, 1n, 1000n)) }) },
@@ -58,8 +58,7 @@ const op: fc.Arbitrary<GenOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("unbond" as const), user, amount }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("grant" as const), user, lien, amount: grantAmount }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("release" as const), user, lien, amount }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("slash" as const), user, lien, amount }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("return" as const), user, amount }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("slash" as const), user, lien, amount }) },
 );
 
 class Model {
@@ -82,9 +81,9 @@ class Model {
     if ("abs" in a) return { ...o, amount: a.abs } as Op;
     const u = o.user;
     const base = o.kind === "grant" ? this.bonded[u]
-      : o.kind === "release" || o.kind === "slash" ? this.claims[u][o.lien]
-        : o.kind === "unbond" ? this.bonded[u] - this.maxClaim(u)
-          : o.kind === "return" ? this.held[u] - this.claims[u][CUSTODY] : 1000n;
+      : (o.kind === "release" || o.kind === "slash") && o.lien === CUSTODY ? this.held[u]
+        : o.kind === "release" || o.kind === "slash" ? this.claims[u][o.lien]
+          : o.kind === "unbond" ? this.bonded[u] - this.maxClaim(u) : 1000n;
     return { ...o, amount: (base * a.pct) / 100n } as Op;
   }
 
@@ -97,13 +96,6 @@ class Model {
     return this.claims[u][l] > 0n || (l === CUSTODY && this.held[u] > 0n);
   }
 
-  /** tokens coming back pay the debt first (burned) */
-  takeBack(u: number, amount: bigint): void {
-    this.held[u] -= amount;
-    const paid = amount < this.debt[u] ? amount : this.debt[u];
-    this.debt[u] -= paid;
-    this.burned += paid;
-  }
 
   /** Applies `o` if it is valid and returns whether it should succeed. */
   apply(o: Op): boolean {
@@ -139,26 +131,41 @@ class Model {
       case "release":
         // More than the claim releases all of it (a cap may precede the lienholder's news); no claim is an error.
         if (o.amount === 0n || !this.hasClaim(o.user, o.lien)) return false;
-        // The custody lienholder sends the tokens back with it: at most what it holds.
+        // The custody lienholder sends the tokens back with it (at most what it holds): they pay the debt first, and
+        // the claim falls only as far as needed to stay within what is still held.
         if (o.lien === CUSTODY) {
           if (o.amount > this.held[o.user]) return false;
-          this.takeBack(o.user, o.amount);
+          this.held[o.user] -= o.amount;
+          const paid = o.amount < this.debt[o.user] ? o.amount : this.debt[o.user];
+          this.debt[o.user] -= paid;
+          this.burned += paid;
+          if (this.claims[o.user][CUSTODY] > this.held[o.user]) this.claims[o.user][CUSTODY] = this.held[o.user];
+          return true;
         }
         this.claims[o.user][o.lien] -= o.amount > this.claims[o.user][o.lien] ? this.claims[o.user][o.lien] : o.amount;
         return true;
-      case "return":
-        // Only what it holds beyond the claim (a cap's excess).
-        if (o.amount === 0n || !this.hasClaim(o.user, CUSTODY) || o.amount > this.held[o.user] - this.claims[o.user][CUSTODY]) return false;
-        this.takeBack(o.user, o.amount);
-        return true;
       case "slash": {
         if (o.amount === 0n || !this.hasClaim(o.user, o.lien)) return false;
-        const taken = o.amount > this.claims[o.user][o.lien] ? this.claims[o.user][o.lien] : o.amount;
         if (o.lien === CUSTODY) {
-          // x/staking burned the staked tokens; the ILP burns nothing.
+          // x/staking burned `taken` of the held tokens; the ILP burns nothing. Pro rata from the claim and from what
+          // is held beyond it (which was owed to the debt first).
+          const held = this.held[o.user];
+          const taken = o.amount > held ? held : o.amount;
+          const claim = this.claims[o.user][CUSTODY];
+          const fromBeyond = held === 0n ? 0n : (taken * (held - claim)) / held;
+          const fromClaim = taken - fromBeyond;
+          const debtPaid = fromBeyond < this.debt[o.user] ? fromBeyond : this.debt[o.user];
           this.held[o.user] -= taken;
+          this.debt[o.user] -= debtPaid;
           this.burned += taken;
-        } else {
+          this.claims[o.user][CUSTODY] -= fromClaim;
+          this.bonded[o.user] -= fromBeyond - debtPaid + fromClaim;
+          const bonded = this.bonded[o.user];
+          this.claims[o.user] = this.claims[o.user].map((c) => (c > bonded ? bonded : c));
+          return true;
+        }
+        const taken = o.amount > this.claims[o.user][o.lien] ? this.claims[o.user][o.lien] : o.amount;
+        {
           // The pool's tokens of the owner burn now; the rest is owed until the custody lienholder returns it.
           const inPool = this.inPool(o.user);
           const now = taken < inPool ? taken : inPool;
@@ -191,9 +198,9 @@ function run(ops: GenOp[]): void {
 
   for (const g of ops) {
     const generated = model.resolve(g);
-    // x/staking never slashes more than is staked: the custody lienholder reports at most its claim.
-    const o: Op = generated.kind === "slash" && generated.lien === CUSTODY && generated.amount > model.claims[generated.user][CUSTODY]
-      ? { ...generated, amount: model.claims[generated.user][CUSTODY] } : generated;
+    // x/staking never slashes more than is staked: the custody lienholder reports at most what it holds.
+    const o: Op = generated.kind === "slash" && generated.lien === CUSTODY && generated.amount > model.held[generated.user]
+      ? { ...generated, amount: model.held[generated.user] } : generated;
     const expectOk = model.apply(o);
     const u = users[o.user];
     let res;
@@ -205,7 +212,6 @@ function run(ops: GenOp[]): void {
         break;
       case "release": res = chain.execute(liens[o.lien], liens[o.lien], { release: { owner: u, amount: o.amount.toString() } }); break;
       case "slash": res = chain.execute(liens[o.lien], liens[o.lien], { slash: { owner: u, amount: o.amount.toString() } }); break;
-      case "return": res = chain.execute(custody, custody, { return: { owner: u, amount: o.amount.toString() } }); break;
     }
     if (res.ok !== expectOk) {
       throw new Error(`${JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}: expected ${expectOk ? "success" : "failure"}, got ${res.ok ? "success" : res.error}`);

@@ -438,7 +438,7 @@ describe("custody (local staking: the lienholder holds the claim's tokens)", () 
     check();
   });
 
-  it("a release carries the tokens back, exactly; returns and releases of more than is held are refused", () => {
+  it("a release carries the tokens back, exactly; releases of more than is held are refused", () => {
     const { s, local, grant, as, tokens, check } = custodySetup();
     expectOk(bond(s, s.alice, 1000n));
     expectOk(grant(local, 600));
@@ -451,14 +451,11 @@ describe("custody (local staking: the lienholder holds the claim's tokens)", () 
     expectRejected(s, () => as(local, release(100), tokens(99)), `${ilpErrors.custodyReturnMismatch}: release_claim of 100 from a custody lienholder must carry 100 tokens, got 99`);
     expectRejected(s, () => as(local, release(100)), commonErrors.noFunds);
     s.chain.fund(local, tokens(1000));
-    expectRejected(s, () => as(local, release(401), tokens(401)), `${ilpErrors.custodyNotHeld}: ${local} can return 400 of ${s.alice}'s tokens here, not 401`);
-    // Nothing was capped: there is no excess to return without releasing claim.
-    expectRejected(s, () => as(local, IlpExecuteMsgBuilder.returnCustody({ owner: s.alice }), tokens(1)), `${ilpErrors.custodyNotHeld}: ${local} can return 0 of`);
-    // Other lienholders hold no tokens: they cannot send any, nor return any.
+    expectRejected(s, () => as(local, release(401), tokens(401)), `${ilpErrors.custodyNotHeld}: ${local} holds 400 of ${s.alice}'s tokens, cannot return 401`);
+    // Other lienholders hold no tokens: they cannot send any.
     expectOk(grant(s.lien, 300));
     s.chain.fund(s.lien, tokens(10));
     expectRejected(s, () => as(s.lien, release(10), tokens(10)), commonErrors.fundsNotAccepted);
-    expectRejected(s, () => as(s.lien, IlpExecuteMsgBuilder.returnCustody({ owner: s.alice }), tokens(10)), `${ilpErrors.notCustody}: ${s.lien} holds no tokens`);
     check();
   });
 
@@ -484,7 +481,7 @@ describe("custody (local staking: the lienholder holds the claim's tokens)", () 
     check();
   });
 
-  it("a remote slash of collateral staked locally burns what the pool holds, owes the rest, and the capped tokens pay it when they return", () => {
+  it("a remote slash of collateral staked locally burns what the pool holds, owes the rest, and the tokens beyond the capped claim pay it when they return", () => {
     const { s, local, grant, check } = custodySetup();
     expectOk(bond(s, s.alice, 1000n));
     expectOk(grant(local, 800));
@@ -503,11 +500,11 @@ describe("custody (local staking: the lienholder holds the claim's tokens)", () 
     expect(s.chain.query(local, { held: { owner: s.alice } })).toMatchObject({ capped: "600" });
     expect(res.events.some((e) => e.attributes.some((a) => a.key === "capped" && a.value === local))).toBe(true);
     check();
-    // They come back without releasing claim (return_custody) and pay the debt: burned.
-    expectErr(s.chain.execute(local, local, { return: { owner: s.alice, amount: "201" } }), `${ilpErrors.custodyNotHeld}: ${local} can return 200 of`);
-    const back = expectOk(s.chain.execute(local, local, { return: { owner: s.alice, amount: "200" } }));
+    // They come back first, without lowering the claim (600 are still held), and pay the debt: burned.
+    const back = expectOk(s.chain.execute(local, local, { release: { owner: s.alice, amount: "200" } }));
     expect(back.events.some((e) => e.attributes.some((a) => a.key === "debt_paid" && a.value === "200"))).toBe(true);
-    expect(account(s, s.alice)).toMatchObject({ bonded: "600", debt: "0", free: "0" });
+    expect(account(s, s.alice)).toMatchObject({ bonded: "600", debt: "0", free: "0", claims: expect.arrayContaining([
+      { lienholder: local, amount: "600", max_slash: "0.05", custody: true, held: "600" }]) });
     expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "600", custody_held: "600", debt: "0" });
     expect(s.chain.balance(s.ilp, DENOM) + s.chain.balance(local, DENOM)).toBe(supplyBefore - 400n);
     check();
@@ -518,6 +515,26 @@ describe("custody (local staking: the lienholder holds the claim's tokens)", () 
     expectOk(s.chain.execute(s.alice, s.ilp, IlpExecuteMsgBuilder.unbond({ amount: "600" })));
     expect(s.chain.query(s.ilp, IlpQueryMsgBuilder.totals())).toEqual({ bonded: "0", custody_held: "0", debt: "0" });
     expect(s.chain.query<Ilp.AllAccountsResponse>(s.ilp, IlpQueryMsgBuilder.allAccounts({})).accounts).toEqual([]);
+    check();
+  });
+
+  it("a local slash while tokens are held beyond a capped claim takes them pro rata: the part beyond pays the debt, the rest is the owner's loss", () => {
+    const { s, local, grant, check } = custodySetup();
+    expectOk(bond(s, s.alice, 1000n));
+    expectOk(grant(local, 800));
+    expectOk(grant(s.lien, 800));
+    expectOk(s.chain.execute(s.lien, s.lien, { slash: { owner: s.alice, amount: "400" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "600", debt: "200" });
+    // x/staking slashes half of the 800 staked: 100 of the 200 held beyond the claim (owed to the debt), 300 of the claim.
+    expectOk(s.chain.execute(local, local, { slash: { owner: s.alice, amount: "400" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "300", debt: "100", free: "0", claims: expect.arrayContaining([
+      { lienholder: local, amount: "300", max_slash: "0.05", custody: true, held: "400" },
+      { lienholder: s.lien, amount: "300", max_slash: "0", custody: false, held: "0" }]) });
+    check();
+    // Everything comes back: 100 pay the rest of the debt, 300 are alice's.
+    expectOk(s.chain.execute(local, local, { release: { owner: s.alice, amount: "400" } }));
+    expect(account(s, s.alice)).toMatchObject({ bonded: "300", debt: "0", max_claim: "300" });
+    expect(s.chain.balance(s.ilp, DENOM)).toBe(300n);
     check();
   });
 

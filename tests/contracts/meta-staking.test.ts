@@ -194,7 +194,7 @@ describe("execute errors", () => {
     expect(errorOf(await s.b.execute("bob", s.meta, MetaStakingExecuteMsgBuilder.processUnbonding({}), [{ denom: s.b.denom, amount: "1" }])))
       .toBe(commonErrors.fundsNotAccepted);
     expect(errorOf(await s.b.execute("admin", s.meta, { nope: {} }))).toBe(`${commonErrors.unknownVariant}: execute message 'nope'; ` +
-      "expected one of: fund, set_allowance, set_min_local_share, set_max_power_share, update_admin, withdraw_funds, process_unbonding, delegate, undelegate, check_validator, claim_rewards, report_requested");
+      "expected one of: set_allowance, set_min_local_share, set_max_power_share, update_admin, process_unbonding, fund, withdraw_funds, delegate, undelegate, check_validator, claim_rewards, report_requested");
     await ok(s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: s.b.address("carol") })));
     expect(errorOf(await s.b.execute("admin", s.meta, MetaStakingExecuteMsgBuilder.withdrawFunds({ amount: "1" }))))
       .toBe(`${commonErrors.unauthorized}: only the admin (${s.b.address("carol")}) may do this`);
@@ -257,6 +257,27 @@ describe("ledger: unbonding entries that mature", () => {
       MetaStakingQueryMsgBuilder.slashEvents({ validator: v }))).events.filter((e) => e.unbonding);
     expect(await entrySlashes(s.validator)).toEqual([expect.objectContaining({ batch: 1, fraction: "0.2" })]);
     expect(await entrySlashes(second)).toEqual([]);
+  });
+
+  it("unbonding_batch: a batch is open while queued, unbonding with x/staking's completion, paid once the ledger reconciled it", async () => {
+    const s = await setup();
+    const status = (batch: number) => s.b.query<MetaStaking.UnbondingBatchResponse>(s.meta, MetaStakingQueryMsgBuilder.unbondingBatch({ validator: s.validator, batch }));
+    await ok(s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.delegate({ validator: s.validator, amount: "1000" })));
+    expect(await status(1)).toEqual({ status: "open", completion: "0" });
+    // The first undelegation of a validator goes to x/staking at once: batch 1 unbonds, batch 2 is open.
+    const before = await s.b.now();
+    const r = await s.b.execute("alice", s.meta, MetaStakingExecuteMsgBuilder.undelegate({ validator: s.validator, amount: "500" }));
+    if (!r.ok) throw new Error(r.error);
+    const completion = r.events.flatMap((e) => e.attributes).find((a) => a.key === "completion")!.value;
+    expect(BigInt(completion)).toBe(before + 90n * 1_000_000_000n);
+    expect(await status(1)).toEqual({ status: "unbonding", completion });
+    expect(await status(2)).toEqual({ status: "open", completion: "0" });
+    await s.b.wait(91);
+    await crank(s);
+    expect((await status(1)).status).toBe("unbonding");
+    await crank(s);
+    expect(await status(1)).toEqual({ status: "paid", completion: "0" });
+    expect(await s.b.query(s.meta, MetaStakingQueryMsgBuilder.maturing({}))).toEqual({ entries: [] });
   });
 
   it("an entry slashed by x/staking is reported once, as an unbonding event of its batch", async () => {

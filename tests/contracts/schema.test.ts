@@ -7,7 +7,10 @@ import Ajv from "ajv";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { MeshProviderExecuteMsgBuilder } from "../../src/contracts/MeshProvider.message-builder";
-import { artifact } from "../helpers/artifacts";
+import { IlpExecuteMsgBuilder } from "../../src/contracts/Ilp.message-builder";
+import { LocalStakingExecuteMsgBuilder } from "../../src/contracts/LocalStaking.message-builder";
+import { deployLocalStaking } from "../../src/scenario/scenarios/local-staking";
+import { artifact, localStakingCodes } from "../helpers/artifacts";
 import { Mesh, bondAndGrant, ok, setup } from "../helpers/mesh";
 
 type Schema = { [key: string]: any };
@@ -52,6 +55,7 @@ describe("schemas match the contracts", () => {
   let m: Mesh;
   let context: Record<string, string>;
   let priceFeed: string;
+  let localStaking: string;
   const ajv = new Ajv({ strict: false, allErrors: true });
   // schemars' integer formats, checked for real (a u32 field must not answer 2^32).
   ajv.addFormat("uint32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff });
@@ -66,6 +70,12 @@ describe("schemas match the contracts", () => {
     priceFeed = await m.b.instantiate("admin", await m.b.upload("admin", artifact("price-feed")),
       { feeders: [m.b.address("alice")], max_age_seconds: 600 }, "price feed");
     await ok(m.b.execute("alice", priceFeed, { submit_price: { price: "1.5" } }));
+    // Local staking: alice stakes some of the same collateral at home and unstakes part of it.
+    localStaking = (await deployLocalStaking(m.a, localStakingCodes(), { ilp: m.ilp, unbondingSeconds: 90 })).localStaking;
+    const home = m.a.host.valoper("validator");
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: m.a.denom, amount: "200" }]));
+    await ok(m.a.execute("alice", m.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: localStaking, amount: "100", validator: home })));
+    await ok(m.a.execute("alice", localStaking, LocalStakingExecuteMsgBuilder.unstake({ validator: home, amount: "10" })));
     context = {
       address: m.a.address("alice"), owner: m.a.address("alice"), lienholder: m.provider, validator: m.validator,
       admin: m.a.address("admin"), ilp: m.ilp, meta_staking: m.meta, consumer: m.consumer,
@@ -79,6 +89,7 @@ describe("schemas match the contracts", () => {
     // meta-staking's `consumer` query takes a registered consumer contract's address.
     { name: "meta-staking", address: () => m.meta, chain: () => m.b, context: () => ({ ...context, address: m.consumer }) },
     { name: "price-feed", address: () => priceFeed, chain: () => m.b },
+    { name: "local-staking", address: () => localStaking, chain: () => m.a },
   ];
 
   it.each(contracts().map((c) => [c.name, c] as const))("%s: every execute variant of the schema decodes", async (_name, c) => {

@@ -1,2 +1,2 @@
 // Built contracts for tests (`npm test` builds them first).
-export { artifact, meshCodes, testContract } from "../../src/compile/artifacts";
+export { artifact, localStakingCodes, meshCodes, testContract } from "../../src/compile/artifacts";

@@ -16,7 +16,7 @@
 // claim's tokens with receive_claim and stakes them; the owner's bonded does not change, and the same collateral
 // still backs the owner's other claims. Per owner, in_pool = bonded + debt − Σ held is what the ILP holds for them;
 // custody grants and unbonds take only from it, so no owner's tokens are ever lent out for another. Invariant:
-//   balance of `denom` + Σ held − Σ debt = Σ bonded
+//   balance of `denom` + Σ held − Σ debt = Σ bonded;   claim ≤ held for a custody claim
 // A custody lienholder's slash burns nothing (x/staking did); another lienholder's slash burns what the pool holds
 // for the owner and books the rest as the owner's debt, paid (burned) from the first tokens that come back; the
 // custody claim is capped like any other, so they do come back (one custody lienholder per owner).
@@ -25,7 +25,7 @@ import {
   querySmart, readLenient, Reply, ReplyOn, Response, SubMsg, Uint128, unknownReplyId, utf8, validateAddress, WasmMsg,
   zeroAmount,
 } from "../../sdk";
-import { LienTermsResponse, ReleaseClaim, ReturnCustody, SlashClaim } from "../../shared/lien";
+import { LienTermsResponse, ReleaseClaim, SlashClaim } from "../../shared/lien";
 import {
   createClaimCapped, createLienTermsQuery, createPendingSlashQuery, createReceiveClaim, encodeClaimCapped, encodeLienTermsQuery,
   encodePendingSlashQuery, encodeReceiveClaim, readLienTermsResponse, readPendingSlashResponse,
@@ -33,7 +33,7 @@ import {
 import {
   custodyLienholderTaken, custodyNotHeld, custodyReturnMismatch, custodyTermsChanged, emptyValidator, insufficientCollateral,
   insufficientFreeCollateral, insufficientPoolTokens, insufficientSlashMargin, invalidDenom, invalidLienholderGasLimit, invalidLienTerms,
-  invalidMaxLienholders, noClaim, notCustody, tooManyLienholders,
+  invalidMaxLienholders, noClaim, tooManyLienholders,
 } from "./errors";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import { ALL_ACCOUNTS_LIEN_QUERIES, AccountQuery, AccountResponse, AllAccountsQuery, Bond, ClaimInfo, ConfigQuery, GrantClaim, TotalsQuery, Unbond } from "./msg";
@@ -98,7 +98,6 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
     return grantClaim(info, grant.lienholder, grant.amount, grant.validator);
   }
   if (msg instanceof ReleaseClaim) return releaseClaim(info, (<ReleaseClaim>msg).owner, (<ReleaseClaim>msg).amount);
-  if (msg instanceof ReturnCustody) return returnCustody(info, (<ReturnCustody>msg).owner);
   const slash = <SlashClaim>msg;
   return slashClaim(info, slash.owner, slash.amount);
 }
@@ -308,29 +307,27 @@ function saveClaim(owner: string, lienholder: string, claim: Claim): void {
   else CLAIMS.save(claimKey(owner, lienholder), claim);
 }
 
-/** Tokens a custody lienholder sends back: at most what it holds (checked by the callers), debt paid first. */
-function takeBack(claim: Claim, account: Account, returned: Uint128, response: Response): bool {
-  claim.held = claim.held.checkedSub(returned)!;
-  const paid = payDebt(account, returned, CONFIG.load(), response);
-  return adjustCustody(Uint128.zero(), returned, Uint128.zero(), paid);
-}
-
 function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
   const claim = heldClaim(info, owner, requested, "release");
   if (claim == null) return null;
   const response = new Response();
   const account = loadAccount(owner);
+  let amount: Uint128;
   if (claim.custody) {
-    // The released tokens come back with the release, exactly.
-    const paid = mustPay(info, CONFIG.load().denom);
+    // The tokens come back with the release, exactly; the claim stays within what is still held.
+    const config = CONFIG.load();
+    const paid = mustPay(info, config.denom);
     if (paid == null) return null;
     if (!paid.eq(requested)) return fail<Response>(custodyReturnMismatch(requested, paid));
     if (requested.gt(claim.held)) return fail<Response>(custodyNotHeld(owner, info.sender, requested, claim.held));
-    if (!takeBack(claim, account, requested, response)) return null;
-  } else if (!nonpayable(info)) {
-    return null;
+    claim.held = claim.held.checkedSub(requested)!;
+    const debtPaid = payDebt(account, requested, config, response);
+    if (!adjustCustody(Uint128.zero(), requested, Uint128.zero(), debtPaid)) return null;
+    amount = claim.amount.saturatingSub(claim.held);
+  } else {
+    if (!nonpayable(info)) return null;
+    amount = requested.min(claim.amount);
   }
-  const amount = requested.min(claim.amount);
   claim.amount = claim.amount.checkedSub(amount)!;
   saveClaim(owner, info.sender, claim);
   saveAccount(owner, account);
@@ -342,45 +339,39 @@ function releaseClaim(info: MessageInfo, owner: string, requested: Uint128): Res
     .addAttribute("claim", claim.amount.toString());
 }
 
-/** A custody lienholder returns tokens it holds beyond the claim (a cap cut it): no claim is released. */
-function returnCustody(info: MessageInfo, owner: string): Response | null {
-  if (validateAddress(owner, "owner") == null) return null;
-  const claim = CLAIMS.may_load(claimKey(owner, info.sender));
-  if (claim == null) return fail<Response>(noClaim(owner, info.sender));
-  if (!claim.custody) return fail<Response>(notCustody(info.sender));
-  const returned = mustPay(info, CONFIG.load().denom);
-  if (returned == null) return null;
-  const excess = claim.held.checkedSub(claim.amount)!;
-  if (returned.gt(excess)) return fail<Response>(custodyNotHeld(owner, info.sender, returned, excess));
-  const response = new Response();
-  const account = loadAccount(owner);
-  if (!takeBack(claim, account, returned, response)) return null;
-  saveClaim(owner, info.sender, claim);
-  saveAccount(owner, account);
-  return response
-    .addAttribute("action", "return_custody")
-    .addAttribute("owner", owner)
-    .addAttribute("lienholder", info.sender)
-    .addAttribute("amount", returned.toString())
-    .addAttribute("debt", account.debt.toString());
+/**
+ * A custody slash of `amount` held tokens (x/staking burned them), split pro rata between the claim and what is held
+ * beyond it: the part beyond pays the owner's debt first (it was owed to a slash anyway), the rest is the owner's loss.
+ */
+class CustodySlash {
+  constructor(public fromClaim: Uint128, public debtPaid: Uint128, public ownerLoss: Uint128) {}
+}
+
+function splitCustodySlash(claim: Claim, debt: Uint128, amount: Uint128): CustodySlash {
+  const beyond = claim.held.checkedSub(claim.amount)!;
+  const fromBeyond = claim.held.isZero() ? Uint128.zero() : amount.mulDivFloor(beyond, claim.held)!;
+  const fromClaim = amount.checkedSub(fromBeyond)!;
+  const debtPaid = fromBeyond.min(debt);
+  return new CustodySlash(fromClaim, debtPaid, fromBeyond.checkedSub(debtPaid)!.checkedAdd(fromClaim)!);
 }
 
 function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Response | null {
   if (!nonpayable(info)) return null;
   const claim = heldClaim(info, owner, requested, "slash");
   if (claim == null) return null;
-  const amount = requested.min(claim.amount);
   const config = CONFIG.load();
   const account = loadAccount(owner);
+  // A custody slash takes held tokens (at most all of them); another takes claim.
+  const amount = requested.min(claim.custody ? claim.held : claim.amount);
   // What the pool holds for the owner before the slash (the custody lienholder's held tokens are not here).
-  const custodyHeld = custodyHeldOf(owner);
-  const inPool = account.bonded.checkedAdd(account.debt)!.saturatingSub(custodyHeld);
-  // claim ≤ bonded is an invariant, so this cannot underflow; checked anyway.
-  const bonded = account.bonded.checkedSub(amount);
+  const inPool = account.bonded.checkedAdd(account.debt)!.saturatingSub(custodyHeldOf(owner));
+  const split = claim.custody ? splitCustodySlash(claim, account.debt, amount) : new CustodySlash(amount, Uint128.zero(), amount);
+  // claim ≤ bonded and held − debt ≤ bonded are invariants, so this cannot underflow; checked anyway.
+  const bonded = account.bonded.checkedSub(split.ownerLoss);
   if (bonded == null) return null;
   account.bonded = bonded;
-  claim.amount = claim.amount.checkedSub(amount)!;
-  if (!adjustTotal(null, amount)) return null;
+  claim.amount = claim.amount.checkedSub(split.fromClaim)!;
+  if (!adjustTotal(null, split.ownerLoss)) return null;
 
   const response = new Response()
     .addAttribute("action", "slash_claim")
@@ -390,9 +381,11 @@ function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Respo
     .addAttribute("bonded", bonded.toString());
 
   if (claim.custody) {
-    // x/staking already burned the tokens in the custody lienholder's hands: they are no longer held.
+    // x/staking already burned the tokens in the custody lienholder's hands: they are no longer held, and what of
+    // them was owed to an earlier slash is paid.
     claim.held = claim.held.checkedSub(amount)!;
-    if (!adjustCustody(Uint128.zero(), amount, Uint128.zero(), Uint128.zero())) return null;
+    account.debt = account.debt.checkedSub(split.debtPaid)!;
+    if (!adjustCustody(Uint128.zero(), amount, Uint128.zero(), split.debtPaid)) return null;
   } else {
     // Slashed collateral leaves the pool for real, so the balance keeps matching Σ bonded; what the pool does not
     // hold for the owner (it is staked by the custody lienholder) is owed and burned when it comes back.
@@ -554,6 +547,7 @@ function settledView(owner: string, account: Account): SettledView | null {
     stored.push(e.value);
   }
   let bonded = account.bonded;
+  let debt = account.debt;
   let pending = Uint128.zero();
   let held = Uint128.zero();
   for (let i = 0; i < stored.length; i++) held = held.checkedAdd(stored[i].held)!;
@@ -563,18 +557,28 @@ function settledView(owner: string, account: Account): SettledView | null {
   for (let i = 0; i < lienholders.length; i++) {
     const p = pendingSlash(lienholders[i], owner);
     if (p == null) return null;
-    const taken = p.min(stored[i].amount).min(bonded);
-    bonded = bonded.checkedSub(taken)!;
-    pending = pending.checkedAdd(taken)!;
-    after.push(stored[i].amount.checkedSub(taken)!);
-    // As slash_claim will: a custody slash takes held tokens (x/staking burned them), another takes the pool first.
-    if (stored[i].custody) heldAfter.push(stored[i].held.checkedSub(taken)!);
-    else {
-      heldAfter.push(stored[i].held);
+    const c = stored[i];
+    // As slash_claim will: a custody slash takes held tokens (x/staking burned them), pro rata from the claim and
+    // from what is held beyond it (paying debt first); another takes claim, and the pool's tokens first.
+    if (c.custody) {
+      const taken = p.min(c.held);
+      const split = splitCustodySlash(c, debt, taken);
+      const loss = split.ownerLoss.min(bonded);
+      bonded = bonded.checkedSub(loss)!;
+      debt = debt.checkedSub(split.debtPaid)!;
+      pending = pending.checkedAdd(loss)!;
+      after.push(c.amount.checkedSub(split.fromClaim)!);
+      heldAfter.push(c.held.checkedSub(taken)!);
+    } else {
+      const taken = p.min(c.amount).min(bonded);
+      bonded = bonded.checkedSub(taken)!;
+      pending = pending.checkedAdd(taken)!;
+      after.push(c.amount.checkedSub(taken)!);
+      heldAfter.push(c.held);
       inPool = inPool.saturatingSub(taken);
     }
   }
-  const view = new SettledView(bonded, pending, account.debt);
+  const view = new SettledView(bonded, pending, debt);
   view.inPool = inPool;
   for (let i = 0; i < lienholders.length; i++) {
     view.lienholders.push(lienholders[i]);

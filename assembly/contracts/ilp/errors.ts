@@ -74,12 +74,7 @@ export function custodyReturnMismatch(amount: Uint128, paid: Uint128): string {
     " tokens, got " + paid.toString();
 }
 
-/** A custody lienholder returning more than it holds for the owner (or, without release, more than beyond the claim). */
+/** A custody lienholder returning more than it holds for the owner. */
 export function custodyNotHeld(owner: string, lienholder: string, amount: Uint128, held: Uint128): string {
-  return "Custody not held: " + lienholder + " can return " + held.toString() + " of " + owner + "'s tokens here, not " + amount.toString();
-}
-
-/** return_custody from a lienholder that holds no tokens. */
-export function notCustody(lienholder: string): string {
-  return "Not a custody lienholder: " + lienholder + " holds no tokens for its claims";
+  return "Custody not held: " + lienholder + " holds " + held.toString() + " of " + owner + "'s tokens, cannot return " + amount.toString();
 }

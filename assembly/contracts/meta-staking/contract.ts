@@ -28,7 +28,8 @@ import {
   UndelegateResponse, utf8, validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
 import {
-  CheckValidator, ClaimRewards, Delegate, DelegationQuery, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent, SlashEventsQuery, Undelegate,
+  CheckValidator, ClaimRewards, Delegate, DelegationQuery, Fund, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent,
+  SlashEventsQuery, Undelegate, UnbondingBatchQuery, WithdrawFunds,
 } from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
@@ -39,13 +40,13 @@ import { computePower, powerRulesApply } from "./power";
 import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
   createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createRewardInfo, createRewardsResponse,
-  createSlashEvent, createSlashEventsResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse, encodePowerResponse,
-  encodeRewardsResponse, encodeSlashEventsResponse,
+  createSlashEvent, createSlashEventsResponse, createUnbondingBatchResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse,
+  encodePowerResponse, encodeRewardsResponse, encodeSlashEventsResponse, encodeUnbondingBatchResponse,
 } from "../../shared/meta-staking.codec";
 import {
-  AllConsumersQuery, Fund, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance,
+  AllConsumersQuery, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance,
   SetMaxPowerShare, SetMinLocalShare,
-  UnbondingQueueQuery, UpdateAdmin, ValidatorQuery, WithdrawFunds,
+  UnbondingQueueQuery, UpdateAdmin, ValidatorQuery,
 } from "./msg";
 import {
   createAllConsumersResponse, createBatchPayload, createHeldRewards, createMaturingEntry, createMaturingResponse, createQueueEntry,
@@ -56,8 +57,8 @@ import {
 import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
 import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";
 import {
-  Amount, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING,
-  SLASH_EVENTS, Shares, SlashState, VALIDATORS, consumerKey, delegationKey, loadSlashState, slashEventKey, validatorKey,
+  Amount, BATCH_ENTRIES, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED,
+  SLASHING, SLASH_EVENTS, Shares, SlashState, VALIDATORS, batchEntryKey, consumerKey, delegationKey, loadSlashState, slashEventKey, validatorKey,
 } from "./state";
 
 /** Reply id of a batch undelegation, with the batch in the payload. */
@@ -503,6 +504,11 @@ export function migrate(env: Env, json: JsonValue): Response | null {
     config.maxUnbondingEntries = entries.value;
   }
   CONFIG.save(config);
+  // Entries undelegated before the batch index existed: index them, so unbonding_batch answers for them too.
+  const it = MATURING.range([], null, false, null, Order.Ascending);
+  for (let e = it.next(); e != null; e = it.next()) {
+    BATCH_ENTRIES.save(batchEntryKey(e.value.validator, e.value.batch), new BatchTime(u64FromKey(e.key.slice(0, 8))));
+  }
   return finishMigration("meta-staking", from).addAttribute("unbonding_epoch_seconds", config.epochSeconds().toString());
 }
 
@@ -622,6 +628,14 @@ export function query(env: Env, json: JsonValue): string | null {
     return power != null ? encodePowerResponse(power) : null;
   }
   if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer);
+  if (msg instanceof UnbondingBatchQuery) {
+    const q = <UnbondingBatchQuery>msg;
+    const entry = BATCH_ENTRIES.may_load(batchEntryKey(q.validator, q.batch));
+    if (entry != null) return encodeUnbondingBatchResponse(createUnbondingBatchResponse("unbonding", entry.atNanos));
+    // Not undelegated yet (a refused batch is the open one again), or undelegated and reconciled.
+    const open = q.batch >= loadSlashState(q.validator).batch;
+    return encodeUnbondingBatchResponse(createUnbondingBatchResponse(open ? "open" : "paid", 0));
+  }
   if (msg instanceof MaturingQuery) {
     const entries = new Array<MaturingEntry>();
     const limit = capLimit((<MaturingQuery>msg).limit);

@@ -9,7 +9,10 @@
 // other. A surplus is a gift to the fund.
 import { Decimal, Env, MessageInfo, Order, Response, Uint128, queryAllValidators, queryBalance, u64Key } from "../../sdk";
 import { createSlashEvent } from "../../shared/meta-staking.codec";
-import { LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, loadSlashState, maturingKey, slashEventKey, validatorKey } from "./state";
+import {
+  BATCH_ENTRIES, BatchTime, LEDGER, Ledger, MATURING, Maturing, SLASHING, SLASH_EVENTS, batchEntryKey, loadSlashState, maturingKey, slashEventKey,
+  validatorKey,
+} from "./state";
 
 /** Bond-denom amounts of this execution's own messages: added to the book when it succeeds. */
 let inflow = Uint128.zero();
@@ -67,7 +70,10 @@ export function beginLedger(env: Env, info: MessageInfo | null, denom: string): 
       if (sum == null) return false;
       expected = sum;
     }
-    for (let i = 0; i < keys.length; i++) MATURING.remove([keys[i]]);
+    for (let i = 0; i < keys.length; i++) {
+      MATURING.remove([keys[i]]);
+      BATCH_ENTRIES.remove(batchEntryKey(matured[i].validator, matured[i].batch));
+    }
     const have = actual.checkedAdd(ledger.deficit);
     if (have == null) return false;
     // x/distribution may pay a withdrawal a unit below what the Delegation query reported (it caps it at the
@@ -172,4 +178,5 @@ function lossBound(entry: Maturing): Uint128 | null {
 /** Records an x/staking unbonding entry of batch `batch` (from the undelegation's response). */
 export function recordMaturing(env: Env, validator: string, batch: u64, amount: Uint128, completionNanos: u64): void {
   MATURING.save(maturingKey(completionNanos, validator), new Maturing(validator, batch, amount, env.block.timeNanos));
+  BATCH_ENTRIES.save(batchEntryKey(validator, batch), new BatchTime(completionNanos));
 }

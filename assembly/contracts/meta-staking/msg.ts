@@ -1,7 +1,7 @@
 // meta-staking's messages, declared once: `npm run codegen` generates msg.codec.ts (strict decoders, encoders)
 // from them. The consumer contracts' delegate/undelegate are declared in shared/meta-staking.ts.
 import { Box, Decimal, Message, Uint128, Uint64 } from "../../sdk";
-import { ConsumerResponse, MetaStakingMsg, MetaStakingQuery } from "../../shared/meta-staking";
+import { ConsumerResponse, MetaStakingAdminMsg, MetaStakingMsg, MetaStakingQuery } from "../../shared/meta-staking";
 
 /** x/staking's max_entries on stock chains. */
 export const DEFAULT_MAX_UNBONDING_ENTRIES: u32 = 7;
@@ -19,11 +19,9 @@ export class InstantiateMsg {
 
 /** Governance's messages and the crank; the consumers' delegate/undelegate (MetaStakingMsg) are included. */
 @execute
+@includes(MetaStakingAdminMsg)
 @includes(MetaStakingMsg)
 export abstract class ExecuteMsg extends Message {}
-
-/** Adds the attached funds (the bond denom only) to what consumers may delegate. */
-export class Fund extends ExecuteMsg {}
 
 /** Admin only: registers `consumer` (a contract) or changes its allowance; lowering it below what is delegated blocks new delegations. */
 export class SetAllowance extends ExecuteMsg {
@@ -51,12 +49,6 @@ export class SetMaxPowerShare extends ExecuteMsg {
 /** Admin only: hands governance of this contract to `admin`. */
 export class UpdateAdmin extends ExecuteMsg {
   admin!: string;
-}
-
-/** Admin only: sends `amount` of the liquid (undelegated) funds to `recipient` (the admin when absent). */
-export class WithdrawFunds extends ExecuteMsg {
-  amount!: Uint128;
-  recipient: string | null = null;
 }
 
 /** Anyone: undelegates every due batch among a page of the unbonding queue (validator order). */

@@ -13,6 +13,7 @@
 //   rewards_held: denom                Map<Amount>        Σ harvested for consumers and not yet paid (not the fund)
 //   "ledger"                          Item<Ledger>       the bond-denom balance expected without matured entries
 //   maturing: completion BE ‖ validator Map<Maturing>     x/staking unbonding entries of our batches, until reconciled
+//   batch_entries: (validator, batch BE) Map<BatchTime>    the same entries by batch: their completion
 //
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
@@ -248,6 +249,15 @@ export const MATURING = new Map<Maturing>(
   (j: JsonValue): Maturing => new Maturing(j.get("validator")!.text, U64.parseInt(j.get("batch")!.text), storedUint128(j, "amount"),
     U64.parseInt(j.get("created")!.text)),
 );
+
+/** A batch's x/staking entry by (validator, batch): its completion time, until the ledger reconciled it. */
+export const BATCH_ENTRIES = new Map<BatchTime>(
+  "batch_entries",
+  (b: BatchTime, w: JsonWriter): void => { w.beginObject().key("at").u64String(b.atNanos).endObject(); },
+  (j: JsonValue): BatchTime => new BatchTime(U64.parseInt(j.get("at")!.text)),
+);
+
+export function batchEntryKey(validator: string, batch: u64): Uint8Array[] { return [utf8(validator), u64Key(batch)]; }
 
 /** Ordered by completion time: one part, completion (big-endian) ‖ validator. */
 export function maturingKey(completionNanos: u64, validator: string): Uint8Array[] {

@@ -9,7 +9,7 @@ import {
 
 import { Ack, emptyResult } from "../../../assembly/shared/ack";
 import {
-  createClaimCapped, createReturnCustody, encodeReturnCustody, createLienTermsQuery, createLienTermsResponse, createPendingSlashQuery, createPendingSlashResponse, createReceiveClaim,
+  createClaimCapped, createLienTermsQuery, createLienTermsResponse, createPendingSlashQuery, createPendingSlashResponse, createReceiveClaim,
   createReleaseClaim, createSlashClaim, encodeClaimCapped, encodeLienTermsQuery, encodeLienTermsResponse, encodePendingSlashQuery,
   encodePendingSlashResponse, encodeReceiveClaim, encodeReleaseClaim, encodeSlashClaim,
 } from "../../../assembly/shared/lien.codec";
@@ -326,7 +326,6 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("lien_terms").string(encodeLienTermsQuery(createLienTermsQuery()));
     w.key("lien_terms_response").string(encodeLienTermsResponse(createLienTermsResponse(Decimal.parse("0.05")!, false)));
     w.key("custody_lien_terms_response").string(encodeLienTermsResponse(createLienTermsResponse(Decimal.parse("0.05")!, true)));
-    w.key("return_custody").string(encodeReturnCustody(createReturnCustody("wasm1owner")));
     w.key("pending_slash").string(encodePendingSlashQuery(createPendingSlashQuery("wasm1owner")));
     w.key("pending_slash_response").string(encodePendingSlashResponse(createPendingSlashResponse(amount)));
     w.key("meta_check_validator").string(encodeCheckValidator(createCheckValidator("valoper1")));

@@ -6,15 +6,15 @@
 // `burn_gas_on_cap` makes it loop on claim_capped until the gas meter stops it (only meaningful on a real node:
 // the in-process host has no gas meter and would never return).
 // `custody_denom` makes it a custody lienholder (local staking's side of the ILP): lien_terms say custody, it takes
-// the claim's tokens with receive_claim, sends them back with release (and `return` for a capped excess), and its
+// the claim's tokens with receive_claim, sends them back with release, and its
 // slash burns the tokens first, as x/staking would have; `set_custody_denom` switches that after the fact.
 import {
   BankMsg, Coin, Decimal, Env, Fields, Item, JsonValue, JsonWriter, Map, MessageInfo, Response, Uint128, Variant, WasmMsg, doExecute,
   doInstantiate, doQuery, fail, mustPay, storageSet, u64Key, utf8, validateAddress,
 } from "../../../assembly/sdk";
 import {
-  createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createReturnCustody, createSlashClaim, encodeLienTermsResponse,
-  encodePendingSlashResponse, encodeReleaseClaim, encodeReturnCustody, encodeSlashClaim, readClaimCapped, readReceiveClaim,
+  createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createSlashClaim, encodeLienTermsResponse,
+  encodePendingSlashResponse, encodeReleaseClaim, encodeSlashClaim, readClaimCapped, readReceiveClaim,
 } from "../../../assembly/shared/lien.codec";
 
 export { allocate, deallocate, interface_version_8 } from "../../../assembly/sdk";
@@ -130,7 +130,7 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
     PENDING.save([utf8(owner)], new Pending(amount));
     return new Response();
   }
-  if (variant.name == "release" || variant.name == "slash" || variant.name == "return") {
+  if (variant.name == "release" || variant.name == "slash") {
     const owner = f.str("owner");
     const amount = f.uint128("amount");
     if (!f.finish()) return null;
@@ -145,7 +145,6 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Response |
       if (custody) response.addMessage(BankMsg.burn(tokens));
       return response.addMessage(WasmMsg.execute(config.ilp, encodeSlashClaim(createSlashClaim(owner, amount)), []));
     }
-    if (variant.name == "return") return response.addMessage(WasmMsg.execute(config.ilp, encodeReturnCustody(createReturnCustody(owner)), tokens));
     return response.addMessage(WasmMsg.execute(config.ilp, encodeReleaseClaim(createReleaseClaim(owner, amount)), custody ? tokens : []));
   }
   return fail<Response>("Unknown execute message '" + variant.name + "'");
