@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, StakesResponse, StakeInfo, Uint64, UnbondingResponse, UnbondingInfo, LienTermsResponse, PendingSlashResponse } from "./LocalStaking.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, StakesResponse, StakeInfo, Uint64, UnbondingResponse, UnbondingInfo, RewardsResponse, RewardAmount, LienTermsResponse, PendingSlashResponse } from "./LocalStaking.types";
 export interface LocalStakingReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -20,6 +20,11 @@ export interface LocalStakingReadOnlyInterface {
   }: {
     owner: string;
   }) => Promise<UnbondingResponse>;
+  rewards: ({
+    owner
+  }: {
+    owner: string;
+  }) => Promise<RewardsResponse>;
   lienTerms: () => Promise<LienTermsResponse>;
   pendingSlash: ({
     owner
@@ -37,6 +42,7 @@ export class LocalStakingQueryClient implements LocalStakingReadOnlyInterface {
     this.config = this.config.bind(this);
     this.stakes = this.stakes.bind(this);
     this.unbonding = this.unbonding.bind(this);
+    this.rewards = this.rewards.bind(this);
     this.lienTerms = this.lienTerms.bind(this);
     this.pendingSlash = this.pendingSlash.bind(this);
   }
@@ -64,6 +70,17 @@ export class LocalStakingQueryClient implements LocalStakingReadOnlyInterface {
   }): Promise<UnbondingResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       unbonding: {
+        owner
+      }
+    });
+  };
+  rewards = async ({
+    owner
+  }: {
+    owner: string;
+  }): Promise<RewardsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      rewards: {
         owner
       }
     });
@@ -101,6 +118,12 @@ export interface LocalStakingInterface extends LocalStakingReadOnlyInterface {
   }: {
     owner: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  collectRewards: ({
+    limit
+  }: {
+    limit?: number;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  withdrawRewards: (fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   receiveClaim: ({
     owner,
     amount,
@@ -131,6 +154,8 @@ export class LocalStakingClient extends LocalStakingQueryClient implements Local
     this.unstake = this.unstake.bind(this);
     this.withdrawUnbonded = this.withdrawUnbonded.bind(this);
     this.settle = this.settle.bind(this);
+    this.collectRewards = this.collectRewards.bind(this);
+    this.withdrawRewards = this.withdrawRewards.bind(this);
     this.receiveClaim = this.receiveClaim.bind(this);
     this.claimCapped = this.claimCapped.bind(this);
   }
@@ -163,6 +188,22 @@ export class LocalStakingClient extends LocalStakingQueryClient implements Local
       settle: {
         owner
       }
+    }, fee, memo, _funds);
+  };
+  collectRewards = async ({
+    limit
+  }: {
+    limit?: number;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      collect_rewards: {
+        limit
+      }
+    }, fee, memo, _funds);
+  };
+  withdrawRewards = async (fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      withdraw_rewards: {}
     }, fee, memo, _funds);
   };
   receiveClaim = async ({

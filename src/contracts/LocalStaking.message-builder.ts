@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, StakesResponse, StakeInfo, Uint64, UnbondingResponse, UnbondingInfo, LienTermsResponse, PendingSlashResponse } from "./LocalStaking.types";
+import { Decimal, InstantiateMsg, ExecuteMsg, Uint128, QueryMsg, MigrateMsg, ConfigResponse, StakesResponse, StakeInfo, Uint64, UnbondingResponse, UnbondingInfo, RewardsResponse, RewardAmount, LienTermsResponse, PendingSlashResponse } from "./LocalStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class LocalStakingExecuteMsgBuilder {
   static unstake = ({
@@ -34,6 +34,22 @@ export abstract class LocalStakingExecuteMsgBuilder {
       settle: ({
         owner
       } as const)
+    };
+  };
+  static collectRewards = ({
+    limit
+  }: CamelCasedProperties<Extract<ExecuteMsg, {
+    collect_rewards: unknown;
+  }>["collect_rewards"]>): ExecuteMsg => {
+    return {
+      collect_rewards: ({
+        limit
+      } as const)
+    };
+  };
+  static withdrawRewards = (): ExecuteMsg => {
+    return {
+      withdraw_rewards: ({} as const)
     };
   };
   static receiveClaim = ({
@@ -89,6 +105,17 @@ export abstract class LocalStakingQueryMsgBuilder {
   }>["unbonding"]>): QueryMsg => {
     return {
       unbonding: ({
+        owner
+      } as const)
+    };
+  };
+  static rewards = ({
+    owner
+  }: CamelCasedProperties<Extract<QueryMsg, {
+    rewards: unknown;
+  }>["rewards"]>): QueryMsg => {
+    return {
+      rewards: ({
         owner
       } as const)
     };

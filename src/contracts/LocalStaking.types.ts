@@ -22,6 +22,12 @@ export type ExecuteMsg = {
     owner: string;
   };
 } | {
+  collect_rewards: {
+    limit?: number | null;
+  };
+} | {
+  withdraw_rewards: {};
+} | {
   receive_claim: {
     owner: string;
     amount: Uint128;
@@ -42,6 +48,10 @@ export type QueryMsg = {
   };
 } | {
   unbonding: {
+    owner: string;
+  };
+} | {
+  rewards: {
     owner: string;
   };
 } | {
@@ -79,6 +89,13 @@ export interface UnbondingInfo {
   settled: Uint128;
   status: string;
   completion: Uint64;
+}
+export interface RewardsResponse {
+  rewards: RewardAmount[];
+}
+export interface RewardAmount {
+  denom: string;
+  amount: Uint128;
 }
 export interface LienTermsResponse {
   max_slash: Decimal;

@@ -93,6 +93,8 @@ export const localStakingErrors = {
   nothingToWithdraw: "Nothing to withdraw",
   /** max_slash of 1 or more (the ILP would refuse every grant). */
   invalidMaxSlash: "Invalid max_slash",
+  /** withdraw_rewards with nothing collected for the sender. */
+  noRewards: "No rewards",
 } as const;
 
 /** assembly/contracts/mesh-consumer/errors.ts */

@@ -194,6 +194,42 @@ it("a double-sign slash reaching an unbonding entry: found when the batch mature
   await check(s);
 });
 
+it("rewards of local stake: collected by anyone, split per share in O(1), a later staker gets none of what was collected before", async () => {
+  const s = await setup();
+  s.a.host.setBlockReward(s.home, 100_000_000n);
+  const bob = s.a.address("bob");
+  for (const [who, amount] of [["alice", 1000], ["bob", 3000]] as const) {
+    // The ILP keeps 5 % beside a local claim (its slash margin).
+    await ok(s.a.execute(who, s.mesh.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: s.a.denom, amount: String(amount * 1.05) }]));
+    await ok(s.a.execute(who, s.mesh.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.local.localStaking, amount: String(amount), validator: s.home })));
+  }
+  const rewardsOf = async (owner: string) => (await s.a.query<LocalStaking.RewardsResponse>(s.local.localStaking, LocalStakingQueryMsgBuilder.rewards({ owner }))).rewards;
+  const none = await s.a.execute("alice", s.local.localStaking, LocalStakingExecuteMsgBuilder.withdrawRewards());
+  expect(none.ok ? "" : none.error).toBe(`${localStakingErrors.noRewards}: nothing collected for ${s.alice} yet (collect_rewards collects them)`);
+  await s.a.wait(10);
+  await ok(s.a.execute("carol", s.local.localStaking, LocalStakingExecuteMsgBuilder.collectRewards({})));
+  const collected = await s.a.balance(s.local.localStaking, s.a.denom);
+  expect(collected).toBeGreaterThan(10_000n);
+  // alice holds 1000 of the 4000 shares, bob 3000 (rounded down per owner).
+  const [aliceShare] = await rewardsOf(s.alice);
+  const [bobShare] = await rewardsOf(bob);
+  expect(BigInt(aliceShare.amount)).toBe((collected * 1000n) / 4000n);
+  expect(BigInt(bobShare.amount) === (collected * 3000n) / 4000n || BigInt(bobShare.amount) === (collected * 3000n) / 4000n - 1n).toBe(true);
+  // carol stakes after the collection: nothing of it is hers.
+  await ok(s.a.execute("carol", s.mesh.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: s.a.denom, amount: "4200" }]));
+  await ok(s.a.execute("carol", s.mesh.ilp, IlpExecuteMsgBuilder.grantClaim({ lienholder: s.local.localStaking, amount: "4000", validator: s.home })));
+  expect(await rewardsOf(s.a.address("carol"))).toEqual([]);
+  // Withdrawing pays exactly what the query said, and the same stake then has nothing more until the next collection.
+  const before = await s.a.balance(s.alice, s.a.denom);
+  await ok(s.a.execute("alice", s.local.localStaking, LocalStakingExecuteMsgBuilder.withdrawRewards()));
+  expect(await s.a.balance(s.alice, s.a.denom)).toBe(before + BigInt(aliceShare.amount));
+  expect(await rewardsOf(s.alice)).toEqual([]);
+  await ok(s.a.execute("bob", s.local.localStaking, LocalStakingExecuteMsgBuilder.withdrawRewards()));
+  // What stays is at most the rounding of two owners.
+  expect(await s.a.balance(s.local.localStaking, s.a.denom) <= 2n).toBe(true);
+  await check(s);
+});
+
 describe("refusals: nothing changes", () => {
   it("stake from anyone but the ILP, unstake beyond the stake, too many entries, a slashed-away validator, bad max_slash", async () => {
     const s = await setup();

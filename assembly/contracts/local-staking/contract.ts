@@ -31,10 +31,15 @@ import { beginMigration, finishMigration, recordVersion } from "../../shared/mig
 import {
   custodyFundsMismatch, insufficientStake, invalidMaxSlash, notIlp, nothingToWithdraw, slashedToZero, tooManyUnbonding,
 } from "./errors";
-import { ConfigQuery, MAX_UNBONDING_ENTRIES, Settle, StakeInfo, StakesQuery, UnbondingInfo, Unstake, WithdrawUnbonded } from "./msg";
 import {
-  createConfigResponse, createStakeInfo, createStakesResponse, createUnbondingInfo, createUnbondingResponse, decodeExecuteMsg,
-  decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeConfigResponse, encodeStakesResponse, encodeUnbondingResponse,
+  CollectRewards, ConfigQuery, MAX_UNBONDING_ENTRIES, RewardsQuery, Settle, StakeInfo, StakesQuery, UnbondingInfo, Unstake, WithdrawRewards,
+  WithdrawUnbonded,
+} from "./msg";
+import { collectRewards, forgetPaid, owedRewards, settleRewards, withdrawRewards } from "./rewards";
+export { reply } from "./rewards";
+import {
+  createConfigResponse, createRewardsResponse, createStakeInfo, createStakesResponse, createUnbondingInfo, createUnbondingResponse, decodeExecuteMsg,
+  decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeConfigResponse, encodeRewardsResponse, encodeStakesResponse, encodeUnbondingResponse,
 } from "./msg.codec";
 import {
   CONFIG, Config, NEXT_ID, NextId, POOLS, STAKES, Shares, Stake, UNBONDING, Unbonding, ownerKey, stakeKey, unbondingKey, validatorKey,
@@ -61,6 +66,8 @@ export function execute(env: Env, info: MessageInfo, json: JsonValue): Response 
   if (msg instanceof ClaimCapped) return claimCapped(env, info, (<ClaimCapped>msg).owner, (<ClaimCapped>msg).amount);
   if (msg instanceof Unstake) return unstake(env, info, (<Unstake>msg).validator, (<Unstake>msg).amount);
   if (msg instanceof WithdrawUnbonded) return withdrawUnbonded(env, info);
+  if (msg instanceof CollectRewards) return collectRewards(info, (<CollectRewards>msg).limit);
+  if (msg instanceof WithdrawRewards) return withdrawRewards(info);
   return settle(env, info, (<Settle>msg).owner);
 }
 
@@ -144,6 +151,7 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaim): Respons
   const key = stakeKey(claim.owner, validator);
   const existing = STAKES.may_load(key);
   const stake = existing != null ? existing : new Stake(Uint128.zero(), Uint128.zero());
+  settleRewards(claim.owner, validator, stake.shares);
   stake.shares = stake.shares.checkedAdd(added)!;
   stake.settled = stake.settled.checkedAdd(claim.amount)!;
   STAKES.save(key, stake);
@@ -179,6 +187,7 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
   const value = stake != null ? valueOf(stake.shares, total, d.amount) : Uint128.zero();
   if (stake == null || amount.gt(value)) return fail<Uint128>(insufficientStake(amount, validator, value));
   if (countEntries(owner) >= MAX_UNBONDING_ENTRIES) return fail<Uint128>(tooManyUnbonding(owner, MAX_UNBONDING_ENTRIES));
+  settleRewards(owner, validator, stake.shares);
   // Settle the stake first: its claim follows its value, then the entry takes `amount` of it.
   let loss = stake.settled.saturatingSub(value);
   stake.settled = stake.settled.min(value);
@@ -190,6 +199,7 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
     // Nothing left: whatever claim remains is worth nothing (rounding) and is taken as a loss.
     loss = loss.checkedAdd(stake.settled)!;
     STAKES.remove(key);
+    forgetPaid(owner, validator);
   } else {
     STAKES.save(key, stake);
   }
@@ -361,6 +371,11 @@ export function query(env: Env, json: JsonValue): string | null {
   if (msg instanceof PendingSlashQuery) {
     const p = pendingSlash(env, (<PendingSlashQuery>msg).owner);
     return p != null ? encodePendingSlashResponse(createPendingSlashResponse(p)) : null;
+  }
+  if (msg instanceof RewardsQuery) {
+    const owner = (<RewardsQuery>msg).owner;
+    if (validateAddress(owner, "owner") == null) return null;
+    return encodeRewardsResponse(createRewardsResponse(owedRewards(owner)));
   }
   if (msg instanceof StakesQuery) {
     const owner = (<StakesQuery>msg).owner;

@@ -35,3 +35,8 @@ export function nothingToWithdraw(owner: string): string {
 export function invalidMaxSlash(value: string): string {
   return "Invalid max_slash: must be below 1, got " + value;
 }
+
+/** withdraw_rewards with nothing collected for the sender. */
+export function noRewards(owner: string): string {
+  return "No rewards: nothing collected for " + owner + " yet (collect_rewards collects them)";
+}

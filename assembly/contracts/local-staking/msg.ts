@@ -2,6 +2,7 @@
 // The lienholder side (receive_claim, claim_capped, lien_terms, pending_slash) is the shared one of shared/lien.ts.
 import { Decimal, Message, Uint128, Uint64 } from "../../sdk";
 import { LienholderMsg, LienholderQuery } from "../../shared/lien";
+import { REWARDS_PAGE } from "../../shared/meta-staking";
 
 /** Unbonding entries one owner may have at once: withdraw_unbonded and pending_slash visit them all. */
 export const MAX_UNBONDING_ENTRIES: u32 = 20;
@@ -43,6 +44,18 @@ export class Settle extends ExecuteMsg {
   owner!: string;
 }
 
+/**
+ * Anyone: collects a page of the rewards of our delegations (meta-staking's claim_rewards, from where the last
+ * collection stopped, wrapping around) and credits each validator's stakers per share: claiming is O(1) per owner.
+ */
+export class CollectRewards extends ExecuteMsg {
+  /** Validators harvested; at most 30. */
+  limit: u32 = REWARDS_PAGE;
+}
+
+/** Pays the sender's collected rewards, every denom, in one bank send. */
+export class WithdrawRewards extends ExecuteMsg {}
+
 /** lien_terms and pending_slash (LienholderQuery) are included. */
 @query
 @includes(LienholderQuery)
@@ -60,6 +73,12 @@ export class StakesQuery extends QueryMsg {
 /** The owner's unbonding entries, oldest first, with where their batch stands in meta-staking. */
 @returns(UnbondingResponse)
 export class UnbondingQuery extends QueryMsg {
+  owner!: string;
+}
+
+/** What withdraw_rewards would pay the owner now (collected rewards only), per denom. */
+@returns(RewardsResponse)
+export class RewardsQuery extends QueryMsg {
   owner!: string;
 }
 
@@ -103,4 +122,14 @@ export class UnbondingInfo {
 
 export class UnbondingResponse {
   entries!: UnbondingInfo[];
+}
+
+export class RewardAmount {
+  denom!: string;
+  amount!: Uint128;
+}
+
+export class RewardsResponse {
+  /** in denom order */
+  rewards!: RewardAmount[];
 }

@@ -4,12 +4,16 @@
 //   stakes:    (owner, validator)     Map<Stake>      an owner's shares there and the claim they hold
 //   unbonding: (owner, id BE)         Map<Unbonding>  unstaked stake waiting for its meta-staking batch to be paid
 //   "next_id"                         Item<NextId>
+//   reward_index: (validator, denom)   Map<RewardIndex>  rewards collected per share of the validator's stakers
+//   reward_paid: (owner, validator, denom) Map<RewardIndex> the index an owner's stake was last settled at
+//   rewards_owed: (owner, denom)        Map<Amount>      settled and not yet withdrawn
+//   "collect_cursor"                  Item<Cursor>      where the next collect_rewards starts
 //
 // An owner's stake is a share of what meta-staking holds for us on the validator, so a slash there (found by
 // anyone's check_validator, or by meta-staking's own queries) lowers every owner's value at once, with no loop.
 // `settled` is the part of the owner's ILP claim a record holds; settling sends the ILP the difference to its value
 // (slash_claim), as mesh-provider does (docs/slashing.md §4).
-import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedUint128, u64Key, utf8 } from "../../sdk";
 
 export class Config {
   constructor(public ilp: string, public metaStaking: string, public maxSlash: Decimal, public denom: string) {}
@@ -72,6 +76,36 @@ export const NEXT_ID = new Item<NextId>(
   "next_id",
   (n: NextId, w: JsonWriter): void => { w.beginObject().key("id").u64(n.id).endObject(); },
   (j: JsonValue): NextId => new NextId(U64.parseInt(j.get("id")!.text)),
+);
+
+export class RewardIndex {
+  constructor(public index: Decimal) {}
+}
+
+function encodeRewardIndex(r: RewardIndex, w: JsonWriter): void { w.beginObject().key("index").string(r.index.toString()).endObject(); }
+function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(Decimal.parse(j.get("index")!.text)!); }
+
+export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardIndex, decodeRewardIndex);
+export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);
+
+export class Amount {
+  constructor(public amount: Uint128) {}
+}
+
+export const REWARDS_OWED = new Map<Amount>(
+  "rewards_owed",
+  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
+  (j: JsonValue): Amount => new Amount(storedUint128(j, "amount")),
+);
+
+export class Cursor {
+  constructor(public startAfter: string | null) {}
+}
+
+export const COLLECT_CURSOR = new Item<Cursor>(
+  "collect_cursor",
+  (c: Cursor, w: JsonWriter): void => { w.beginObject().key("start_after").nullableString(c.startAfter).endObject(); },
+  (j: JsonValue): Cursor => new Cursor(storedStringOrNull(j, "start_after")),
 );
 
 export function ownerKey(owner: string): Uint8Array[] { return [utf8(owner)]; }

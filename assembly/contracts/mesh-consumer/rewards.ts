@@ -7,13 +7,14 @@
 //   claimed = commission + delivered + Σ waiting + Σ in flight.
 import {
   addCoin, addSeconds, BankMsg, Coin, Decimal, Env, fail, fromUtf8, IbcMsg, IbcSourceCallbackMsg, IbcTimeout, MessageInfo, Order,
-  parseJson, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, clearError, executeResponseData, nonpayable, onlyAdmin,
+  parseJson, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, clearError, nonpayable, onlyAdmin,
   splitFirstKey, u64FromKey, u64Key, utf8, validateAddress,
 } from "../../sdk";
 import { Ack } from "../../shared/ack";
 import { CHANNEL, checkTransferChannel, contractOfPort } from "../../shared/channel";
-import { RewardInfo, RewardsResponse } from "../../shared/meta-staking";
-import { createClaimRewards, createRewardInfo, decodeRewardsResponse, encodeClaimRewards } from "../../shared/meta-staking.codec";
+import { RewardInfo } from "../../shared/meta-staking";
+import { claimedRewards } from "../../shared/claimed-rewards";
+import { createClaimRewards, createRewardInfo, encodeClaimRewards } from "../../shared/meta-staking.codec";
 import {
   createCallbackAddress, createRewardsMemo, createRewardsSplit, createValidatorReward, decodeIcs20Packet, decodeRewardsMemo, encodeRewardsMemo,
 } from "../../shared/packets.codec";
@@ -33,7 +34,6 @@ export const REPLY_CLAIM_REWARDS: u64 = 3;
  * callback costs ~14 000 gas per validator (docs/rewards.md §6) within ibc-go's 1 000 000 callback limit.
  */
 const MAX_SPLIT: i32 = 30;
-const MSG_EXECUTE_RESPONSE = "/cosmwasm.wasm.v1.MsgExecuteContractResponse";
 
 export function setRewardConfig(info: MessageInfo, msg: SetRewardConfig): Response | null {
   const config = CONFIG.load();
@@ -75,22 +75,12 @@ function addWaiting(denom: string, validator: string, amount: Uint128): bool {
   return true;
 }
 
-/** The split meta-staking paid, from the claim's MsgExecuteContractResponse. */
-function paidSplit(reply: Reply): RewardsResponse | null {
-  if (reply.msgResponses.length != 1 || reply.msgResponses[0].typeUrl != MSG_EXECUTE_RESPONSE) {
-    return fail<RewardsResponse>("Unexpected claim_rewards response: expected one " + MSG_EXECUTE_RESPONSE);
-  }
-  const data = executeResponseData(reply.msgResponses[0].value);
-  if (data == null) return null;
-  return decodeRewardsResponse(parseJson(data), "claim_rewards data");
-}
-
 /**
  * After the claim: books what was paid (commission out, the rest waiting), then sends everything waiting, one
  * transfer per denom. Fails (reverting the claim too) only when a claim from the first validator finds nothing to send.
  */
 export function afterClaim(env: Env, reply: Reply): Response | null {
-  const paid = paidSplit(reply);
+  const paid = claimedRewards(reply);
   if (paid == null) return null;
   const settings = REWARD_CONFIG.load();
   const cursor = REWARD_STATE.load();
