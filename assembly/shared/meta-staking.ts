@@ -135,6 +135,25 @@ export class PowerQuery extends MetaStakingQuery {
   requested: Uint128 | null = null;
 }
 
+/**
+ * Rewards held for consumers (harvested, not yet paid) per denom, and the fund: what the admin may withdraw (local
+ * staking takes its paid-out unbondings from it).
+ */
+@returns(RewardTotalsResponse)
+export class RewardTotalsQuery extends MetaStakingQuery {}
+
+export class HeldRewards {
+  denom!: string;
+  amount!: Uint128;
+}
+
+export class RewardTotalsResponse {
+  /** per denom: harvested for consumers and not yet claimed (never delegated or withdrawn by governance) */
+  held!: HeldRewards[];
+  /** the bond denom balance minus what is held: what may be delegated or withdrawn */
+  fund!: Uint128;
+}
+
 export class PowerResponse {
   /** x/staking's bonded tokens (the bonded_tokens_pool balance) */
   bonded!: Uint128;

@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse, RewardTotalsResponse, HeldRewards } from "./MetaStaking.types";
 export interface MetaStakingReadOnlyInterface {
   contractAddress: string;
   allConsumers: ({
@@ -33,7 +33,6 @@ export interface MetaStakingReadOnlyInterface {
   }: {
     limit?: number;
   }) => Promise<MaturingResponse>;
-  rewardTotals: () => Promise<RewardTotalsResponse>;
   config: () => Promise<ConfigResponse>;
   consumer: ({
     address
@@ -75,6 +74,7 @@ export interface MetaStakingReadOnlyInterface {
     consumer: string;
     requested?: Uint128;
   }) => Promise<PowerResponse>;
+  rewardTotals: () => Promise<RewardTotalsResponse>;
 }
 export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
   client: CosmWasmClient;
@@ -87,7 +87,6 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.validator = this.validator.bind(this);
     this.unbondingQueue = this.unbondingQueue.bind(this);
     this.maturing = this.maturing.bind(this);
-    this.rewardTotals = this.rewardTotals.bind(this);
     this.config = this.config.bind(this);
     this.consumer = this.consumer.bind(this);
     this.delegation = this.delegation.bind(this);
@@ -95,6 +94,7 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     this.rewards = this.rewards.bind(this);
     this.unbondingBatch = this.unbondingBatch.bind(this);
     this.power = this.power.bind(this);
+    this.rewardTotals = this.rewardTotals.bind(this);
   }
 
   allConsumers = async ({
@@ -145,11 +145,6 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
       maturing: {
         limit
       }
-    });
-  };
-  rewardTotals = async (): Promise<RewardTotalsResponse> => {
-    return this.client.queryContractSmart(this.contractAddress, {
-      reward_totals: {}
     });
   };
   config = async (): Promise<ConfigResponse> => {
@@ -236,6 +231,11 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
         consumer,
         requested
       }
+    });
+  };
+  rewardTotals = async (): Promise<RewardTotalsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      reward_totals: {}
     });
   };
 }

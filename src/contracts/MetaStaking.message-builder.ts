@@ -4,7 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, RewardTotalsResponse, HeldRewards, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse } from "./MetaStaking.types";
+import { InstantiateMsg, ExecuteMsg, Uint128, Decimal, QueryMsg, MigrateMsg, AllConsumersResponse, ConsumerResponse, DelegationInfo, ValidatorResponse, Uint64, UnbondingQueueResponse, QueueEntry, MaturingResponse, MaturingEntry, ConfigResponse, DelegationResponse, SlashEventsResponse, SlashEvent, RewardsResponse, RewardInfo, UnbondingBatchResponse, PowerResponse, RewardTotalsResponse, HeldRewards } from "./MetaStaking.types";
 import { CamelCasedProperties } from "type-fest";
 export abstract class MetaStakingExecuteMsgBuilder {
   static setAllowance = ({
@@ -197,11 +197,6 @@ export abstract class MetaStakingQueryMsgBuilder {
       } as const)
     };
   };
-  static rewardTotals = (): QueryMsg => {
-    return {
-      reward_totals: ({} as const)
-    };
-  };
   static config = (): QueryMsg => {
     return {
       config: ({} as const)
@@ -281,6 +276,11 @@ export abstract class MetaStakingQueryMsgBuilder {
         consumer,
         requested
       } as const)
+    };
+  };
+  static rewardTotals = (): QueryMsg => {
+    return {
+      reward_totals: ({} as const)
     };
   };
 }

@@ -84,8 +84,6 @@ export type QueryMsg = {
     limit?: number | null;
   };
 } | {
-  reward_totals: {};
-} | {
   config: {};
 } | {
   consumer: {
@@ -116,6 +114,8 @@ export type QueryMsg = {
     consumer: string;
     requested?: Uint128 | null;
   };
+} | {
+  reward_totals: {};
 };
 export interface MigrateMsg {
   unbonding_period_seconds?: number | null;
@@ -161,14 +161,6 @@ export interface MaturingEntry {
   batch: number;
   amount: Uint128;
   completion: Uint64;
-}
-export interface RewardTotalsResponse {
-  held: HeldRewards[];
-  fund: Uint128;
-}
-export interface HeldRewards {
-  denom: string;
-  amount: Uint128;
 }
 export interface ConfigResponse {
   admin: string;
@@ -228,4 +220,12 @@ export interface PowerResponse {
   scale: Decimal;
   effective: Uint128;
   factor: Decimal;
+}
+export interface RewardTotalsResponse {
+  held: HeldRewards[];
+  fund: Uint128;
+}
+export interface HeldRewards {
+  denom: string;
+  amount: Uint128;
 }

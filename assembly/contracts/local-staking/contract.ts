@@ -23,9 +23,10 @@ import {
 } from "../../shared/lien.codec";
 import { DelegationResponse, SLASH_EVENTS_PAGE } from "../../shared/meta-staking";
 import {
-  createConfigQuery, createDelegate, createDelegationQuery, createFund, createSlashEventsQuery, createUnbondingBatchQuery, createUndelegate,
-  createWithdrawFunds, encodeConfigQuery, encodeDelegate, encodeDelegationQuery, encodeFund, encodeSlashEventsQuery, encodeUnbondingBatchQuery,
-  encodeUndelegate, encodeWithdrawFunds, readConfigResponse, readDelegationResponse, readSlashEventsResponse, readUnbondingBatchResponse,
+  createConfigQuery, createDelegate, createDelegationQuery, createFund, createRewardTotalsQuery, createSlashEventsQuery, createUnbondingBatchQuery,
+  createUndelegate, createWithdrawFunds, encodeConfigQuery, encodeDelegate, encodeDelegationQuery, encodeFund, encodeRewardTotalsQuery,
+  encodeSlashEventsQuery, encodeUnbondingBatchQuery, encodeUndelegate, encodeWithdrawFunds, readConfigResponse, readDelegationResponse,
+  readRewardTotalsResponse, readSlashEventsResponse, readUnbondingBatchResponse,
 } from "../../shared/meta-staking.codec";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
@@ -191,10 +192,13 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
   // Settle the stake first: its claim follows its value, then the entry takes `amount` of it.
   let loss = stake.settled.saturatingSub(value);
   stake.settled = stake.settled.min(value);
-  // Shares leave rounded up (against the one leaving), at most all of the owner's.
-  const removed = amount.mulDivCeil(total, d.amount)!.min(stake.shares);
+  // Shares leave rounded up (against the one leaving), at most all of the owner's. The entry carries its amount of
+  // the claim, or what is left of it: a stake can be worth a unit more than its claim (others' rounding).
+  // Unstaking the whole value takes every share, so no dust shares stay behind.
+  const removed = amount.eq(value) ? stake.shares : amount.mulDivCeil(total, d.amount)!.min(stake.shares);
+  const carried = amount.min(stake.settled);
   stake.shares = stake.shares.checkedSub(removed)!;
-  stake.settled = stake.settled.checkedSub(amount)!;
+  stake.settled = stake.settled.checkedSub(carried)!;
   if (stake.shares.isZero()) {
     // Nothing left: whatever claim remains is worth nothing (rounding) and is taken as a loss.
     loss = loss.checkedAdd(stake.settled)!;
@@ -205,7 +209,7 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
   }
   savePool(validator, total.checkedSub(removed)!);
   const next = NEXT_ID.load();
-  UNBONDING.save(unbondingKey(owner, next.id), new Unbonding(validator, d.batch, d.slashSeq, amount, amount));
+  UNBONDING.save(unbondingKey(owner, next.id), new Unbonding(validator, d.batch, d.slashSeq, amount, carried));
   response.addAttribute("unbonding_id", next.id.toString()).addAttribute("batch", d.batch.toString());
   next.id += 1;
   NEXT_ID.save(next);
@@ -304,6 +308,15 @@ function withdrawUnbonded(env: Env, info: MessageInfo): Response | null {
   }
   if (done == 0) return fail<Response>(nothingToWithdraw(owner));
   const config = CONFIG.load();
+  // x/staking truncates (an undelegation may pay a unit less than asked, within meta-staking's one-unit tolerance, so
+  // no slash event says so): never take more than meta-staking's fund has; the shortfall is the owner's loss.
+  const totals = readLenient(querySmart(config.metaStaking, encodeRewardTotalsQuery(createRewardTotalsQuery())), "meta-staking reward_totals",
+    readRewardTotalsResponse);
+  if (totals == null) return null;
+  if (release.gt(totals.fund)) {
+    loss = loss.checkedAdd(release.checkedSub(totals.fund)!)!;
+    release = totals.fund;
+  }
   const response = new Response().addAttribute("action", "withdraw_unbonded").addAttribute("owner", owner)
     .addAttribute("entries", done.toString());
   if (!release.isZero()) {
@@ -326,11 +339,20 @@ function settleOwner(env: Env, owner: string): Uint128 | null {
   for (let i = 0; i < validators.length; i++) {
     const d = delegationOf(env, validators[i]);
     if (d == null) return null;
-    const value = valueOf(stakes[i].shares, poolShares(validators[i]), d.amount);
+    const total = poolShares(validators[i]);
+    const value = valueOf(stakes[i].shares, total, d.amount);
     if (value.gte(stakes[i].settled)) continue;
     loss = loss.checkedAdd(stakes[i].settled.checkedSub(value)!)!;
     stakes[i].settled = value;
-    STAKES.save(stakeKey(owner, validators[i]), stakes[i]);
+    if (value.isZero()) {
+      // Slashed away: the shares are worth nothing and could never be unstaked; they leave the pool.
+      settleRewards(owner, validators[i], stakes[i].shares);
+      savePool(validators[i], total.checkedSub(stakes[i].shares)!);
+      STAKES.remove(stakeKey(owner, validators[i]));
+      forgetPaid(owner, validators[i]);
+    } else {
+      STAKES.save(stakeKey(owner, validators[i]), stakes[i]);
+    }
   }
   const ids = new Array<Uint8Array>();
   const entries = new Array<Unbonding>();

@@ -28,8 +28,8 @@ import {
   UndelegateResponse, utf8, validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
 import {
-  CheckValidator, ClaimRewards, Delegate, DelegationQuery, Fund, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery, SlashEvent,
-  SlashEventsQuery, Undelegate, UnbondingBatchQuery, WithdrawFunds,
+  CheckValidator, ClaimRewards, Delegate, DelegationQuery, Fund, HeldRewards, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery,
+  RewardTotalsQuery, SlashEvent, SlashEventsQuery, Undelegate, UnbondingBatchQuery, WithdrawFunds,
 } from "../../shared/meta-staking";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
 import {
@@ -39,20 +39,21 @@ import {
 import { computePower, powerRulesApply } from "./power";
 import { ConfigQuery, ConsumerQuery, ConsumerResponse, DelegationInfo } from "../../shared/meta-staking";
 import {
-  createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createRewardInfo, createRewardsResponse,
-  createSlashEvent, createSlashEventsResponse, createUnbondingBatchResponse, encodeConfigResponse, encodeConsumerResponse, encodeDelegationResponse,
-  encodePowerResponse, encodeRewardsResponse, encodeSlashEventsResponse, encodeUnbondingBatchResponse,
+  createConfigResponse, createConsumerResponse, createDelegationInfo, createDelegationResponse, createHeldRewards, createRewardInfo,
+  createRewardsResponse, createRewardTotalsResponse, createSlashEvent, createSlashEventsResponse, createUnbondingBatchResponse, encodeConfigResponse,
+  encodeConsumerResponse, encodeDelegationResponse, encodePowerResponse, encodeRewardsResponse, encodeRewardTotalsResponse, encodeSlashEventsResponse,
+  encodeUnbondingBatchResponse,
 } from "../../shared/meta-staking.codec";
 import {
-  AllConsumersQuery, HeldRewards, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, RewardTotalsQuery, SetAllowance,
+  AllConsumersQuery, MaturingEntry, MaturingQuery, ProcessUnbonding, QueueEntry, SetAllowance,
   SetMaxPowerShare, SetMinLocalShare,
   UnbondingQueueQuery, UpdateAdmin, ValidatorQuery,
 } from "./msg";
 import {
-  createAllConsumersResponse, createBatchPayload, createHeldRewards, createMaturingEntry, createMaturingResponse, createQueueEntry,
-  createRewardTotalsResponse, createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload, decodeExecuteMsg,
+  createAllConsumersResponse, createBatchPayload, createMaturingEntry, createMaturingResponse, createQueueEntry,
+  createUnbondingQueueResponse, createValidatorResponse, decodeBatchPayload, decodeExecuteMsg,
   decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeAllConsumersResponse, encodeBatchPayload, encodeMaturingResponse,
-  encodeRewardTotalsResponse, encodeUnbondingQueueResponse, encodeValidatorResponse,
+  encodeUnbondingQueueResponse, encodeValidatorResponse,
 } from "./msg.codec";
 import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
 import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";

@@ -95,10 +95,6 @@ export class MaturingQuery extends QueryMsg {
   limit: u32 = DEFAULT_PAGE;
 }
 
-/** Rewards held for consumers (harvested, not yet paid) per denom, and the governance fund. */
-@returns(RewardTotalsResponse)
-export class RewardTotalsQuery extends QueryMsg {}
-
 /**
  * Either field updates the batching rules; absent (or null) keeps the current value. Migrating from 0.1.0, which
  * stored no unbonding period, requires unbonding_period_seconds.
@@ -144,18 +140,6 @@ export class MaturingEntry {
 
 export class MaturingResponse {
   entries!: MaturingEntry[];
-}
-
-export class HeldRewards {
-  denom!: string;
-  amount!: Uint128;
-}
-
-export class RewardTotalsResponse {
-  /** per denom: harvested for consumers and not yet claimed (never delegated or withdrawn by governance) */
-  held!: HeldRewards[];
-  /** the bond denom balance minus what is held: what may be delegated or withdrawn */
-  fund!: Uint128;
 }
 
 export class QueueEntry {
