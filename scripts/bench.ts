@@ -17,9 +17,12 @@
 //      price rise (delegations) and a fall (undelegations), power rules off and on, for stake on 1, 10 and 30
 //      validators; a feeder's submit_price with 3 and 20 feeders; the consumer's stake-packet receive today and with
 //      the price feed and power rules on (src/scenario/flows/economics-gas.ts; ~1.5 minutes)
+//   8. gas of local staking (docs/local-staking.md) beside the remote equivalents: stake, unstake, withdraw, rewards
+//      (collect and withdraw) on the provider chain's own validator vs. through the mesh
+//      (src/scenario/flows/local-staking-gas.ts; ~2.5 minutes, mostly the unbonding periods)
 // `--host-only` stops after 2; `--safety-only` runs 1 and 4; `--slash-only` runs 1 and 5 (`--slash-events K` for
 // fewer events); `--rewards-only` runs 1 and 6 (`--reward-rounds K` for fewer distributions); `--economics-only` runs
-// 1 and 7. Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and stopped again; slashing,
+// 1 and 7; `--local-only` runs 1 and 8. Real chains: the devnet's mesh-a and mesh-b, reused if running, else started and stopped again; slashing,
 // rewards and economics each use a fresh consumer chain of their own (mesh-slash-bench, mesh-rewards-bench,
 // mesh-economics-bench), stopped afterwards.
 import { readFileSync, readdirSync } from "fs";
@@ -31,6 +34,7 @@ import { measureSafetyGas, SafetyGas } from "../src/scenario/flows/safety-gas";
 import { measureSlashGas } from "../src/scenario/flows/slash-gas";
 import { measureRewardsGas } from "../src/scenario/flows/rewards-gas";
 import { measureEconomicsGas } from "../src/scenario/flows/economics-gas";
+import { measureLocalStakingGas } from "../src/scenario/flows/local-staking-gas";
 import { Chain } from "../src/host";
 import { artifact, meshCodes, testContract } from "../src/compile/artifacts";
 import { IlpExecuteMsgBuilder, IlpQueryMsgBuilder } from "../src/contracts/Ilp.message-builder";
@@ -162,7 +166,19 @@ async function benchEconomics(a: ReturnType<typeof chainConfig>): Promise<void> 
   console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
 }
 
-async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | undefined): Promise<void> {
+async function benchLocalStaking(a: ReturnType<typeof chainConfig>, b: ReturnType<typeof chainConfig>): Promise<void> {
+  console.log(`\nlocal staking gas on real wasmd nodes: ${a.chainId}'s own validator beside ${a.chainId} → ${b.chainId}`);
+  const t0 = Date.now();
+  const rows = await measureLocalStakingGas(a, b, (line) => console.log(line));
+  console.log(`  ${"".padEnd(66)} ${"local".padStart(9)}   remote (user / relayer / stranger)`);
+  for (const r of rows) {
+    const remote = [r.remote.user, r.remote.relayer, r.remote.stranger].map((g) => (g === undefined ? "-" : String(g))).join(" / ");
+    console.log(`  ${r.label.padEnd(66)} ${String(r.local ?? "-").padStart(9)}   ${remote}`);
+  }
+  console.log(`  (measured in ${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+}
+
+async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | "local" | undefined): Promise<void> {
   const a = chainConfig("mesh-a");
   const b = chainConfig("mesh-b");
   const started = (await ensureChain(a)).startedNodes.map(() => a);
@@ -182,6 +198,10 @@ async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | 
     }
     if (only === "economics") {
       await benchEconomics(a);
+      return;
+    }
+    if (only === "local") {
+      await benchLocalStaking(a, b);
       return;
     }
     console.log(`\nILP gas on a real wasmd node (${a.chainId}, wasmd v0.54.9)`);
@@ -229,6 +249,7 @@ async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | 
     await benchSlashing(a);
     await benchRewards(a);
     await benchEconomics(a);
+    await benchLocalStaking(a, b);
   } finally {
     for (const cfg of new Set(started)) await stopChain(cfg);
   }
@@ -237,7 +258,8 @@ async function benchChains(only: "safety" | "slash" | "rewards" | "economics" | 
 async function main() {
   benchSizes();
   const only = process.argv.includes("--safety-only") ? "safety" : process.argv.includes("--slash-only") ? "slash"
-    : process.argv.includes("--rewards-only") ? "rewards" : process.argv.includes("--economics-only") ? "economics" : undefined;
+    : process.argv.includes("--rewards-only") ? "rewards" : process.argv.includes("--economics-only") ? "economics"
+      : process.argv.includes("--local-only") ? "local" : undefined;
   if (!only) benchHost();
   if (!process.argv.includes("--host-only")) await benchChains(only);
 }
