@@ -79,7 +79,7 @@ describe("queries: exact JSON", () => {
   it("an unknown query lists the queries; consumer refuses an unregistered or invalid address", async () => {
     const s = await setup();
     await expect(s.b.query(s.meta, { nope: {} })).rejects.toThrow(
-      `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, maturing, reward_totals, config, consumer, delegation, slash_events, rewards`);
+      `${commonErrors.unknownVariant}: query 'nope'; expected one of: all_consumers, validator, unbonding_queue, maturing, config, consumer, delegation, slash_events, rewards, unbonding_batch, power, reward_totals`);
     const bob = s.b.address("bob");
     await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: bob }))).rejects.toThrow(`${metaStakingErrors.consumerNotFound}: ${bob}`);
     await expect(s.b.query(s.meta, MetaStakingQueryMsgBuilder.consumer({ address: "" }))).rejects.toThrow(`${commonErrors.invalidAddress}: address is empty`);
