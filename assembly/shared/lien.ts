@@ -43,7 +43,7 @@ export class LienTermsResponse {
   maxSlash!: Decimal;
   /**
    * A custody lienholder (local staking) holds the tokens of its claims: the ILP sends them with receive_claim and
-   * takes them back with release_claim / return_custody; its slashes burn nothing in the ILP (x/staking already did).
+   * takes them back with release_claim; its slashes burn nothing in the ILP (x/staking already did).
    */
   custody: bool = false;
 }

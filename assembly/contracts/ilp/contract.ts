@@ -417,7 +417,7 @@ function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Respo
   }
   for (let i = 0; i < capped.length; i++) {
     const lienholder = capped[i];
-    // A custody claim keeps its held tokens: the lienholder returns the excess (return_custody), paying any debt.
+    // A custody claim keeps its held tokens: what the lienholder sends back first leaves the excess, paying any debt.
     cappedClaims[i].amount = bonded;
     saveClaim(owner, lienholder, cappedClaims[i]);
     const note = encodeClaimCapped(createClaimCapped(owner, bonded));
