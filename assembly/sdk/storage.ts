@@ -271,6 +271,14 @@ export function storedUint128(j: JsonValue, key: string): Uint128 {
   return parsed!;
 }
 
+/** A stored token amount, `{"amount":"…"}`: queues, totals, owed and held rewards of the contracts. */
+export class Amount {
+  constructor(public amount: Uint128) {}
+}
+
+export function encodeAmount(a: Amount, w: JsonWriter): void { w.beginObject().key("amount").string(a.amount.toString()).endObject(); }
+export function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j, "amount")); }
+
 /**
  * A u64 field of a stored value, or `fallback` when the field is absent (state written by an older version of the
  * contract, before the field existed).

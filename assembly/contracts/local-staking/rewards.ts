@@ -4,17 +4,15 @@
 // the owner withdraws: owed += shares × (index − paid). O(1) per owner and validator, whatever the number of
 // stakers or collections — the same accounting as mesh-provider's remote rewards.
 import {
-  BankMsg, Coin, Decimal, Env, MessageInfo, Order, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8, nonpayable, unknownReplyId,
-  utf8,
+  Amount, BankMsg, Coin, Decimal, Env, MessageInfo, Order, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8, nonpayable,
+  unknownReplyId, utf8,
 } from "../../sdk";
 import { claimedRewards } from "../../shared/claimed-rewards";
 import { createClaimRewards, encodeClaimRewards } from "../../shared/meta-staking.codec";
 import { noRewards } from "./errors";
 import { RewardAmount } from "./msg";
 import { createRewardAmount } from "./msg.codec";
-import {
-  Amount, COLLECT_CURSOR, CONFIG, Cursor, POOLS, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, STAKES, ownerKey, validatorKey,
-} from "./state";
+import { COLLECT_CURSOR, CONFIG, Cursor, POOLS, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, STAKES, ownerKey, validatorKey } from "./state";
 
 export const REPLY_COLLECT: u64 = 1;
 

@@ -13,7 +13,7 @@
 // anyone's check_validator, or by meta-staking's own queries) lowers every owner's value at once, with no loop.
 // `settled` is the part of the owner's ILP claim a record holds; settling sends the ILP the difference to its value
 // (slash_claim), as mesh-provider does (docs/slashing.md §4).
-import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Amount, Decimal, decodeAmount, encodeAmount, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedUint128, u64Key, utf8 } from "../../sdk";
 
 export class Config {
   constructor(public ilp: string, public metaStaking: string, public maxSlash: Decimal, public denom: string) {}
@@ -88,15 +88,7 @@ function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(D
 export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardIndex, decodeRewardIndex);
 export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);
 
-export class Amount {
-  constructor(public amount: Uint128) {}
-}
-
-export const REWARDS_OWED = new Map<Amount>(
-  "rewards_owed",
-  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
-  (j: JsonValue): Amount => new Amount(storedUint128(j, "amount")),
-);
+export const REWARDS_OWED = new Map<Amount>("rewards_owed", encodeAmount, decodeAmount);
 
 export class Cursor {
   constructor(public startAfter: string | null) {}

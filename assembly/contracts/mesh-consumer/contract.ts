@@ -8,8 +8,8 @@
 // a close from either side undelegates everything through meta-staking's batches, as sub-messages whose failure is
 // recorded, so the close itself cannot fail. The IBC entry points are in ibc.ts.
 import {
-  capLimit, checkDuration, Decimal, Env, fail, failCheck, fromUtf8, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin,
-  Order, readPage, Reply, Response, Uint128, utf8, validateAddress,
+  Amount, capLimit, checkDuration, Decimal, Env, fail, failCheck, fromUtf8, IbcMsg, JsonValue, MessageInfo, nonpayable, onlyAdmin, Order,
+  readPage, Reply, Response, Uint128, utf8, validateAddress,
 } from "../../sdk";
 import { CHANNEL, Counterparty, beginOwnClose } from "../../shared/channel";
 import { beginMigration, finishMigration, recordVersion } from "../../shared/migrate";
@@ -32,7 +32,7 @@ import {
   decodeInstantiateMsg, decodeMigrateMsg, decodeQueryMsg, encodeChannelResponse, encodeConfigResponse, encodeRecordResponse,
   encodeRecordsResponse,
 } from "./msg.codec";
-import { Amount, CONFIG, Config, LAST_SENT, PROVIDER_TOTAL, RECORDS, REWARD_CONFIG, StakeRecord, recordKey, revalueRecord } from "./state";
+import { CONFIG, Config, LAST_SENT, PROVIDER_TOTAL, RECORDS, REWARD_CONFIG, StakeRecord, recordKey, revalueRecord } from "./state";
 
 /** rate > 0 and discount < 1 (a Decimal is never negative). */
 function checkConversion(rate: Decimal, discount: Decimal): bool {

@@ -6,9 +6,9 @@
 // split goes back to `waiting`, sent with the next distribution. Per denom, at every step:
 //   claimed = commission + delivered + Σ waiting + Σ in flight.
 import {
-  addCoin, addSeconds, BankMsg, Coin, Decimal, Env, fail, fromUtf8, IbcMsg, IbcSourceCallbackMsg, IbcTimeout, MessageInfo, Order,
-  parseJson, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, clearError, nonpayable, onlyAdmin,
-  splitFirstKey, u64FromKey, u64Key, utf8, validateAddress,
+  Amount, addCoin, addSeconds, BankMsg, Coin, Decimal, Env, fail, fromUtf8, IbcMsg, IbcSourceCallbackMsg, IbcTimeout, MessageInfo, Order,
+  parseJson, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, clearError, nonpayable, onlyAdmin, splitFirstKey, u64FromKey, u64Key,
+  utf8, validateAddress,
 } from "../../sdk";
 import { Ack } from "../../shared/ack";
 import { CHANNEL, checkTransferChannel, contractOfPort } from "../../shared/channel";
@@ -22,10 +22,7 @@ import { ValidatorReward } from "../../shared/packets";
 import { commissionRecipientRequired, invalidCommission, noChannel, nothingToDistribute, rewardsNotConfigured } from "./errors";
 import { DistributeRewards, RewardRoundInfo, RewardTotal, SetRewardConfig } from "./msg";
 import { createDistributionResponse, createRewardRoundInfo, createRewardTotal, encodeDistributionResponse } from "./msg.codec";
-import {
-  Amount, CONFIG, REWARDS_WAITING, REWARD_CONFIG, REWARD_ROUNDS, REWARD_STATE, REWARD_TOTALS, RewardConfig, RewardState, RewardTotals, Round,
-  loadTotals, waitingKey,
-} from "./state";
+import { CONFIG, REWARDS_WAITING, REWARD_CONFIG, REWARD_ROUNDS, REWARD_STATE, REWARD_TOTALS, RewardConfig, RewardState, RewardTotals, Round, loadTotals, waitingKey } from "./state";
 
 /** Reply id of meta-staking's claim_rewards (success only): its data is the split that was paid. */
 export const REPLY_CLAIM_REWARDS: u64 = 3;

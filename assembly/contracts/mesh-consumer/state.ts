@@ -3,7 +3,7 @@
 //   records:   validator        Map<StakeRecord>        the provider's stake there (shares) and the slash events sent
 //   "last_sent_validator_set"   Item<ValidatorSetUpdate> the last validator_set sent and not known to have failed
 //   "channel", "closing"        the live channel (shared/channel.ts)
-import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, utf8 } from "../../sdk";
+import { Amount, Decimal, decodeAmount, encodeAmount, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, utf8 } from "../../sdk";
 import { Counterparty } from "../../shared/channel";
 import { ValidatorSetUpdate } from "../../shared/packets";
 import { readValidatorSetUpdate, writeValidatorSetUpdate } from "../../shared/packets.codec";
@@ -75,11 +75,7 @@ export const RECORDS = new Map<StakeRecord>(
 );
 
 /** Σ of the records' values: the provider tokens staked here, after the slashes seen (docs/economics.md §2). */
-export const PROVIDER_TOTAL = new Item<Amount>(
-  "provider_total",
-  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
-  (j: JsonValue): Amount => new Amount(Uint128.parse(j.get("amount")!.text)!),
-);
+export const PROVIDER_TOTAL = new Item<Amount>("provider_total", encodeAmount, decodeAmount);
 
 export function loadProviderTotal(): Uint128 {
   const t = PROVIDER_TOTAL.may_load();
@@ -141,15 +137,7 @@ export const REWARD_STATE = new Item<RewardState>(
   },
 );
 
-export class Amount {
-  constructor(public amount: Uint128) {}
-}
-
-export const REWARDS_WAITING = new Map<Amount>(
-  "rewards_waiting",
-  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
-  (j: JsonValue): Amount => new Amount(Uint128.parse(j.get("amount")!.text)!),
-);
+export const REWARDS_WAITING = new Map<Amount>("rewards_waiting", encodeAmount, decodeAmount);
 
 export function waitingKey(denom: string, validator: string): Uint8Array[] { return [utf8(denom), utf8(validator)]; }
 

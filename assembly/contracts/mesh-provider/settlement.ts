@@ -7,9 +7,11 @@
 // A cascade: when a slash through another lienholder leaves the owner's collateral below our claim, the ILP caps
 // the claim and tells us (claim_capped). The part of our records the ILP no longer holds becomes `unbacked`, taken
 // first from later releases and slashes, and the owner's stake is unstaked down to the capped claim.
-import { Order, Response, Uint128, WasmMsg, fromUtf8, utf8 } from "../../sdk";
+import {
+  Amount, Order, Response, Uint128, WasmMsg, fromUtf8, utf8,
+} from "../../sdk";
 import { createReleaseClaim, createSlashClaim, encodeReleaseClaim, encodeSlashClaim } from "../../shared/lien.codec";
-import { Amount, CONFIG, STAKES, Stake, UNBACKED, UNBONDING, Unbonding, closedAt, loadPool, stakeKey } from "./state";
+import { CONFIG, STAKES, Stake, UNBACKED, UNBONDING, Unbonding, closedAt, loadPool, stakeKey } from "./state";
 
 /** What the shares of `s` are worth now (their generation's pool, as last slashed). */
 export function stakeValue(validator: string, s: Stake): Uint128 {

@@ -15,7 +15,7 @@
 // records its time. A stake record of a closed generation is, by that fact, unbonding since the close (staked,
 // pending stake and pending unstake alike); it is turned into an unbonding entry the next time it is touched, and
 // queries already show it that way.
-import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Amount, Decimal, decodeAmount, encodeAmount, Item, JsonValue, JsonWriter, Map, Uint128, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
 import { CHANNEL, Counterparty } from "../../shared/channel";
 
 /** Records written by 0.1.0 carry no generation: they went through its only channel, generation 1. */
@@ -310,15 +310,7 @@ export function appliedEventKey(generation: u64, validator: string, seq: u64): U
  * capped the claim (claim_capped). Releases and slashes are taken from it first, so what reaches the ILP never
  * exceeds the claim it holds.
  */
-export const UNBACKED = new Map<Amount>(
-  "unbacked",
-  (a: Amount, w: JsonWriter): void => { w.beginObject().key("amount").string(a.amount.toString()).endObject(); },
-  (j: JsonValue): Amount => new Amount(storedUint128(j, "amount")),
-);
-
-export class Amount {
-  constructor(public amount: Uint128) {}
-}
+export const UNBACKED = new Map<Amount>("unbacked", encodeAmount, decodeAmount);
 
 export function stakeKey(owner: string, validator: string): Uint8Array[] { return [utf8(owner), utf8(validator)]; }
 export function generationKey(generation: u64): Uint8Array[] { return [u64Key(generation)]; }

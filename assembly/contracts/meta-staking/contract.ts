@@ -22,10 +22,10 @@
 // Rewards (rewards.ts, docs/rewards.md) are held apart from the governance fund and attributed per consumer and
 // validator; the fund is the bond-denom balance minus what is held for consumers.
 import {
-  addSeconds, BankMsg, capLimit, checkDuration, clearError, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator,
-  JsonValue, Message, MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom,
-  queryDelegationAmount, readPage, Reply, ReplyOn, Response, splitFirstKey, StakingMsg, SubMsg, u64FromKey, u64Key, Uint128,
-  UndelegateResponse, utf8, validateAddress, wrongDenom, zeroAmount,
+  Amount, addSeconds, BankMsg, capLimit, checkDuration, clearError, Coin, Decimal, Env, fail, failCheck, fromUtf8, isActiveValidator,
+  JsonValue, Message, MessageInfo, mustPay, nonpayable, onlyAdmin, Order, parseJson, queryBalance, queryBondedDenom, queryDelegationAmount,
+  readPage, Reply, ReplyOn, Response, splitFirstKey, StakingMsg, SubMsg, u64FromKey, u64Key, Uint128, UndelegateResponse, utf8,
+  validateAddress, wrongDenom, zeroAmount,
 } from "../../sdk";
 import {
   CheckValidator, ClaimRewards, Delegate, DelegationQuery, Fund, HeldRewards, PowerQuery, ReportRequested, REWARDS_PAGE, RewardInfo, RewardsQuery,
@@ -57,10 +57,7 @@ import {
 } from "./msg.codec";
 import { harvest, heldOf, payOwed, pendingRewards, settleRewards } from "./rewards";
 import { beginLedger, endLedger, noteOutflow, recordMaturing } from "./ledger";
-import {
-  Amount, BATCH_ENTRIES, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED,
-  SLASHING, SLASH_EVENTS, Shares, SlashState, VALIDATORS, batchEntryKey, consumerKey, delegationKey, loadSlashState, slashEventKey, validatorKey,
-} from "./state";
+import { BATCH_ENTRIES, BatchTime, CONFIG, CONSUMERS, Config, Consumer, DELEGATIONS, LAST_BATCH, MATURING, Pool, QUEUE, REWARDS_HELD, REWARDS_OWED, SLASHING, SLASH_EVENTS, Shares, SlashState, VALIDATORS, batchEntryKey, consumerKey, delegationKey, loadSlashState, slashEventKey, validatorKey } from "./state";
 
 /** Reply id of a batch undelegation, with the batch in the payload. */
 export const REPLY_BATCH: u64 = 1;

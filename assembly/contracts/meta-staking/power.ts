@@ -9,10 +9,12 @@
 //   cap        (bonded − queued − delegated) × s ÷ (1 − s), so that delegated ≤ s × (bonded − queued) whatever this
 //              consumer does (queued stake is leaving: it counts for nobody)
 //   scale      min(1, max_remote ÷ Σ capped): every consumer's capped request is scaled by the same factor
-import { Decimal, Env, fromUtf8, Map, Order, Uint128, queryBondedTokens } from "../../sdk";
+import {
+  Amount, Decimal, Env, fromUtf8, Map, Order, Uint128, queryBondedTokens,
+} from "../../sdk";
 import { PowerResponse } from "../../shared/meta-staking";
 import { createPowerResponse } from "../../shared/meta-staking.codec";
-import { Amount, CONFIG, CONSUMERS, Consumer, Pool, QUEUE, VALIDATORS } from "./state";
+import { CONFIG, CONSUMERS, Consumer, Pool, QUEUE, VALIDATORS } from "./state";
 
 /** Σ of `amount` over every entry of `map` (validators with consumer stake: bounded by the chain's validators). */
 function total<T>(map: Map<T>, amount: (value: T) => Uint128): Uint128 | null {

@@ -4,15 +4,13 @@
 // withdraws it with a message of its own, placed first, so the staking message's automatic withdrawal pays nothing:
 // every unit booked is a unit received, and nothing else ever moves meta-staking's rewards.
 import {
-  addCoin, BankMsg, Coin, Decimal, DistributionMsg, Order, Response, Uint128, fromUtf8, queryDelegationRewards, splitFirstKey, utf8,
+  Amount, addCoin, BankMsg, Coin, Decimal, DistributionMsg, Order, Response, Uint128, fromUtf8, queryDelegationRewards, splitFirstKey,
+  utf8,
 } from "../../sdk";
 import { RewardInfo } from "../../shared/meta-staking";
 import { createRewardInfo } from "../../shared/meta-staking.codec";
 import { noteInflow, noteOutflow, noteWithdrawal } from "./ledger";
-import {
-  Amount, CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey,
-  validatorKey,
-} from "./state";
+import { CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey, validatorKey } from "./state";
 
 /** Validators harvested in this execution: x/distribution pays once, when the first withdrawal message runs. */
 const harvested = new Array<string>();

@@ -18,7 +18,7 @@
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
 // State of 0.2.0 and older (amounts, no shares) reads as shares = amounts: no slash was ever booked then.
-import { Decimal, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import { Amount, Decimal, decodeAmount, encodeAmount, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
 import { SlashEvent } from "../../shared/meta-staking";
 import { readSlashEvent, writeSlashEvent } from "../../shared/meta-staking.codec";
 
@@ -120,13 +120,6 @@ export const DELEGATIONS = new Map<Shares>(
   (d: Shares, w: JsonWriter): void => { w.beginObject().key("shares").string(d.shares.toString()).endObject(); },
   (j: JsonValue): Shares => new Shares(storedUint128(j, j.get("shares") != null ? "shares" : "amount")),
 );
-
-export class Amount {
-  constructor(public amount: Uint128) {}
-}
-
-function encodeAmount(a: Amount, w: JsonWriter): void { w.beginObject().key("amount").string(a.amount.toString()).endObject(); }
-function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j, "amount")); }
 
 export const QUEUE = new Map<Amount>("queue", encodeAmount, decodeAmount);
 
