@@ -32,7 +32,7 @@ async function main() {
 
   console.log(`3/5 deploying and connecting: ${provider.chainId} provides security to ${consumer.chainId} [${elapsed()}]`);
   const link = devnetLink(provider, consumer);
-  const config = devnetMeshConfig([provider, consumer], [link], path.join(DEVNET_DIR, "mesh-deployment.json"));
+  const config = devnetMeshConfig([provider, consumer], [link], path.join(DEVNET_DIR, "mesh-deployment.json"), [provider.chainId]);
   // Every run deploys a fresh mesh (the previous run's light clients have expired unless a relayer kept them
   // alive); stored code is reused when its checksum still matches.
   const previous = readRecord(config.deployment);
@@ -50,6 +50,8 @@ async function main() {
     rewardChannels: deployed.rewardChannel,
   };
   console.log(`  ILP          ${d.ilp}\n  provider     ${d.meshProvider} (${d.channelA})\n  consumer     ${d.meshConsumer} (${d.channelB})\n  meta-staking ${d.metaStaking}`);
+  const home = record.chain(provider.chainId);
+  console.log(`  local-staking ${home.local_staking} (stakes ILP collateral on ${provider.chainId} through its meta-staking ${home.local_meta_staking})`);
 
   console.log(`4/5 cross-staking flow (the provider's unbonding period is ${link.unbonding_period_seconds}s) [${elapsed()}]`);
   await crossStakeFlow(d, {

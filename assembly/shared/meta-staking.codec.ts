@@ -485,9 +485,10 @@ export function encodeSlashEventsQuery(m: SlashEventsQuery): string {
 }
 
 /** A new RewardsQuery, every field given. */
-export function createRewardsQuery(consumer: string): RewardsQuery {
+export function createRewardsQuery(consumer: string, validator: string | null): RewardsQuery {
   const m = new RewardsQuery();
   m.consumer = consumer;
+  m.validator = validator;
   return m;
 }
 
@@ -495,12 +496,16 @@ export function createRewardsQuery(consumer: string): RewardsQuery {
 export function readRewardsQuery(f: Fields): RewardsQuery {
   const m = new RewardsQuery();
   m.consumer = f.str("consumer");
+  if (f.has("validator")) {
+    m.validator = f.str("validator");
+  } else f.ignore("validator");
   return m;
 }
 
 /** Writes the fields of one RewardsQuery into an open object. */
 export function writeRewardsQueryFields(w: JsonWriter, m: RewardsQuery): void {
   w.key("consumer").string(m.consumer);
+  w.key("validator").nullableString(m.validator);
 }
 
 /** Writes one RewardsQuery tagged "rewards". */

@@ -99,18 +99,20 @@ export class SlashEventsQuery extends MetaStakingQuery {
 
 /**
  * What claim_rewards would pay `consumer` now, per validator and denom: owed, not yet settled, and its part of what
- * x/distribution has accrued and meta-staking has not harvested yet.
+ * x/distribution has accrued and meta-staking has not harvested yet. With `validator`, that validator's only (one
+ * distribution query instead of one per validator: what local-staking asks before every change of its shares).
  */
 @returns(RewardsResponse)
 export class RewardsQuery extends MetaStakingQuery {
   consumer!: string;
+  validator: string | null = null;
 }
 
 /**
  * Where an undelegation batch of a validator stands: `open` (its queue, still delegated; an undelegation now joins
- * the open batch), `unbonding` (an x/staking entry, completing at `completion`), or `paid` (the entry matured and the
- * ledger compared it with its payout: any slash of it is a recorded event; or the batch never reached x/staking
- * because nothing was left of it).
+ * the open batch — also a batch a slash emptied before it reached x/staking, which stays the open one), `unbonding`
+ * (an x/staking entry, completing at `completion`), or `paid` (the entry matured and the ledger compared it with its
+ * payout: any slash of it is a recorded event).
  */
 @returns(UnbondingBatchResponse)
 export class UnbondingBatchQuery extends MetaStakingQuery {

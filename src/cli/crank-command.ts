@@ -6,11 +6,14 @@
 // seconds (default 600; 0: never), each mesh-consumer's `distribute_rewards` sends its provider the rewards
 // (docs/rewards.md §2), and every `--revalue-every` seconds (default 600; 0: never) each mesh-consumer's `revalue`
 // moves its delegations to the current price and power rules and sends a changed validator set
-// (docs/economics.md §2–5; every page, so all consumers of a chain are scaled together).
+// (docs/economics.md §2–5; every page, so all consumers of a chain are scaled together). On a chain with local
+// staking (docs/local-staking.md), its own meta-staking's `process_unbonding` each round, and local-staking's
+// `collect_rewards` every `--distribute-every` seconds.
 import { MeshConsumerQueryMsgBuilder, MeshConsumerExecuteMsgBuilder } from "../contracts/MeshConsumer.message-builder";
 import type * as MeshConsumer from "../contracts/MeshConsumer.types";
 import { MetaStakingExecuteMsgBuilder, MetaStakingQueryMsgBuilder } from "../contracts/MetaStaking.message-builder";
 import type * as MetaStaking from "../contracts/MetaStaking.types";
+import { LocalStakingExecuteMsgBuilder } from "../contracts/LocalStaking.message-builder";
 import { ChainSession } from "../deploy/session";
 import { positiveInt, value, ParsedArgs } from "./args";
 import { CliContext } from "./context";
@@ -35,6 +38,47 @@ function consumerSides(ctx: CliContext): ConsumerSide[] {
     byChain.set(l.consumer, side);
   }
   return [...byChain.values()];
+}
+
+interface LocalSide {
+  chainId: string;
+  metaStaking: string;
+  localStaking: string;
+}
+
+/** The chains of the deployment with local staking: its meta-staking instance and the local-staking contract. */
+function localSides(ctx: CliContext): LocalSide[] {
+  return Object.entries(ctx.record.data.chains).flatMap(([chainId, cr]) =>
+    cr.local_staking && cr.local_meta_staking ? [{ chainId, metaStaking: cr.local_meta_staking, localStaking: cr.local_staking }] : []);
+}
+
+/** Every page of a meta-staking's queue: due batches to x/staking, and the ledger's reconciliation. */
+async function processUnbonding(s: ChainSession, chainId: string, metaStaking: string, what: string): Promise<string[]> {
+  const done: string[] = [];
+  let startAfter: string | undefined;
+  for (;;) {
+    const res = await s.client.execute(s.address, metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({ startAfter, limit: 30 }), s.fee);
+    const attrs = res.events.flatMap((e) => e.attributes);
+    const flushed = attrs.find((a) => a.key === "flushed")?.value ?? "0";
+    const shortfall = attrs.find((a) => a.key === "unbonding_shortfall")?.value;
+    done.push(`${chainId} ${what} process_unbonding: ${flushed} batch(es) undelegated${shortfall ? `, unbonding shortfall ${shortfall} recorded as slash events` : ""}`);
+    const next = attrs.find((a) => a.key === "next_start_after")?.value;
+    if (!next) break;
+    startAfter = next;
+  }
+  return done;
+}
+
+/** One round of local staking: its meta-staking's queue, and (when due) a reward collection. */
+async function crankLocal(s: ChainSession, side: LocalSide, collect: boolean): Promise<string[]> {
+  const done = await processUnbonding(s, side.chainId, side.metaStaking, "local meta-staking");
+  if (collect) {
+    const res = await s.client.execute(s.address, side.localStaking, LocalStakingExecuteMsgBuilder.collectRewards({}), s.fee);
+    const mine = res.events.filter((e) => e.type === "wasm" && e.attributes.some((a) => a.key === "_contract_address" && a.value === side.localStaking));
+    const credited = mine.flatMap((e) => e.attributes).filter((a) => a.key === "validator").length;
+    done.push(`${side.chainId} local-staking collect_rewards: ${credited} validator reward(s) credited`);
+  }
+  return done;
 }
 
 /** distribute_rewards on every mesh-consumer of the chain that has rewards configured; "nothing to distribute" is fine. */
@@ -84,19 +128,8 @@ async function revalueAll(s: ChainSession, side: ConsumerSide): Promise<string[]
 
 /** One round on one consumer chain; returns what it did, for the log. */
 async function crankOnce(s: ChainSession, side: ConsumerSide): Promise<string[]> {
-  const done: string[] = [];
   // Every page of the queue (the crank also reconciles the ledger, whatever the queue holds).
-  let startAfter: string | undefined;
-  for (;;) {
-    const res = await s.client.execute(s.address, side.metaStaking, MetaStakingExecuteMsgBuilder.processUnbonding({ startAfter, limit: 30 }), s.fee);
-    const attrs = res.events.flatMap((e) => e.attributes);
-    const flushed = attrs.find((a) => a.key === "flushed")?.value ?? "0";
-    const shortfall = attrs.find((a) => a.key === "unbonding_shortfall")?.value;
-    done.push(`${side.chainId} meta-staking process_unbonding: ${flushed} batch(es) undelegated${shortfall ? `, unbonding shortfall ${shortfall} recorded as slash events` : ""}`);
-    const next = attrs.find((a) => a.key === "next_start_after")?.value;
-    if (!next) break;
-    startAfter = next;
-  }
+  const done = await processUnbonding(s, side.chainId, side.metaStaking, "meta-staking");
   for (const consumer of side.meshConsumers) {
     const records: MeshConsumer.RecordResponse[] = [];
     for (let after: string | undefined; ;) {
@@ -132,8 +165,9 @@ export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
   let lastDistribution = 0;
   let lastRevalue = 0;
   const sides = consumerSides(ctx);
-  if (sides.length === 0) {
-    ctx.log("no consumer chain with meta-staking and mesh-consumer in the deployment: nothing to crank");
+  const locals = localSides(ctx);
+  if (sides.length === 0 && locals.length === 0) {
+    ctx.log("no consumer chain with meta-staking and mesh-consumer, and no local staking, in the deployment: nothing to crank");
     return;
   }
   let stopped = false;
@@ -152,6 +186,15 @@ export async function crank(ctx: CliContext, args: ParsedArgs, stopSignal: Promi
       } catch (e) {
         if (args.switches.has("once")) throw e;
         ctx.log(`${side.chainId}: crank failed, retrying next round: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+    for (const side of locals) {
+      const s = await ctx.sessions.get(side.chainId);
+      try {
+        for (const line of await crankLocal(s, side, distribute)) ctx.log(line);
+      } catch (e) {
+        if (args.switches.has("once")) throw e;
+        ctx.log(`${side.chainId}: local staking crank failed, retrying next round: ${(e as Error).message.split("\n")[0]}`);
       }
     }
     if (args.switches.has("once")) return;

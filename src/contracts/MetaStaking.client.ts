@@ -56,9 +56,11 @@ export interface MetaStakingReadOnlyInterface {
     limit?: number;
   }) => Promise<SlashEventsResponse>;
   rewards: ({
-    consumer
+    consumer,
+    validator
   }: {
     consumer: string;
+    validator?: string;
   }) => Promise<RewardsResponse>;
   unbondingBatch: ({
     validator,
@@ -195,13 +197,16 @@ export class MetaStakingQueryClient implements MetaStakingReadOnlyInterface {
     });
   };
   rewards = async ({
-    consumer
+    consumer,
+    validator
   }: {
     consumer: string;
+    validator?: string;
   }): Promise<RewardsResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       rewards: {
-        consumer
+        consumer,
+        validator
       }
     });
   };

@@ -242,13 +242,15 @@ export abstract class MetaStakingQueryMsgBuilder {
     };
   };
   static rewards = ({
-    consumer
+    consumer,
+    validator
   }: CamelCasedProperties<Extract<QueryMsg, {
     rewards: unknown;
   }>["rewards"]>): QueryMsg => {
     return {
       rewards: ({
-        consumer
+        consumer,
+        validator
       } as const)
     };
   };

@@ -103,6 +103,7 @@ export type QueryMsg = {
 } | {
   rewards: {
     consumer: string;
+    validator?: string | null;
   };
 } | {
   unbonding_batch: {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { MeshError } from "./errors";
 
-export const MESH_CONTRACTS = ["ilp", "mesh-provider", "meta-staking", "mesh-consumer"] as const;
+export const MESH_CONTRACTS = ["ilp", "mesh-provider", "meta-staking", "mesh-consumer", "local-staking"] as const;
 export type MeshContract = (typeof MESH_CONTRACTS)[number];
 
 export interface Artifact {

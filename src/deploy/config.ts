@@ -57,11 +57,21 @@ export interface MeshLinkSpec {
   reward_commission_recipient?: string;
 }
 
+/** Local staking of a provider chain's ILP collateral on that chain (docs/local-staking.md). */
+export interface LocalStakingSpec {
+  /** A chain that provides (it has the ILP); its unbonding_period_seconds is required. */
+  chain: string;
+  /** The chain's slash_fraction_double_sign, in [0, 1): the margin the ILP keeps beside a local claim. */
+  max_slash: string;
+}
+
 export interface MeshConfig {
   /** Directory relative paths in the config resolve against (the config file's directory). */
   baseDir: string;
   chains: ChainSpec[];
   mesh: MeshLinkSpec[];
+  /** Chains whose ILP collateral may also be staked on the chain itself (absent: none). */
+  localStaking?: LocalStakingSpec[];
   /** Directory with the built contracts (default "artifacts"). */
   artifacts: string;
   /** Where the deployment is recorded (default "mesh.deployment.json"). */
@@ -212,11 +222,28 @@ function checkUnbondingCover(link: MeshLinkSpec, consumer: ChainSpec, i: number)
   }
 }
 
+function parseLocalStaking(obj: Json, i: number, chains: ChainSpec[], mesh: MeshLinkSpec[]): LocalStakingSpec {
+  const where = `local_staking[${i}]`;
+  const r = new Reader(obj, where);
+  r.only(["chain", "max_slash"]);
+  const spec: LocalStakingSpec = { chain: r.str("chain"), max_slash: r.decimal("max_slash", "0") };
+  const chain = chains.find((c) => c.id === spec.chain);
+  if (!chain) throw new MeshError(`config: ${where}.chain "${spec.chain}" is not one of the chains (${chains.map((c) => c.id).join(", ")})`);
+  if (!mesh.some((l) => l.provider === spec.chain)) {
+    throw new MeshError(`config: ${where}: local staking stakes ILP collateral, and "${spec.chain}" has no ILP: it must provide to some chain in "mesh"`);
+  }
+  if (chain.unbonding_period_seconds === undefined) {
+    throw new MeshError(`config: ${where}: give chain "${spec.chain}"'s x/staking unbonding_period_seconds (its meta-staking batches undelegations by it)`);
+  }
+  if (Number(spec.max_slash) >= 1) throw new MeshError(`config: ${where}.max_slash must be < 1`);
+  return spec;
+}
+
 /** Validates a parsed config; every message names the field at fault. */
 export function parseMeshConfig(raw: unknown, baseDir: string): MeshConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new MeshError("config: the top level must be an object");
   const r = new Reader(raw as Json, "top level");
-  r.only(["chains", "mesh", "artifacts", "deployment"]);
+  r.only(["chains", "mesh", "local_staking", "artifacts", "deployment"]);
   const top = raw as Json;
   if (!Array.isArray(top.chains) || top.chains.length === 0) throw new MeshError(`config: "chains" must be a non-empty array`);
   const chains = top.chains.map((c, i) => {
@@ -233,10 +260,20 @@ export function parseMeshConfig(raw: unknown, baseDir: string): MeshConfig {
   const pairs = mesh.map((l) => `${l.provider}->${l.consumer}`);
   const dupPair = pairs.find((p, i) => pairs.indexOf(p) !== i);
   if (dupPair) throw new MeshError(`config: mesh link ${dupPair} is listed twice`);
+  const localRaw = top.local_staking ?? [];
+  if (!Array.isArray(localRaw)) throw new MeshError(`config: "local_staking" must be an array of {"chain", "max_slash"}`);
+  const localStaking = localRaw.map((l, i) => {
+    if (typeof l !== "object" || l === null) throw new MeshError(`config: local_staking[${i}] must be an object`);
+    return parseLocalStaking(l as Json, i, chains, mesh);
+  });
+  const localIds = localStaking.map((l) => l.chain);
+  const dupLocal = localIds.find((id, i) => localIds.indexOf(id) !== i);
+  if (dupLocal) throw new MeshError(`config: local staking on "${dupLocal}" is listed twice`);
   return {
     baseDir,
     chains,
     mesh,
+    ...(localStaking.length ? { localStaking } : {}),
     artifacts: path.resolve(baseDir, r.str("artifacts", "artifacts")),
     deployment: path.resolve(baseDir, r.str("deployment", "mesh.deployment.json")),
   };

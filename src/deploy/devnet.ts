@@ -25,18 +25,20 @@ export function devnetLink(provider: ChainConfig, consumer: ChainConfig): MeshLi
   };
 }
 
-export function devnetMeshConfig(chains: ChainConfig[], links: MeshLinkSpec[], deploymentFile: string): MeshConfig {
+/** `localStaking`: the chains whose ILP collateral may also be staked at home (docs/local-staking.md). */
+export function devnetMeshConfig(chains: ChainConfig[], links: MeshLinkSpec[], deploymentFile: string, localStaking: string[] = []): MeshConfig {
   return {
     baseDir: REPO_ROOT,
     chains: chains.map((c) => devnetChainSpec(c)),
     mesh: links,
+    ...(localStaking.length ? { localStaking: localStaking.map((chain) => ({ chain, max_slash: "0.05" })) } : {}),
     artifacts: path.join(REPO_ROOT, "artifacts"),
     deployment: deploymentFile,
   };
 }
 
-/** mesh-a provides to mesh-b, as in `npm start`. */
+/** mesh-a provides to mesh-b and stakes its collateral at home too, as in `npm start`. */
 export function defaultDevnetConfig(deploymentFile: string): MeshConfig {
   const [a, b] = [chainConfig("mesh-a"), chainConfig("mesh-b")];
-  return devnetMeshConfig([a, b], [devnetLink(a, b)], deploymentFile);
+  return devnetMeshConfig([a, b], [devnetLink(a, b)], deploymentFile, [a.chainId]);
 }

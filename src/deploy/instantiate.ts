@@ -1,12 +1,13 @@
 // Instantiating the mesh contracts of every chain, idempotently: a recorded contract that still exists with the
 // recorded code is kept; one with the planned label and code (e.g. created by a governance proposal) is adopted;
-// only then is a new one instantiated. Also funds meta-staking and sets each consumer's allowance.
+// only then is a new one instantiated. Also funds meta-staking and sets each consumer's allowance, and hands a local
+// staking chain's own meta-staking instance to its local-staking contract.
 import { MetaStakingClient, MetaStakingQueryClient } from "../contracts/MetaStaking.client";
 import { MetaStakingExecuteMsgBuilder } from "../contracts/MetaStaking.message-builder";
 import { metaStakingErrors } from "../contracts/errors";
 import { MeshConfig, MeshLinkSpec } from "./config";
 import { MeshError, explainTxError } from "./errors";
-import { InstantiatePlan, contractsFor, instantiatePlan } from "./plan";
+import { InstantiatePlan, contractsFor, instantiatePlan, localMetaStakingPlan, localStakingOf } from "./plan";
 import { govModuleAddress } from "./proposal";
 import { RecordFile } from "./record";
 import { ChainSession, Sessions } from "./session";
@@ -115,6 +116,31 @@ async function fundAndAllow(s: ChainSession, record: RecordFile, link: MeshLinkS
   log(`[${chainId}] meta-staking: allowance of ${consumer} set to ${link.allowance}`);
 }
 
+/** More than any chain's supply: meta-staking's allowance only guards against a consumer using others' funds. */
+const UNLIMITED_ALLOWANCE = "340282366920938463463374607431768211455";
+
+/**
+ * Local staking on `chainId` (docs/local-staking.md): its own meta-staking instance, the local-staking contract, and
+ * the hand-over — local-staking becomes that instance's only consumer and its admin (it takes paid-out unbondings
+ * from the fund). Skipped where the chain shows it done.
+ */
+async function ensureLocalStaking(config: MeshConfig, s: ChainSession, record: RecordFile, log: Log): Promise<void> {
+  const chainId = s.spec.id;
+  const cr = record.chain(chainId);
+  cr.local_meta_staking = await ensureContract(s, record, localMetaStakingPlan(config, chainId), cr.local_meta_staking, log);
+  record.save();
+  cr.local_staking = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "local-staking"), cr.local_staking, log);
+  record.save();
+  const meta = new MetaStakingQueryClient(s.client, cr.local_meta_staking);
+  if ((await meta.config()).admin === cr.local_staking) {
+    log(`[${chainId}] local meta-staking: administered by local-staking ${cr.local_staking}, skipped`);
+    return;
+  }
+  await adminExecute(s, cr.local_meta_staking, MetaStakingExecuteMsgBuilder.setAllowance({ consumer: cr.local_staking, amount: UNLIMITED_ALLOWANCE }), "set_allowance");
+  await adminExecute(s, cr.local_meta_staking, MetaStakingExecuteMsgBuilder.updateAdmin({ admin: cr.local_staking }), "update_admin");
+  log(`[${chainId}] local meta-staking: handed to local-staking ${cr.local_staking} (its only consumer and admin)`);
+}
+
 /** Instantiates everything the config asks for on `chainIds` (default: every chain), in dependency order. */
 export async function instantiateAll(config: MeshConfig, sessions: Sessions, record: RecordFile, log: Log, chainIds?: string[]): Promise<void> {
   const chains = config.chains.map((c) => c.id).filter((id) => !chainIds || chainIds.includes(id));
@@ -127,10 +153,11 @@ export async function instantiateAll(config: MeshConfig, sessions: Sessions, rec
       cr.ilp = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "ilp"), cr.ilp, log);
       record.save();
     }
-    if (wanted.includes("meta-staking")) {
+    if (config.mesh.some((l) => l.consumer === chainId)) {
       cr.meta_staking = await ensureContract(s, record, instantiatePlan(config, record.data, chainId, "meta-staking"), cr.meta_staking, log);
       record.save();
     }
+    if (localStakingOf(config, chainId)) await ensureLocalStaking(config, s, record, log);
     for (const link of config.mesh) {
       const lr = record.link(link.provider, link.consumer);
       if (link.provider === chainId) {

@@ -2,6 +2,7 @@
 // `mesh instantiate` and `mesh propose instantiate`, so a contract created by a proposal is recognised by deploy
 // (same code, same label) and never created twice.
 import type * as Ilp from "../contracts/Ilp.types";
+import type * as LocalStaking from "../contracts/LocalStaking.types";
 import type * as MeshConsumer from "../contracts/MeshConsumer.types";
 import type * as MeshProvider from "../contracts/MeshProvider.types";
 import type * as MetaStaking from "../contracts/MetaStaking.types";
@@ -24,13 +25,25 @@ export const labels = {
   metaStaking: () => "mesh meta-staking",
   provider: (consumer: string) => `mesh provider for ${consumer}`,
   consumer: (provider: string) => `mesh consumer for ${provider}`,
+  localStaking: () => "mesh local staking",
+  localMetaStaking: () => "mesh local meta-staking",
 };
+
+/** The local staking config of `chainId`, if it has one. */
+export function localStakingOf(config: MeshConfig, chainId: string) {
+  return config.localStaking?.find((l) => l.chain === chainId);
+}
 
 /** Contracts each chain needs: ILP + mesh-provider where it provides, meta-staking + mesh-consumer where it consumes. */
 export function contractsFor(config: MeshConfig, chainId: string): MeshContract[] {
   const out: MeshContract[] = [];
   if (config.mesh.some((l) => l.provider === chainId)) out.push("ilp", "mesh-provider");
   if (config.mesh.some((l) => l.consumer === chainId)) out.push("meta-staking", "mesh-consumer");
+  // Local staking: a meta-staking instance of its own (same code) and the local-staking contract.
+  if (localStakingOf(config, chainId)) {
+    if (!out.includes("meta-staking")) out.push("meta-staking");
+    out.push("local-staking");
+  }
   return out;
 }
 
@@ -47,6 +60,7 @@ export function counterpartyOf(config: MeshConfig, chainId: string, contract: Me
 export function planLabel(config: MeshConfig, chainId: string, contract: MeshContract, counterparty?: string): string {
   if (contract === "ilp") return labels.ilp();
   if (contract === "meta-staking") return labels.metaStaking();
+  if (contract === "local-staking") return labels.localStaking();
   const other = counterpartyOf(config, chainId, contract, counterparty);
   return contract === "mesh-provider" ? labels.provider(other) : labels.consumer(other);
 }
@@ -81,6 +95,16 @@ export function instantiatePlan(
       };
       return { chainId, contract, label: labels.provider(consumer), msg: { ...msg }, counterparty: consumer };
     }
+    case "local-staking": {
+      const local = localStakingOf(config, chainId);
+      if (!local) throw new MeshError(`local-staking on ${chainId}: the config has no local_staking entry for ${chainId}`);
+      const cr = record.chains[chainId];
+      if (!cr?.ilp || !cr.local_meta_staking) {
+        throw new MeshError(`local-staking on ${chainId} needs the ILP's and its meta-staking's addresses: instantiate them first (mesh deploy)`);
+      }
+      const msg: LocalStaking.InstantiateMsg = { ilp: cr.ilp, meta_staking: cr.local_meta_staking, max_slash: local.max_slash };
+      return { chainId, contract, label: labels.localStaking(), msg: { ...msg } };
+    }
     case "mesh-consumer": {
       const provider = counterpartyOf(config, chainId, contract, counterparty);
       const link = meshLink(config, provider, chainId);
@@ -92,4 +116,10 @@ export function instantiatePlan(
       return { chainId, contract, label: labels.consumer(provider), msg: { ...msg }, counterparty: provider };
     }
   }
+}
+
+/** The meta-staking instance local-staking administers: meta-staking's code, a label of its own. */
+export function localMetaStakingPlan(config: MeshConfig, chainId: string): InstantiatePlan {
+  const plan = instantiatePlan(config, { version: 1, chains: {}, links: {} }, chainId, "meta-staking");
+  return { ...plan, label: labels.localMetaStaking() };
 }

@@ -20,6 +20,7 @@ function unzipped(bytes: Uint8Array): Uint8Array {
 export function contractOfLabel(label: string): { contract: MeshContract; counterparty?: string } | undefined {
   if (label === labels.ilp()) return { contract: "ilp" };
   if (label === labels.metaStaking()) return { contract: "meta-staking" };
+  if (label === labels.localStaking()) return { contract: "local-staking" };
   const p = /^mesh provider for (.+)$/.exec(label);
   if (p) return { contract: "mesh-provider", counterparty: p[1] };
   const c = /^mesh consumer for (.+)$/.exec(label);
@@ -56,6 +57,7 @@ export async function recordPassedProposal(
       if (!which || !address) continue;
       if (which.contract === "ilp") record.chain(chainId).ilp = address;
       else if (which.contract === "meta-staking") record.chain(chainId).meta_staking = address;
+      else if (which.contract === "local-staking") record.chain(chainId).local_staking = address;
       else if (which.contract === "mesh-provider") record.link(chainId, which.counterparty!).mesh_provider = address;
       else record.link(which.counterparty!, chainId).mesh_consumer = address;
     }

@@ -16,6 +16,9 @@ export interface ChainRecord {
   /** Chain-wide contracts: the ILP on a provider chain, meta-staking on a consumer chain. */
   ilp?: string;
   meta_staking?: string;
+  /** Local staking (docs/local-staking.md): the contract and the meta-staking instance it administers. */
+  local_staking?: string;
+  local_meta_staking?: string;
 }
 
 export interface LinkRecord {

@@ -9,7 +9,7 @@ import { MetaStakingQueryClient } from "../contracts/MetaStaking.client";
 import { wasmPort } from "../relay/channel";
 import { MESH_CONTRACTS, loadArtifact } from "./artifacts";
 import { MeshConfig } from "./config";
-import { contractsFor } from "./plan";
+import { contractsFor, localStakingOf } from "./plan";
 import { DeploymentRecord } from "./record";
 import { ChainSession, Sessions, checkRpc } from "./session";
 import { codeChecksum } from "./upload";
@@ -106,10 +106,16 @@ async function chainStatus(config: MeshConfig, sessions: Sessions, record: Deplo
   if (cr?.ilp || contractsFor(config, chainId).includes("ilp")) {
     status.contracts.push(await contractStatus(s, "ilp", cr?.ilp, async (a) => ({ bonded: (await new IlpQueryClient(s.client, a).totals()).bonded })));
   }
-  if (cr?.meta_staking || contractsFor(config, chainId).includes("meta-staking")) {
+  if (cr?.meta_staking || config.mesh.some((l) => l.consumer === chainId)) {
     status.contracts.push(await contractStatus(s, "meta-staking", cr?.meta_staking, async (a) => ({
       balance: `${(await s.client.getBalance(a, spec.denom)).amount}${spec.denom}`,
     })));
+  }
+  if (cr?.local_staking || localStakingOf(config, chainId)) {
+    status.contracts.push(await contractStatus(s, "local meta-staking", cr?.local_meta_staking, async (a) => ({
+      "handed to local-staking": (await new MetaStakingQueryClient(s.client, a).config()).admin === cr?.local_staking ? "yes" : "NO (run mesh deploy again)",
+    })));
+    status.contracts.push(await contractStatus(s, "local-staking", cr?.local_staking, none));
   }
   for (const l of config.mesh) {
     const lr = record.links[`${l.provider}->${l.consumer}`];

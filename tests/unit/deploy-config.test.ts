@@ -17,6 +17,7 @@ describe("mesh config", () => {
     expect(devnet.chains.map((c) => c.id)).toEqual(["mesh-a", "mesh-b"]);
     expect(devnet.artifacts).toBe(path.join(root, "artifacts"));
     expect(devnet.deployment).toBe(path.join(root, ".devnet", "mesh-deployment.json"));
+    expect(devnet.localStaking).toEqual([{ chain: "mesh-a", max_slash: "0.05" }]);
     const testnet = loadMeshConfig(path.join(root, "examples", "testnet.mesh.json"));
     expect(testnet.chains[0].key).toEqual({ mnemonic_env: "MESH_PROVIDER_MNEMONIC" });
     expect(testnet.chains[1].key).toEqual({ mnemonic_file: "keys/consumer.mnemonic" });
@@ -30,6 +31,8 @@ describe("mesh config", () => {
     });
     expect(c.chains[0].block_time_ms).toBe(1000);
     expect(c.deployment).toBe(path.resolve("/x/mesh.deployment.json"));
+    expect(c.localStaking).toBeUndefined();
+    expect(parseMeshConfig(config({ local_staking: [{ chain: "a-1" }] }), "/x").localStaking).toEqual([{ chain: "a-1", max_slash: "0" }]);
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -59,6 +62,14 @@ describe("mesh config", () => {
     ["amount as a float", config({ mesh: [link({ allowance: 1.5 })] }), /"allowance" must be an integer amount/],
     ["duplicate link", config({ mesh: [link(), link()] }), /mesh link a-1->b-1 is listed twice/],
     ["unknown link field", config({ mesh: [link({ ratio: "1" })] }), /mesh\[0\]: unknown field "ratio"/],
+    ["local staking not a list", config({ local_staking: { chain: "a-1" } }), /"local_staking" must be an array/],
+    ["local staking on an unknown chain", config({ local_staking: [{ chain: "z-1" }] }), /local_staking\[0\]\.chain "z-1" is not one of the chains/],
+    ["local staking on a chain without an ILP", config({ local_staking: [{ chain: "b-1" }] }), /local_staking\[0\]: local staking stakes ILP collateral, and "b-1" has no ILP/],
+    ["local staking without the chain's unbonding period", config({ chains: [chain("a-1", { unbonding_period_seconds: undefined }), chain("b-1")], local_staking: [{ chain: "a-1" }] }),
+      /local_staking\[0\]: give chain "a-1"'s x\/staking unbonding_period_seconds/],
+    ["local staking max_slash of 1", config({ local_staking: [{ chain: "a-1", max_slash: "1" }] }), /local_staking\[0\]\.max_slash must be < 1/],
+    ["local staking listed twice", config({ local_staking: [{ chain: "a-1" }, { chain: "a-1" }] }), /local staking on "a-1" is listed twice/],
+    ["unknown local staking field", config({ local_staking: [{ chain: "a-1", validator: "x" }] }), /local_staking\[0\]: unknown field "validator"/],
   ];
   it.each(bad)("rejects %s", (_what, raw, message) => {
     expect(() => parseMeshConfig(raw, "/x")).toThrow(message);

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseMeshConfig } from "../../src/deploy/config";
 import { contractOfLabel } from "../../src/deploy/proposal-results";
-import { contractsFor, instantiatePlan, planLabel } from "../../src/deploy/plan";
+import { contractsFor, instantiatePlan, localMetaStakingPlan, planLabel } from "../../src/deploy/plan";
 import { RecordFile, emptyRecord, readRecord } from "../../src/deploy/record";
 import { printPlan } from "../../src/deploy/relayer-commands";
 import { MeshStatus, formatStatus } from "../../src/deploy/status";
@@ -40,6 +40,25 @@ describe("deploy plan", () => {
     expect(instantiatePlan(config, record, "a-1", "meta-staking", undefined, "wasm1gov").msg).toEqual({ unbonding_period_seconds: 120, admin: "wasm1gov" });
     expect(() => instantiatePlan(config, record, "a-1", "mesh-provider")).toThrow("mesh-provider on a-1: say which link (--for <chain>; candidates: b-1, c-1)");
     expect(() => instantiatePlan(config, record, "b-1", "mesh-provider")).toThrow("candidates: none in the config");
+  });
+
+  it("local staking: its own meta-staking instance and the contract, instantiated from the recorded addresses", () => {
+    const local = parseMeshConfig({
+      chains: [chain("a-1", "uatom"), chain("b-1", "ubee")],
+      mesh: [{ provider: "a-1", consumer: "b-1", unbonding_period_seconds: 200, packet_timeout_seconds: 30 }],
+      local_staking: [{ chain: "a-1", max_slash: "0.05" }],
+    }, "/x");
+    expect(contractsFor(local, "a-1")).toEqual(["ilp", "mesh-provider", "meta-staking", "local-staking"]);
+    expect(contractsFor(local, "b-1")).toEqual(["meta-staking", "mesh-consumer"]);
+    expect(localMetaStakingPlan(local, "a-1")).toEqual({ chainId: "a-1", contract: "meta-staking", label: "mesh local meta-staking", msg: { unbonding_period_seconds: 120 } });
+    const record = emptyRecord();
+    expect(() => instantiatePlan(local, record, "a-1", "local-staking")).toThrow("local-staking on a-1 needs the ILP's and its meta-staking's addresses");
+    record.chains["a-1"] = { codes: {}, ilp: "wasm1ilp", local_meta_staking: "wasm1localmeta" };
+    expect(instantiatePlan(local, record, "a-1", "local-staking")).toEqual({
+      chainId: "a-1", contract: "local-staking", label: "mesh local staking", msg: { ilp: "wasm1ilp", meta_staking: "wasm1localmeta", max_slash: "0.05" },
+    });
+    expect(() => instantiatePlan(local, record, "b-1", "local-staking")).toThrow("the config has no local_staking entry for b-1");
+    expect(contractOfLabel("mesh local staking")).toEqual({ contract: "local-staking" });
   });
 
   it("labels name the link, and a label maps back to its contract", () => {

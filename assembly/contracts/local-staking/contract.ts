@@ -36,7 +36,7 @@ import {
   CollectRewards, ConfigQuery, MAX_UNBONDING_ENTRIES, RewardsQuery, Settle, StakeInfo, StakesQuery, UnbondingInfo, Unstake, WithdrawRewards,
   WithdrawUnbonded,
 } from "./msg";
-import { collectRewards, forgetPaid, owedRewards, settleRewards, withdrawRewards } from "./rewards";
+import { collectRewards, foldRewards, forgetPaid, owedRewards, settleRewards, withdrawRewards } from "./rewards";
 export { reply } from "./rewards";
 import {
   createConfigResponse, createRewardsResponse, createStakeInfo, createStakesResponse, createUnbondingInfo, createUnbondingResponse, decodeExecuteMsg,
@@ -152,6 +152,8 @@ function receiveClaim(env: Env, info: MessageInfo, claim: ReceiveClaim): Respons
   const key = stakeKey(claim.owner, validator);
   const existing = STAKES.may_load(key);
   const stake = existing != null ? existing : new Stake(Uint128.zero(), Uint128.zero());
+  // Rewards accrued so far belong to the shares that earned them: fold them in before new shares join.
+  if (!foldRewards(env, validator)) return null;
   settleRewards(claim.owner, validator, stake.shares);
   stake.shares = stake.shares.checkedAdd(added)!;
   stake.settled = stake.settled.checkedAdd(claim.amount)!;
@@ -188,6 +190,7 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
   const value = stake != null ? valueOf(stake.shares, total, d.amount) : Uint128.zero();
   if (stake == null || amount.gt(value)) return fail<Uint128>(insufficientStake(amount, validator, value));
   if (countEntries(owner) >= MAX_UNBONDING_ENTRIES) return fail<Uint128>(tooManyUnbonding(owner, MAX_UNBONDING_ENTRIES));
+  if (!foldRewards(env, validator)) return null;
   settleRewards(owner, validator, stake.shares);
   // Settle the stake first: its claim follows its value, then the entry takes `amount` of it.
   let loss = stake.settled.saturatingSub(value);
@@ -345,7 +348,8 @@ function settleOwner(env: Env, owner: string): Uint128 | null {
     loss = loss.checkedAdd(stakes[i].settled.checkedSub(value)!)!;
     stakes[i].settled = value;
     if (value.isZero()) {
-      // Slashed away: the shares are worth nothing and could never be unstaked; they leave the pool.
+      // Slashed away: the shares are worth nothing and could never be unstaked; they leave the pool (with what
+      // they earned until the last fold or collection: nothing harvests the validator here).
       settleRewards(owner, validators[i], stakes[i].shares);
       savePool(validators[i], total.checkedSub(stakes[i].shares)!);
       STAKES.remove(stakeKey(owner, validators[i]));

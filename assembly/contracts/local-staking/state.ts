@@ -6,6 +6,7 @@
 //   "next_id"                         Item<NextId>
 //   reward_index: (validator, denom)   Map<RewardIndex>  rewards collected per share of the validator's stakers
 //   reward_paid: (owner, validator, denom) Map<RewardIndex> the index an owner's stake was last settled at
+//   reward_folded: (validator, denom)  Map<Amount>      meta-staking's pending rewards already in the index, not yet collected
 //   rewards_owed: (owner, denom)        Map<Amount>      settled and not yet withdrawn
 //   "collect_cursor"                  Item<Cursor>      where the next collect_rewards starts
 //
@@ -89,6 +90,7 @@ export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardInd
 export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);
 
 export const REWARDS_OWED = new Map<Amount>("rewards_owed", encodeAmount, decodeAmount);
+export const REWARD_FOLDED = new Map<Amount>("reward_folded", encodeAmount, decodeAmount);
 
 export class Cursor {
   constructor(public startAfter: string | null) {}

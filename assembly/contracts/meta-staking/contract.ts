@@ -625,7 +625,7 @@ export function query(env: Env, json: JsonValue): string | null {
     const power = computePower(env, q.consumer, record, delegatedBy(q.consumer, null, null), q.requested);
     return power != null ? encodePowerResponse(power) : null;
   }
-  if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer);
+  if (msg instanceof RewardsQuery) return rewardsQuery(env, (<RewardsQuery>msg).consumer, (<RewardsQuery>msg).validator);
   if (msg instanceof UnbondingBatchQuery) {
     const q = <UnbondingBatchQuery>msg;
     const entry = BATCH_ENTRIES.may_load(batchEntryKey(q.validator, q.batch));
@@ -708,7 +708,7 @@ function delegationQuery(env: Env, q: DelegationQuery): string | null {
 }
 
 /** Per (validator, denom): what claim_rewards would pay the consumer now, including rewards not harvested yet. */
-function rewardsQuery(env: Env, consumer: string): string | null {
+function rewardsQuery(env: Env, consumer: string, only: string | null): string | null {
   if (validateAddress(consumer, "consumer") == null) return null;
   if (!CONSUMERS.has(consumerKey(consumer))) return fail<string>(consumerNotFound(consumer));
   const out = new Array<RewardInfo>();
@@ -716,6 +716,7 @@ function rewardsQuery(env: Env, consumer: string): string | null {
   const it = DELEGATIONS.range([utf8(consumer)], null, false, null, Order.Ascending);
   for (let e = it.next(); e != null; e = it.next()) {
     const validator = fromUtf8(e.key);
+    if (only != null && validator != only) continue;
     delegated.push(validator);
     const o = observe(env, validator);
     if (o == null) return null;
@@ -728,6 +729,7 @@ function rewardsQuery(env: Env, consumer: string): string | null {
   for (let e = owed.next(); e != null; e = owed.next()) {
     const parts = splitFirstKey(e.key);
     const validator = fromUtf8(parts[0]);
+    if (only != null && validator != only) continue;
     if (!delegated.includes(validator)) out.push(createRewardInfo(validator, fromUtf8(parts[1]), e.value.amount));
   }
   out.sort((a: RewardInfo, b: RewardInfo): i32 => {

@@ -18,6 +18,7 @@ import {
   createSlashEvent, createSlashEventsQuery, createUndelegate, encodeCheckValidator, encodeClaimRewards, encodeConsumerResponse, encodeDelegate,
   encodeDelegationQuery, encodeRewardsQuery, encodeRewardsResponse, encodeSlashEventsQuery, encodeUndelegate, readConsumerResponse,
   createPowerQuery, createPowerResponse, createReportRequested, encodePowerQuery, encodePowerResponse, encodeReportRequested,
+  createUnbondingBatchQuery, createUnbondingBatchResponse, createWithdrawFunds, encodeUnbondingBatchQuery, encodeUnbondingBatchResponse, encodeWithdrawFunds,
 } from "../../../assembly/shared/meta-staking.codec";
 import {
   createCallbackAddress, createIcs20Packet, createRewardsMemo, createRewardsSplit, createValidatorReward, encodeIcs20Packet, encodeRewardsMemo,
@@ -332,7 +333,11 @@ function queryHandler(env: Env, msg: JsonValue): string | null {
     w.key("meta_delegation_query").string(encodeDelegationQuery(createDelegationQuery("wasm1consumer", "valoper1")));
     w.key("meta_slash_events_query").string(encodeSlashEventsQuery(createSlashEventsQuery("valoper1", 2, 10)));
     w.key("meta_claim_rewards").string(encodeClaimRewards(createClaimRewards("valoper1", 30)));
-    w.key("meta_rewards_query").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer")));
+    w.key("meta_rewards_query").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer", null)));
+    w.key("meta_rewards_query_validator").string(encodeRewardsQuery(createRewardsQuery("wasm1consumer", "valoper1")));
+    w.key("meta_unbonding_batch_query").string(encodeUnbondingBatchQuery(createUnbondingBatchQuery("valoper1", 3)));
+    w.key("meta_unbonding_batch_response").string(encodeUnbondingBatchResponse(createUnbondingBatchResponse("unbonding", 1700000090000000000)));
+    w.key("meta_withdraw_funds").string(encodeWithdrawFunds(createWithdrawFunds(amount, "wasm1local")));
     w.key("meta_rewards_response").string(encodeRewardsResponse(createRewardsResponse([createRewardInfo("valoper1", "ustake", amount)], "valoper1")));
     w.key("meta_report_requested").string(encodeReportRequested(createReportRequested(Uint128.fromU64(2250))));
     w.key("meta_power_query").string(encodePowerQuery(createPowerQuery("wasm1consumer", Uint128.fromU64(2250))));
