@@ -170,6 +170,58 @@ it("a remote slash of collateral staked at home: the ILP owes what it cannot bur
   await check(s);
 });
 
+it("a cap is never refused: an owner at the entry limit cannot keep stake the ILP no longer backs", async () => {
+  const s = await setup();
+  await ok(s.a.execute("alice", s.mesh.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: s.a.denom, amount: "1000" }]));
+  await ok(grant(s, s.local.localStaking, 800, s.home));
+  await ok(grant(s, s.mesh.meshProvider, 800, s.remote));
+  await s.mesh.link.relayAll();
+  for (let i = 0; i < 20; i++) await ok(s.a.execute("alice", s.local.localStaking, LocalStakingExecuteMsgBuilder.unstake({ validator: s.home, amount: "1" })));
+  s.b.host.slashValidator(s.remote, "0.5", { jail: true });
+  await ok(s.b.execute("carol", s.mesh.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: s.remote })));
+  await s.mesh.link.relayAll();
+  const settled = await s.a.execute("carol", s.mesh.meshProvider, MeshProviderExecuteMsgBuilder.settle({ owner: s.alice }));
+  if (!settled.ok) throw new Error(settled.error);
+  expect(settled.events.some((e) => e.attributes.some((a) => a.key === "action" && a.value === "claim_capped_notification_failed"))).toBe(false);
+  // Capped to 600: the stake left (780) is cut to 600 at once, the 21st entry included.
+  expect((await stakes(s)).stakes).toEqual([expect.objectContaining({ amount: "600", settled: "600" })]);
+  expect((await unbonding(s)).entries).toHaveLength(21);
+  await check(s);
+});
+
+it("a home slash settled after a cap: only the stake beyond the cut claim is unstaked, and the debt it owes comes back", async () => {
+  const s = await setup();
+  await ok(s.a.execute("alice", s.mesh.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: s.a.denom, amount: "1000" }]));
+  await ok(grant(s, s.local.localStaking, 800, s.home));
+  await ok(grant(s, s.mesh.meshProvider, 800, s.remote));
+  await s.mesh.link.relayAll();
+  // Both validators lose half; the remote slash is settled first: 200 burned, 200 owed, the home claim capped to 600.
+  s.a.host.slashValidator(s.home, "0.5", { jail: true });
+  s.b.host.slashValidator(s.remote, "0.5", { jail: true });
+  await ok(s.b.execute("carol", s.mesh.meshConsumer, MeshConsumerExecuteMsgBuilder.checkValidator({ validator: s.remote })));
+  await s.mesh.link.relayAll();
+  await ok(s.a.execute("carol", s.mesh.meshProvider, MeshProviderExecuteMsgBuilder.settle({ owner: s.alice })));
+  // The home stake is worth 400 after its own slash, within the capped claim: nothing is unstaked for the cap.
+  expect((await unbonding(s)).entries).toEqual([]);
+  expect(await s.a.query(s.mesh.ilp, IlpQueryMsgBuilder.totals())).toMatchObject({ debt: "200" });
+  // The account's settled view already counts the home slash waiting to be settled: it pays 100 of the debt.
+  expect(await account(s)).toMatchObject({ debt: "100", bonded: "300" });
+  // Settling the home slash: 100 of the 400 x/staking burned were owed to the debt (held beyond the claim), 300 were
+  // alice's; the 100 still held beyond the claim of 300 are unstaked at once to pay the rest of the debt.
+  await ok(s.a.execute("carol", s.local.localStaking, LocalStakingExecuteMsgBuilder.settle({ owner: s.alice })));
+  expect(await account(s)).toMatchObject({ bonded: "300", debt: "100" });
+  expect(claimOf(await account(s), s.local.localStaking)).toMatchObject({ amount: "300", held: "400" });
+  expect((await stakes(s)).stakes).toEqual([expect.objectContaining({ amount: "300", settled: "300" })]);
+  expect((await unbonding(s)).entries).toEqual([expect.objectContaining({ amount: "100" })]);
+  await check(s);
+  await s.a.wait(UNBONDING + 1);
+  await crank(s);
+  await ok(s.a.execute("alice", s.local.localStaking, LocalStakingExecuteMsgBuilder.withdrawUnbonded()));
+  expect(await account(s)).toMatchObject({ bonded: "300", debt: "0" });
+  expect(claimOf(await account(s), s.local.localStaking)).toMatchObject({ amount: "300", held: "300" });
+  await check(s);
+});
+
 it("a double-sign slash reaching an unbonding entry: found when the batch matures, taken from the collateral on withdraw", async () => {
   const s = await setup();
   await ok(s.a.execute("alice", s.mesh.ilp, IlpExecuteMsgBuilder.bond(), [{ denom: s.a.denom, amount: "2000" }]));

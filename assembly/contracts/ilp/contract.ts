@@ -1,7 +1,7 @@
 // The ILP ("illiquidity pool"): users bond native tokens once and grant claims on that collateral to several
-// lienholders (mesh-provider contracts). Invariants, checked by the tests after every operation:
+// lienholders (mesh-provider contracts, local-staking). Invariants, checked by the tests after every operation:
 //   max(claims of an owner) ≤ bonded of that owner
-//   the contract's balance of `denom` = Σ bonded = totals.bonded
+//   the contract's balance of `denom` + Σ custody held − Σ debt = Σ bonded = totals.bonded (custody: below)
 // A user can unbond only the free part, bonded − max(claims).
 //
 // Slashes (docs/slashing.md §4–5): a lienholder applies a slash to its stakers at once and takes each owner's loss
@@ -425,6 +425,14 @@ function slashClaim(info: MessageInfo, owner: string, requested: Uint128): Respo
       config.lienholderGasLimit));
     response.addAttribute("capped", lienholder);
   }
+  // A custody slash that leaves tokens held beyond the claim while a debt waits for them: the lienholder must bring
+  // them back (it stakes more than its claim), so it is told its claim as after a cap.
+  if (claim.custody && claim.held.gt(claim.amount) && !account.debt.isZero() && !capped.includes(info.sender)) {
+    const note = encodeClaimCapped(createClaimCapped(owner, claim.amount));
+    response.addSubMessage(new SubMsg(REPLY_CAP_NOTIFICATION, WasmMsg.execute(info.sender, note, []), ReplyOn.Error, null,
+      config.lienholderGasLimit));
+    response.addAttribute("capped", info.sender);
+  }
   saveAccount(owner, account);
   return response;
 }
@@ -537,6 +545,9 @@ class SettledView {
 /**
  * Asks each lienholder of the owner (at most max_lienholders) what its slashes will take; each takes at most its
  * claim, all together at most the collateral, and no claim stays above what is left (the cap slash_claim applies).
+ * With pending slashes of several lienholders at once the result depends on the order they are settled in (a
+ * custody slash's split depends on the caps before it); this view takes them in lienholder order, which is exact for
+ * one pending lienholder and conservative for unbond and grants otherwise.
  */
 function settledView(owner: string, account: Account): SettledView | null {
   const lienholders = new Array<string>();
@@ -575,7 +586,10 @@ function settledView(owner: string, account: Account): SettledView | null {
       pending = pending.checkedAdd(taken)!;
       after.push(c.amount.checkedSub(taken)!);
       heldAfter.push(c.held);
-      inPool = inPool.saturatingSub(taken);
+      // The pool's tokens burn first; the rest is owed.
+      const burned = taken.min(inPool);
+      inPool = inPool.checkedSub(burned)!;
+      debt = debt.checkedAdd(taken.checkedSub(burned)!)!;
     }
   }
   const view = new SettledView(bonded, pending, debt);

@@ -1,6 +1,6 @@
 // ILP storage. Key layout follows cw-storage-plus so raw queries work:
 //   "config"                         Item<Config>
-//   "totals"                         Item<Totals>     Σ bonded, kept equal to the contract's balance of `denom`
+//   "totals"                         Item<Totals>     Σ bonded = the contract's balance of `denom` + Σ custody held − Σ debt
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
 import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, utf8 } from "../../sdk";

@@ -181,7 +181,7 @@ function countEntries(owner: string): u32 {
  * Moves `amount` of the owner's stake on `validator` into an unbonding entry of meta-staking's open batch and
  * undelegates it there. Returns the loss the stake had taken since it was last settled (for slash_claim), or null.
  */
-function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128, response: Response): Uint128 | null {
+function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128, response: Response, capped: bool = false): Uint128 | null {
   const key = stakeKey(owner, validator);
   const stake = STAKES.may_load(key);
   const d = delegationOf(env, validator);
@@ -189,7 +189,8 @@ function unstakeFrom(env: Env, owner: string, validator: string, amount: Uint128
   const total = poolShares(validator);
   const value = stake != null ? valueOf(stake.shares, total, d.amount) : Uint128.zero();
   if (stake == null || amount.gt(value)) return fail<Uint128>(insufficientStake(amount, validator, value));
-  if (countEntries(owner) >= MAX_UNBONDING_ENTRIES) return fail<Uint128>(tooManyUnbonding(owner, MAX_UNBONDING_ENTRIES));
+  // A cap's unstake is never refused for it: an owner must not be able to keep stake the ILP no longer backs.
+  if (!capped && countEntries(owner) >= MAX_UNBONDING_ENTRIES) return fail<Uint128>(tooManyUnbonding(owner, MAX_UNBONDING_ENTRIES));
   if (!foldRewards(env, validator)) return null;
   settleRewards(owner, validator, stake.shares);
   // Settle the stake first: its claim follows its value, then the entry takes `amount` of it.
@@ -239,27 +240,33 @@ function claimCapped(env: Env, info: MessageInfo, owner: string, amount: Uint128
   const config = CONFIG.load();
   if (info.sender != config.ilp) return fail<Response>(notIlp(info.sender, config.ilp));
   const response = new Response().addAttribute("action", "claim_capped").addAttribute("owner", owner).addAttribute("claim", amount.toString());
+  // What the stakes hold once settled (a slash already took its part: settling takes it, no unstake needed) beyond
+  // the capped claim is unstaked. Entries already unbonding come back anyway and lower what is held first.
   const validators = new Array<string>();
   const stakes = new Array<Stake>();
+  const values = new Array<Uint128>();
   let staked = Uint128.zero();
   const it = STAKES.range(ownerKey(owner), null, false, null, Order.Ascending);
   for (let e = it.next(); e != null; e = it.next()) {
     validators.push(fromUtf8(e.key));
     stakes.push(e.value);
-    staked = staked.checkedAdd(e.value.settled)!;
+  }
+  for (let i = 0; i < validators.length; i++) {
+    const stake = stakes[i];
+    const d = delegationOf(env, validators[i]);
+    if (d == null) return null;
+    const value = valueOf(stake.shares, poolShares(validators[i]), d.amount);
+    values.push(value);
+    staked = staked.checkedAdd(value.min(stake.settled))!;
   }
   let excess = staked.saturatingSub(amount);
   response.addAttribute("unstaked", excess.toString());
   let loss = Uint128.zero();
   for (let i = 0; i < validators.length && !excess.isZero(); i++) {
-    const d = delegationOf(env, validators[i]);
-    if (d == null) return null;
-    const value = valueOf(stakes[i].shares, poolShares(validators[i]), d.amount);
-    const take = excess.min(value);
-    // A slashed part of the excess (settled above value) needs no unstake: settling takes it.
-    excess = excess.saturatingSub(stakes[i].settled.saturatingSub(value)).saturatingSub(take);
+    const take = excess.min(values[i]);
+    excess = excess.checkedSub(take)!;
     if (take.isZero()) continue;
-    const l = unstakeFrom(env, owner, validators[i], take, response);
+    const l = unstakeFrom(env, owner, validators[i], take, response, true);
     if (l == null) return null;
     loss = loss.checkedAdd(l)!;
   }
