@@ -16,7 +16,7 @@ afterAll(() => disconnectAll());
 it("uploads every artifact, and instantiating runs the contract (no start section, imports link)", async () => {
   const admin = await signer(cfg, "admin");
   const files = readdirSync(path.join(root, "artifacts")).filter((f) => f.endsWith(".wasm"));
-  expect(files.sort()).toEqual(["ilp.wasm", "mesh-consumer.wasm", "mesh-provider.wasm", "meta-staking.wasm", "price-feed.wasm"]);
+  expect(files.sort()).toEqual(["ilp.wasm", "local-staking.wasm", "mesh-consumer.wasm", "mesh-provider.wasm", "meta-staking.wasm", "price-feed.wasm"]);
   for (const file of files) {
     const res = await admin.client.upload(admin.address, readFileSync(path.join(root, "artifacts", file)), admin.fee);
     expect(res.codeId).toBeGreaterThan(0);
