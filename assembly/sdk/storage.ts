@@ -6,7 +6,7 @@ import { db_next, db_read, db_remove, db_scan, db_write } from "./imports";
 import { bytesFromRegion, ptr, regionFromBytes, Region } from "./region";
 import { JsonValue, JsonWriter, parseJson } from "./json";
 import { panic } from "./abort";
-import { Uint128 } from "./math";
+import { Decimal, Uint128 } from "./math";
 import { StringIndex } from "./string-index";
 
 export const enum Order {
@@ -278,6 +278,19 @@ export class Amount {
 
 export function encodeAmount(a: Amount, w: JsonWriter): void { w.beginObject().key("amount").string(a.amount.toString()).endObject(); }
 export function decodeAmount(j: JsonValue): Amount { return new Amount(storedUint128(j, "amount")); }
+
+/** A stored rewards-per-share index, `{"index":"…"}` (18 decimals): what was earned, and where a holder was settled. */
+export class RewardIndex {
+  constructor(public index: Decimal) {}
+}
+
+export function encodeRewardIndex(r: RewardIndex, w: JsonWriter): void { w.beginObject().key("index").string(r.index.toString()).endObject(); }
+export function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(Decimal.parse(j.get("index")!.text)!); }
+
+/** A Uint128 field of a stored value, or `fallback` when the field is absent (state of an older version). */
+export function storedUint128Or(j: JsonValue, key: string, fallback: Uint128): Uint128 {
+  return j.get(key) != null ? storedUint128(j, key) : fallback;
+}
 
 /**
  * A u64 field of a stored value, or `fallback` when the field is absent (state written by an older version of the

@@ -3,7 +3,7 @@
 //   "totals"                         Item<Totals>     Σ bonded = the contract's balance of `denom` + Σ custody held − Σ debt
 //   accounts: owner                  Map<Account>
 //   claims:   (owner, lienholder)    Map<Claim>
-import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, utf8 } from "../../sdk";
+import { Decimal, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, storedUint128Or, utf8 } from "../../sdk";
 import { DEFAULT_LIENHOLDER_GAS_LIMIT, DEFAULT_MAX_LIENHOLDERS } from "./msg";
 
 export class Config {
@@ -35,18 +35,13 @@ export class Totals {
   constructor(public bonded: Uint128, public custodyHeld: Uint128, public debt: Uint128) {}
 }
 
-/** An absent amount (state written before it existed) is zero. */
-function storedUint128OrZero(j: JsonValue, key: string): Uint128 {
-  return j.get(key) != null ? storedUint128(j, key) : Uint128.zero();
-}
-
 export const TOTALS = new Item<Totals>(
   "totals",
   (t: Totals, w: JsonWriter): void => {
     w.beginObject().key("bonded").string(t.bonded.toString()).key("custody_held").string(t.custodyHeld.toString());
     w.key("debt").string(t.debt.toString()).endObject();
   },
-  (j: JsonValue): Totals => new Totals(storedUint128(j, "bonded"), storedUint128OrZero(j, "custody_held"), storedUint128OrZero(j, "debt")),
+  (j: JsonValue): Totals => new Totals(storedUint128(j, "bonded"), storedUint128Or(j, "custody_held", Uint128.zero()), storedUint128Or(j, "debt", Uint128.zero())),
 );
 
 export class Account {
@@ -64,7 +59,7 @@ export const ACCOUNTS = new Map<Account>(
     if (!a.debt.isZero()) w.key("debt").string(a.debt.toString());
     w.endObject();
   },
-  (j: JsonValue): Account => new Account(storedUint128(j, "bonded"), storedUint128OrZero(j, "debt")),
+  (j: JsonValue): Account => new Account(storedUint128(j, "bonded"), storedUint128Or(j, "debt", Uint128.zero())),
 );
 
 export class Claim {
@@ -88,7 +83,7 @@ export const CLAIMS = new Map<Claim>(
   },
   // 0.2.0 and older kept no margin; custody came with local staking.
   (j: JsonValue): Claim => new Claim(storedUint128(j, "amount"), j.get("max_slash") != null ? Decimal.parse(j.get("max_slash")!.text)! : Decimal.zero(),
-    j.get("custody") != null && j.get("custody")!.flag, storedUint128OrZero(j, "held")),
+    j.get("custody") != null && j.get("custody")!.flag, storedUint128Or(j, "held", Uint128.zero())),
 );
 
 

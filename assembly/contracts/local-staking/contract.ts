@@ -21,7 +21,7 @@ import {
   createLienTermsResponse, createPendingSlashResponse, createReleaseClaim, createSlashClaim, encodeLienTermsResponse, encodePendingSlashResponse,
   encodeReleaseClaim, encodeSlashClaim,
 } from "../../shared/lien.codec";
-import { DelegationResponse, SLASH_EVENTS_PAGE } from "../../shared/meta-staking";
+import { DelegationResponse, SLASH_EVENTS_PAGE, UnbondingBatchResponse } from "../../shared/meta-staking";
 import {
   createConfigQuery, createDelegate, createDelegationQuery, createFund, createRewardTotalsQuery, createSlashEventsQuery, createUnbondingBatchQuery,
   createUndelegate, createWithdrawFunds, encodeConfigQuery, encodeDelegate, encodeDelegationQuery, encodeFund, encodeRewardTotalsQuery,
@@ -126,11 +126,10 @@ function entryValue(u: Unbonding): Uint128 | null {
   return kept.mulFloor(u.amount);
 }
 
-/** meta-staking's status of the entry's batch: "open", "unbonding" or "paid". */
-function batchStatus(u: Unbonding): string | null {
+/** meta-staking's status of the entry's batch: "open", "unbonding" (with its completion) or "paid". */
+function batchStatus(u: Unbonding): UnbondingBatchResponse | null {
   const answer = querySmart(CONFIG.load().metaStaking, encodeUnbondingBatchQuery(createUnbondingBatchQuery(u.validator, u.batch)));
-  const r = readLenient(answer, "meta-staking unbonding_batch", readUnbondingBatchResponse);
-  return r != null ? r.status : null;
+  return readLenient(answer, "meta-staking unbonding_batch", readUnbondingBatchResponse);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -308,7 +307,7 @@ function withdrawUnbonded(env: Env, info: MessageInfo): Response | null {
     if (!value.isZero()) {
       const status = batchStatus(u);
       if (status == null) return null;
-      if (status != "paid") continue;
+      if (status.status != "paid") continue;
     }
     const back = value.min(u.settled);
     release = release.checkedAdd(back)!;
@@ -430,8 +429,7 @@ export function query(env: Env, json: JsonValue): string | null {
   for (let e = it.next(); e != null; e = it.next()) {
     const u = e.value;
     const value = entryValue(u);
-    const answer = querySmart(config.metaStaking, encodeUnbondingBatchQuery(createUnbondingBatchQuery(u.validator, u.batch)));
-    const status = readLenient(answer, "meta-staking unbonding_batch", readUnbondingBatchResponse);
+    const status = batchStatus(u);
     if (value == null || status == null) return null;
     entries.push(createUnbondingInfo(u64FromKey(e.key), u.validator, u.batch, value, u.settled, status.status, status.completion));
   }

@@ -7,8 +7,8 @@
 // of validators into this contract; what it pays beyond what was folded is folded then. An owner's stake is settled at the index before its shares change and when the owner withdraws:
 // owed += shares × (index − paid). O(1) per owner and validator, whatever the number of stakers or collections.
 import {
-  Amount, BankMsg, Coin, CosmosMsg, Decimal, Env, MessageInfo, Order, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8, nonpayable,
-  querySmart, readLenient, unknownReplyId, utf8,
+  Amount, BankMsg, Coin, CosmosMsg, Decimal, Env, MessageInfo, Order, Reply, ReplyOn, Response, SubMsg, Uint128, WasmMsg, fail, fromUtf8,
+  nonpayable, querySmart, readLenient, unknownReplyId, utf8, RewardIndex,
 } from "../../sdk";
 import { claimedRewards } from "../../shared/claimed-rewards";
 import {
@@ -19,7 +19,7 @@ import { noRewards } from "./errors";
 import { RewardAmount } from "./msg";
 import { createRewardAmount } from "./msg.codec";
 import {
-  COLLECT_CURSOR, CONFIG, Cursor, POOLS, REWARDS_OWED, REWARD_FOLDED, REWARD_INDEX, REWARD_PAID, RewardIndex, STAKES, ownerKey, validatorKey,
+  COLLECT_CURSOR, CONFIG, Cursor, POOLS, REWARDS_OWED, REWARD_FOLDED, REWARD_INDEX, REWARD_PAID, STAKES, ownerKey, validatorKey,
 } from "./state";
 
 export const REPLY_COLLECT: u64 = 1;

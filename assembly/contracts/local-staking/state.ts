@@ -14,7 +14,10 @@
 // anyone's check_validator, or by meta-staking's own queries) lowers every owner's value at once, with no loop.
 // `settled` is the part of the owner's ILP claim a record holds; settling sends the ILP the difference to its value
 // (slash_claim), as mesh-provider does (docs/slashing.md §4).
-import { Amount, Decimal, decodeAmount, encodeAmount, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedUint128, u64Key, utf8 } from "../../sdk";
+import {
+  Amount, Decimal, decodeAmount, decodeRewardIndex, encodeAmount, encodeRewardIndex, Item, JsonValue, JsonWriter, Map, RewardIndex, Uint128,
+  storedStringOrNull, storedUint128, u64Key, utf8,
+} from "../../sdk";
 
 export class Config {
   constructor(public ilp: string, public metaStaking: string, public maxSlash: Decimal, public denom: string) {}
@@ -78,13 +81,6 @@ export const NEXT_ID = new Item<NextId>(
   (n: NextId, w: JsonWriter): void => { w.beginObject().key("id").u64(n.id).endObject(); },
   (j: JsonValue): NextId => new NextId(U64.parseInt(j.get("id")!.text)),
 );
-
-export class RewardIndex {
-  constructor(public index: Decimal) {}
-}
-
-function encodeRewardIndex(r: RewardIndex, w: JsonWriter): void { w.beginObject().key("index").string(r.index.toString()).endObject(); }
-function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(Decimal.parse(j.get("index")!.text)!); }
 
 export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardIndex, decodeRewardIndex);
 export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);

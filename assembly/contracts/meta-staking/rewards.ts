@@ -5,12 +5,14 @@
 // every unit booked is a unit received, and nothing else ever moves meta-staking's rewards.
 import {
   Amount, addCoin, BankMsg, Coin, Decimal, DistributionMsg, Order, Response, Uint128, fromUtf8, queryDelegationRewards, splitFirstKey,
-  utf8,
+  utf8, RewardIndex,
 } from "../../sdk";
 import { RewardInfo } from "../../shared/meta-staking";
 import { createRewardInfo } from "../../shared/meta-staking.codec";
 import { noteInflow, noteOutflow, noteWithdrawal } from "./ledger";
-import { CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, RewardIndex, consumerRewardKey, denomKey, rewardIndexKey, validatorKey } from "./state";
+import {
+  CONFIG, Pool, REWARDS_HELD, REWARDS_OWED, REWARD_INDEX, REWARD_PAID, consumerRewardKey, denomKey, rewardIndexKey, validatorKey,
+} from "./state";
 
 /** Validators harvested in this execution: x/distribution pays once, when the first withdrawal message runs. */
 const harvested = new Array<string>();

@@ -18,7 +18,10 @@
 // Consumers own shares of a validator's pool, as delegators do in x/staking: a consumer's delegation is worth
 // shares × tokens ÷ total shares, so a slash scales `tokens` once and every consumer loses the same fraction.
 // State of 0.2.0 and older (amounts, no shares) reads as shares = amounts: no slash was ever booked then.
-import { Amount, Decimal, decodeAmount, encodeAmount, Fields, Item, JsonValue, JsonWriter, Map, Uint128, storedStringOrNull, storedU64Or, storedUint128, u64Key, utf8 } from "../../sdk";
+import {
+  Amount, Decimal, decodeAmount, decodeRewardIndex, encodeAmount, encodeRewardIndex, Fields, Item, JsonValue, JsonWriter, Map, RewardIndex, Uint128,
+  storedStringOrNull, storedU64Or, storedUint128, storedUint128Or, u64Key, utf8,
+} from "../../sdk";
 import { SlashEvent } from "../../shared/meta-staking";
 import { readSlashEvent, writeSlashEvent } from "../../shared/meta-staking.codec";
 
@@ -83,7 +86,7 @@ export const CONSUMERS = new Map<Consumer>(
   (j: JsonValue): Consumer => {
     const share = storedStringOrNull(j, "max_power_share");
     return new Consumer(storedUint128(j, "allowance"), share != null ? Decimal.parse(share)! : null,
-      j.get("requested") != null ? storedUint128(j, "requested") : Uint128.zero(), j.get("capped") != null ? storedUint128(j, "capped") : Uint128.zero());
+      storedUint128Or(j, "requested", Uint128.zero()), storedUint128Or(j, "capped", Uint128.zero()));
   },
 );
 
@@ -162,13 +165,6 @@ export const SLASH_EVENTS = new Map<SlashEvent>(
 );
 
 /** Rewards per pool share (18 decimals), as harvested so far; only grows. */
-export class RewardIndex {
-  constructor(public index: Decimal) {}
-}
-
-function encodeRewardIndex(r: RewardIndex, w: JsonWriter): void { w.beginObject().key("index").string(r.index.toString()).endObject(); }
-function decodeRewardIndex(j: JsonValue): RewardIndex { return new RewardIndex(Decimal.parse(j.get("index")!.text)!); }
-
 export const REWARD_INDEX = new Map<RewardIndex>("reward_index", encodeRewardIndex, decodeRewardIndex);
 export const REWARD_PAID = new Map<RewardIndex>("reward_paid", encodeRewardIndex, decodeRewardIndex);
 export const REWARDS_OWED = new Map<Amount>("rewards_owed", encodeAmount, decodeAmount);
